@@ -1,0 +1,228 @@
+/*
+ * ilheap: a module-specific allocator for IL method bodies, the engine behind
+ * the .NET profiling API's IMethodMalloc.
+ *
+ * One heap belongs to one module. It hands out blocks that are never freed one
+ * by one and that all lie at a positive offset from the module's base, inside
+ * the window a method RVA can express. Address space is reached only through an
+ * ilheap_provider: the operating system's (the default) or a simulated one
+ * (include/ilheap_sim.h).
+ *
+ * THE CONTRACT (tests and fuzzers cite these numbers)
+ *
+ *  1. Positive offset. For a non-NULL block p of cb bytes from a heap with base
+ *     B and window max_offset M, every byte lies at an offset in [1, M) from B:
+ *     p - B >= 1 and p + cb - B <= M. The whole body is inside the window, not
+ *     only its first byte.
+ *  2. Alignment. p is a multiple of the heap's alignment.
+ *  3. Disjoint. Blocks never overlap each other (from any heap), the module, or
+ *     any mapping that existed before. The library reserves only ranges that are
+ *     free and never maps over a range it did not reserve itself.
+ *  4. Usable and zero-filled. All cb bytes are readable and writable and read as
+ *     zero the first time.
+ *  5. cb == 0 returns NULL (as CoreCLR and .NET Framework do).
+ *  6. Exhaustion returns NULL: window full, budget reached, or the provider
+ *     refuses. No abort, no crash; the heap stays usable, blocks already handed
+ *     out are untouched, and a later request that fits still succeeds.
+ *  7. Never freed one by one. ilheap_destroy gives every byte of address space
+ *     the heap reserved back to the provider (the process map is as before
+ *     ilheap_create).
+ *  8. Thread-safe. Any number of threads may call ilheap_alloc on one heap at
+ *     once. The fast path is one compare-and-swap: no lock, no system call. Only
+ *     refilling (growing a chunk or starting a new one) takes the heap's lock
+ *     and calls the provider. ilheap_destroy must not race with other calls on
+ *     the same heap.
+ *  9. No undefined behaviour for any argument: module_base near 0 or near the
+ *     top of the address space, base + max_offset past the top, cb near
+ *     UINT32_MAX, any alignment. Bad arguments get the documented answer below.
+ *
+ * Bad input, once: every function that takes a pointer checks it for NULL and
+ * answers ILHEAP_EINVAL (or NULL, or does nothing, as documented). Nothing that
+ * was handed out is ever touched by a failed call.
+ */
+#ifndef ILHEAP_H
+#define ILHEAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Export and attribute macros --------------------------------------- */
+#if defined(ILHEAP_STATIC_DEFINE)
+#define ILHEAP_API
+#elif defined(_WIN32)
+#if defined(ILHEAP_BUILDING)
+#define ILHEAP_API __declspec(dllexport)
+#else
+#define ILHEAP_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define ILHEAP_API __attribute__((visibility("default")))
+#else
+#define ILHEAP_API
+#endif
+
+#if defined(__GNUC__)
+#define ILHEAP_NODISCARD __attribute__((warn_unused_result))
+#else
+#define ILHEAP_NODISCARD
+#endif
+
+#define ILHEAP_VERSION_MAJOR 0
+#define ILHEAP_VERSION_MINOR 1
+#define ILHEAP_VERSION_PATCH 0
+
+/* ---- Error codes --------------------------------------------------------- */
+/* 0 is success; every error is a distinct negative number. */
+enum {
+  ILHEAP_OK = 0,
+  ILHEAP_EINVAL = -1,    /* a bad argument: NULL pointer, bad option, bad size */
+  ILHEAP_ENOMEM = -2,    /* out of (ordinary) memory, or the provider has none */
+  ILHEAP_EBUSY = -3,     /* provider: the range is not free (occupied, or a race lost) */
+  ILHEAP_ERANGE = -4,    /* provider: the range is outside what it can map */
+  ILHEAP_EPROVIDER = -5, /* provider: the OS refused for another reason */
+  ILHEAP_EVERSION = -6   /* a versioned struct's size is one this library does not know */
+};
+
+/* A short English name for an error code ("invalid argument"...). Never NULL;
+ * an unknown code gives "unknown error". */
+ILHEAP_API const char *ilheap_strerror(int err);
+
+/* ---- The address-space provider ---------------------------------------- */
+/*
+ * Everything ilheap does to address space goes through these four functions.
+ * All addresses and lengths passed to reserve/commit/release are multiples of
+ * page_size. Each function returns 0 or an ILHEAP_E* code.
+ *
+ *  walk_free  Calls visit(arg, a, b) for each maximal free range [a, b) that
+ *             intersects [lo, hi), clipped to [lo, hi), in ascending order.
+ *             "Free" means the provider may reserve it: it excludes every
+ *             mapping and any zone the provider keeps clear (e.g. the room a brk
+ *             heap or a stack grows into). It stops early, returning 0, when
+ *             visit returns nonzero. The view may be stale by the time reserve is
+ *             called: reserve is the only authority.
+ *  reserve    Reserves exactly [addr, addr + len) with no access, or fails with
+ *             ILHEAP_EBUSY if any part of it is not free. It never replaces an
+ *             existing mapping.
+ *  commit     Makes [addr, addr + len), inside a range reserve returned,
+ *             readable and writable; the bytes read as zero.
+ *  release    Gives back [addr, addr + len), a union of ranges reserve returned.
+ *
+ * The provider's ctx must outlive every heap that uses it. Its functions may be
+ * called from several threads at once (for different heaps).
+ */
+typedef int (*ilheap_gap_visitor)(void *arg, uintptr_t lo, uintptr_t hi);
+
+typedef struct ilheap_provider {
+  uint32_t size;    /* sizeof(ilheap_provider): versioning */
+  uint32_t flags;   /* reserved, must be 0 */
+  size_t page_size; /* reserve/commit granularity: a power of two >= 4096 */
+  void *ctx;
+  int (*walk_free)(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit, void *arg);
+  int (*reserve)(void *ctx, uintptr_t addr, size_t len);
+  int (*commit)(void *ctx, uintptr_t addr, size_t len);
+  int (*release)(void *ctx, uintptr_t addr, size_t len);
+} ilheap_provider;
+
+/* The operating system's provider (Linux: /proc/self/maps and mmap with
+ * MAP_FIXED_NOREPLACE). A static object, valid for the life of the process.
+ * NULL where the platform has none. */
+ILHEAP_API const ilheap_provider *ilheap_os_provider(void);
+
+/* ---- Options ---------------------------------------------------------------*/
+#define ILHEAP_DEFAULT_ALIGNMENT 8u
+#define ILHEAP_MIN_ALIGNMENT 4u
+#define ILHEAP_MAX_ALIGNMENT 4096u
+#define ILHEAP_DEFAULT_MAX_OFFSET 0x7FFFFFFFu /* .NET Framework 2.0+ METHOD_MAX_RVA */
+#define ILHEAP_UNLIMITED SIZE_MAX
+
+typedef struct ilheap_options {
+  uint32_t size;       /* sizeof(ilheap_options): set by ilheap_options_init */
+  uint32_t alignment;  /* power of two in [4, 4096]; default 8 */
+  uint32_t max_offset; /* window: blocks end at offset <= max_offset; in [1, 0xFFFFFFFF],
+                          default 0x7FFFFFFF */
+  uint32_t guard_pages; /* nonzero: an inaccessible page above every chunk (default 1) */
+  size_t budget;        /* most address space the heap may reserve, in bytes, guard pages
+                           included; default ILHEAP_UNLIMITED */
+  const ilheap_provider *provider; /* NULL: ilheap_os_provider() */
+} ilheap_options;
+
+/* Fills *opts with the defaults. Does nothing if opts is NULL. */
+ILHEAP_API void ilheap_options_init(ilheap_options *opts);
+
+/* ---- The heap --------------------------------------------------------------*/
+typedef struct ilheap ilheap;
+
+/*
+ * Creates a heap for the module whose base address is module_base. opts may be
+ * NULL (defaults). Creating reserves nothing: address space is reserved on the
+ * first ilheap_alloc.
+ * Returns 0 and sets *out, or:
+ *   ILHEAP_EINVAL   out is NULL, or an option is out of range (alignment not a
+ *                   power of two in [4, 4096], max_offset 0, provider NULL
+ *                   where the platform has none, a provider missing a
+ *                   function or with a bad page_size);
+ *   ILHEAP_EVERSION opts->size is smaller than the first published ilheap_options;
+ *   ILHEAP_ENOMEM   no memory for the heap's bookkeeping.
+ * On error *out is set to NULL (when out is not NULL).
+ * module_base may be any value, NULL included (the window is then [1, M)).
+ */
+ILHEAP_API ILHEAP_NODISCARD int ilheap_create(const void *module_base, const ilheap_options *opts,
+                                              ilheap **out);
+
+/*
+ * Returns a block of cb bytes (contract 1-4), or NULL when heap is NULL, cb is 0,
+ * or the heap is exhausted (contract 5-6). Never aborts.
+ */
+ILHEAP_API void *ilheap_alloc(ilheap *heap, uint32_t cb);
+
+/* Releases every byte of address space the heap reserved, and the heap. Every
+ * block it handed out becomes invalid. NULL: does nothing. */
+ILHEAP_API void ilheap_destroy(ilheap *heap);
+
+/* The module base and window the heap was created with (NULL heap: 0). */
+ILHEAP_API uintptr_t ilheap_module_base(const ilheap *heap);
+ILHEAP_API uint32_t ilheap_max_offset(const ilheap *heap);
+ILHEAP_API uint32_t ilheap_alignment(const ilheap *heap);
+
+/* ---- Statistics -------------------------------------------------------------*/
+typedef struct ilheap_stats {
+  uint32_t size;            /* in: sizeof(ilheap_stats) as the caller knows it */
+  uint32_t version;         /* out: ILHEAP_STATS_VERSION of the library */
+  uint64_t blocks;          /* blocks handed out */
+  uint64_t bytes_requested; /* sum of cb over blocks handed out */
+  uint64_t padding_bytes;   /* bytes consumed beyond cb: alignment and redzones */
+  uint64_t bytes_reserved;  /* address space reserved now, guard pages included */
+  uint64_t bytes_committed; /* of which readable and writable */
+  uint64_t chunks;          /* contiguous reserved regions */
+  uint64_t failed_requests; /* ilheap_alloc calls with cb > 0 that returned NULL */
+  uint64_t extensions;      /* times a chunk grew in place */
+  uintptr_t lowest;         /* lowest reserved address (0 if none) */
+  uintptr_t highest;        /* end of the highest reserved range (0 if none) */
+} ilheap_stats;
+
+#define ILHEAP_STATS_VERSION 1u
+
+/*
+ * Fills *out. The caller sets out->size = sizeof(ilheap_stats); fields past that
+ * size are not written, so an older caller works with a newer library.
+ * Returns 0, or ILHEAP_EINVAL (heap or out NULL), or ILHEAP_EVERSION (out->size
+ * smaller than the first published ilheap_stats). The figures are a consistent
+ * snapshot of the chunks; blocks and bytes_requested may lag allocations that
+ * are in flight on other threads.
+ */
+ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
+
+/* Calls visit(arg, lo, hi) for each range of address space the heap has
+ * reserved, in no particular order (for checks against a process map).
+ * Returns 0, or ILHEAP_EINVAL for a NULL heap or visit. */
+ILHEAP_API int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ILHEAP_H */
