@@ -1,0 +1,172 @@
+/*
+ * The COM adapter: an IMethodMalloc that lives inside its heap.
+ *
+ * The object sits in the heap's adapter area (internal.h: ilheap__ext), so it
+ * costs no allocation and dies with the heap. It translates and decides
+ * nothing: Alloc is ilheap_alloc. The reference count is a report only (the
+ * lifetime model is documented in include/ilheap_com.h).
+ *
+ * First use from several threads: the area starts zero-filled. The thread that
+ * moves `state` from UNINIT to BUSY fills the object in and publishes it with a
+ * release store of READY; any other thread waits for READY with acquire loads,
+ * so every caller sees a complete object and no field is ever written twice.
+ */
+#include "ilheap_com.h"
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sched.h>
+#define com_pause() sched_yield()
+#else
+#define com_pause() ((void)0)
+#endif
+
+#if defined(__GNUC__) && !defined(_WIN32)
+#define ILHEAP_WEAK __attribute__((weak))
+#elif defined(_MSC_VER)
+#define ILHEAP_WEAK __declspec(selectany)
+#else
+#define ILHEAP_WEAK
+#endif
+
+/* The exported IIDs (weak: see ilheap_com.h). Memory order of IID_IMethodMalloc,
+ * little-endian: 8B B2 EF A0 E2 6E 7B 4D B9 83 A7 5E F7 BE ED B8. */
+ILHEAP_WEAK const IID IID_IUnknown = {
+    0x00000000u, 0x0000u, 0x0000u, {0xC0u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x46u}};
+ILHEAP_WEAK const IID IID_IMethodMalloc = {
+    0xA0EFB28Bu, 0x6EE2u, 0x4D7Bu, {0xB9u, 0x83u, 0xA7u, 0x5Eu, 0xF7u, 0xBEu, 0xEDu, 0xB8u}};
+
+/* QueryInterface compares against private copies, so that its answer never
+ * depends on which definition of the exported IIDs the linker picked. */
+static const IID iid_unknown = {
+    0x00000000u, 0x0000u, 0x0000u, {0xC0u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x46u}};
+static const IID iid_method_malloc = {
+    0xA0EFB28Bu, 0x6EE2u, 0x4D7Bu, {0xB9u, 0x83u, 0xA7u, 0x5Eu, 0xF7u, 0xBEu, 0xEDu, 0xB8u}};
+
+_Static_assert(sizeof(GUID) == 16, "GUID must be 16 bytes");
+_Static_assert(sizeof(ULONG) == 4 && sizeof(HRESULT) == 4, "ULONG and HRESULT must be 32-bit");
+_Static_assert(offsetof(GUID, Data4) == 8, "GUID layout");
+_Static_assert(offsetof(IMethodMallocVtbl, Alloc) == 3 * sizeof(void (*)(void)),
+               "IMethodMalloc slot 3 is Alloc");
+
+enum { COM_UNINIT = 0, COM_BUSY = 1, COM_READY = 2 };
+
+/* The heap's own reference: the count never falls below it. */
+#define COM_BASE_REFS 1u
+#define COM_MAX_REFS 0xFFFFFFFFu
+
+typedef struct com_object {
+  IMethodMalloc iface; /* first: &iface is the pointer handed out */
+  _Atomic(uint32_t) refs;
+  _Atomic(int) state;
+} com_object;
+
+_Static_assert(sizeof(com_object) <= ILHEAP_EXT_SIZE, "the COM object must fit the adapter area");
+_Static_assert(offsetof(com_object, iface) == 0, "the interface comes first");
+
+static const IMethodMallocVtbl method_malloc_vtbl;
+
+static com_object *impl_from_IMethodMalloc(IMethodMalloc *iface) {
+  return (com_object *)(void *)iface;
+}
+
+int ilheap_guid_equal(const GUID *a, const GUID *b) {
+  if (a == NULL || b == NULL) return 0;
+  /* Field by field: no padding bytes are compared, whatever the ABI. */
+  return a->Data1 == b->Data1 && a->Data2 == b->Data2 && a->Data3 == b->Data3 &&
+         memcmp(a->Data4, b->Data4, sizeof a->Data4) == 0;
+}
+
+static ULONG STDMETHODCALLTYPE method_malloc_AddRef(IMethodMalloc *This) {
+  if (This == NULL) return 0;
+  com_object *obj = impl_from_IMethodMalloc(This);
+  uint32_t cur = atomic_load_explicit(&obj->refs, memory_order_relaxed);
+  while (cur != COM_MAX_REFS) {
+    if (atomic_compare_exchange_weak_explicit(&obj->refs, &cur, cur + 1u, memory_order_relaxed,
+                                              memory_order_relaxed))
+      return (ULONG)(cur + 1u);
+  }
+  return (ULONG)COM_MAX_REFS;
+}
+
+static ULONG STDMETHODCALLTYPE method_malloc_Release(IMethodMalloc *This) {
+  if (This == NULL) return 0;
+  com_object *obj = impl_from_IMethodMalloc(This);
+  uint32_t cur = atomic_load_explicit(&obj->refs, memory_order_relaxed);
+  while (cur > COM_BASE_REFS) {
+    if (atomic_compare_exchange_weak_explicit(&obj->refs, &cur, cur - 1u, memory_order_relaxed,
+                                              memory_order_relaxed))
+      return (ULONG)(cur - 1u);
+  }
+  /* Release without a matching AddRef: nothing to do, nothing is ever freed. */
+  return (ULONG)COM_BASE_REFS;
+}
+
+static HRESULT STDMETHODCALLTYPE method_malloc_QueryInterface(IMethodMalloc *This, REFIID riid,
+                                                             void **ppvObject) {
+  if (ppvObject == NULL) return E_POINTER;
+  *ppvObject = NULL;
+  if (This == NULL) return E_POINTER;
+  if (!ilheap_guid_equal(riid, &iid_unknown) && !ilheap_guid_equal(riid, &iid_method_malloc))
+    return E_NOINTERFACE;
+  /* One object, one interface: the IUnknown pointer is the same pointer, as
+   * COM identity requires. */
+  *ppvObject = This;
+  method_malloc_AddRef(This);
+  return S_OK;
+}
+
+static PVOID STDMETHODCALLTYPE method_malloc_Alloc(IMethodMalloc *This, ULONG cb) {
+  if (This == NULL) return NULL;
+  /* ULONG is 32-bit on every platform (static assert above): no truncation. */
+  return ilheap_alloc(ilheap__from_ext(impl_from_IMethodMalloc(This)), (uint32_t)cb);
+}
+
+static const IMethodMallocVtbl method_malloc_vtbl = {
+    method_malloc_QueryInterface,
+    method_malloc_AddRef,
+    method_malloc_Release,
+    method_malloc_Alloc,
+};
+
+IMethodMalloc *ilheap_method_malloc(ilheap *heap) {
+  if (heap == NULL) return NULL;
+  com_object *obj = (com_object *)ilheap__ext(heap);
+  if (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY) {
+    int expected = COM_UNINIT;
+    if (atomic_compare_exchange_strong_explicit(&obj->state, &expected, COM_BUSY,
+                                                memory_order_acquire, memory_order_acquire)) {
+      obj->iface.lpVtbl = &method_malloc_vtbl;
+      atomic_store_explicit(&obj->refs, COM_BASE_REFS, memory_order_relaxed);
+      atomic_store_explicit(&obj->state, COM_READY, memory_order_release);
+    } else {
+      /* Another thread is filling it in: a handful of stores away. */
+      while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY) com_pause();
+    }
+  }
+  return &obj->iface;
+}
+
+IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintptr_t module_id,
+                                             const void *module_base) {
+  ilheap *heap = NULL;
+  if (ilheap_registry_get(reg, module_id, module_base, &heap) != ILHEAP_OK) return NULL;
+  return ilheap_method_malloc(heap);
+}
+
+ilheap *ilheap_method_malloc_heap(IMethodMalloc *m) {
+  if (m == NULL) return NULL;
+  com_object *obj = impl_from_IMethodMalloc(m);
+  if (obj->iface.lpVtbl != &method_malloc_vtbl) return NULL;
+  return ilheap__from_ext(obj);
+}
+
+ULONG ilheap_method_malloc_refcount(IMethodMalloc *m) {
+  if (ilheap_method_malloc_heap(m) == NULL) return 0;
+  return (ULONG)atomic_load_explicit(&impl_from_IMethodMalloc(m)->refs, memory_order_relaxed);
+}

@@ -1,0 +1,504 @@
+/*
+ * The ilheap core: chunks, the bump pointer, window arithmetic and statistics.
+ * It makes no system call itself: address space comes from an ilheap_provider,
+ * memory checkers are reached through track.h, and it knows nothing of COM.
+ *
+ * THE POLICY (the fuzzers' reference model relies on this text)
+ *
+ * Window. For base B and max_offset M the window is [B + 1, B + M), clipped to
+ * the address space (computed on uintptr_t with explicit overflow checks), then
+ * shrunk inward to whole pages: [wlo, whi). Every reservation lies inside it,
+ * so every block does (contract 1) without a per-block check.
+ *
+ * Chunks. A chunk is one contiguous reservation [floor, end). With guard pages,
+ * [end - page, end) is never committed; the rest, [floor, top), is committed.
+ * Blocks are carved DOWNWARD from top: a block of cb bytes consumes
+ *     consumed = round_up(cb + REDZONE, align)
+ * bytes (REDZONE is 0 unless a memory checker is built in, see track.h). top is
+ * page aligned and every consumption is a multiple of align, so every block is
+ * aligned (contract 2). Memory is never reused, so it reads as zero (contract 4).
+ *
+ * Fast path (contract 8). The chunk's state is one 64-bit word: the low 32 bits
+ * count the bytes consumed from top, the high 32 bits the blocks. A chunk never
+ * spans more than the window (< 2^32 bytes), so neither field can overflow. An
+ * allocation is one compare-and-swap on that word against the chunk's capacity
+ * (top - floor), plus one relaxed add for the bytes-requested statistic.
+ *
+ * Refill, under the heap's lock, when the current chunk cannot hold a request:
+ *  1. Grow the current chunk downward in place: reserve and commit the pages
+ *     just below floor (if inside the window and the budget). First a full
+ *     step, then just enough for the request.
+ *  2. Otherwise start a new chunk: walk the free gaps of the window in
+ *     ascending order and take the lowest one that holds the chunk (pages for
+ *     the request, plus the guard page), placing the chunk at the TOP of that
+ *     gap. First a full step, then just enough for the request. A reserve that
+ *     loses a race (ILHEAP_EBUSY) walks again, up to REFILL_RETRIES times; any
+ *     other provider error ends the attempt. The old chunk's unused bottom is
+ *     abandoned (it is counted in the statistics as reserved, not consumed).
+ *  3. Otherwise the request fails: NULL (contract 6).
+ * step = clamp(round_up(reserved / 16, page), max(16 KiB, page), max(1 MiB,
+ * page)): small modules stay small, and once a heap holds 1 MiB the address
+ * space reserved beyond what was consumed is about 1/16.
+ *
+ * Why the top of a gap, growing down: the bottom of a gap is where whatever
+ * lies below wants to grow (a brk heap right above a PIE executable, a
+ * neighbour's in-place growth, other allocators looking for memory "just above
+ * the module"). DynamoRIO places its reservations at the end of a gap for the
+ * same reason. Taking the lowest gap keeps offsets small and uses the holes
+ * near the module that the kernel's top-down search leaves last.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ilheap.h"
+#include "internal.h"
+#include "track.h"
+
+#define MIN_STEP ((size_t)16 << 10)
+#define MAX_STEP ((size_t)1 << 20)
+#define REFILL_RETRIES 8
+#define USED_MASK UINT64_C(0xFFFFFFFF)
+#define ONE_BLOCK (UINT64_C(1) << 32)
+
+/* The size of the first published version of each versioned struct. */
+#define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
+#define STATS_V1_SIZE (offsetof(ilheap_stats, highest) + sizeof(uintptr_t))
+#define PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+
+typedef struct chunk {
+  _Alignas(64) _Atomic uint64_t word; /* consumed bytes (low 32) | blocks (high 32) */
+  _Atomic uint64_t requested;         /* sum of cb handed out from this chunk */
+  _Atomic uint64_t cap;               /* top - floor: bytes the bump may consume */
+  uintptr_t top;                      /* end of the committed part; blocks below it */
+  uintptr_t floor;                    /* lowest reserved (and committed) address */
+  uintptr_t end;                      /* end of the reservation (top + guard) */
+  struct chunk *next;                 /* all chunks, newest first */
+} chunk;
+
+struct ilheap {
+  _Atomic(chunk *) current; /* the chunk the fast path carves from */
+  uint32_t align;           /* effective: max(option, checker's granule) */
+  uint32_t align_option;    /* as asked */
+  uint32_t max_offset;
+  uint32_t guard;           /* guard bytes per chunk: 0 or page */
+  uintptr_t base;
+  uintptr_t wlo, whi;       /* the window, page aligned; wlo >= whi: empty */
+  uint64_t max_consumed;    /* no request consuming more can ever fit */
+  size_t page;
+  size_t budget;
+  ilheap_provider prov;
+  _Atomic uint64_t failed; /* requests with cb > 0 that returned NULL */
+
+  pthread_mutex_t lock; /* guards everything below, and refills */
+  chunk *chunks;
+  uint64_t reserved, committed, nchunks, extensions;
+
+  _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
+};
+
+/* ---- small arithmetic, all on unsigned types with explicit checks ------- */
+
+static int is_pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+static uint64_t round_up64(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
+
+/* Rounds x up to a multiple of a (a power of two); 0 when that overflows. */
+static uintptr_t round_up_ptr(uintptr_t x, uintptr_t a, int *overflow) {
+  if (x > UINTPTR_MAX - (a - 1)) {
+    *overflow = 1;
+    return 0;
+  }
+  return (x + a - 1) & ~(a - 1);
+}
+
+static uintptr_t round_down_ptr(uintptr_t x, uintptr_t a) { return x & ~(a - 1); }
+
+/* ---- errors ------------------------------------------------------------- */
+
+const char *ilheap_strerror(int err) {
+  switch (err) {
+  case ILHEAP_OK: return "success";
+  case ILHEAP_EINVAL: return "invalid argument";
+  case ILHEAP_ENOMEM: return "out of memory";
+  case ILHEAP_EBUSY: return "address range not free";
+  case ILHEAP_ERANGE: return "address range out of reach";
+  case ILHEAP_EPROVIDER: return "address-space provider failed";
+  case ILHEAP_EVERSION: return "unknown structure version";
+  default: return "unknown error";
+  }
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+void ilheap_options_init(ilheap_options *opts) {
+  if (opts == NULL)
+    return;
+  memset(opts, 0, sizeof *opts);
+  opts->size = (uint32_t)sizeof *opts;
+  opts->alignment = ILHEAP_DEFAULT_ALIGNMENT;
+  opts->max_offset = ILHEAP_DEFAULT_MAX_OFFSET;
+  opts->guard_pages = 1;
+  opts->budget = ILHEAP_UNLIMITED;
+  opts->provider = NULL;
+}
+
+static int check_provider(const ilheap_provider *p) {
+  if (p->size < PROVIDER_V1_SIZE)
+    return ILHEAP_EVERSION;
+  if (p->flags != 0 || p->walk_free == NULL || p->reserve == NULL || p->commit == NULL ||
+      p->release == NULL || p->page_size < 4096 || !is_pow2(p->page_size) ||
+      p->page_size > ((size_t)1 << 30))
+    return ILHEAP_EINVAL;
+  return ILHEAP_OK;
+}
+
+/* ---- create / destroy ------------------------------------------------------ */
+
+int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **out) {
+  ilheap_options o;
+  const ilheap_provider *prov;
+  ilheap *h;
+  uintptr_t base = (uintptr_t)module_base, lo, hi;
+  int overflow = 0, err;
+
+  if (out == NULL)
+    return ILHEAP_EINVAL;
+  *out = NULL;
+  ilheap_options_init(&o);
+  if (opts != NULL) {
+    if (opts->size < OPTIONS_V1_SIZE)
+      return ILHEAP_EVERSION;
+    memcpy(&o, opts, OPTIONS_V1_SIZE);
+    o.size = (uint32_t)sizeof o;
+  }
+  if (o.alignment < ILHEAP_MIN_ALIGNMENT || o.alignment > ILHEAP_MAX_ALIGNMENT ||
+      !is_pow2(o.alignment) || o.max_offset == 0)
+    return ILHEAP_EINVAL;
+  prov = o.provider != NULL ? o.provider : ilheap_os_provider();
+  if (prov == NULL)
+    return ILHEAP_EINVAL;
+  if ((err = check_provider(prov)) != ILHEAP_OK)
+    return err;
+
+  h = calloc(1, sizeof *h);
+  if (h == NULL)
+    return ILHEAP_ENOMEM;
+  if (pthread_mutex_init(&h->lock, NULL) != 0) {
+    free(h);
+    return ILHEAP_ENOMEM;
+  }
+  memcpy(&h->prov, prov, PROVIDER_V1_SIZE);
+  h->prov.size = (uint32_t)sizeof h->prov;
+  h->page = prov->page_size;
+  h->align_option = o.alignment;
+  h->align = o.alignment > ILHEAP_TRACK_MIN_ALIGN ? o.alignment : ILHEAP_TRACK_MIN_ALIGN;
+  h->max_offset = o.max_offset;
+  h->guard = o.guard_pages ? (uint32_t)h->page : 0;
+  h->budget = o.budget;
+  h->base = base;
+
+  /* Window [base + 1, base + M) clipped to the address space, then to pages. */
+  if (base == UINTPTR_MAX) {
+    lo = hi = 0; /* nothing lies above the last address */
+  } else {
+    lo = base + 1;
+    hi = base > UINTPTR_MAX - o.max_offset ? UINTPTR_MAX : base + o.max_offset;
+  }
+  h->wlo = round_up_ptr(lo, h->page, &overflow);
+  h->whi = round_down_ptr(hi, h->page);
+  if (overflow || h->wlo >= h->whi) {
+    h->wlo = h->whi = 0;
+    h->max_consumed = 0;
+  } else {
+    uint64_t room = (uint64_t)(h->whi - h->wlo);
+    h->max_consumed = room > h->guard ? room - h->guard : 0;
+  }
+  atomic_init(&h->current, NULL);
+  atomic_init(&h->failed, 0);
+  ilheap_track_create(h);
+  *out = h;
+  return ILHEAP_OK;
+}
+
+void ilheap_destroy(ilheap *h) {
+  chunk *c, *next;
+  if (h == NULL)
+    return;
+  ilheap_track_destroy(h);
+  for (c = h->chunks; c != NULL; c = next) {
+    next = c->next;
+    ilheap_track_release(h, (void *)c->floor, c->top - c->floor);
+    /* Nothing useful can be done if the provider refuses at this point. */
+    (void)h->prov.release(h->prov.ctx, c->floor, c->end - c->floor);
+    free(c);
+  }
+  pthread_mutex_destroy(&h->lock);
+  free(h);
+}
+
+/* ---- the fast path ------------------------------------------------------------ */
+
+/* Takes `consumed` bytes from c; returns the block's address or 0. */
+static uintptr_t chunk_take(chunk *c, uint64_t consumed) {
+  uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
+  for (;;) {
+    uint64_t used = w & USED_MASK;
+    uint64_t cap = atomic_load_explicit(&c->cap, memory_order_acquire);
+    if (consumed > cap - used) /* used <= cap always holds */
+      return 0;
+    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + ONE_BLOCK + consumed,
+                                              memory_order_relaxed, memory_order_relaxed))
+      return c->top - (uintptr_t)(used + consumed);
+  }
+}
+
+static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
+
+void *ilheap_alloc(ilheap *h, uint32_t cb) {
+  uint64_t consumed;
+  chunk *c;
+  uintptr_t p;
+
+  if (h == NULL || cb == 0)
+    return NULL;
+  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. */
+  consumed = round_up64((uint64_t)cb + ILHEAP_TRACK_REDZONE, h->align);
+  if (consumed > h->max_consumed) {
+    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
+    return NULL;
+  }
+  c = atomic_load_explicit(&h->current, memory_order_acquire);
+  if (c == NULL || (p = chunk_take(c, consumed)) == 0)
+    return refill_and_take(h, cb, consumed);
+  atomic_fetch_add_explicit(&c->requested, cb, memory_order_relaxed);
+  ilheap_track_alloc(h, (void *)p, cb);
+  return (void *)p;
+}
+
+/* ---- refill (under h->lock) --------------------------------------------------- */
+
+static size_t step_size(const ilheap *h) {
+  size_t lo = MIN_STEP > h->page ? MIN_STEP : h->page;
+  size_t hi = MAX_STEP > h->page ? MAX_STEP : h->page;
+  uint64_t s = round_up64(h->reserved / 16, h->page);
+  return s < lo ? lo : s > hi ? hi : (size_t)s;
+}
+
+static int within_budget(const ilheap *h, uint64_t more) {
+  return h->budget == ILHEAP_UNLIMITED ||
+         (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
+}
+
+/* Grows c downward by len bytes (a multiple of page). */
+static int extend(ilheap *h, chunk *c, uint64_t len) {
+  uintptr_t at;
+  int err;
+  if (!within_budget(h, len))
+    return ILHEAP_ENOMEM;
+  if (c->floor - h->wlo < len) /* floor >= wlo always */
+    return ILHEAP_ERANGE;
+  at = c->floor - (uintptr_t)len;
+  if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    return err;
+  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
+    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
+    return err;
+  }
+  ilheap_track_commit(h, (void *)at, (size_t)len);
+  c->floor = at;
+  h->reserved += len;
+  h->committed += len;
+  h->extensions++;
+  /* Publish last: the fast path may use the new bytes as soon as it sees cap. */
+  atomic_store_explicit(&c->cap, (uint64_t)(c->top - at), memory_order_release);
+  return ILHEAP_OK;
+}
+
+struct placement {
+  uint64_t total; /* bytes to reserve */
+  uintptr_t page;
+  uintptr_t addr; /* result; 0: none */
+};
+
+/* The lowest gap that holds the chunk; the chunk goes at its top. */
+static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct placement *pl = arg;
+  int overflow = 0;
+  uintptr_t a = round_up_ptr(lo, pl->page, &overflow);
+  uintptr_t b = round_down_ptr(hi, pl->page);
+  if (overflow || a >= b || (uint64_t)(b - a) < pl->total)
+    return 0;
+  pl->addr = b - (uintptr_t)pl->total;
+  return 1;
+}
+
+/* Starts a new chunk committing len bytes (a multiple of page) plus a guard. */
+static int new_chunk(ilheap *h, uint64_t len) {
+  struct placement pl;
+  uint64_t total = len + h->guard;
+  chunk *c;
+  int err = ILHEAP_ENOMEM, tries;
+
+  if (total > (uint64_t)(h->whi - h->wlo))
+    return ILHEAP_ERANGE;
+  if (!within_budget(h, total))
+    return ILHEAP_ENOMEM;
+  /* The chunk's hot word sits on its own cache line. */
+  c = aligned_alloc(_Alignof(chunk), sizeof *c);
+  if (c == NULL)
+    return ILHEAP_ENOMEM;
+  memset(c, 0, sizeof *c);
+  for (tries = 0; tries < REFILL_RETRIES; tries++) {
+    pl.total = total;
+    pl.page = h->page;
+    pl.addr = 0;
+    if ((err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, place_visit, &pl)) != ILHEAP_OK)
+      break;
+    if (pl.addr == 0) {
+      err = ILHEAP_ENOMEM; /* the window is full */
+      break;
+    }
+    err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);
+    if (err != ILHEAP_EBUSY)
+      break; /* a lost race walks again; anything else is final */
+  }
+  if (err == ILHEAP_OK &&
+      (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
+    (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
+  if (err != ILHEAP_OK) {
+    free(c);
+    return err;
+  }
+  ilheap_track_commit(h, (void *)pl.addr, (size_t)len);
+  c->floor = pl.addr;
+  c->top = pl.addr + (uintptr_t)len;
+  c->end = pl.addr + (uintptr_t)total;
+  atomic_init(&c->word, 0);
+  atomic_init(&c->requested, 0);
+  atomic_init(&c->cap, len);
+  c->next = h->chunks;
+  h->chunks = c;
+  h->reserved += total;
+  h->committed += len;
+  h->nchunks++;
+  atomic_store_explicit(&h->current, c, memory_order_release);
+  return ILHEAP_OK;
+}
+
+/* Makes room for `consumed` more bytes: in place first, then a new chunk. */
+static int grow(ilheap *h, uint64_t consumed) {
+  chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
+  uint64_t step = step_size(h);
+  uint64_t minimal;
+
+  if (c != NULL) {
+    uint64_t used = atomic_load_explicit(&c->word, memory_order_relaxed) & USED_MASK;
+    uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
+    if (consumed <= cap - used)
+      return ILHEAP_OK; /* room appeared meanwhile */
+    minimal = round_up64(consumed - (cap - used), h->page);
+    if (minimal < step && extend(h, c, step) == ILHEAP_OK)
+      return ILHEAP_OK;
+    if (extend(h, c, minimal) == ILHEAP_OK)
+      return ILHEAP_OK;
+  }
+  minimal = round_up64(consumed, h->page);
+  if (minimal < step && new_chunk(h, step) == ILHEAP_OK)
+    return ILHEAP_OK;
+  return new_chunk(h, minimal);
+}
+
+static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
+  uintptr_t p = 0;
+  chunk *c = NULL;
+
+  pthread_mutex_lock(&h->lock);
+  /* Other threads keep carving from the chunk meanwhile, so room made for this
+   * request may be taken before it is; every grow consumes address space, so
+   * the loop ends, at the latest when the window or budget is exhausted. */
+  for (;;) {
+    c = atomic_load_explicit(&h->current, memory_order_relaxed);
+    if (c != NULL && (p = chunk_take(c, consumed)) != 0)
+      break;
+    if (grow(h, consumed) != ILHEAP_OK)
+      break;
+  }
+  pthread_mutex_unlock(&h->lock);
+  if (p == 0) {
+    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
+    return NULL;
+  }
+  atomic_fetch_add_explicit(&c->requested, cb, memory_order_relaxed);
+  ilheap_track_alloc(h, (void *)p, cb);
+  return (void *)p;
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+uintptr_t ilheap_module_base(const ilheap *h) { return h != NULL ? h->base : 0; }
+uint32_t ilheap_max_offset(const ilheap *h) { return h != NULL ? h->max_offset : 0; }
+uint32_t ilheap_alignment(const ilheap *h) { return h != NULL ? h->align_option : 0; }
+
+int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
+  ilheap *h = (ilheap *)(uintptr_t)heap; /* the lock is state, not value */
+  ilheap_stats s;
+  const chunk *c;
+  uint32_t size;
+
+  if (h == NULL || out == NULL)
+    return ILHEAP_EINVAL;
+  size = out->size;
+  if (size < STATS_V1_SIZE)
+    return ILHEAP_EVERSION;
+  memset(&s, 0, sizeof s);
+  pthread_mutex_lock(&h->lock);
+  for (c = h->chunks; c != NULL; c = c->next) {
+    uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
+    uint64_t req = atomic_load_explicit(&c->requested, memory_order_relaxed);
+    s.blocks += w >> 32;
+    s.padding_bytes += w & USED_MASK; /* consumed for now; minus requested below */
+    s.bytes_requested += req;
+    if (s.lowest == 0 || c->floor < s.lowest)
+      s.lowest = c->floor;
+    if (c->end > s.highest)
+      s.highest = c->end;
+  }
+  s.bytes_reserved = h->reserved;
+  s.bytes_committed = h->committed;
+  s.chunks = h->nchunks;
+  s.extensions = h->extensions;
+  pthread_mutex_unlock(&h->lock);
+  /* A block's bytes are counted in `requested` just after its CAS, so in flight
+   * the consumed figure can lead; never report negative padding. */
+  s.padding_bytes = s.padding_bytes > s.bytes_requested ? s.padding_bytes - s.bytes_requested : 0;
+  s.failed_requests = atomic_load_explicit(&h->failed, memory_order_relaxed);
+  s.size = size < sizeof s ? size : (uint32_t)sizeof s;
+  s.version = ILHEAP_STATS_VERSION;
+  memcpy(out, &s, s.size);
+  return ILHEAP_OK;
+}
+
+int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg) {
+  ilheap *h = (ilheap *)(uintptr_t)heap;
+  const chunk *c;
+  if (h == NULL || visit == NULL)
+    return ILHEAP_EINVAL;
+  pthread_mutex_lock(&h->lock);
+  for (c = h->chunks; c != NULL; c = c->next)
+    if (visit(arg, c->floor, c->end) != 0)
+      break;
+  pthread_mutex_unlock(&h->lock);
+  return ILHEAP_OK;
+}
+
+/* ---- adapters --------------------------------------------------------------- */
+
+void *ilheap__ext(ilheap *h) { return h != NULL ? h->ext : NULL; }
+
+ilheap *ilheap__from_ext(void *ext) {
+  return ext != NULL ? (ilheap *)(void *)((unsigned char *)ext - offsetof(ilheap, ext)) : NULL;
+}

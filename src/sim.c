@@ -1,0 +1,412 @@
+/*
+ * The simulated address space (include/ilheap_sim.h).
+ *
+ * The space is one host reservation, inaccessible until a heap commits part of
+ * it, so the addresses it hands out are real and writable, and a stray write
+ * into a "foreign" range faults. The map is a sorted array of non-overlapping,
+ * non-adjacent-when-equal ranges, each FOREIGN, RESERVED or COMMITTED; what no
+ * range covers is free. Every operation "paints" a kind over an interval, which
+ * keeps the array canonical (maximal ranges), so walks report maximal ranges.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ilheap_sim.h"
+
+#define SIM_MAX_SIZE ((size_t)1 << 40)
+#define SIM_MAX_PAGE ((size_t)1 << 20)
+
+typedef struct range {
+  uintptr_t lo, hi;
+  ilheap_sim_kind kind;
+} range;
+
+struct ilheap_sim {
+  ilheap_provider prov; /* first: the provider's ctx is the sim */
+  pthread_mutex_t lock;
+  uintptr_t base;
+  size_t size, page;
+  void *host;    /* the host reservation, possibly larger than the space */
+  size_t host_len;
+  range *r;      /* sorted, disjoint */
+  size_t n, cap;
+  struct {
+    uint32_t skip, count;
+  } inj[ILHEAP_SIM_OP_COUNT];
+  uint64_t calls[ILHEAP_SIM_OP_COUNT];
+  uint64_t failures;
+};
+
+static int is_pow2(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+/* ---- the range map -------------------------------------------------------- */
+
+static int reserve_slots(ilheap_sim *s, size_t more) {
+  range *nr;
+  size_t ncap;
+  if (s->n + more <= s->cap)
+    return 0;
+  ncap = s->cap ? s->cap * 2 : 64;
+  while (ncap < s->n + more)
+    ncap *= 2;
+  nr = realloc(s->r, ncap * sizeof *nr);
+  if (nr == NULL)
+    return -1;
+  s->r = nr;
+  s->cap = ncap;
+  return 0;
+}
+
+/* Sets [lo, hi) to kind (FREE removes it), keeping the map canonical. */
+static int paint(ilheap_sim *s, uintptr_t lo, uintptr_t hi, ilheap_sim_kind kind) {
+  size_t i, j, k, first;
+  range left = {0, 0, ILHEAP_SIM_FREE}, right = {0, 0, ILHEAP_SIM_FREE};
+  if (lo >= hi)
+    return 0;
+  if (reserve_slots(s, 3) != 0)
+    return -1;
+  /* [first, j) are the ranges that overlap or touch [lo, hi). */
+  for (first = 0; first < s->n && s->r[first].hi < lo; first++)
+    ;
+  for (j = first; j < s->n && s->r[j].lo <= hi; j++) {
+    range *x = &s->r[j];
+    if (x->lo < lo) {
+      if (x->kind == kind)
+        lo = x->lo;
+      else if (x->hi > lo)
+        left = (range){x->lo, lo, x->kind};
+      else
+        left = *x; /* only touches */
+    }
+    if (x->hi > hi) {
+      if (x->kind == kind)
+        hi = x->hi;
+      else if (x->lo < hi)
+        right = (range){hi, x->hi, x->kind};
+      else
+        right = *x;
+    }
+  }
+  /* Replace [first, j) by left?, [lo, hi)?, right?. */
+  k = (left.lo < left.hi) + (kind != ILHEAP_SIM_FREE) + (right.lo < right.hi);
+  memmove(&s->r[first + k], &s->r[j], (s->n - j) * sizeof *s->r);
+  s->n = s->n - (j - first) + k;
+  i = first;
+  if (left.lo < left.hi)
+    s->r[i++] = left;
+  if (kind != ILHEAP_SIM_FREE)
+    s->r[i++] = (range){lo, hi, kind};
+  if (right.lo < right.hi)
+    s->r[i++] = right;
+  return 0;
+}
+
+/* Does any range in [lo, hi) have a kind in mask (bit per kind)? FREE is bit 0. */
+static int any_kind(const ilheap_sim *s, uintptr_t lo, uintptr_t hi, unsigned mask) {
+  uintptr_t at = lo;
+  size_t i;
+  for (i = 0; i < s->n && s->r[i].lo < hi; i++) {
+    if (s->r[i].hi <= lo)
+      continue;
+    if (s->r[i].lo > at && (mask & 1u))
+      return 1; /* a free hole */
+    if (mask & (1u << s->r[i].kind))
+      return 1;
+    at = s->r[i].hi;
+  }
+  return at < hi && (mask & 1u);
+}
+
+#define BIT(k) (1u << (k))
+#define OURS (BIT(ILHEAP_SIM_RESERVED) | BIT(ILHEAP_SIM_COMMITTED))
+
+/* Does an injected failure hit this call of op? Counts the call. */
+static int injected(ilheap_sim *s, ilheap_sim_op op) {
+  if (op != ILHEAP_SIM_RACE)
+    s->calls[op]++; /* RACE counts races delivered, below */
+  if (s->inj[op].count == 0)
+    return 0;
+  if (s->inj[op].skip > 0) {
+    s->inj[op].skip--;
+    return 0;
+  }
+  if (s->inj[op].count != UINT32_MAX)
+    s->inj[op].count--;
+  s->failures++;
+  if (op == ILHEAP_SIM_RACE)
+    s->calls[op]++;
+  return 1;
+}
+
+static int in_space(const ilheap_sim *s, uintptr_t addr, size_t len) {
+  return len > 0 && addr >= s->base && addr - s->base <= s->size &&
+         len <= s->size - (addr - s->base) && (addr & (s->page - 1)) == 0 &&
+         (len & (s->page - 1)) == 0;
+}
+
+/* ---- the provider ------------------------------------------------------------ */
+
+static int sim_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
+                         void *arg) {
+  ilheap_sim *s = ctx;
+  uintptr_t at, end = s->base + s->size;
+  size_t i;
+
+  pthread_mutex_lock(&s->lock);
+  if (injected(s, ILHEAP_SIM_WALK)) {
+    pthread_mutex_unlock(&s->lock);
+    return ILHEAP_EPROVIDER;
+  }
+  if (lo < s->base)
+    lo = s->base;
+  if (hi > end)
+    hi = end;
+  at = lo;
+  for (i = 0; i <= s->n && at < hi; i++) {
+    uintptr_t gap_end = i < s->n ? s->r[i].lo : hi;
+    if (i < s->n && s->r[i].hi <= at)
+      continue;
+    if (gap_end > hi)
+      gap_end = hi;
+    if (gap_end > at && visit(arg, at, gap_end) != 0)
+      break;
+    if (i < s->n)
+      at = s->r[i].hi;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return ILHEAP_OK;
+}
+
+static int sim_reserve(void *ctx, uintptr_t addr, size_t len) {
+  ilheap_sim *s = ctx;
+  int err = ILHEAP_OK;
+  pthread_mutex_lock(&s->lock);
+  if (!in_space(s, addr, len))
+    err = ILHEAP_ERANGE;
+  else if (any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FOREIGN) | OURS))
+    err = ILHEAP_EBUSY;
+  else if (injected(s, ILHEAP_SIM_RESERVE))
+    err = ILHEAP_ENOMEM;
+  else if (injected(s, ILHEAP_SIM_RACE)) {
+    /* Someone else mapped exactly this range a moment before us. */
+    err = paint(s, addr, addr + len, ILHEAP_SIM_FOREIGN) != 0 ? ILHEAP_ENOMEM : ILHEAP_EBUSY;
+  } else if (paint(s, addr, addr + len, ILHEAP_SIM_RESERVED) != 0)
+    err = ILHEAP_ENOMEM;
+  pthread_mutex_unlock(&s->lock);
+  return err;
+}
+
+static int sim_commit(void *ctx, uintptr_t addr, size_t len) {
+  ilheap_sim *s = ctx;
+  int err = ILHEAP_OK;
+  pthread_mutex_lock(&s->lock);
+  if (!in_space(s, addr, len) ||
+      any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
+    err = ILHEAP_EINVAL; /* not ours: a caller bug, refused */
+  else if (injected(s, ILHEAP_SIM_COMMIT))
+    err = ILHEAP_ENOMEM;
+  else if (mprotect((void *)addr, len, PROT_READ | PROT_WRITE) != 0)
+    err = ILHEAP_ENOMEM;
+  else if (paint(s, addr, addr + len, ILHEAP_SIM_COMMITTED) != 0) {
+    (void)mprotect((void *)addr, len, PROT_NONE);
+    err = ILHEAP_ENOMEM;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return err;
+}
+
+static int sim_release(void *ctx, uintptr_t addr, size_t len) {
+  ilheap_sim *s = ctx;
+  int err = ILHEAP_OK;
+  pthread_mutex_lock(&s->lock);
+  if (!in_space(s, addr, len) ||
+      any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
+    err = ILHEAP_EINVAL;
+  /* Replacing our own host pages drops their contents: recommitted memory reads
+   * as zero again. The host range is the simulation's own reservation. */
+  else if (mmap((void *)addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                -1, 0) == MAP_FAILED)
+    err = ILHEAP_EPROVIDER;
+  else if (paint(s, addr, addr + len, ILHEAP_SIM_FREE) != 0)
+    err = ILHEAP_ENOMEM;
+  pthread_mutex_unlock(&s->lock);
+  return err;
+}
+
+/* ---- public ------------------------------------------------------------------ */
+
+int ilheap_sim_create(size_t size, size_t page_size, ilheap_sim **out) {
+  ilheap_sim *s;
+  size_t host_page = (size_t)sysconf(_SC_PAGESIZE);
+  uintptr_t aligned;
+
+  if (out == NULL)
+    return ILHEAP_EINVAL;
+  *out = NULL;
+  if (page_size == 0)
+    page_size = host_page;
+  if (!is_pow2(page_size) || page_size < host_page || page_size > SIM_MAX_PAGE || size == 0 ||
+      size > SIM_MAX_SIZE)
+    return ILHEAP_EINVAL;
+  size = (size + page_size - 1) & ~(page_size - 1);
+  s = calloc(1, sizeof *s);
+  if (s == NULL)
+    return ILHEAP_ENOMEM;
+  s->host_len = size + page_size; /* room to align the base to page_size */
+  s->host = mmap(NULL, s->host_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (s->host == MAP_FAILED || pthread_mutex_init(&s->lock, NULL) != 0) {
+    if (s->host != MAP_FAILED)
+      munmap(s->host, s->host_len);
+    free(s);
+    return ILHEAP_ENOMEM;
+  }
+  aligned = ((uintptr_t)s->host + page_size - 1) & ~(uintptr_t)(page_size - 1);
+  s->base = aligned;
+  s->size = size;
+  s->page = page_size;
+  s->prov.size = (uint32_t)sizeof s->prov;
+  s->prov.flags = 0;
+  s->prov.page_size = page_size;
+  s->prov.ctx = s;
+  s->prov.walk_free = sim_walk_free;
+  s->prov.reserve = sim_reserve;
+  s->prov.commit = sim_commit;
+  s->prov.release = sim_release;
+  *out = s;
+  return ILHEAP_OK;
+}
+
+void ilheap_sim_destroy(ilheap_sim *s) {
+  if (s == NULL)
+    return;
+  munmap(s->host, s->host_len);
+  pthread_mutex_destroy(&s->lock);
+  free(s->r);
+  free(s);
+}
+
+const ilheap_provider *ilheap_sim_provider(ilheap_sim *s) { return s != NULL ? &s->prov : NULL; }
+uintptr_t ilheap_sim_base(const ilheap_sim *s) { return s != NULL ? s->base : 0; }
+size_t ilheap_sim_size(const ilheap_sim *s) { return s != NULL ? s->size : 0; }
+size_t ilheap_sim_page_size(const ilheap_sim *s) { return s != NULL ? s->page : 0; }
+
+/* Rounds [addr, addr + len) outward to pages and clips it to the space. */
+static int clip(const ilheap_sim *s, uintptr_t addr, size_t len, uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t end = s->base + s->size, a, b;
+  if (len == 0)
+    return 0;
+  a = addr;
+  b = addr > UINTPTR_MAX - len ? UINTPTR_MAX : addr + len;
+  if (a < s->base)
+    a = s->base;
+  if (b > end)
+    b = end;
+  if (a >= b)
+    return 0;
+  a &= ~(uintptr_t)(s->page - 1); /* stays >= base: base is page aligned */
+  b = (b - s->base + s->page - 1) / s->page * s->page + s->base; /* <= end */
+  *lo = a;
+  *hi = b;
+  return 1;
+}
+
+int ilheap_sim_occupy(ilheap_sim *s, uintptr_t addr, size_t len) {
+  uintptr_t lo, hi;
+  int err = ILHEAP_OK;
+  if (s == NULL || !clip(s, addr, len, &lo, &hi))
+    return ILHEAP_EINVAL;
+  pthread_mutex_lock(&s->lock);
+  if (any_kind(s, lo, hi, OURS))
+    err = ILHEAP_EBUSY;
+  else if (paint(s, lo, hi, ILHEAP_SIM_FOREIGN) != 0)
+    err = ILHEAP_ENOMEM;
+  pthread_mutex_unlock(&s->lock);
+  return err;
+}
+
+int ilheap_sim_vacate(ilheap_sim *s, uintptr_t addr, size_t len) {
+  uintptr_t lo, hi;
+  size_t i;
+  int err = ILHEAP_OK;
+  if (s == NULL || !clip(s, addr, len, &lo, &hi))
+    return ILHEAP_EINVAL;
+  pthread_mutex_lock(&s->lock);
+  for (i = 0; i < s->n && s->r[i].lo < hi; i++) {
+    uintptr_t a, b;
+    if (s->r[i].kind != ILHEAP_SIM_FOREIGN || s->r[i].hi <= lo)
+      continue;
+    a = s->r[i].lo > lo ? s->r[i].lo : lo;
+    b = s->r[i].hi < hi ? s->r[i].hi : hi;
+    if (paint(s, a, b, ILHEAP_SIM_FREE) != 0) {
+      err = ILHEAP_ENOMEM;
+      break;
+    }
+    i = (size_t)-1; /* the array changed: rescan (it only shrinks in foreign) */
+  }
+  pthread_mutex_unlock(&s->lock);
+  return err;
+}
+
+int ilheap_sim_inject(ilheap_sim *s, ilheap_sim_op op, uint32_t skip, uint32_t count) {
+  if (s == NULL || (unsigned)op >= ILHEAP_SIM_OP_COUNT)
+    return ILHEAP_EINVAL;
+  pthread_mutex_lock(&s->lock);
+  s->inj[op].skip = count != 0 ? skip : 0;
+  s->inj[op].count = count;
+  pthread_mutex_unlock(&s->lock);
+  return ILHEAP_OK;
+}
+
+int ilheap_sim_get_stats(const ilheap_sim *cs, ilheap_sim_stats *out) {
+  ilheap_sim *s = (ilheap_sim *)(uintptr_t)cs;
+  size_t i;
+  if (s == NULL || out == NULL)
+    return ILHEAP_EINVAL;
+  memset(out, 0, sizeof *out);
+  pthread_mutex_lock(&s->lock);
+  for (i = 0; i < s->n; i++) {
+    uint64_t len = s->r[i].hi - s->r[i].lo;
+    if (s->r[i].kind == ILHEAP_SIM_FOREIGN) {
+      out->foreign_bytes += len;
+      continue;
+    }
+    out->reserved_bytes += len;
+    if (s->r[i].kind == ILHEAP_SIM_COMMITTED)
+      out->committed_bytes += len;
+    /* Count maximal runs of ours: a run breaks at a gap or a foreign range. */
+    if (i == 0 || s->r[i - 1].hi != s->r[i].lo || s->r[i - 1].kind == ILHEAP_SIM_FOREIGN)
+      out->reserved_ranges++;
+  }
+  memcpy(out->calls, s->calls, sizeof out->calls);
+  out->failures = s->failures;
+  pthread_mutex_unlock(&s->lock);
+  return ILHEAP_OK;
+}
+
+int ilheap_sim_walk(const ilheap_sim *cs, ilheap_sim_visitor visit, void *arg) {
+  ilheap_sim *s = (ilheap_sim *)(uintptr_t)cs;
+  uintptr_t at, end;
+  size_t i;
+  if (s == NULL || visit == NULL)
+    return ILHEAP_EINVAL;
+  pthread_mutex_lock(&s->lock);
+  at = s->base;
+  end = s->base + s->size;
+  for (i = 0; i <= s->n; i++) {
+    uintptr_t next = i < s->n ? s->r[i].lo : end;
+    if (next > at && visit(arg, at, next, ILHEAP_SIM_FREE) != 0)
+      break;
+    if (i == s->n)
+      break;
+    if (visit(arg, s->r[i].lo, s->r[i].hi, s->r[i].kind) != 0)
+      break;
+    at = s->r[i].hi;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return ILHEAP_OK;
+}
