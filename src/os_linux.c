@@ -1,13 +1,18 @@
 /*
  * The Linux address-space provider.
  *
- * walk_free reads the kernel's view of the process, /proc/self/maps, and
- * reports the holes between mappings, minus the zones that others grow into:
- *  - below [stack]: the main stack grows down to RLIMIT_STACK (capped at
+ * walk_free asks the kernel where the mappings are and reports the holes
+ * between them, minus two zones that others grow into:
+ *  - below the main stack: it grows down to RLIMIT_STACK (capped at
  *    STACK_ROOM_MAX when unlimited), plus the kernel's stack guard gap;
  *  - above the program break: the brk heap grows up (BRK_ROOM).
  * Thread stacks and everything else are ordinary mappings and are excluded as
- * such. The view can be stale the moment it is read: reserve is the authority.
+ * such. The mappings come from the PROCMAP_QUERY ioctl on /proc/self/maps
+ * (Linux 6.11+: "the mapping covering or next after this address", O(log n)
+ * per question), or, where the kernel lacks it, from reading /proc/self/maps
+ * line by line. Both stop at the first gap the core accepts, so a walk costs
+ * what lies between the window's start and that gap, not the whole map.
+ * The view can be stale the moment it is read: reserve is the authority.
  *
  * reserve maps PROT_NONE with MAP_FIXED_NOREPLACE, which fails with EEXIST
  * instead of replacing anything. Kernels before 4.17 ignore the flag and treat
@@ -21,8 +26,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -33,9 +40,9 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-#define LOWEST_ADDR ((uintptr_t)0x10000)        /* vm.mmap_min_addr's usual value */
-#define STACK_GUARD_GAP ((uintptr_t)1 << 20)    /* the kernel's default: 256 pages */
-#define STACK_ROOM_MAX ((uintptr_t)1 << 30)     /* when RLIMIT_STACK is unlimited */
+#define LOWEST_ADDR ((uintptr_t)0x10000)     /* vm.mmap_min_addr's usual value */
+#define STACK_GUARD_GAP ((uintptr_t)1 << 20) /* the kernel's default: 256 pages */
+#define STACK_ROOM_MAX ((uintptr_t)1 << 30)  /* when RLIMIT_STACK is unlimited */
 #define BRK_ROOM ((uintptr_t)64 << 20)
 #define MAPS_BUF (64 * 1024)
 
@@ -44,45 +51,152 @@
 #elif defined(__aarch64__)
 #define USER_TOP ((uintptr_t)0xFFFFFFFFF000) /* 48-bit user space */
 #else
-#define USER_TOP ((uintptr_t)0) /* unknown: the end of the highest mapping */
+#define USER_TOP UINTPTR_MAX /* unknown: mmap itself refuses what is out of reach */
 #endif
+
+/* The PROCMAP_QUERY ABI (include/uapi/linux/fs.h, Linux 6.11), declared here
+ * because older kernel headers lack it. */
+struct ilheap_procmap_query {
+  uint64_t size, query_flags, query_addr;
+  uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+  uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+  uint64_t vma_name_addr, build_id_addr;
+};
+#define ILHEAP_PROCMAP_QUERY _IOWR('f', 17, struct ilheap_procmap_query)
+#define ILHEAP_PROCMAP_COVERING_OR_NEXT 0x10u
 
 typedef struct zone {
   uintptr_t lo, hi;
 } zone;
 
-typedef struct zones {
-  zone *z;
-  size_t n, cap;
-} zones;
+/* The two growth zones, sorted by lo; empty ones have lo == hi. */
+typedef struct growth {
+  zone z[2];
+} growth;
 
-static int add_zone(zones *zs, uintptr_t lo, uintptr_t hi) {
-  if (zs->n == zs->cap) {
-    size_t ncap = zs->cap ? zs->cap * 2 : 256;
-    zone *nz = realloc(zs->z, ncap * sizeof *nz);
-    if (nz == NULL)
-      return -1;
-    zs->z = nz;
-    zs->cap = ncap;
-  }
-  zs->z[zs->n].lo = lo;
-  zs->z[zs->n].hi = hi;
-  zs->n++;
-  return 0;
+/* Where the main stack starts (/proc/self/stat, field 28), read once. */
+static uintptr_t stack_start;
+static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
+
+static void find_stack(void) {
+  char buf[1024];
+  FILE *f = fopen("/proc/self/stat", "re");
+  size_t got;
+  char *p;
+  int field;
+  if (f == NULL)
+    return;
+  got = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[got] = 0;
+  p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+  if (p == NULL)
+    return;
+  for (field = 2; field < 28 && p != NULL; field++)
+    p = strchr(p + 1, ' ');
+  if (p != NULL)
+    stack_start = (uintptr_t)strtoull(p + 1, NULL, 10);
 }
 
-static int zone_cmp(const void *a, const void *b) {
-  const zone *x = a, *y = b;
-  return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static uintptr_t stack_room(void) {
+static growth growth_zones(void) {
+  growth g;
   struct rlimit rl;
-  uintptr_t room = STACK_ROOM_MAX;
+  uintptr_t room = STACK_ROOM_MAX, brk;
+  void *cur = sbrk(0);
+
+  memset(&g, 0, sizeof g);
+  (void)pthread_once(&stack_once, find_stack);
   if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
       rl.rlim_cur < STACK_ROOM_MAX)
     room = (uintptr_t)rl.rlim_cur;
-  return room + STACK_GUARD_GAP;
+  room += STACK_GUARD_GAP;
+  if (stack_start != 0) {
+    g.z[0].lo = stack_start > room ? stack_start - room : 0;
+    g.z[0].hi = stack_start;
+  }
+  brk = cur == (void *)-1 ? 0 : (uintptr_t)cur;
+  if (brk != 0) {
+    g.z[1].lo = brk;
+    g.z[1].hi = brk > UINTPTR_MAX - BRK_ROOM ? UINTPTR_MAX : brk + BRK_ROOM;
+  }
+  if (g.z[1].lo < g.z[0].lo) {
+    zone t = g.z[0];
+    g.z[0] = g.z[1];
+    g.z[1] = t;
+  }
+  return g;
+}
+
+/* Visits [a, b) minus the growth zones; nonzero when the visitor stopped. */
+static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_gap_visitor visit, void *arg) {
+  int i;
+  for (i = 0; i < 2 && a < b; i++) {
+    const zone *z = &g->z[i];
+    if (z->lo >= z->hi || z->hi <= a || z->lo >= b)
+      continue;
+    if (z->lo > a && visit(arg, a, z->lo) != 0)
+      return 1;
+    a = z->hi;
+  }
+  return a < b && visit(arg, a, b) != 0;
+}
+
+/* The walk over either source: the caller feeds mappings in ascending order. */
+typedef struct walker {
+  uintptr_t at, hi;
+  const growth *g;
+  ilheap_gap_visitor visit;
+  void *arg;
+  int stopped;
+} walker;
+
+/* Feeds mapping [lo, hi); returns nonzero once the walk is over. */
+static int feed(walker *w, uintptr_t lo, uintptr_t hi) {
+  if (hi <= w->at)
+    return 0;
+  if (lo > w->at) {
+    uintptr_t end = lo < w->hi ? lo : w->hi;
+    if (emit(w->g, w->at, end, w->visit, w->arg) != 0) {
+      w->stopped = 1;
+      return 1;
+    }
+  }
+  if (hi > w->at)
+    w->at = hi;
+  return w->at >= w->hi;
+}
+
+static void finish(walker *w) {
+  if (!w->stopped && w->at < w->hi)
+    (void)emit(w->g, w->at, w->hi, w->visit, w->arg);
+}
+
+/* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when the kernel lacks the ioctl. */
+static int walk_query(int fd, walker *w) {
+  struct ilheap_procmap_query q;
+  for (;;) {
+    memset(&q, 0, sizeof q);
+    q.size = sizeof q;
+    q.query_flags = ILHEAP_PROCMAP_COVERING_OR_NEXT;
+    q.query_addr = w->at;
+    if (ioctl(fd, ILHEAP_PROCMAP_QUERY, &q) != 0) {
+      if (errno == ENOENT)
+        break; /* nothing mapped at or above */
+      if (errno == EINTR)
+        continue;
+      return errno == ENOTTY || errno == EINVAL ? 1 : ILHEAP_EPROVIDER;
+    }
+    if (q.vma_end <= q.vma_start || q.vma_end > UINTPTR_MAX)
+      return ILHEAP_EPROVIDER;
+    if (q.vma_start >= w->hi) {
+      feed(w, w->hi, w->hi);
+      break;
+    }
+    if (feed(w, (uintptr_t)q.vma_start, (uintptr_t)q.vma_end) != 0)
+      return ILHEAP_OK;
+  }
+  finish(w);
+  return ILHEAP_OK;
 }
 
 static int parse_hex(const char **s, const char *end, uintptr_t *out) {
@@ -105,46 +219,27 @@ static int parse_hex(const char **s, const char *end, uintptr_t *out) {
   return digits > 0 ? 0 : -1;
 }
 
-static int ends_with(const char *s, const char *end, const char *tag) {
-  size_t n = strlen(tag);
-  return (size_t)(end - s) >= n && memcmp(end - n, tag, n) == 0;
-}
-
-/* One line of /proc/self/maps, without its newline. */
-static int take_line(zones *zs, const char *s, const char *end, uintptr_t *highest,
-                     uintptr_t *brk_top, uintptr_t room) {
+/* One line of /proc/self/maps, without its newline: -1 malformed, 1 done. */
+static int take_line(walker *w, const char *s, const char *end) {
   uintptr_t lo, hi;
   if (parse_hex(&s, end, &lo) != 0 || s == end || *s++ != '-' || parse_hex(&s, end, &hi) != 0 ||
       hi <= lo)
     return -1;
-  if (ends_with(s, end, "[vsyscall]"))
-    return 0; /* a fixed page above user space, not part of it */
-  if (hi > *highest)
-    *highest = hi;
-  if (ends_with(s, end, "[stack]"))
-    lo = lo > room ? lo - room : 0;
-  if (ends_with(s, end, "[heap]") && hi > *brk_top)
-    *brk_top = hi;
-  return add_zone(zs, lo, hi);
+  return feed(w, lo, hi) != 0;
 }
 
-/* Reads the map into zones; the occupied zones, unsorted, unmerged. */
-static int read_maps(zones *zs, uintptr_t *highest, uintptr_t *brk_top) {
+/* /proc/self/maps, read line by line until the walk is over. */
+static int walk_maps(int fd, walker *w) {
   char *buf = malloc(MAPS_BUF);
   size_t have = 0;
-  int fd, err = ILHEAP_OK;
-  uintptr_t room = stack_room();
+  int err = ILHEAP_OK, done = 0;
 
   if (buf == NULL)
     return ILHEAP_ENOMEM;
-  fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    free(buf);
-    return ILHEAP_EPROVIDER;
-  }
-  for (;;) {
+  while (!done) {
     ssize_t got = read(fd, buf + have, MAPS_BUF - have);
     char *line, *nl, *end;
+    int r;
     if (got < 0 && errno == EINTR)
       continue;
     if (got < 0) {
@@ -152,19 +247,17 @@ static int read_maps(zones *zs, uintptr_t *highest, uintptr_t *brk_top) {
       break;
     }
     end = buf + have + got;
-    line = buf;
-    while ((nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
-      if (take_line(zs, line, nl, highest, brk_top, room) != 0) {
+    for (line = buf; !done && (nl = memchr(line, '\n', (size_t)(end - line))) != NULL;
+         line = nl + 1) {
+      if ((r = take_line(w, line, nl)) < 0)
         err = ILHEAP_EPROVIDER;
-        break;
-      }
-      line = nl + 1;
+      done = r != 0;
     }
-    if (err != ILHEAP_OK)
-      break;
     have = (size_t)(end - line);
+    if (done)
+      break;
     if (got == 0) {
-      if (have > 0 && take_line(zs, line, end, highest, brk_top, room) != 0)
+      if (have > 0 && take_line(w, line, end) < 0)
         err = ILHEAP_EPROVIDER;
       break;
     }
@@ -174,49 +267,61 @@ static int read_maps(zones *zs, uintptr_t *highest, uintptr_t *brk_top) {
     }
     memmove(buf, line, have);
   }
-  close(fd);
   free(buf);
+  if (err == ILHEAP_OK)
+    finish(w);
   return err;
+}
+
+/* 0 unknown, 1 PROCMAP_QUERY works, 2 it does not: read the text. The
+ * environment variable ILHEAP_PROCMAP=text forces the text path (tests use it to
+ * cover the path older kernels take). */
+static _Atomic int query_mode;
+static pthread_once_t mode_once = PTHREAD_ONCE_INIT;
+
+static void read_mode(void) {
+  const char *v = getenv("ILHEAP_PROCMAP");
+  if (v != NULL && strcmp(v, "text") == 0)
+    query_mode = 2;
 }
 
 static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
                            void *arg) {
-  zones zs = {NULL, 0, 0};
-  uintptr_t highest = 0, brk_top, at, top;
-  size_t i;
-  int err;
+  growth g = growth_zones();
+  walker w;
+  int fd, err = 1;
   (void)ctx;
 
-  brk_top = (uintptr_t)sbrk(0);
-  if (brk_top == (uintptr_t)-1)
-    brk_top = 0;
-  err = read_maps(&zs, &highest, &brk_top);
-  if (err == ILHEAP_OK && brk_top != 0 &&
-      add_zone(&zs, brk_top, brk_top > UINTPTR_MAX - BRK_ROOM ? UINTPTR_MAX : brk_top + BRK_ROOM) != 0)
-    err = ILHEAP_ENOMEM;
-  if (err != ILHEAP_OK) {
-    free(zs.z);
-    return err;
-  }
-  qsort(zs.z, zs.n, sizeof *zs.z, zone_cmp);
-
-  top = USER_TOP > highest ? USER_TOP : highest;
   if (lo < LOWEST_ADDR)
     lo = LOWEST_ADDR;
-  if (hi > top)
-    hi = top;
-  at = lo;
-  for (i = 0; i <= zs.n && at < hi; i++) {
-    uintptr_t gap_end = i < zs.n ? zs.z[i].lo : hi;
-    if (gap_end > hi)
-      gap_end = hi;
-    if (gap_end > at && visit(arg, at, gap_end) != 0)
-      break;
-    if (i < zs.n && zs.z[i].hi > at)
-      at = zs.z[i].hi;
+  if (hi > USER_TOP)
+    hi = USER_TOP;
+  if (lo >= hi)
+    return ILHEAP_OK;
+  (void)pthread_once(&mode_once, read_mode);
+  fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ILHEAP_EPROVIDER;
+  w.at = lo;
+  w.hi = hi;
+  w.g = &g;
+  w.visit = visit;
+  w.arg = arg;
+  w.stopped = 0;
+  if (query_mode != 2) {
+    err = walk_query(fd, &w);
+    if (err == 1 && !w.stopped && w.at == lo)
+      query_mode = 2; /* the kernel answered "no such ioctl" at the first question */
+    else if (err != 1)
+      query_mode = 1;
   }
-  free(zs.z);
-  return ILHEAP_OK;
+  if (err == 1) {
+    w.at = lo;
+    w.stopped = 0;
+    err = walk_maps(fd, &w);
+  }
+  close(fd);
+  return err;
 }
 
 static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
