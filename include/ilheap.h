@@ -119,7 +119,7 @@ typedef int (*ilheap_gap_visitor)(void *arg, uintptr_t lo, uintptr_t hi);
 typedef struct ilheap_provider {
   uint32_t size;    /* sizeof(ilheap_provider): versioning */
   uint32_t flags;   /* reserved, must be 0 */
-  size_t page_size; /* reserve/commit granularity: a power of two >= 4096 */
+  size_t page_size; /* reserve/commit granularity: a power of two in [4096, 1 MiB] */
   void *ctx;
   int (*walk_free)(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit, void *arg);
   int (*reserve)(void *ctx, uintptr_t addr, size_t len);

@@ -18,16 +18,22 @@
  * page aligned and every consumption is a multiple of align, so every block is
  * aligned (contract 2). Memory is never reused, so it reads as zero (contract 4).
  *
- * Fast path (contract 8). The chunk's state is one 64-bit word: the low 32 bits
- * count the bytes consumed from top, the high 32 bits the blocks. A chunk never
- * spans more than the window (< 2^32 bytes), so neither field can overflow. An
- * allocation is one compare-and-swap on that word against the chunk's capacity
- * (top - floor), plus one relaxed add for the bytes-requested statistic.
+ * Fast path (contract 8). All of a chunk's counters live in one 64-bit word,
+ * so an allocation is exactly one compare-and-swap against the chunk's capacity
+ * (top - floor) and the statistics are exact snapshots:
+ *     bits  0-19  bytes consumed from top, in 4-byte units (every consumption is
+ *                 a multiple of align >= 4)
+ *     bits 20-41  padding bytes: consumed minus requested
+ *     bits 42-61  blocks
+ * A chunk's capacity therefore stays below CHUNK_CAP (4 MiB), which bounds all
+ * three fields. A request consuming more than LARGE (1 MiB; no IL body is near
+ * that) gets a chunk of its own instead, sized to fit, accounted under the lock.
  *
  * Refill, under the heap's lock, when the current chunk cannot hold a request:
  *  1. Grow the current chunk downward in place: reserve and commit the pages
- *     just below floor (if inside the window and the budget). First a full
- *     step, then just enough for the request.
+ *     just below floor (if inside the window and the budget, and while its
+ *     capacity stays below CHUNK_CAP). First a full step, then just enough for
+ *     the request.
  *  2. Otherwise start a new chunk: walk the free gaps of the window in
  *     ascending order and take the lowest one that holds the chunk (pages for
  *     the request, plus the guard page), placing the chunk at the TOP of that
@@ -36,9 +42,10 @@
  *     other provider error ends the attempt. The old chunk's unused bottom is
  *     abandoned (it is counted in the statistics as reserved, not consumed).
  *  3. Otherwise the request fails: NULL (contract 6).
- * step = clamp(round_up(reserved / 16, page), max(16 KiB, page), max(1 MiB,
+ * A LARGE request skips 1: its own chunk is placed as in 2, sized to fit.
+ * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB,
  * page)): small modules stay small, and once a heap holds 1 MiB the address
- * space reserved beyond what was consumed is about 1/16.
+ * space reserved beyond what was consumed is at most about 1/32.
  *
  * Why the top of a gap, growing down: the bottom of a gap is where whatever
  * lies below wants to grow (a brk heap right above a PIE executable, a
@@ -60,9 +67,16 @@
 
 #define MIN_STEP ((size_t)16 << 10)
 #define MAX_STEP ((size_t)1 << 20)
+#define MAX_PAGE ((size_t)1 << 20)
+#define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
+#define LARGE ((uint64_t)1 << 20)     /* bigger requests get their own chunk */
 #define REFILL_RETRIES 8
-#define USED_MASK UINT64_C(0xFFFFFFFF)
-#define ONE_BLOCK (UINT64_C(1) << 32)
+
+/* The chunk word (see the top of the file). */
+#define W_USED(w) (((w) & UINT64_C(0xFFFFF)) << 2)
+#define W_PAD(w) (((w) >> 20) & UINT64_C(0x3FFFFF))
+#define W_BLOCKS(w) ((w) >> 42)
+#define W_ADD(consumed, pad) (((consumed) >> 2) + ((uint64_t)(pad) << 20) + (UINT64_C(1) << 42))
 
 /* The size of the first published version of each versioned struct. */
 #define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
@@ -70,8 +84,7 @@
 #define PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
 
 typedef struct chunk {
-  _Alignas(64) _Atomic uint64_t word; /* consumed bytes (low 32) | blocks (high 32) */
-  _Atomic uint64_t requested;         /* sum of cb handed out from this chunk */
+  _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks, see above */
   _Atomic uint64_t cap;               /* top - floor: bytes the bump may consume */
   uintptr_t top;                      /* end of the committed part; blocks below it */
   uintptr_t floor;                    /* lowest reserved (and committed) address */
@@ -96,6 +109,7 @@ struct ilheap {
   pthread_mutex_t lock; /* guards everything below, and refills */
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
+  uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
 };
@@ -151,7 +165,7 @@ static int check_provider(const ilheap_provider *p) {
     return ILHEAP_EVERSION;
   if (p->flags != 0 || p->walk_free == NULL || p->reserve == NULL || p->commit == NULL ||
       p->release == NULL || p->page_size < 4096 || !is_pow2(p->page_size) ||
-      p->page_size > ((size_t)1 << 30))
+      p->page_size > MAX_PAGE)
     return ILHEAP_EINVAL;
   return ILHEAP_OK;
 }
@@ -242,16 +256,17 @@ void ilheap_destroy(ilheap *h) {
 
 /* ---- the fast path ------------------------------------------------------------ */
 
-/* Takes `consumed` bytes from c; returns the block's address or 0. */
-static uintptr_t chunk_take(chunk *c, uint64_t consumed) {
+/* Takes `consumed` bytes (cb of them requested) from c; the block or 0. */
+static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
+  uint64_t add = W_ADD(consumed, consumed - cb);
   for (;;) {
-    uint64_t used = w & USED_MASK;
+    uint64_t used = W_USED(w);
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_acquire);
     if (consumed > cap - used) /* used <= cap always holds */
       return 0;
-    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + ONE_BLOCK + consumed,
-                                              memory_order_relaxed, memory_order_relaxed))
+    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
+                                              memory_order_relaxed))
       return c->top - (uintptr_t)(used + consumed);
   }
 }
@@ -272,9 +287,8 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
     return NULL;
   }
   c = atomic_load_explicit(&h->current, memory_order_acquire);
-  if (c == NULL || (p = chunk_take(c, consumed)) == 0)
+  if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
-  atomic_fetch_add_explicit(&c->requested, cb, memory_order_relaxed);
   ilheap_track_alloc(h, (void *)p, cb);
   return (void *)p;
 }
@@ -284,7 +298,7 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
 static size_t step_size(const ilheap *h) {
   size_t lo = MIN_STEP > h->page ? MIN_STEP : h->page;
   size_t hi = MAX_STEP > h->page ? MAX_STEP : h->page;
-  uint64_t s = round_up64(h->reserved / 16, h->page);
+  uint64_t s = round_up64(h->reserved / 32, h->page);
   return s < lo ? lo : s > hi ? hi : (size_t)s;
 }
 
@@ -299,7 +313,7 @@ static int extend(ilheap *h, chunk *c, uint64_t len) {
   int err;
   if (!within_budget(h, len))
     return ILHEAP_ENOMEM;
-  if (c->floor - h->wlo < len) /* floor >= wlo always */
+  if (c->floor - h->wlo < len || c->top - c->floor + len >= CHUNK_CAP) /* floor >= wlo */
     return ILHEAP_ERANGE;
   at = c->floor - (uintptr_t)len;
   if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
@@ -336,8 +350,9 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   return 1;
 }
 
-/* Starts a new chunk committing len bytes (a multiple of page) plus a guard. */
-static int new_chunk(ilheap *h, uint64_t len) {
+/* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
+ * becomes the current chunk unless it is a large request's own (*own). */
+static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   struct placement pl;
   uint64_t total = len + h->guard;
   chunk *c;
@@ -378,14 +393,16 @@ static int new_chunk(ilheap *h, uint64_t len) {
   c->top = pl.addr + (uintptr_t)len;
   c->end = pl.addr + (uintptr_t)total;
   atomic_init(&c->word, 0);
-  atomic_init(&c->requested, 0);
-  atomic_init(&c->cap, len);
+  atomic_init(&c->cap, own != NULL ? 0 : len);
   c->next = h->chunks;
   h->chunks = c;
   h->reserved += total;
   h->committed += len;
   h->nchunks++;
-  atomic_store_explicit(&h->current, c, memory_order_release);
+  if (own != NULL)
+    *own = c;
+  else
+    atomic_store_explicit(&h->current, c, memory_order_release);
   return ILHEAP_OK;
 }
 
@@ -396,7 +413,7 @@ static int grow(ilheap *h, uint64_t consumed) {
   uint64_t minimal;
 
   if (c != NULL) {
-    uint64_t used = atomic_load_explicit(&c->word, memory_order_relaxed) & USED_MASK;
+    uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
@@ -407,32 +424,46 @@ static int grow(ilheap *h, uint64_t consumed) {
       return ILHEAP_OK;
   }
   minimal = round_up64(consumed, h->page);
-  if (minimal < step && new_chunk(h, step) == ILHEAP_OK)
+  if (minimal < step && new_chunk(h, step, NULL) == ILHEAP_OK)
     return ILHEAP_OK;
-  return new_chunk(h, minimal);
+  return new_chunk(h, minimal, NULL);
+}
+
+/* A large request's own chunk; the block sits at its top like any other. */
+static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
+  chunk *c;
+  if (new_chunk(h, round_up64(consumed, h->page), &c) != ILHEAP_OK)
+    return 0;
+  h->large_blocks++;
+  h->large_requested += cb;
+  h->large_consumed += consumed;
+  return c->top - (uintptr_t)consumed;
 }
 
 static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
-  chunk *c = NULL;
+  chunk *c;
 
   pthread_mutex_lock(&h->lock);
-  /* Other threads keep carving from the chunk meanwhile, so room made for this
-   * request may be taken before it is; every grow consumes address space, so
-   * the loop ends, at the latest when the window or budget is exhausted. */
-  for (;;) {
-    c = atomic_load_explicit(&h->current, memory_order_relaxed);
-    if (c != NULL && (p = chunk_take(c, consumed)) != 0)
-      break;
-    if (grow(h, consumed) != ILHEAP_OK)
-      break;
+  if (consumed > LARGE) {
+    p = take_large(h, cb, consumed);
+  } else {
+    /* Other threads keep carving from the chunk meanwhile, so room made for
+     * this request may be taken before it is; every grow consumes address
+     * space, so the loop ends, at the latest when the window or budget is. */
+    for (;;) {
+      c = atomic_load_explicit(&h->current, memory_order_relaxed);
+      if (c != NULL && (p = chunk_take(c, cb, consumed)) != 0)
+        break;
+      if (grow(h, consumed) != ILHEAP_OK)
+        break;
+    }
   }
   pthread_mutex_unlock(&h->lock);
   if (p == 0) {
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
   }
-  atomic_fetch_add_explicit(&c->requested, cb, memory_order_relaxed);
   ilheap_track_alloc(h, (void *)p, cb);
   return (void *)p;
 }
@@ -456,12 +487,14 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
   pthread_mutex_lock(&h->lock);
+  s.blocks = h->large_blocks;
+  s.bytes_requested = h->large_requested;
+  s.padding_bytes = h->large_consumed - h->large_requested;
   for (c = h->chunks; c != NULL; c = c->next) {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
-    uint64_t req = atomic_load_explicit(&c->requested, memory_order_relaxed);
-    s.blocks += w >> 32;
-    s.padding_bytes += w & USED_MASK; /* consumed for now; minus requested below */
-    s.bytes_requested += req;
+    s.blocks += W_BLOCKS(w);
+    s.padding_bytes += W_PAD(w);
+    s.bytes_requested += W_USED(w) - W_PAD(w);
     if (s.lowest == 0 || c->floor < s.lowest)
       s.lowest = c->floor;
     if (c->end > s.highest)
@@ -472,9 +505,6 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.chunks = h->nchunks;
   s.extensions = h->extensions;
   pthread_mutex_unlock(&h->lock);
-  /* A block's bytes are counted in `requested` just after its CAS, so in flight
-   * the consumed figure can lead; never report negative padding. */
-  s.padding_bytes = s.padding_bytes > s.bytes_requested ? s.padding_bytes - s.bytes_requested : 0;
   s.failed_requests = atomic_load_explicit(&h->failed, memory_order_relaxed);
   s.size = size < sizeof s ? size : (uint32_t)sizeof s;
   s.version = ILHEAP_STATS_VERSION;
