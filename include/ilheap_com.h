@@ -44,20 +44,22 @@
  * and Windows base-type headers), and with exactly their types: ULONG and
  * HRESULT are 32-bit (unsigned long / long on Windows, unsigned int / int like
  * the PAL elsewhere); STDMETHODCALLTYPE is __stdcall on Windows and nothing
- * elsewhere (the PAL's __cdecl is the default convention there). Declared here
- * first, they also stop later MIDL-generated headers from redeclaring
- * IUnknown/IMethodMalloc, but the platform headers would then redefine macros
- * (STDMETHODCALLTYPE, S_OK...): include them first.
+ * elsewhere (the PAL's __cdecl is the default convention there). The other
+ * order is not supported: platform headers included afterwards would find
+ * GUID_DEFINED and skip more than this header declares (Windows skips all of
+ * guiddef.h: REFGUID, CLSID...) or redefine its macros (STDMETHODCALLTYPE,
+ * S_OK...).
  *
  * As the MIDL headers do, C++ (without CINTERFACE) sees IUnknown and
  * IMethodMalloc as abstract structs with virtual STDMETHODCALLTYPE methods; C
  * (or C++ with CINTERFACE) sees structs whose first member is lpVtbl. Both
  * describe the same object.
  *
- * The IIDs: IID_IUnknown and IID_IMethodMalloc are defined by the library. On
- * ELF they are weak definitions, so a program that also defines them (e.g. by
- * compiling corprof_i.cpp, or linking a "corguids" library) links without
- * duplicate-symbol errors; ilheap never depends on which definition wins.
+ * The IIDs: IID_IUnknown and IID_IMethodMalloc are defined by the library, as
+ * weak definitions with GCC and Clang off Windows (selectany with MSVC), so a
+ * program that also defines them (e.g. by compiling corprof_i.cpp, or linking a
+ * "corguids" library) links without duplicate-symbol errors; ilheap's own
+ * QueryInterface never depends on which definition wins.
  *
  * C++ callers built with -fsanitize=vptr (part of clang's and gcc's
  * -fsanitize=undefined for C++): the object is implemented in C and carries no
@@ -150,6 +152,12 @@ typedef GUID IID;
 #ifndef E_INVALIDARG
 #define E_INVALIDARG ((HRESULT)0x80070057L)
 #endif
+#ifndef SUCCEEDED
+#define SUCCEEDED(hr) ((HRESULT)(hr) >= 0)
+#endif
+#ifndef FAILED
+#define FAILED(hr) ((HRESULT)(hr) < 0)
+#endif
 
 /* ---- IUnknown ----------------------------------------------------------------------*/
 #ifndef __IUnknown_FWD_DEFINED__
@@ -181,7 +189,7 @@ struct IUnknown {
 };
 
 #ifdef COBJMACROS
-#define IUnknown_QueryInterface(This, riid, ppvObject) \
+#define IUnknown_QueryInterface(This, riid, ppvObject)                                             \
   ((This)->lpVtbl->QueryInterface(This, riid, ppvObject))
 #define IUnknown_AddRef(This) ((This)->lpVtbl->AddRef(This))
 #define IUnknown_Release(This) ((This)->lpVtbl->Release(This))
@@ -219,7 +227,7 @@ struct IMethodMalloc {
 };
 
 #ifdef COBJMACROS
-#define IMethodMalloc_QueryInterface(This, riid, ppvObject) \
+#define IMethodMalloc_QueryInterface(This, riid, ppvObject)                                        \
   ((This)->lpVtbl->QueryInterface(This, riid, ppvObject))
 #define IMethodMalloc_AddRef(This) ((This)->lpVtbl->AddRef(This))
 #define IMethodMalloc_Release(This) ((This)->lpVtbl->Release(This))
@@ -245,8 +253,7 @@ ILHEAP_API IMethodMalloc *ilheap_method_malloc(ilheap *heap);
  * ilheap_registry_get(reg, module_id, module_base) then ilheap_method_malloc.
  * NULL when reg is NULL, the id is known with a different base, or there is no
  * memory (see ilheap_registry_get). */
-ILHEAP_API IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg,
-                                                        uintptr_t module_id,
+ILHEAP_API IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintptr_t module_id,
                                                         const void *module_base);
 
 /* The heap behind m, if m is an IMethodMalloc that ilheap handed out (e.g. to

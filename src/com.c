@@ -76,14 +76,16 @@ static com_object *impl_from_IMethodMalloc(IMethodMalloc *iface) {
 }
 
 int ilheap_guid_equal(const GUID *a, const GUID *b) {
-  if (a == NULL || b == NULL) return 0;
+  if (a == NULL || b == NULL)
+    return 0;
   /* Field by field: no padding bytes are compared, whatever the ABI. */
   return a->Data1 == b->Data1 && a->Data2 == b->Data2 && a->Data3 == b->Data3 &&
          memcmp(a->Data4, b->Data4, sizeof a->Data4) == 0;
 }
 
 static ULONG STDMETHODCALLTYPE method_malloc_AddRef(IMethodMalloc *This) {
-  if (This == NULL) return 0;
+  if (This == NULL)
+    return 0;
   com_object *obj = impl_from_IMethodMalloc(This);
   uint32_t cur = atomic_load_explicit(&obj->refs, memory_order_relaxed);
   while (cur != COM_MAX_REFS) {
@@ -95,7 +97,8 @@ static ULONG STDMETHODCALLTYPE method_malloc_AddRef(IMethodMalloc *This) {
 }
 
 static ULONG STDMETHODCALLTYPE method_malloc_Release(IMethodMalloc *This) {
-  if (This == NULL) return 0;
+  if (This == NULL)
+    return 0;
   com_object *obj = impl_from_IMethodMalloc(This);
   uint32_t cur = atomic_load_explicit(&obj->refs, memory_order_relaxed);
   while (cur > COM_BASE_REFS) {
@@ -108,10 +111,12 @@ static ULONG STDMETHODCALLTYPE method_malloc_Release(IMethodMalloc *This) {
 }
 
 static HRESULT STDMETHODCALLTYPE method_malloc_QueryInterface(IMethodMalloc *This, REFIID riid,
-                                                             void **ppvObject) {
-  if (ppvObject == NULL) return E_POINTER;
+                                                              void **ppvObject) {
+  if (ppvObject == NULL)
+    return E_POINTER;
   *ppvObject = NULL;
-  if (This == NULL) return E_POINTER;
+  if (This == NULL)
+    return E_POINTER;
   if (!ilheap_guid_equal(riid, &iid_unknown) && !ilheap_guid_equal(riid, &iid_method_malloc))
     return E_NOINTERFACE;
   /* One object, one interface: the IUnknown pointer is the same pointer, as
@@ -122,7 +127,8 @@ static HRESULT STDMETHODCALLTYPE method_malloc_QueryInterface(IMethodMalloc *Thi
 }
 
 static PVOID STDMETHODCALLTYPE method_malloc_Alloc(IMethodMalloc *This, ULONG cb) {
-  if (This == NULL) return NULL;
+  if (This == NULL)
+    return NULL;
   /* ULONG is 32-bit on every platform (static assert above): no truncation. */
   return ilheap_alloc(ilheap__from_ext(impl_from_IMethodMalloc(This)), (uint32_t)cb);
 }
@@ -135,7 +141,8 @@ static const IMethodMallocVtbl method_malloc_vtbl = {
 };
 
 IMethodMalloc *ilheap_method_malloc(ilheap *heap) {
-  if (heap == NULL) return NULL;
+  if (heap == NULL)
+    return NULL;
   com_object *obj = (com_object *)ilheap__ext(heap);
   if (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY) {
     int expected = COM_UNINIT;
@@ -146,7 +153,8 @@ IMethodMalloc *ilheap_method_malloc(ilheap *heap) {
       atomic_store_explicit(&obj->state, COM_READY, memory_order_release);
     } else {
       /* Another thread is filling it in: a handful of stores away. */
-      while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY) com_pause();
+      while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY)
+        com_pause();
     }
   }
   return &obj->iface;
@@ -155,18 +163,22 @@ IMethodMalloc *ilheap_method_malloc(ilheap *heap) {
 IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintptr_t module_id,
                                              const void *module_base) {
   ilheap *heap = NULL;
-  if (ilheap_registry_get(reg, module_id, module_base, &heap) != ILHEAP_OK) return NULL;
+  if (ilheap_registry_get(reg, module_id, module_base, &heap) != ILHEAP_OK)
+    return NULL;
   return ilheap_method_malloc(heap);
 }
 
 ilheap *ilheap_method_malloc_heap(IMethodMalloc *m) {
-  if (m == NULL) return NULL;
+  if (m == NULL)
+    return NULL;
   com_object *obj = impl_from_IMethodMalloc(m);
-  if (obj->iface.lpVtbl != &method_malloc_vtbl) return NULL;
+  if (obj->iface.lpVtbl != &method_malloc_vtbl)
+    return NULL;
   return ilheap__from_ext(obj);
 }
 
 ULONG ilheap_method_malloc_refcount(IMethodMalloc *m) {
-  if (ilheap_method_malloc_heap(m) == NULL) return 0;
+  if (ilheap_method_malloc_heap(m) == NULL)
+    return 0;
   return (ULONG)atomic_load_explicit(&impl_from_IMethodMalloc(m)->refs, memory_order_relaxed);
 }

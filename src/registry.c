@@ -1,0 +1,227 @@
+/*
+ * The module registry: module id -> heap, one heap per module.
+ *
+ * An open-addressing hash table with linear probing, a power-of-two capacity
+ * kept at most 3/4 full (it doubles beyond), and backward-shift deletion (no
+ * tombstones, so lookups never slow down after many loads and unloads). A slot
+ * is in use iff its heap is non-NULL, so every id, 0 included, is a valid key.
+ *
+ * Locking: one reader-writer lock. get looks up under the read lock (the
+ * common case: the module is known); on a miss it takes the write lock, looks
+ * again (another thread may have created the heap meanwhile) and only then
+ * creates it, so concurrent first use yields exactly one heap. ilheap_create
+ * reserves nothing (address space comes at the first allocation), so creating
+ * under the lock is cheap. drop unlinks under the write lock and destroys the
+ * heap after releasing it: the system calls of a release never block lookups.
+ */
+#include "ilheap_registry.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REGISTRY_MIN_CAPACITY 16u
+
+typedef struct registry_slot {
+  uintptr_t module_id;
+  uintptr_t module_base;
+  ilheap *heap; /* NULL: the slot is free */
+} registry_slot;
+
+struct ilheap_registry {
+  pthread_rwlock_t lock;
+  registry_slot *slots;
+  size_t capacity; /* a power of two */
+  _Atomic(size_t) count;
+  ilheap_options opts; /* template for every heap */
+};
+
+/* A full-avalanche mix (the splitmix64 finalizer): module ids are pointers,
+ * whose low bits are all zero and high bits all alike. */
+static size_t registry_hash(uintptr_t id) {
+  uint64_t x = (uint64_t)id;
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9u;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBu;
+  x ^= x >> 31;
+  return (size_t)x;
+}
+
+/* The slot holding module_id, or the free slot where it would go. The table is
+ * never full (load <= 3/4), so the probe ends. */
+static size_t registry_probe(const registry_slot *slots, size_t capacity, uintptr_t id) {
+  size_t mask = capacity - 1u;
+  size_t i = registry_hash(id) & mask;
+  while (slots[i].heap != NULL && slots[i].module_id != id)
+    i = (i + 1u) & mask;
+  return i;
+}
+
+static int registry_grow(ilheap_registry *reg) {
+  if (reg->capacity > SIZE_MAX / 2u / sizeof(registry_slot))
+    return ILHEAP_ENOMEM;
+  size_t capacity = reg->capacity * 2u;
+  registry_slot *slots = calloc(capacity, sizeof *slots);
+  if (slots == NULL)
+    return ILHEAP_ENOMEM;
+  for (size_t i = 0; i < reg->capacity; i++) {
+    if (reg->slots[i].heap != NULL)
+      slots[registry_probe(slots, capacity, reg->slots[i].module_id)] = reg->slots[i];
+  }
+  free(reg->slots);
+  reg->slots = slots;
+  reg->capacity = capacity;
+  return ILHEAP_OK;
+}
+
+int ilheap_registry_create(const ilheap_options *opts, ilheap_registry **out) {
+  if (out == NULL)
+    return ILHEAP_EINVAL;
+  *out = NULL;
+
+  ilheap_options tmpl;
+  ilheap_options_init(&tmpl);
+  if (opts != NULL) {
+    /* An older caller's smaller struct: copy what it has, defaults for the rest;
+     * the core judges opts->size (ILHEAP_EVERSION) just below. */
+    size_t n = opts->size < sizeof tmpl ? opts->size : sizeof tmpl;
+    memcpy(&tmpl, opts, n);
+    if (opts->size >= sizeof tmpl)
+      tmpl.size = (uint32_t)sizeof tmpl;
+  }
+  /* Validate the template now: creating a heap reserves nothing. */
+  ilheap *probe = NULL;
+  int err = ilheap_create(NULL, &tmpl, &probe);
+  if (err != ILHEAP_OK)
+    return err;
+  ilheap_destroy(probe);
+
+  ilheap_registry *reg = calloc(1, sizeof *reg);
+  if (reg == NULL)
+    return ILHEAP_ENOMEM;
+  reg->slots = calloc(REGISTRY_MIN_CAPACITY, sizeof *reg->slots);
+  if (reg->slots == NULL || pthread_rwlock_init(&reg->lock, NULL) != 0) {
+    free(reg->slots);
+    free(reg);
+    return ILHEAP_ENOMEM;
+  }
+  reg->capacity = REGISTRY_MIN_CAPACITY;
+  atomic_init(&reg->count, 0);
+  reg->opts = tmpl;
+  *out = reg;
+  return ILHEAP_OK;
+}
+
+void ilheap_registry_destroy(ilheap_registry *reg) {
+  if (reg == NULL)
+    return;
+  for (size_t i = 0; i < reg->capacity; i++)
+    ilheap_destroy(reg->slots[i].heap);
+  pthread_rwlock_destroy(&reg->lock);
+  free(reg->slots);
+  free(reg);
+}
+
+/* Looks module_id up; the caller holds the lock (either mode). */
+static const registry_slot *registry_lookup(const ilheap_registry *reg, uintptr_t module_id) {
+  const registry_slot *slot = &reg->slots[registry_probe(reg->slots, reg->capacity, module_id)];
+  return slot->heap != NULL ? slot : NULL;
+}
+
+static int registry_answer(const registry_slot *slot, const void *module_base, ilheap **out) {
+  if (slot->module_base != (uintptr_t)module_base)
+    return ILHEAP_EINVAL;
+  *out = slot->heap;
+  return ILHEAP_OK;
+}
+
+int ilheap_registry_get(ilheap_registry *reg, uintptr_t module_id, const void *module_base,
+                        ilheap **out) {
+  if (out == NULL)
+    return ILHEAP_EINVAL;
+  *out = NULL;
+  if (reg == NULL)
+    return ILHEAP_EINVAL;
+
+  pthread_rwlock_rdlock(&reg->lock);
+  const registry_slot *known = registry_lookup(reg, module_id);
+  int err = known != NULL ? registry_answer(known, module_base, out) : ILHEAP_OK;
+  pthread_rwlock_unlock(&reg->lock);
+  if (known != NULL)
+    return err;
+
+  pthread_rwlock_wrlock(&reg->lock);
+  known = registry_lookup(reg, module_id);
+  if (known != NULL) {
+    /* Another thread created it between our two locks. */
+    err = registry_answer(known, module_base, out);
+    pthread_rwlock_unlock(&reg->lock);
+    return err;
+  }
+  size_t count = atomic_load_explicit(&reg->count, memory_order_relaxed);
+  if ((count + 1u) * 4u > reg->capacity * 3u) {
+    err = registry_grow(reg);
+    if (err != ILHEAP_OK) {
+      pthread_rwlock_unlock(&reg->lock);
+      return err;
+    }
+  }
+  ilheap *heap = NULL;
+  err = ilheap_create(module_base, &reg->opts, &heap);
+  if (err == ILHEAP_OK) {
+    registry_slot *slot = &reg->slots[registry_probe(reg->slots, reg->capacity, module_id)];
+    slot->module_id = module_id;
+    slot->module_base = (uintptr_t)module_base;
+    slot->heap = heap;
+    atomic_store_explicit(&reg->count, count + 1u, memory_order_relaxed);
+    *out = heap;
+  }
+  pthread_rwlock_unlock(&reg->lock);
+  return err;
+}
+
+ilheap *ilheap_registry_find(ilheap_registry *reg, uintptr_t module_id) {
+  if (reg == NULL)
+    return NULL;
+  pthread_rwlock_rdlock(&reg->lock);
+  const registry_slot *slot = registry_lookup(reg, module_id);
+  ilheap *heap = slot != NULL ? slot->heap : NULL;
+  pthread_rwlock_unlock(&reg->lock);
+  return heap;
+}
+
+int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
+  if (reg == NULL)
+    return ILHEAP_EINVAL;
+  pthread_rwlock_wrlock(&reg->lock);
+  size_t mask = reg->capacity - 1u;
+  size_t hole = registry_probe(reg->slots, reg->capacity, module_id);
+  ilheap *heap = reg->slots[hole].heap;
+  if (heap == NULL) {
+    pthread_rwlock_unlock(&reg->lock);
+    return ILHEAP_EINVAL;
+  }
+  /* Backward-shift deletion: pull every later member of the probe run whose
+   * home slot does not lie cyclically in (hole, j] back into the hole. */
+  for (size_t j = (hole + 1u) & mask; reg->slots[j].heap != NULL; j = (j + 1u) & mask) {
+    size_t home = registry_hash(reg->slots[j].module_id) & mask;
+    int stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    if (!stays) {
+      reg->slots[hole] = reg->slots[j];
+      hole = j;
+    }
+  }
+  memset(&reg->slots[hole], 0, sizeof reg->slots[hole]);
+  atomic_fetch_sub_explicit(&reg->count, 1u, memory_order_relaxed);
+  pthread_rwlock_unlock(&reg->lock);
+  ilheap_destroy(heap);
+  return ILHEAP_OK;
+}
+
+size_t ilheap_registry_count(const ilheap_registry *reg) {
+  if (reg == NULL)
+    return 0;
+  return atomic_load_explicit(&reg->count, memory_order_relaxed);
+}
