@@ -1,0 +1,1666 @@
+/*
+ * A CoreCLR profiler in plain C that rewrites IL method bodies with ilheap.
+ *
+ * How the runtime finds it (Linux):
+ *   CORECLR_ENABLE_PROFILING=1
+ *   CORECLR_PROFILER={1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}
+ *   CORECLR_PROFILER_PATH=/abs/path/libilheap_sample_profiler.so
+ * The runtime dlopens the library, calls DllGetClassObject for that CLSID,
+ * asks the class factory for an ICorProfilerCallback2, QIs it for newer
+ * callback interfaces (this sample has none: ICorProfilerCallback2 is enough)
+ * and calls Initialize.
+ *
+ * What it does:
+ *   Initialize            QI for ICorProfilerInfo, set the event mask (JIT
+ *                         compilation, module loads/unloads), reserve the
+ *                         landing zone (zone_provider.h: why CoreCLR needs
+ *                         one) and create the ilheap registry on it (one heap
+ *                         per module).
+ *   ModuleLoadFinished    GetModuleInfo gives the base address: register the
+ *                         module in the registry. Once, check the runtime's own
+ *                         IMethodMalloc against our COM declarations (ABI check).
+ *   JITCompilationStarted If the method is one of the rules' targets (g_rules),
+ *                         build a new body, allocate it through the module's
+ *                         IMethodMalloc (lpVtbl->Alloc), write it and call
+ *                         SetILFunctionBody. The runtime keeps the POINTER, so
+ *                         the block must live as long as the module: an
+ *                         ilheap block does.
+ *   JITInlining           Refuse to inline a target: an inlined copy would be
+ *                         the original IL, compiled before the target's own
+ *                         JITCompilationStarted had a chance to rewrite it.
+ *   ModuleUnloadFinished  The module is gone, and with it every use of its
+ *                         bodies: drop its heap, which gives the address space
+ *                         back. (The runtime's own allocator leaks here.)
+ * Every other ICorProfilerCallback2 slot is present and returns S_OK.
+ *
+ * Environment:
+ *   ILHEAP_PROFILER_REPORT    path of the report (default: stderr)
+ *   ILHEAP_PROFILER_ZONE=0    no landing zone (module heaps on the OS provider)
+ *   ILHEAP_PROFILER_MISALIGN  1..3: test-only negative control, every body is
+ *                             placed that many bytes past its aligned block
+ *
+ * The report: one event per line, a keyword then key=value fields separated by
+ * single spaces (no value contains a space; HRESULTs as 0x%08x):
+ *   init          version callback info set_event_mask(HRESULT) mask window
+ *                 alignment zone zone_size zone_pieces misalign
+ *   module-load   id base name registered(0|1)
+ *   abi           allocator(runtime|ilheap) qi_imethodmalloc qi_iunknown
+ *                 same_object(0|1) alloc16(ok|null) alloc0(null|nonnull)
+ *                 offset (signed decimal, of the 16-byte block from the base)
+ *   body          method(Type::Method) module token header(tiny|fat) size addr
+ *                 offset align4(0|1) thread
+ *   fail          method module token reason [window_free]
+ *   module-unload id name dropped(0|1) blocks bytes_released ranges still_held
+ *                 heaps_live
+ *   shutdown      bodies body_bytes failures recompiled heaps_dropped
+ *                 bytes_released heaps_live
+ */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corprof_c.h"
+#include "il_body.h"
+#include "profiler.h"
+#include "zone_provider.h"
+#include "ilheap.h"
+#include "ilheap_com.h"
+#include "ilheap_registry.h"
+
+/* ---- GUIDs -------------------------------------------------------------- */
+/* This profiler's CLSID: {1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}. */
+const GUID CLSID_IlheapSampleProfiler = {
+    0x1ba6db91, 0xc0b5, 0x4a2e, {0xbf, 0x65, 0x00, 0x4c, 0x55, 0x0a, 0xac, 0x0e}};
+static const IID IID_IClassFactory = {
+    0x00000001, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+static const IID IID_ICorProfilerCallback = {
+    0x176fbed1, 0xa55c, 0x4796, {0x98, 0xca, 0xa9, 0xda, 0x0e, 0xf8, 0x83, 0xe7}};
+static const IID IID_ICorProfilerCallback2 = {
+    0x8a8cc829, 0xccf2, 0x49fe, {0xbb, 0xae, 0x0f, 0x02, 0x22, 0x28, 0x07, 0x1a}};
+static const IID IID_ICorProfilerInfo = {
+    0x28b5557d, 0x3f3f, 0x48b4, {0x90, 0xb2, 0x5f, 0x9e, 0xea, 0x2f, 0x6c, 0x48}};
+static const IID IID_IMetaDataImport = {
+    0x7dac8207, 0xd3ae, 0x4c75, {0x9b, 0x67, 0x92, 0x80, 0x1a, 0x49, 0x7d, 0x44}};
+
+static int guid_eq(const GUID *a, const GUID *b) { return ilheap_guid_equal(a, b); }
+
+/* ---- The report ----------------------------------------------------------- */
+/*
+ * One event per line: a keyword, then key=value pairs separated by single
+ * spaces (values never contain spaces). Every line is flushed at once, so the
+ * report is complete up to the last event even if the process dies.
+ */
+static pthread_mutex_t g_report_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *g_report;
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+PRINTF_LIKE(1, 2) static void report(const char *fmt, ...) {
+  char line[1024]; /* a longer event is cut short, never split */
+  va_list ap;
+  va_start(ap, fmt);
+  /* clang-analyzer 14 loses track of va_start here (llvm-project #40656). */
+  (void)vsnprintf(line, sizeof line, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+  va_end(ap);
+  pthread_mutex_lock(&g_report_lock);
+  FILE *f = g_report ? g_report : stderr;
+  if (!g_report)
+    fputs("ilheap-profiler: ", f);
+  fputs(line, f);
+  fputc('\n', f);
+  fflush(f);
+  pthread_mutex_unlock(&g_report_lock);
+}
+
+/* A small, stable number per thread for the report (C11, no gettid). */
+static atomic_uint g_next_thread = 1;
+static _Thread_local unsigned t_thread;
+static unsigned thread_number(void) {
+  if (!t_thread)
+    t_thread = atomic_fetch_add(&g_next_thread, 1);
+  return t_thread;
+}
+
+/* UTF-16 (PAL WCHAR) to UTF-8; unpaired surrogates become '?'. Always
+ * terminates out (cap > 0). */
+static void utf16_to_utf8(const WCHAR *w, size_t n, char *out, size_t cap) {
+  size_t o = 0;
+  for (size_t i = 0; i < n && w[i]; i++) {
+    uint32_t c = w[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && w[i + 1] >= 0xDC00 && w[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (w[i + 1] - 0xDC00u);
+      i++;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      c = '?';
+    }
+    uint8_t b[4];
+    size_t k;
+    if (c < 0x80) {
+      b[0] = (uint8_t)c;
+      k = 1;
+    } else if (c < 0x800) {
+      b[0] = (uint8_t)(0xC0 | c >> 6);
+      b[1] = (uint8_t)(0x80 | (c & 0x3F));
+      k = 2;
+    } else if (c < 0x10000) {
+      b[0] = (uint8_t)(0xE0 | c >> 12);
+      b[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
+      b[2] = (uint8_t)(0x80 | (c & 0x3F));
+      k = 3;
+    } else {
+      b[0] = (uint8_t)(0xF0 | c >> 18);
+      b[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F));
+      b[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
+      b[3] = (uint8_t)(0x80 | (c & 0x3F));
+      k = 4;
+    }
+    if (o + k >= cap)
+      break;
+    /* The report separates fields with spaces: keep names one token. */
+    for (size_t j = 0; j < k; j++)
+      out[o++] = (k == 1 && (b[j] == ' ' || b[j] < 0x20)) ? '_' : (char)b[j];
+  }
+  out[o] = '\0';
+}
+
+/* Copies src into dst[cap], truncating; always terminates (cap > 0). */
+static void copy_str(char *dst, size_t cap, const char *src) {
+  size_t n = strlen(src);
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+/* The landing zone for module heaps (zone_provider.h): one per process, it
+ * must outlive the registry. */
+static zone_provider g_zone;
+static int g_zone_ok;
+#define ZONE_FRONT_SIZE (256u << 10)
+#define ZONE_SIZE                                                                                  \
+  (4u << 20) /* the main piece: room for a few hundred module heaps' first chunks                  \
+              */
+
+/* ---- Profiler state ------------------------------------------------------- */
+typedef struct module_rec {
+  ModuleID id;
+  uintptr_t base;
+  char name[128]; /* file name, UTF-8 */
+} module_rec;
+
+/* A method already rewritten: (module, token). */
+typedef struct method_key {
+  ModuleID module;
+  mdMethodDef token;
+} method_key;
+
+typedef struct profiler {
+  ICorProfilerCallback2 iface; /* first: the object is its interface pointer */
+  atomic_uint refs;
+  ICorProfilerInfo *info;
+  ilheap_registry *registry;
+
+  pthread_mutex_t lock; /* guards modules and rewritten */
+  module_rec *modules;
+  size_t module_count, module_cap;
+  method_key *rewritten; /* open-addressing set, token 0 = empty */
+  size_t rewritten_count, rewritten_cap;
+  int abi_checked;
+  size_t skew; /* 0, except in the negative control */
+
+  atomic_ulong bodies, body_bytes, failures, heaps_dropped, bytes_released;
+  atomic_ulong recompiled; /* JIT events for a method rewritten before (later tiers) */
+} profiler;
+
+static profiler *impl_from(ICorProfilerCallback2 *iface) { return (profiler *)iface; }
+
+/* Module table: tens of modules, a linear scan under the lock is enough. */
+static void modules_add(profiler *p, ModuleID id, uintptr_t base, const char *name) {
+  pthread_mutex_lock(&p->lock);
+  if (p->module_count == p->module_cap) {
+    size_t cap = p->module_cap ? p->module_cap * 2 : 64;
+    module_rec *v = realloc(p->modules, cap * sizeof *v);
+    if (!v) {
+      pthread_mutex_unlock(&p->lock);
+      return;
+    }
+    p->modules = v;
+    p->module_cap = cap;
+  }
+  module_rec *m = &p->modules[p->module_count++];
+  m->id = id;
+  m->base = base;
+  copy_str(m->name, sizeof m->name, name);
+  pthread_mutex_unlock(&p->lock);
+}
+
+/* Copies the record of id into *out and, if remove, deletes it. 1 if found. */
+static int modules_get(profiler *p, ModuleID id, module_rec *out, int remove) {
+  int found = 0;
+  pthread_mutex_lock(&p->lock);
+  for (size_t i = 0; i < p->module_count; i++) {
+    if (p->modules[i].id == id) {
+      *out = p->modules[i];
+      if (remove)
+        p->modules[i] = p->modules[--p->module_count];
+      found = 1;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&p->lock);
+  return found;
+}
+
+static size_t key_hash(ModuleID m, mdMethodDef t, size_t cap) {
+  uint64_t h = (uint64_t)m * 0x9E3779B97F4A7C15u ^ (uint64_t)t * 0xC2B2AE3D27D4EB4Fu;
+  return (size_t)(h ^ h >> 29) & (cap - 1);
+}
+
+/* Inserts without growing; the caller guarantees room. 1 if newly inserted. */
+static int set_insert(method_key *v, size_t cap, ModuleID m, mdMethodDef t) {
+  for (size_t i = key_hash(m, t, cap);; i = (i + 1) & (cap - 1)) {
+    if (v[i].token == 0) {
+      v[i].module = m;
+      v[i].token = t;
+      return 1;
+    }
+    if (v[i].module == m && v[i].token == t)
+      return 0;
+  }
+}
+
+/* Rebuilds the set into cap slots, leaving out the methods of module drop. */
+static int set_rebuild(profiler *p, size_t cap, ModuleID drop) {
+  method_key *v = calloc(cap, sizeof *v);
+  if (!v)
+    return -1;
+  size_t n = 0;
+  for (size_t i = 0; i < p->rewritten_cap; i++) {
+    method_key k = p->rewritten[i];
+    if (k.token != 0 && k.module != drop)
+      n += (size_t)set_insert(v, cap, k.module, k.token);
+  }
+  free(p->rewritten);
+  p->rewritten = v;
+  p->rewritten_cap = cap;
+  p->rewritten_count = n;
+  return 0;
+}
+
+/*
+ * Claims (module, token) for rewriting. 1: the caller rewrites it; 0: it was
+ * rewritten already (a later tier of the same method: the runtime keeps the
+ * body set the first time); -1: out of memory. The JIT compiles one method on
+ * one thread at a time, so two claims for one method never race.
+ */
+static int claim_method(profiler *p, ModuleID m, mdMethodDef t) {
+  int r;
+  pthread_mutex_lock(&p->lock);
+  if ((p->rewritten_count + 1) * 2 > p->rewritten_cap &&
+      set_rebuild(p, p->rewritten_cap ? p->rewritten_cap * 2 : 1024, 0) != 0)
+    r = -1;
+  else
+    r = set_insert(p->rewritten, p->rewritten_cap, m, t);
+  p->rewritten_count += (size_t)(r == 1);
+  pthread_mutex_unlock(&p->lock);
+  return r;
+}
+
+/* A module unloaded: its ModuleID may be reused by a later module. */
+static void forget_module_methods(profiler *p, ModuleID m) {
+  pthread_mutex_lock(&p->lock);
+  if (p->rewritten_cap)
+    (void)set_rebuild(p, p->rewritten_cap, m);
+  pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- The rewrite rules ------------------------------------------------------ */
+/*
+ * The targets are found by name. Each rule names a type (namespace included)
+ * and a method (or a method-name prefix), the exact signature blob the method
+ * must have, and how to build the new body. A method that matches by name but
+ * not by signature is reported as a failure and left alone.
+ */
+typedef enum rule_kind { RULE_CONST42, RULE_GUARDED, RULE_MANY } rule_kind;
+
+typedef struct rule {
+  const char *type;
+  const char *method;
+  int method_is_prefix;
+  uint8_t sig[4]; /* ECMA-335 II.23.2.1 MethodDefSig */
+  uint8_t sig_len;
+  rule_kind kind;
+} rule;
+
+/* static int32 (): DEFAULT, 0 params, I4 */
+#define SIG_I4_VOID {0x00, 0x00, 0x08, 0}, 3
+/* static int32 (int32) */
+#define SIG_I4_I4 {0x00, 0x01, 0x08, 0x08}, 4
+
+static const rule g_rules[] = {
+    {"IlHeapE2E.Targets", "Answer", 0, SIG_I4_VOID, RULE_CONST42},
+    {"IlHeapE2E.Targets", "Guarded", 0, SIG_I4_I4, RULE_GUARDED},
+    {"IlHeapE2E.Many", "M", 1, SIG_I4_VOID, RULE_MANY},
+    {"IlHeapE2E.Plugin.Unloadable", "Answer", 0, SIG_I4_VOID, RULE_CONST42},
+};
+
+/* What a target is, once its metadata has been read. */
+typedef struct target {
+  const rule *rule;
+  ModuleID module;
+  mdMethodDef token;
+  char name[260]; /* Type::Method */
+  char method[96];
+} target;
+
+enum { MATCH_NONE = 0, MATCH_OK = 1, MATCH_BAD_SIG = -1 };
+
+/* Reads the method's names and signature and finds its rule. */
+static int match_target(profiler *p, FunctionID fn, target *t) {
+  ClassID cls = 0;
+  ModuleID module = 0;
+  mdToken token = 0;
+  if (FAILED(p->info->lpVtbl->GetFunctionInfo(p->info, fn, &cls, &module, &token)))
+    return MATCH_NONE;
+  IUnknown *unk = NULL;
+  mdToken token2 = 0;
+  if (FAILED(p->info->lpVtbl->GetTokenAndMetaDataFromFunction(p->info, fn, &IID_IMetaDataImport,
+                                                              &unk, &token2)) ||
+      !unk)
+    return MATCH_NONE;
+  IMetaDataImport *md = (IMetaDataImport *)unk;
+  int result = MATCH_NONE;
+  WCHAR wmethod[96], wtype[160];
+  ULONG mlen = 0, tlen = 0, sig_len = 0, rva = 0;
+  mdTypeDef type = 0;
+  DWORD attr = 0, impl = 0, type_flags = 0;
+  mdToken extends = 0;
+  PCCOR_SIGNATURE sig = NULL;
+  if (SUCCEEDED(md->lpVtbl->GetMethodProps(md, token, &type, wmethod, 96, &mlen, &attr, &sig,
+                                           &sig_len, &rva, &impl)) &&
+      SUCCEEDED(md->lpVtbl->GetTypeDefProps(md, type, wtype, 160, &tlen, &type_flags, &extends))) {
+    char tname[160];
+    utf16_to_utf8(wmethod, mlen, t->method, sizeof t->method);
+    utf16_to_utf8(wtype, tlen, tname, sizeof tname);
+    for (size_t i = 0; i < sizeof g_rules / sizeof g_rules[0]; i++) {
+      const rule *r = &g_rules[i];
+      if (strcmp(tname, r->type) != 0)
+        continue;
+      size_t ml = strlen(r->method);
+      if (r->method_is_prefix ? strncmp(t->method, r->method, ml) != 0
+                              : strcmp(t->method, r->method) != 0)
+        continue;
+      t->rule = r;
+      t->module = module;
+      t->token = token;
+      snprintf(t->name, sizeof t->name, "%s::%s", tname, t->method);
+      result =
+          (sig_len == r->sig_len && memcmp(sig, r->sig, sig_len) == 0) ? MATCH_OK : MATCH_BAD_SIG;
+      break;
+    }
+  }
+  md->lpVtbl->Release(md);
+  return result;
+}
+
+/* A new body, before it has a home: code plus, for a fat body, the rest. */
+typedef struct body_plan {
+  int fat;
+  uint8_t code[64];
+  size_t code_size;
+  uint32_t header_flags;
+  uint16_t max_stack;
+  uint32_t local_sig_token;
+  il_clause clauses[1];
+  size_t clause_count;
+} body_plan;
+
+static void emit_ldc_i4(body_plan *b, int32_t v) {
+  uint32_t u = (uint32_t)v;
+  b->code[b->code_size++] = 0x20; /* ldc.i4 <int32> */
+  b->code[b->code_size++] = (uint8_t)u;
+  b->code[b->code_size++] = (uint8_t)(u >> 8);
+  b->code[b->code_size++] = (uint8_t)(u >> 16);
+  b->code[b->code_size++] = (uint8_t)(u >> 24);
+}
+
+/* "M0042" -> 42; -1 if the rest of the name is not all digits. */
+static long many_index(const char *method) {
+  const char *d = method + 1;
+  if (!*d || strlen(d) > 6)
+    return -1;
+  long v = 0;
+  for (; *d; d++) {
+    if (*d < '0' || *d > '9')
+      return -1;
+    v = v * 10 + (*d - '0');
+  }
+  return v;
+}
+
+/*
+ * Guarded(int divisor) originally computes 10 / divisor inside a try and
+ * catches a DivideByZeroException with -1. The new body computes
+ * 1000 / divisor and catches with -42, so both paths tell which body ran.
+ * It reuses two tokens of the original: its local variable signature (one
+ * int32 local, checked) and the catch clause's exception type.
+ */
+static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
+  LPCBYTE old = NULL;
+  ULONG old_size = 0;
+  if (FAILED(p->info->lpVtbl->GetILFunctionBody(p->info, t->module, t->token, &old, &old_size)) ||
+      !old)
+    return "GetILFunctionBody";
+  il_method m;
+  if (il_parse(old, old_size, &m) != 0)
+    return "original-body-unparsable";
+  if (!m.fat || m.local_sig_token == 0)
+    return "original-not-fat-with-locals";
+  if (m.clause_count != 1 || m.clauses[0].flags != IL_CLAUSE_TYPED)
+    return "original-not-one-catch";
+
+  /* The local signature must start with an int32 local: LOCAL_SIG, count, I4. */
+  IUnknown *unk = NULL;
+  if (FAILED(p->info->lpVtbl->GetModuleMetaData(p->info, t->module, 0 /* ofRead */,
+                                                &IID_IMetaDataImport, &unk)) ||
+      !unk)
+    return "GetModuleMetaData";
+  IMetaDataImport *md = (IMetaDataImport *)unk;
+  PCCOR_SIGNATURE sig = NULL;
+  ULONG sig_len = 0;
+  HRESULT hr = md->lpVtbl->GetSigFromToken(md, m.local_sig_token, &sig, &sig_len);
+  int ok = SUCCEEDED(hr) && sig_len >= 3 && sig[0] == 0x07 && sig[1] >= 1 && sig[2] == 0x08;
+  md->lpVtbl->Release(md);
+  if (!ok)
+    return "local-0-not-int32";
+
+  b->fat = 1;
+  b->header_flags = m.flags & IL_INIT_LOCALS;
+  b->max_stack = 2;
+  b->local_sig_token = m.local_sig_token;
+  static const uint8_t tail[] = {
+      0x02,       /*  5: ldarg.0                 */
+      0x5B,       /*  6: div                     */
+      0x0A,       /*  7: stloc.0                 */
+      0xDE, 0x06, /*  8: leave.s 16              */
+      0x26,       /* 10: pop        (handler)    */
+      0x1F, 0xD6, /* 11: ldc.i4.s -42            */
+      0x0A,       /* 13: stloc.0                 */
+      0xDE, 0x00, /* 14: leave.s 16              */
+      0x06,       /* 16: ldloc.0                 */
+      0x2A,       /* 17: ret                     */
+  };
+  emit_ldc_i4(b, 1000); /* 0: ldc.i4 1000 (try start) */
+  memcpy(b->code + b->code_size, tail, sizeof tail);
+  b->code_size += sizeof tail;
+  b->clauses[0] = (il_clause){.flags = IL_CLAUSE_TYPED,
+                              .try_offset = 0,
+                              .try_length = 10,
+                              .handler_offset = 10,
+                              .handler_length = 6,
+                              .class_token = m.clauses[0].class_token};
+  b->clause_count = 1;
+  return NULL;
+}
+
+static const char *plan_body(profiler *p, const target *t, body_plan *b) {
+  memset(b, 0, sizeof *b);
+  switch (t->rule->kind) {
+  case RULE_CONST42:
+    b->code[b->code_size++] = 0x1F; /* ldc.i4.s 42 */
+    b->code[b->code_size++] = 42;
+    b->code[b->code_size++] = 0x2A; /* ret */
+    return NULL;
+  case RULE_MANY: {
+    long i = many_index(t->method);
+    if (i < 0)
+      return "name-not-M-digits";
+    emit_ldc_i4(b, (int32_t)(1000000 + i));
+    b->code[b->code_size++] = 0x2A; /* ret */
+    return NULL;
+  }
+  case RULE_GUARDED: return plan_guarded(p, t, b);
+  }
+  return "unknown-rule";
+}
+
+/* The module's IMethodMalloc: the COM face of the heap ModuleLoadFinished
+ * registered (no lock of ours on this path: the registry's lookup shares a
+ * read lock, and Alloc is one compare-and-swap). NULL for a module without a
+ * heap (a dynamic one). */
+static IMethodMalloc *module_allocator(profiler *p, ModuleID module, uintptr_t *base) {
+  ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)module);
+  *base = ilheap_module_base(heap);
+  return ilheap_method_malloc(heap);
+}
+
+static void fail(profiler *p, const target *t, const char *why) {
+  atomic_fetch_add(&p->failures, 1);
+  report("fail method=%s module=0x%jx token=0x%08x reason=%s", t->name, (uintmax_t)t->module,
+         (unsigned)t->token, why);
+}
+
+/* What a provider reports free in a window: total and largest range. */
+typedef struct room {
+  uintmax_t total, largest;
+} room;
+
+static int add_room(void *arg, uintptr_t lo, uintptr_t hi) {
+  room *r = arg;
+  r->total += hi - lo;
+  if (hi - lo > r->largest)
+    r->largest = hi - lo;
+  return 0;
+}
+
+/*
+ * Alloc answered NULL: report how much the window had free, as the heap's
+ * provider sees it (the OS's gaps plus the landing zone's free pages). A
+ * largest free range smaller than ilheap's smallest chunk (16 KiB plus a guard
+ * page) means no room: NULL is the contract's answer (6), and the e2e test
+ * treats it as the address-space layout's doing, not as a bug.
+ */
+static void fail_no_room(profiler *p, const target *t, uintptr_t base) {
+  room r = {0, 0};
+  const ilheap_provider *prov = g_zone_ok ? &g_zone.prov : ilheap_os_provider();
+  uintptr_t hi =
+      base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
+  if (prov)
+    (void)prov->walk_free(prov->ctx, base + 1, hi, add_room, &r);
+  atomic_fetch_add(&p->failures, 1);
+  report("fail method=%s module=0x%jx token=0x%08x reason=Alloc-returned-NULL window_free=%ju "
+         "largest_free=%ju",
+         t->name, (uintmax_t)t->module, (unsigned)t->token, r.total, r.largest);
+}
+
+static void rewrite(profiler *p, const target *t) {
+  body_plan b;
+  const char *why = plan_body(p, t, &b);
+  if (why) {
+    fail(p, t, why);
+    return;
+  }
+  size_t size =
+      b.fat ? il_fat_size(b.code_size, b.clauses, b.clause_count) : il_tiny_size(b.code_size);
+  uintptr_t base = 0;
+  IMethodMalloc *alloc = module_allocator(p, t->module, &base);
+  if (!alloc || size == 0) {
+    fail(p, t, "no-allocator-for-module");
+    return;
+  }
+  /* The call a profiler makes: through the vtable, slot 3. */
+  size_t skew = p->skew;
+  uint8_t *blk = alloc->lpVtbl->Alloc(alloc, (ULONG)(size + skew));
+  if (!blk) {
+    fail_no_room(p, t, base);
+    return;
+  }
+  size_t written;
+  if (skew == 0) {
+    written = b.fat ? il_write_fat(blk, b.header_flags, b.max_stack, b.local_sig_token, b.code,
+                                   b.code_size, b.clauses, b.clause_count)
+                    : il_write_tiny(blk, b.code, b.code_size);
+  } else {
+    /* The negative control (ILHEAP_PROFILER_MISALIGN): the body is laid out for
+     * a 4-byte-aligned start, then placed skew bytes further, as it would be
+     * by a profiler that pads relative to its buffer when the allocator does
+     * not guarantee alignment. */
+    uint32_t staging[64];
+    written = b.fat
+                  ? il_write_fat((uint8_t *)staging, b.header_flags, b.max_stack, b.local_sig_token,
+                                 b.code, b.code_size, b.clauses, b.clause_count)
+                  : il_write_tiny((uint8_t *)staging, b.code, b.code_size);
+    if (written == size)
+      memcpy(blk + skew, staging, size);
+    blk += skew;
+  }
+  if (written != size) {
+    fail(p, t, "write-failed-misaligned");
+    return;
+  }
+  uintptr_t addr = (uintptr_t)blk;
+  /* The offset is what a method RVA would hold: it must be positive and the
+   * whole body inside the window (contract 1). A fat header needs 4-byte
+   * alignment (contract 2 with the default alignment of 8). */
+  intmax_t offset = (intmax_t)(addr - base);
+  HRESULT hr = p->info->lpVtbl->SetILFunctionBody(p->info, t->module, t->token, blk);
+  if (FAILED(hr)) {
+    fail(p, t, "SetILFunctionBody");
+    return;
+  }
+  atomic_fetch_add(&p->bodies, 1);
+  atomic_fetch_add(&p->body_bytes, size);
+  report("body method=%s module=0x%jx token=0x%08x header=%s size=%zu addr=0x%jx offset=0x%jx "
+         "align4=%d thread=%u",
+         t->name, (uintmax_t)t->module, (unsigned)t->token, b.fat ? "fat" : "tiny", size,
+         (uintmax_t)addr, (uintmax_t)offset, (int)((addr & 3u) == 0), thread_number());
+}
+
+/* ---- The ABI check ------------------------------------------------------------ */
+/*
+ * The runtime's own IMethodMalloc, called through our C declarations: if
+ * IID_IMethodMalloc, IID_IUnknown or slot 3 were wrong, this is where it would
+ * show. The same calls on our own object prove the two agree.
+ * GetILFunctionBodyAllocator's pointer is released once, as COM rules say for
+ * an out-parameter (CoreCLR's object ignores AddRef/Release).
+ */
+static void abi_probe(const char *who, IMethodMalloc *m, uintptr_t base) {
+  void *q1 = NULL, *q2 = NULL;
+  HRESULT hr1 = m->lpVtbl->QueryInterface(m, &IID_IMethodMalloc, &q1);
+  HRESULT hr2 = m->lpVtbl->QueryInterface(m, &IID_IUnknown, &q2);
+  void *blk = m->lpVtbl->Alloc(m, 16);
+  void *zero = m->lpVtbl->Alloc(m, 0);
+  report("abi allocator=%s qi_imethodmalloc=0x%08x qi_iunknown=0x%08x same_object=%d "
+         "alloc16=%s alloc0=%s offset=%jd",
+         who, (unsigned)hr1, (unsigned)hr2, q1 == (void *)m && q2 != NULL, blk ? "ok" : "null",
+         zero ? "nonnull" : "null", blk ? (intmax_t)((uintptr_t)blk - base) : (intmax_t)0);
+  if (q1)
+    ((IMethodMalloc *)q1)->lpVtbl->Release((IMethodMalloc *)q1);
+  if (q2)
+    ((IUnknown *)q2)->lpVtbl->Release((IUnknown *)q2);
+}
+
+static void abi_check(profiler *p, ModuleID module, uintptr_t base) {
+  IMethodMalloc *rt = NULL;
+  HRESULT hr = p->info->lpVtbl->GetILFunctionBodyAllocator(p->info, module, &rt);
+  if (FAILED(hr) || !rt) {
+    report("abi allocator=runtime get=0x%08x", (unsigned)hr);
+  } else {
+    abi_probe("runtime", rt, base);
+    rt->lpVtbl->Release(rt);
+  }
+  IMethodMalloc *ours =
+      ilheap_registry_method_malloc(p->registry, (uintptr_t)module, (const void *)base);
+  if (ours)
+    abi_probe("ilheap", ours, base);
+  else
+    report("abi allocator=ilheap get=null");
+}
+
+/* ---- IUnknown ----------------------------------------------------------------- */
+static HRESULT STDMETHODCALLTYPE cb_QueryInterface(ICorProfilerCallback2 *This, REFIID riid,
+                                                   void **ppv) {
+  if (!ppv)
+    return E_POINTER;
+  *ppv = NULL;
+  if (!riid)
+    return E_POINTER;
+  if (guid_eq(riid, &IID_IUnknown) || guid_eq(riid, &IID_ICorProfilerCallback) ||
+      guid_eq(riid, &IID_ICorProfilerCallback2)) {
+    *ppv = This;
+    This->lpVtbl->AddRef(This);
+    return S_OK;
+  }
+  return E_NOINTERFACE;
+}
+
+static ULONG STDMETHODCALLTYPE cb_AddRef(ICorProfilerCallback2 *This) {
+  return atomic_fetch_add(&impl_from(This)->refs, 1) + 1;
+}
+
+static ULONG STDMETHODCALLTYPE cb_Release(ICorProfilerCallback2 *This) {
+  profiler *p = impl_from(This);
+  unsigned left = atomic_fetch_sub(&p->refs, 1) - 1;
+  if (left == 0) {
+    /* The registry is left alone: the runtime may still hold body pointers
+     * until the process ends, and the process is ending. */
+    if (p->info)
+      p->info->lpVtbl->Release(p->info);
+    pthread_mutex_destroy(&p->lock);
+    free(p->modules);
+    free(p->rewritten);
+    free(p);
+  }
+  return left;
+}
+
+/* ---- The callbacks the sample uses --------------------------------------------- */
+/* Where the runtime library (libcoreclr.so) is mapped: the ICorProfilerInfo
+ * object's vtable lives in it. 0 if unknown. */
+static uintptr_t runtime_base(ICorProfilerInfo *info) {
+  Dl_info dl;
+  if (info && dladdr((const void *)info->lpVtbl, &dl) && dl.dli_fbase)
+    return (uintptr_t)dl.dli_fbase;
+  return 0;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnknown *unk) {
+  profiler *p = impl_from(This);
+  const char *path = getenv("ILHEAP_PROFILER_REPORT");
+  if (path && *path) {
+    pthread_mutex_lock(&g_report_lock);
+    g_report = fopen(path, "w");
+    pthread_mutex_unlock(&g_report_lock);
+  }
+  void *info = NULL;
+  if (!unk || FAILED(unk->lpVtbl->QueryInterface(unk, &IID_ICorProfilerInfo, &info)) || !info) {
+    report("init error=no-ICorProfilerInfo");
+    return E_FAIL;
+  }
+  p->info = info;
+
+  ilheap_options opts;
+  ilheap_options_init(&opts);
+  /* Now, before any assembly is mapped: see zone_provider.h.
+   * ILHEAP_PROFILER_ZONE=0 turns it off (to watch windows fill up). */
+  const char *zone_env = getenv("ILHEAP_PROFILER_ZONE");
+  if (!g_zone_ok && !(zone_env && !strcmp(zone_env, "0")))
+    g_zone_ok = zone_provider_init(&g_zone, ZONE_SIZE, runtime_base(p->info)) == ILHEAP_OK;
+  if (g_zone_ok)
+    opts.provider = &g_zone.prov;
+  int err = ilheap_registry_create(&opts, &p->registry);
+  if (err != ILHEAP_OK) {
+    report("init error=registry-create:%s", ilheap_strerror(err));
+    return E_FAIL;
+  }
+  /* Test-only: the negative control of scripts/e2e.sh places every body 1-3
+   * bytes past the aligned block it got, to show what the runtime does with
+   * a misaligned fat header (and that the e2e test notices). */
+  const char *misalign = getenv("ILHEAP_PROFILER_MISALIGN");
+  if (misalign && misalign[0] >= '1' && misalign[0] <= '3' && !misalign[1])
+    p->skew = (size_t)(misalign[0] - '0');
+
+  DWORD mask = COR_PRF_MONITOR_JIT_COMPILATION | COR_PRF_MONITOR_MODULE_LOADS;
+  HRESULT hr = p->info->lpVtbl->SetEventMask(p->info, mask);
+  DWORD got = 0;
+  p->info->lpVtbl->GetEventMask(p->info, &got);
+  report("init version=%d.%d.%d callback=ICorProfilerCallback2 info=ICorProfilerInfo "
+         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s misalign=%zu",
+         ILHEAP_VERSION_MAJOR, ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, (unsigned)hr,
+         (unsigned)got, (unsigned)opts.max_offset, (unsigned)opts.alignment,
+         g_zone_ok ? "on" : "off", p->skew);
+  return FAILED(hr) ? hr : S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
+  profiler *p = impl_from(This);
+  report("shutdown bodies=%lu body_bytes=%lu failures=%lu recompiled=%lu heaps_dropped=%lu "
+         "bytes_released=%lu heaps_live=%zu zone_pieces=%zu zone_bytes=%zu",
+         atomic_load(&p->bodies), atomic_load(&p->body_bytes), atomic_load(&p->failures),
+         atomic_load(&p->recompiled), atomic_load(&p->heaps_dropped),
+         atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
+         g_zone_ok ? g_zone.npieces : 0, g_zone_ok ? g_zone.total : 0);
+  pthread_mutex_lock(&g_report_lock);
+  if (g_report)
+    fclose(g_report);
+  g_report = NULL;
+  pthread_mutex_unlock(&g_report_lock);
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *This,
+                                                       ModuleID moduleId, HRESULT hrStatus) {
+  profiler *p = impl_from(This);
+  if (FAILED(hrStatus))
+    return S_OK;
+  LPCBYTE base = NULL;
+  WCHAR wpath[512];
+  ULONG len = 0;
+  AssemblyID assembly = 0;
+  if (FAILED(p->info->lpVtbl->GetModuleInfo(p->info, moduleId, &base, 512, &len, wpath, &assembly)))
+    return S_OK;
+  char path[512];
+  utf16_to_utf8(wpath, len, path, sizeof path);
+  const char *name = strrchr(path, '/');
+  name = name ? name + 1 : path;
+  if (!*name)
+    name = "(dynamic)";
+  /* A dynamic module has no image and no base: there is no window to keep. */
+  int registered = 0;
+  if (base) {
+    ilheap *heap = NULL;
+    registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
+    modules_add(p, moduleId, (uintptr_t)base, name);
+  }
+  /* For the next assembly mapped at the front (zone_provider.h). */
+  uintptr_t front = g_zone_ok ? zone_provider_arm_front(&g_zone, ZONE_FRONT_SIZE) : 0;
+  report("module-load id=0x%jx base=0x%jx name=%s registered=%d front_piece=0x%jx",
+         (uintmax_t)moduleId, (uintmax_t)(uintptr_t)base, name, registered, (uintmax_t)front);
+
+  int check = 0;
+  pthread_mutex_lock(&p->lock);
+  if (registered && !p->abi_checked)
+    check = p->abi_checked = 1;
+  pthread_mutex_unlock(&p->lock);
+  if (check)
+    abi_check(p, moduleId, (uintptr_t)base);
+  return S_OK;
+}
+
+/* ---- Checking a release against the process map (Linux) ----------------------- */
+typedef struct range_list {
+  struct {
+    uintptr_t lo, hi;
+  } v[32];
+  size_t n;
+  int overflow;
+} range_list;
+
+static int collect_range(void *arg, uintptr_t lo, uintptr_t hi) {
+  range_list *r = arg;
+  if (r->n == sizeof r->v / sizeof r->v[0]) {
+    r->overflow = 1;
+    return 1;
+  }
+  r->v[r->n].lo = lo;
+  r->v[r->n].hi = hi;
+  r->n++;
+  return 0;
+}
+
+/*
+ * Bytes of the ranges a dropped heap had reserved that are still held: pages
+ * of the landing zone still marked reserved, plus, outside the zone, what
+ * /proc/self/maps still shows mapped. -1 if the map cannot be read.
+ */
+static intmax_t bytes_still_held(const range_list *r) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f)
+    return -1;
+  char line[512];
+  intmax_t bytes = 0;
+  int at_line_start = 1;
+  while (fgets(line, sizeof line, f)) {
+    char *end = line;
+    unsigned long long lo = strtoull(line, &end, 16), hi = 0;
+    if (at_line_start && *end == '-')
+      hi = strtoull(end + 1, &end, 16);
+    if (hi > lo) {
+      for (size_t i = 0; i < r->n; i++) {
+        uintptr_t c0 = (uintptr_t)lo > r->v[i].lo ? (uintptr_t)lo : r->v[i].lo;
+        uintptr_t c1 = (uintptr_t)hi < r->v[i].hi ? (uintptr_t)hi : r->v[i].hi;
+        if (c0 < c1) /* the zone's own pieces stay mapped: count only the rest */
+          bytes += (intmax_t)(g_zone_ok ? zone_provider_outside(&g_zone, c0, c1) : c1 - c0);
+      }
+    }
+    at_line_start = strchr(line, '\n') != NULL;
+  }
+  fclose(f);
+  for (size_t i = 0; g_zone_ok && i < r->n; i++)
+    bytes += (intmax_t)zone_provider_held(&g_zone, r->v[i].lo, r->v[i].hi);
+  return bytes;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ModuleUnloadFinished(ICorProfilerCallback2 *This,
+                                                         ModuleID moduleId, HRESULT hrStatus) {
+  profiler *p = impl_from(This);
+  (void)hrStatus;
+  module_rec rec;
+  if (!modules_get(p, moduleId, &rec, 1))
+    return S_OK;
+  forget_module_methods(p, moduleId);
+  ilheap_stats st;
+  memset(&st, 0, sizeof st);
+  st.size = sizeof st;
+  range_list reserved;
+  memset(&reserved, 0, sizeof reserved);
+  ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)moduleId);
+  if (heap) {
+    (void)ilheap_get_stats(heap, &st);
+    (void)ilheap_walk_reserved(heap, collect_range, &reserved);
+  }
+  /* The module is gone, and so is every use of the bodies set for it: its
+   * heap, and the address space under it, can go. */
+  int err = ilheap_registry_drop(p->registry, (uintptr_t)moduleId);
+  intmax_t left = reserved.overflow ? -1 : bytes_still_held(&reserved);
+  if (err == ILHEAP_OK) {
+    atomic_fetch_add(&p->heaps_dropped, 1);
+    atomic_fetch_add(&p->bytes_released, st.bytes_reserved);
+  }
+  report("module-unload id=0x%jx name=%s dropped=%d blocks=%ju bytes_released=%ju ranges=%zu "
+         "still_held=%jd heaps_live=%zu",
+         (uintmax_t)moduleId, rec.name, err == ILHEAP_OK, (uintmax_t)st.blocks,
+         (uintmax_t)st.bytes_reserved, reserved.n, left, ilheap_registry_count(p->registry));
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_JITCompilationStarted(ICorProfilerCallback2 *This,
+                                                          FunctionID functionId,
+                                                          BOOL fIsSafeToBlock) {
+  profiler *p = impl_from(This);
+  (void)fIsSafeToBlock;
+  target t;
+  memset(&t, 0, sizeof t);
+  int m = match_target(p, functionId, &t);
+  if (m == MATCH_NONE)
+    return S_OK;
+  if (m == MATCH_BAD_SIG) {
+    fail(p, &t, "signature-mismatch");
+    return S_OK;
+  }
+  int c = claim_method(p, t.module, t.token);
+  if (c < 0)
+    fail(p, &t, "out-of-memory");
+  else if (c > 0)
+    rewrite(p, &t);
+  else
+    atomic_fetch_add(&p->recompiled, 1);
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_JITInlining(ICorProfilerCallback2 *This, FunctionID callerId,
+                                                FunctionID calleeId, BOOL *pfShouldInline) {
+  profiler *p = impl_from(This);
+  (void)callerId;
+  target t;
+  memset(&t, 0, sizeof t);
+  if (pfShouldInline && match_target(p, calleeId, &t) != MATCH_NONE)
+    *pfShouldInline = 0;
+  return S_OK;
+}
+
+/* ---- Every other slot: not used by the sample, S_OK ----------------------------- */
+
+static HRESULT STDMETHODCALLTYPE cb_AppDomainCreationStarted(ICorProfilerCallback2 *This,
+                                                             AppDomainID appDomainId) {
+  (void)This;
+  (void)appDomainId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AppDomainCreationFinished(ICorProfilerCallback2 *This,
+                                                              AppDomainID appDomainId,
+                                                              HRESULT hrStatus) {
+  (void)This;
+  (void)appDomainId;
+  (void)hrStatus;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AppDomainShutdownStarted(ICorProfilerCallback2 *This,
+                                                             AppDomainID appDomainId) {
+  (void)This;
+  (void)appDomainId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AppDomainShutdownFinished(ICorProfilerCallback2 *This,
+                                                              AppDomainID appDomainId,
+                                                              HRESULT hrStatus) {
+  (void)This;
+  (void)appDomainId;
+  (void)hrStatus;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AssemblyLoadStarted(ICorProfilerCallback2 *This,
+                                                        AssemblyID assemblyId) {
+  (void)This;
+  (void)assemblyId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AssemblyLoadFinished(ICorProfilerCallback2 *This,
+                                                         AssemblyID assemblyId, HRESULT hrStatus) {
+  (void)This;
+  (void)assemblyId;
+  (void)hrStatus;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AssemblyUnloadStarted(ICorProfilerCallback2 *This,
+                                                          AssemblyID assemblyId) {
+  (void)This;
+  (void)assemblyId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_AssemblyUnloadFinished(ICorProfilerCallback2 *This,
+                                                           AssemblyID assemblyId,
+                                                           HRESULT hrStatus) {
+  (void)This;
+  (void)assemblyId;
+  (void)hrStatus;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ModuleLoadStarted(ICorProfilerCallback2 *This,
+                                                      ModuleID moduleId) {
+  (void)This;
+  (void)moduleId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ModuleUnloadStarted(ICorProfilerCallback2 *This,
+                                                        ModuleID moduleId) {
+  (void)This;
+  (void)moduleId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ModuleAttachedToAssembly(ICorProfilerCallback2 *This,
+                                                             ModuleID moduleId,
+                                                             AssemblyID AssemblyId) {
+  (void)This;
+  (void)moduleId;
+  (void)AssemblyId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ClassLoadStarted(ICorProfilerCallback2 *This, ClassID classId) {
+  (void)This;
+  (void)classId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ClassLoadFinished(ICorProfilerCallback2 *This, ClassID classId,
+                                                      HRESULT hrStatus) {
+  (void)This;
+  (void)classId;
+  (void)hrStatus;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ClassUnloadStarted(ICorProfilerCallback2 *This,
+                                                       ClassID classId) {
+  (void)This;
+  (void)classId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ClassUnloadFinished(ICorProfilerCallback2 *This,
+                                                        ClassID classId, HRESULT hrStatus) {
+  (void)This;
+  (void)classId;
+  (void)hrStatus;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_FunctionUnloadStarted(ICorProfilerCallback2 *This,
+                                                          FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_JITCompilationFinished(ICorProfilerCallback2 *This,
+                                                           FunctionID functionId, HRESULT hrStatus,
+                                                           BOOL fIsSafeToBlock) {
+  (void)This;
+  (void)functionId;
+  (void)hrStatus;
+  (void)fIsSafeToBlock;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_JITCachedFunctionSearchStarted(ICorProfilerCallback2 *This,
+                                                                   FunctionID functionId,
+                                                                   BOOL *pbUseCachedFunction) {
+  (void)This;
+  (void)functionId;
+  (void)pbUseCachedFunction;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_JITCachedFunctionSearchFinished(ICorProfilerCallback2 *This,
+                                                                    FunctionID functionId,
+                                                                    COR_PRF_JIT_CACHE result) {
+  (void)This;
+  (void)functionId;
+  (void)result;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_JITFunctionPitched(ICorProfilerCallback2 *This,
+                                                       FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ThreadCreated(ICorProfilerCallback2 *This, ThreadID threadId) {
+  (void)This;
+  (void)threadId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ThreadDestroyed(ICorProfilerCallback2 *This,
+                                                    ThreadID threadId) {
+  (void)This;
+  (void)threadId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ThreadAssignedToOSThread(ICorProfilerCallback2 *This,
+                                                             ThreadID managedThreadId,
+                                                             DWORD osThreadId) {
+  (void)This;
+  (void)managedThreadId;
+  (void)osThreadId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingClientInvocationStarted(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingClientSendingMessage(ICorProfilerCallback2 *This,
+                                                                 GUID *pCookie, BOOL fIsAsync) {
+  (void)This;
+  (void)pCookie;
+  (void)fIsAsync;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingClientReceivingReply(ICorProfilerCallback2 *This,
+                                                                 GUID *pCookie, BOOL fIsAsync) {
+  (void)This;
+  (void)pCookie;
+  (void)fIsAsync;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingClientInvocationFinished(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingServerReceivingMessage(ICorProfilerCallback2 *This,
+                                                                   GUID *pCookie, BOOL fIsAsync) {
+  (void)This;
+  (void)pCookie;
+  (void)fIsAsync;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingServerInvocationStarted(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingServerInvocationReturned(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RemotingServerSendingReply(ICorProfilerCallback2 *This,
+                                                               GUID *pCookie, BOOL fIsAsync) {
+  (void)This;
+  (void)pCookie;
+  (void)fIsAsync;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_UnmanagedToManagedTransition(ICorProfilerCallback2 *This,
+                                                                 FunctionID functionId,
+                                                                 COR_PRF_TRANSITION_REASON reason) {
+  (void)This;
+  (void)functionId;
+  (void)reason;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ManagedToUnmanagedTransition(ICorProfilerCallback2 *This,
+                                                                 FunctionID functionId,
+                                                                 COR_PRF_TRANSITION_REASON reason) {
+  (void)This;
+  (void)functionId;
+  (void)reason;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeSuspendStarted(ICorProfilerCallback2 *This,
+                                                          COR_PRF_SUSPEND_REASON suspendReason) {
+  (void)This;
+  (void)suspendReason;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeSuspendFinished(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeSuspendAborted(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeResumeStarted(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeResumeFinished(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeThreadSuspended(ICorProfilerCallback2 *This,
+                                                           ThreadID threadId) {
+  (void)This;
+  (void)threadId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RuntimeThreadResumed(ICorProfilerCallback2 *This,
+                                                         ThreadID threadId) {
+  (void)This;
+  (void)threadId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_MovedReferences(ICorProfilerCallback2 *This,
+                                                    ULONG cMovedObjectIDRanges,
+                                                    ObjectID oldObjectIDRangeStart[],
+                                                    ObjectID newObjectIDRangeStart[],
+                                                    ULONG cObjectIDRangeLength[]) {
+  (void)This;
+  (void)cMovedObjectIDRanges;
+  (void)oldObjectIDRangeStart;
+  (void)newObjectIDRangeStart;
+  (void)cObjectIDRangeLength;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ObjectAllocated(ICorProfilerCallback2 *This, ObjectID objectId,
+                                                    ClassID classId) {
+  (void)This;
+  (void)objectId;
+  (void)classId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ObjectsAllocatedByClass(ICorProfilerCallback2 *This,
+                                                            ULONG cClassCount, ClassID classIds[],
+                                                            ULONG cObjects[]) {
+  (void)This;
+  (void)cClassCount;
+  (void)classIds;
+  (void)cObjects;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ObjectReferences(ICorProfilerCallback2 *This, ObjectID objectId,
+                                                     ClassID classId, ULONG cObjectRefs,
+                                                     ObjectID objectRefIds[]) {
+  (void)This;
+  (void)objectId;
+  (void)classId;
+  (void)cObjectRefs;
+  (void)objectRefIds;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RootReferences(ICorProfilerCallback2 *This, ULONG cRootRefs,
+                                                   ObjectID rootRefIds[]) {
+  (void)This;
+  (void)cRootRefs;
+  (void)rootRefIds;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionThrown(ICorProfilerCallback2 *This,
+                                                    ObjectID thrownObjectId) {
+  (void)This;
+  (void)thrownObjectId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionSearchFunctionEnter(ICorProfilerCallback2 *This,
+                                                                 FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionSearchFunctionLeave(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionSearchFilterEnter(ICorProfilerCallback2 *This,
+                                                               FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionSearchFilterLeave(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionSearchCatcherFound(ICorProfilerCallback2 *This,
+                                                                FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionOSHandlerEnter(ICorProfilerCallback2 *This,
+                                                            UINT_PTR unused) {
+  (void)This;
+  (void)unused;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionOSHandlerLeave(ICorProfilerCallback2 *This,
+                                                            UINT_PTR unused) {
+  (void)This;
+  (void)unused;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionUnwindFunctionEnter(ICorProfilerCallback2 *This,
+                                                                 FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionUnwindFunctionLeave(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionUnwindFinallyEnter(ICorProfilerCallback2 *This,
+                                                                FunctionID functionId) {
+  (void)This;
+  (void)functionId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionUnwindFinallyLeave(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionCatcherEnter(ICorProfilerCallback2 *This,
+                                                          FunctionID functionId,
+                                                          ObjectID objectId) {
+  (void)This;
+  (void)functionId;
+  (void)objectId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionCatcherLeave(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_COMClassicVTableCreated(ICorProfilerCallback2 *This,
+                                                            ClassID wrappedClassId,
+                                                            REFIID implementedIID, void *pVTable,
+                                                            ULONG cSlots) {
+  (void)This;
+  (void)wrappedClassId;
+  (void)implementedIID;
+  (void)pVTable;
+  (void)cSlots;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_COMClassicVTableDestroyed(ICorProfilerCallback2 *This,
+                                                              ClassID wrappedClassId,
+                                                              REFIID implementedIID,
+                                                              void *pVTable) {
+  (void)This;
+  (void)wrappedClassId;
+  (void)implementedIID;
+  (void)pVTable;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionCLRCatcherFound(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ExceptionCLRCatcherExecute(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_ThreadNameChanged(ICorProfilerCallback2 *This,
+                                                      ThreadID threadId, ULONG cchName,
+                                                      WCHAR name[]) {
+  (void)This;
+  (void)threadId;
+  (void)cchName;
+  (void)name;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_GarbageCollectionStarted(ICorProfilerCallback2 *This,
+                                                             int cGenerations,
+                                                             BOOL generationCollected[],
+                                                             COR_PRF_GC_REASON reason) {
+  (void)This;
+  (void)cGenerations;
+  (void)generationCollected;
+  (void)reason;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_SurvivingReferences(ICorProfilerCallback2 *This,
+                                                        ULONG cSurvivingObjectIDRanges,
+                                                        ObjectID objectIDRangeStart[],
+                                                        ULONG cObjectIDRangeLength[]) {
+  (void)This;
+  (void)cSurvivingObjectIDRanges;
+  (void)objectIDRangeStart;
+  (void)cObjectIDRangeLength;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_GarbageCollectionFinished(ICorProfilerCallback2 *This) {
+  (void)This;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_FinalizeableObjectQueued(ICorProfilerCallback2 *This,
+                                                             DWORD finalizerFlags,
+                                                             ObjectID objectID) {
+  (void)This;
+  (void)finalizerFlags;
+  (void)objectID;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_RootReferences2(ICorProfilerCallback2 *This, ULONG cRootRefs,
+                                                    ObjectID rootRefIds[],
+                                                    COR_PRF_GC_ROOT_KIND rootKinds[],
+                                                    COR_PRF_GC_ROOT_FLAGS rootFlags[],
+                                                    UINT_PTR rootIds[]) {
+  (void)This;
+  (void)cRootRefs;
+  (void)rootRefIds;
+  (void)rootKinds;
+  (void)rootFlags;
+  (void)rootIds;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_HandleCreated(ICorProfilerCallback2 *This, GCHandleID handleId,
+                                                  ObjectID initialObjectId) {
+  (void)This;
+  (void)handleId;
+  (void)initialObjectId;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_HandleDestroyed(ICorProfilerCallback2 *This,
+                                                    GCHandleID handleId) {
+  (void)This;
+  (void)handleId;
+  return S_OK;
+}
+
+/* Every slot, named: a slot left out would be NULL, and the self-test
+ * (profiler_selftest.c) fails on that. corprof_c.h pins the slot order. */
+static const ICorProfilerCallback2Vtbl g_callback_vtbl = {
+    .QueryInterface = cb_QueryInterface,
+    .AddRef = cb_AddRef,
+    .Release = cb_Release,
+    .Initialize = cb_Initialize,
+    .Shutdown = cb_Shutdown,
+    .AppDomainCreationStarted = cb_AppDomainCreationStarted,
+    .AppDomainCreationFinished = cb_AppDomainCreationFinished,
+    .AppDomainShutdownStarted = cb_AppDomainShutdownStarted,
+    .AppDomainShutdownFinished = cb_AppDomainShutdownFinished,
+    .AssemblyLoadStarted = cb_AssemblyLoadStarted,
+    .AssemblyLoadFinished = cb_AssemblyLoadFinished,
+    .AssemblyUnloadStarted = cb_AssemblyUnloadStarted,
+    .AssemblyUnloadFinished = cb_AssemblyUnloadFinished,
+    .ModuleLoadStarted = cb_ModuleLoadStarted,
+    .ModuleLoadFinished = cb_ModuleLoadFinished,
+    .ModuleUnloadStarted = cb_ModuleUnloadStarted,
+    .ModuleUnloadFinished = cb_ModuleUnloadFinished,
+    .ModuleAttachedToAssembly = cb_ModuleAttachedToAssembly,
+    .ClassLoadStarted = cb_ClassLoadStarted,
+    .ClassLoadFinished = cb_ClassLoadFinished,
+    .ClassUnloadStarted = cb_ClassUnloadStarted,
+    .ClassUnloadFinished = cb_ClassUnloadFinished,
+    .FunctionUnloadStarted = cb_FunctionUnloadStarted,
+    .JITCompilationStarted = cb_JITCompilationStarted,
+    .JITCompilationFinished = cb_JITCompilationFinished,
+    .JITCachedFunctionSearchStarted = cb_JITCachedFunctionSearchStarted,
+    .JITCachedFunctionSearchFinished = cb_JITCachedFunctionSearchFinished,
+    .JITFunctionPitched = cb_JITFunctionPitched,
+    .JITInlining = cb_JITInlining,
+    .ThreadCreated = cb_ThreadCreated,
+    .ThreadDestroyed = cb_ThreadDestroyed,
+    .ThreadAssignedToOSThread = cb_ThreadAssignedToOSThread,
+    .RemotingClientInvocationStarted = cb_RemotingClientInvocationStarted,
+    .RemotingClientSendingMessage = cb_RemotingClientSendingMessage,
+    .RemotingClientReceivingReply = cb_RemotingClientReceivingReply,
+    .RemotingClientInvocationFinished = cb_RemotingClientInvocationFinished,
+    .RemotingServerReceivingMessage = cb_RemotingServerReceivingMessage,
+    .RemotingServerInvocationStarted = cb_RemotingServerInvocationStarted,
+    .RemotingServerInvocationReturned = cb_RemotingServerInvocationReturned,
+    .RemotingServerSendingReply = cb_RemotingServerSendingReply,
+    .UnmanagedToManagedTransition = cb_UnmanagedToManagedTransition,
+    .ManagedToUnmanagedTransition = cb_ManagedToUnmanagedTransition,
+    .RuntimeSuspendStarted = cb_RuntimeSuspendStarted,
+    .RuntimeSuspendFinished = cb_RuntimeSuspendFinished,
+    .RuntimeSuspendAborted = cb_RuntimeSuspendAborted,
+    .RuntimeResumeStarted = cb_RuntimeResumeStarted,
+    .RuntimeResumeFinished = cb_RuntimeResumeFinished,
+    .RuntimeThreadSuspended = cb_RuntimeThreadSuspended,
+    .RuntimeThreadResumed = cb_RuntimeThreadResumed,
+    .MovedReferences = cb_MovedReferences,
+    .ObjectAllocated = cb_ObjectAllocated,
+    .ObjectsAllocatedByClass = cb_ObjectsAllocatedByClass,
+    .ObjectReferences = cb_ObjectReferences,
+    .RootReferences = cb_RootReferences,
+    .ExceptionThrown = cb_ExceptionThrown,
+    .ExceptionSearchFunctionEnter = cb_ExceptionSearchFunctionEnter,
+    .ExceptionSearchFunctionLeave = cb_ExceptionSearchFunctionLeave,
+    .ExceptionSearchFilterEnter = cb_ExceptionSearchFilterEnter,
+    .ExceptionSearchFilterLeave = cb_ExceptionSearchFilterLeave,
+    .ExceptionSearchCatcherFound = cb_ExceptionSearchCatcherFound,
+    .ExceptionOSHandlerEnter = cb_ExceptionOSHandlerEnter,
+    .ExceptionOSHandlerLeave = cb_ExceptionOSHandlerLeave,
+    .ExceptionUnwindFunctionEnter = cb_ExceptionUnwindFunctionEnter,
+    .ExceptionUnwindFunctionLeave = cb_ExceptionUnwindFunctionLeave,
+    .ExceptionUnwindFinallyEnter = cb_ExceptionUnwindFinallyEnter,
+    .ExceptionUnwindFinallyLeave = cb_ExceptionUnwindFinallyLeave,
+    .ExceptionCatcherEnter = cb_ExceptionCatcherEnter,
+    .ExceptionCatcherLeave = cb_ExceptionCatcherLeave,
+    .COMClassicVTableCreated = cb_COMClassicVTableCreated,
+    .COMClassicVTableDestroyed = cb_COMClassicVTableDestroyed,
+    .ExceptionCLRCatcherFound = cb_ExceptionCLRCatcherFound,
+    .ExceptionCLRCatcherExecute = cb_ExceptionCLRCatcherExecute,
+    .ThreadNameChanged = cb_ThreadNameChanged,
+    .GarbageCollectionStarted = cb_GarbageCollectionStarted,
+    .SurvivingReferences = cb_SurvivingReferences,
+    .GarbageCollectionFinished = cb_GarbageCollectionFinished,
+    .FinalizeableObjectQueued = cb_FinalizeableObjectQueued,
+    .RootReferences2 = cb_RootReferences2,
+    .HandleCreated = cb_HandleCreated,
+    .HandleDestroyed = cb_HandleDestroyed,
+};
+
+const ICorProfilerCallback2Vtbl *ilheap_sample_callback_vtbl(void) { return &g_callback_vtbl; }
+
+static HRESULT profiler_create(REFIID riid, void **ppv) {
+  profiler *p = calloc(1, sizeof *p);
+  if (!p)
+    return E_OUTOFMEMORY;
+  if (pthread_mutex_init(&p->lock, NULL) != 0) {
+    free(p);
+    return E_OUTOFMEMORY;
+  }
+  p->iface.lpVtbl = &g_callback_vtbl;
+  atomic_init(&p->refs, 1);
+  /* QI takes its own reference; dropping ours frees p if QI refused. */
+  HRESULT hr = cb_QueryInterface(&p->iface, riid, ppv);
+  cb_Release(&p->iface);
+  return hr;
+}
+
+/* ---- The class factory: one static object, no reference counting --------------- */
+static HRESULT STDMETHODCALLTYPE cf_QueryInterface(IClassFactory *This, REFIID riid, void **ppv) {
+  if (!ppv)
+    return E_POINTER;
+  *ppv = NULL;
+  if (!riid)
+    return E_POINTER;
+  if (guid_eq(riid, &IID_IUnknown) || guid_eq(riid, &IID_IClassFactory)) {
+    *ppv = This;
+    return S_OK;
+  }
+  return E_NOINTERFACE;
+}
+
+static ULONG STDMETHODCALLTYPE cf_AddRef(IClassFactory *This) {
+  (void)This;
+  return 2;
+}
+
+static ULONG STDMETHODCALLTYPE cf_Release(IClassFactory *This) {
+  (void)This;
+  return 1;
+}
+
+static HRESULT STDMETHODCALLTYPE cf_CreateInstance(IClassFactory *This, IUnknown *outer,
+                                                   REFIID riid, void **ppv) {
+  (void)This;
+  if (!ppv)
+    return E_POINTER;
+  *ppv = NULL;
+  if (outer)
+    return CLASS_E_NOAGGREGATION;
+  if (!riid)
+    return E_POINTER;
+  return profiler_create(riid, ppv);
+}
+
+static HRESULT STDMETHODCALLTYPE cf_LockServer(IClassFactory *This, BOOL lock) {
+  (void)This;
+  (void)lock;
+  return S_OK;
+}
+
+static const IClassFactoryVtbl g_factory_vtbl = {
+    .QueryInterface = cf_QueryInterface,
+    .AddRef = cf_AddRef,
+    .Release = cf_Release,
+    .CreateInstance = cf_CreateInstance,
+    .LockServer = cf_LockServer,
+};
+static IClassFactory g_factory = {&g_factory_vtbl};
+
+/* The one export the runtime looks up (declared in profiler.h). */
+HRESULT STDMETHODCALLTYPE DllGetClassObject(REFIID rclsid, REFIID riid, void **ppv) {
+  if (!ppv)
+    return E_POINTER;
+  *ppv = NULL;
+  if (!rclsid || !riid)
+    return E_POINTER;
+  if (!guid_eq(rclsid, &CLSID_IlheapSampleProfiler))
+    return CLASS_E_CLASSNOTAVAILABLE;
+  return cf_QueryInterface(&g_factory, riid, ppv);
+}

@@ -1,0 +1,14 @@
+using System.Runtime.CompilerServices;
+
+namespace IlHeapE2E.Plugin;
+
+/// <summary>
+/// Lives in a collectible AssemblyLoadContext. The sample profiler rewrites
+/// Answer to return 42; when the context unloads, the module's ilheap heap is
+/// dropped (ModuleUnloadFinished) and its address space released.
+/// </summary>
+public static class Unloadable
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Answer() => 41;
+}
