@@ -23,7 +23,9 @@
  *  5. cb == 0 returns NULL (as CoreCLR and .NET Framework do).
  *  6. Exhaustion returns NULL: window full, budget reached, or the provider
  *     refuses. No abort, no crash; the heap stays usable, blocks already handed
- *     out are untouched, and a later request that fits still succeeds.
+ *     out are untouched, and a later request that fits still succeeds. Address
+ *     space is reserved in whole provider pages, plus a guard page when guard
+ *     pages are on, so a window with room for fewer pages than that is full.
  *  7. Never freed one by one. ilheap_destroy gives every byte of address space
  *     the heap reserved back to the provider (the process map is as before
  *     ilheap_create).
@@ -165,7 +167,8 @@ typedef struct ilheap ilheap;
  *                   power of two in [4, 4096], max_offset 0, provider NULL
  *                   where the platform has none, a provider missing a
  *                   function or with a bad page_size);
- *   ILHEAP_EVERSION opts->size is smaller than the first published ilheap_options;
+ *   ILHEAP_EVERSION opts->size (or the provider's size) is smaller than the
+ *                   first published version of that struct;
  *   ILHEAP_ENOMEM   no memory for the heap's bookkeeping.
  * On error *out is set to NULL (when out is not NULL).
  * module_base may be any value, NULL included (the window is then [1, M)).
@@ -217,8 +220,10 @@ typedef struct ilheap_stats {
 ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
 
 /* Calls visit(arg, lo, hi) for each range of address space the heap has
- * reserved, in no particular order (for checks against a process map).
- * Returns 0, or ILHEAP_EINVAL for a NULL heap or visit. */
+ * reserved, in no particular order (for checks against a process map); it stops
+ * when visit returns nonzero. The ranges are a snapshot: visit may call back
+ * into the heap. Returns 0, ILHEAP_EINVAL for a NULL heap or visit, or
+ * ILHEAP_ENOMEM when no memory is left for the snapshot. */
 ILHEAP_API int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg);
 
 #ifdef __cplusplus

@@ -31,9 +31,10 @@
  *
  * Refill, under the heap's lock, when the current chunk cannot hold a request:
  *  1. Grow the current chunk downward in place: reserve and commit the pages
- *     just below floor (if inside the window and the budget, and while its
- *     capacity stays below CHUNK_CAP). First a full step, then just enough for
- *     the request.
+ *     just below floor, if they are inside the window and the budget, the
+ *     provider's walk_free reports them free (so zones it keeps clear stay
+ *     clear), and the chunk's capacity stays below CHUNK_CAP. First a full
+ *     step, then just enough for the request. Any failure moves on to 2.
  *  2. Otherwise start a new chunk: walk the free gaps of the window in
  *     ascending order and take the lowest one that holds the chunk (pages for
  *     the request, plus the guard page), placing the chunk at the TOP of that
@@ -307,8 +308,20 @@ static int within_budget(const ilheap *h, uint64_t more) {
          (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
 }
 
+struct span {
+  uintptr_t lo, hi;
+  int free; /* result: one free gap covers [lo, hi) */
+};
+
+static int span_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct span *sp = arg;
+  sp->free = lo <= sp->lo && hi >= sp->hi;
+  return 1; /* the first gap decides: [lo, hi) is free only if it is inside it */
+}
+
 /* Grows c downward by len bytes (a multiple of page). */
 static int extend(ilheap *h, chunk *c, uint64_t len) {
+  struct span sp;
   uintptr_t at;
   int err;
   if (!within_budget(h, len))
@@ -316,6 +329,15 @@ static int extend(ilheap *h, chunk *c, uint64_t len) {
   if (c->floor - h->wlo < len || c->top - c->floor + len >= CHUNK_CAP) /* floor >= wlo */
     return ILHEAP_ERANGE;
   at = c->floor - (uintptr_t)len;
+  /* Ask the provider first: reserve would take any unmapped range, but the
+   * provider's view of "free" also keeps clear the zones others grow into. */
+  sp.lo = at;
+  sp.hi = c->floor;
+  sp.free = 0;
+  if ((err = h->prov.walk_free(h->prov.ctx, at, c->floor, span_visit, &sp)) != ILHEAP_OK)
+    return err;
+  if (!sp.free)
+    return ILHEAP_EBUSY;
   if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
     return err;
   if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
@@ -515,13 +537,26 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
 int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg) {
   ilheap *h = (ilheap *)(uintptr_t)heap;
   const chunk *c;
+  uintptr_t *r;
+  size_t n = 0, i;
   if (h == NULL || visit == NULL)
     return ILHEAP_EINVAL;
+  /* Copied under the lock and visited without it, so the visitor may call back
+   * into the heap (ilheap_get_stats, even ilheap_alloc). */
   pthread_mutex_lock(&h->lock);
-  for (c = h->chunks; c != NULL; c = c->next)
-    if (visit(arg, c->floor, c->end) != 0)
-      break;
+  r = malloc(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
+  if (r != NULL)
+    for (c = h->chunks; c != NULL; c = c->next, n++) {
+      r[2 * n] = c->floor;
+      r[2 * n + 1] = c->end;
+    }
   pthread_mutex_unlock(&h->lock);
+  if (r == NULL)
+    return ILHEAP_ENOMEM;
+  for (i = 0; i < n; i++)
+    if (visit(arg, r[2 * i], r[2 * i + 1]) != 0)
+      break;
+  free(r);
   return ILHEAP_OK;
 }
 

@@ -315,11 +315,8 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
     else if (err != 1)
       query_mode = 1;
   }
-  if (err == 1) {
-    w.at = lo;
-    w.stopped = 0;
+  if (err == 1) /* the text goes on from where the ioctl stopped */
     err = walk_maps(fd, &w);
-  }
   close(fd);
   return err;
 }

@@ -1,0 +1,463 @@
+/*
+ * THE CONTRACT (include/ilheap.h), clauses 1-7, on the operating system's
+ * provider (ilheap_os_provider), checked against the process map
+ * (/proc/self/maps) taken before the heap exists and after it is destroyed.
+ */
+#include "check.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MiB ((size_t)1 << 20)
+#define KiB ((size_t)1 << 10)
+
+static const ilheap_provider *os(void) {
+  const ilheap_provider *p = ilheap_os_provider();
+  cr_assert_not_null(p, "Linux has an OS provider");
+  return p;
+}
+
+/* The base of a loaded module (libc: always there, mapped high). */
+static uintptr_t module_base(const char *part) {
+  check_modules ms;
+  check_loaded_modules(&ms);
+  const check_module *m = check_find_module(&ms, part);
+  cr_assert_not_null(m, "%s is not loaded", part);
+  return m->base;
+}
+
+/* Runs `n` IL-like allocations on a fresh OS heap for `base`, checks clauses
+ * 1-4 against the map taken before, then clause 7 after destroy. */
+static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, size_t n,
+                     uint64_t seed) {
+  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
+  check_blocks bs = {0};
+  check_blocks_reserve(&bs, n); /* the test's own memory, before the snapshot */
+  check_tally t = {0};
+  ilheap_options o = check_opts(os(), max_offset, alignment);
+  check_read_maps(&before);
+  ilheap *h = check_create((void *)base, &o);
+  size_t ok = check_alloc_il(h, n, seed, 0, &bs, &t);
+  cr_assert_eq(ok, n, "module %#" PRIxPTR ": %zu of %zu requests failed", base, n - ok, n);
+  check_read_maps(&now);
+  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_reserved_vs_maps(h, &bs, &before, &now, &reserved);
+  check_stats_consistent(h, t.blocks, t.requested, t.failed);
+  check_blocks_verify(&bs);
+  check_blocks_disjoint(&bs);
+  check_zone_push(&zones, h);
+  ilheap_destroy(h);
+  check_read_maps(&after);
+  check_maps_restored(&before, &after, &reserved, &zones);
+  check_ranges_free(&before);
+  check_ranges_free(&now);
+  check_ranges_free(&after);
+  check_ranges_free(&reserved);
+  check_ranges_free(&zones);
+  check_blocks_free(&bs);
+}
+
+/* Clauses 1-4 and 7 above libc and above the main program (whose window holds
+ * its brk heap: the heap must avoid it). */
+Test(contract_os, c1_to_c4_c7_above_libc) {
+  os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
+}
+Test(contract_os, c1_to_c4_c7_above_main_program) {
+  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
+}
+/* The largest window the options allow. */
+Test(contract_os, c1_window_4gib) { os_round(module_base("libc.so"), 0xFFFFFFFFu, 8, 2000, 3); }
+/* module_base NULL: the window is [1, M), low memory (clause 9 too). */
+Test(contract_os, c1_null_base_low_window) { os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 8, 2000, 4); }
+
+/* Clause 2: every alignment, on real pages. */
+Test(contract_os, c2_every_alignment) {
+  uintptr_t base = module_base("libc.so");
+  for (uint32_t a = ILHEAP_MIN_ALIGNMENT; a <= ILHEAP_MAX_ALIGNMENT; a *= 2)
+    os_round(base, ILHEAP_DEFAULT_MAX_OFFSET, a, 300, a);
+}
+
+/* A free stretch of address space found the way a test can: map it, unmap it.
+ * The range is free right after (Criterion's other thread is idle). It must
+ * not lie in the room the provider keeps clear above the program break
+ * (src/os_linux.c: 64 MiB), where the heap rightly refuses to go: under
+ * Valgrind, for one, the kernel's first choice is just above the break. */
+static void *map_away_from_brk(size_t len, int prot) {
+  uintptr_t brk = (uintptr_t)sbrk(0), hint = 0;
+  for (int tries = 0; tries < 4; tries++) {
+    void *p = mmap((void *)hint, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    cr_assert_neq(p, MAP_FAILED);
+    uintptr_t a = (uintptr_t)p;
+    if (a + len <= brk || a >= brk + ((uintptr_t)256 << 20))
+      return p;
+    cr_assert_eq(munmap(p, len), 0);
+    hint = brk + ((uintptr_t)(512 + 256 * tries) << 20);
+  }
+  cr_assert_fail("no free area away from the program break");
+  return NULL;
+}
+
+static uintptr_t free_area(size_t len) {
+  void *p = map_away_from_brk(len, PROT_NONE);
+  cr_assert_eq(munmap(p, len), 0);
+  return (uintptr_t)p;
+}
+
+/* Clause 1 with small windows: above a real module, a window smaller than the
+ * module holds nothing (no block inside the module, clause 3), and nothing is
+ * reserved. Above free space, blocks stay inside [B + 1, B + M). */
+Test(contract_os, c1_small_windows) {
+  uintptr_t libc = module_base("libc.so");
+  static const uint32_t windows[] = {1, 2, 64, 4096, 4097, 65536};
+  for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+    ilheap_options o = check_opts(os(), windows[w], 8);
+    ilheap *h = check_create((void *)libc, &o);
+    cr_assert_null(ilheap_alloc(h, 1), "contract 3: a block inside libc (window %u)", windows[w]);
+    check_stats_consistent(h, 0, 0, 1);
+    cr_assert_eq(check_stats(h).bytes_reserved, 0u);
+    ilheap_destroy(h);
+  }
+  uintptr_t area = free_area(4 * MiB);
+  for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+    for (uintptr_t skew = 0; skew < 4096; skew += 1365) {
+      uintptr_t b = area + MiB + skew;
+      ilheap_options o = check_opts(os(), windows[w], 8);
+      ilheap *h = check_create((void *)b, &o);
+      check_blocks bs = {0};
+      check_tally t = {0};
+      while (check_alloc(h, 8, 0, &bs, &t) != NULL)
+        cr_assert_leq(bs.n, (size_t)windows[w] / 8, "window %u: too many blocks", windows[w]);
+      check_blocks_disjoint(&bs);
+      check_blocks_verify(&bs);
+      check_stats_consistent(h, t.blocks, t.requested, t.failed);
+      if (windows[w] >= 65536)
+        cr_assert_gt(bs.n, 1000u, "a free 64 KiB window held %zu blocks", bs.n);
+      ilheap_destroy(h);
+      check_blocks_free(&bs);
+    }
+  }
+}
+
+/* Clauses 3 and 6 against foreign mappings: a window entirely covered by a
+ * mapping the test made gives NULL (never a block over it, never MAP_FIXED over
+ * it); once the test unmaps a hole, a request succeeds inside the hole, and the
+ * fence is still mapped and untouched. */
+Test(contract_os, c3_c6_fenced_window) {
+  size_t len = 2 * MiB;
+  unsigned char *fence = map_away_from_brk(len, PROT_READ | PROT_WRITE);
+  memset(fence, 0xC3, len);
+  uintptr_t b = (uintptr_t)fence;
+  ilheap_options o = check_opts(os(), (uint32_t)len, 8);
+  ilheap *h = check_create((void *)b, &o);
+  check_blocks bs = {0};
+  check_tally t = {0};
+  for (int i = 0; i < 3; i++)
+    cr_assert_null(check_alloc(h, 100, 0, &bs, &t), "contract 3: a block over a foreign mapping");
+  check_stats_consistent(h, 0, 0, 3);
+  for (size_t i = 0; i < len; i++)
+    cr_assert_eq(fence[i], 0xC3, "contract 3: the foreign mapping was written at %zu", i);
+
+  /* A 256 KiB hole in the middle. */
+  uintptr_t hole = b + 1 * MiB, hole_end = hole + 256 * KiB;
+  cr_assert_eq(munmap((void *)hole, 256 * KiB), 0);
+  while (check_alloc(h, 100, 0, &bs, &t) != NULL)
+    cr_assert_lt(bs.n, (size_t)(256 * KiB / 100));
+  cr_assert_gt(bs.n, 100u, "contract 6: a 256 KiB hole in the window, %zu blocks", bs.n);
+  for (size_t i = 0; i < bs.n; i++)
+    cr_assert(bs.v[i].p >= hole && bs.v[i].p + bs.v[i].cb <= hole_end,
+              "contract 3: block %#" PRIxPTR " outside the only free range", bs.v[i].p);
+  check_blocks_verify(&bs);
+  check_blocks_disjoint(&bs);
+  check_stats_consistent(h, t.blocks, t.requested, t.failed);
+  for (size_t i = 0; i < len; i++)
+    if ((uintptr_t)(fence + i) < hole || (uintptr_t)(fence + i) >= hole_end)
+      cr_assert_eq(fence[i], 0xC3, "contract 3: the foreign mapping was written at %zu", i);
+  check_ranges reserved = {0};
+  check_heap_reserved(h, &reserved);
+  for (size_t i = 0; i < reserved.n; i++)
+    cr_assert(reserved.v[i].lo >= hole && reserved.v[i].hi <= hole_end,
+              "contract 3: reserved [%#" PRIxPTR ", %#" PRIxPTR ") outside the hole",
+              reserved.v[i].lo, reserved.v[i].hi);
+  ilheap_destroy(h);
+  /* Clause 7: the hole is free again: mapping it with MAP_FIXED_NOREPLACE works. */
+  void *again = mmap((void *)hole, 256 * KiB, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  cr_assert_eq((uintptr_t)again, hole, "contract 7: the hole is still mapped after destroy");
+  cr_assert_eq(munmap(fence, len), 0);
+  check_ranges_free(&reserved);
+  check_blocks_free(&bs);
+}
+
+/* Clause 5 on the OS provider: NULL, no failure counted, nothing mapped. */
+Test(contract_os, c5_zero_size) {
+  check_ranges before = {0}, after = {0}, none = {0}, zones = {0};
+  check_read_maps(&before);
+  ilheap *h = check_create((void *)module_base("libc.so"), NULL);
+  for (int i = 0; i < 3; i++)
+    cr_assert_null(ilheap_alloc(h, 0), "contract 5");
+  check_stats_consistent(h, 0, 0, 0);
+  cr_assert_eq(check_stats(h).bytes_reserved, 0u);
+  check_zone_push(&zones, h);
+  ilheap_destroy(h);
+  check_read_maps(&after);
+  check_maps_restored(&before, &after, &none, &zones);
+  check_ranges_free(&before);
+  check_ranges_free(&after);
+  check_ranges_free(&zones);
+}
+
+/* Clause 6 on the OS provider: a full window and a budget. */
+Test(contract_os, c6_window_full_and_budget) {
+  uintptr_t area = free_area(8 * MiB);
+  ilheap_options o = check_opts(os(), (uint32_t)(256 * KiB), 8);
+  ilheap *h = check_create((void *)(area + MiB), &o);
+  check_blocks bs = {0};
+  check_tally t = {0};
+  while (check_alloc(h, 1000, 0, &bs, &t) != NULL)
+    cr_assert_lt(bs.n, (size_t)(256 * KiB / 1000));
+  cr_assert_gt(bs.n, 100u, "a free 256 KiB window held %zu blocks", bs.n);
+  for (int i = 0; i < 5; i++)
+    cr_assert_null(check_alloc(h, 1000, 0, &bs, &t));
+  check_blocks_verify(&bs);
+  check_stats_consistent(h, t.blocks, t.requested, t.failed);
+  ilheap_destroy(h);
+  check_blocks_free(&bs);
+
+  ilheap_options ob = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ob.budget = 128 * KiB;
+  h = check_create((void *)module_base("libc.so"), &ob);
+  t = (check_tally){0};
+  size_t misses = 0;
+  while (misses < 16) {
+    misses = check_alloc(h, 700, 0, &bs, &t) ? 0 : misses + 1;
+    cr_assert_leq(check_stats(h).bytes_reserved, (uint64_t)ob.budget, "contract 6: over budget");
+  }
+  cr_assert_gt(bs.n, 20u, "a 128 KiB budget gave %zu blocks", bs.n);
+  check_blocks_verify(&bs);
+  check_stats_consistent(h, t.blocks, t.requested, t.failed);
+  ilheap_destroy(h);
+  check_blocks_free(&bs);
+}
+
+/* Clause 7 for several heaps at once (overlapping windows of neighbouring
+ * modules), destroyed in an order different from creation. */
+Test(contract_os, c7_several_heaps_map_restored) {
+  check_modules ms;
+  check_loaded_modules(&ms);
+  check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0}, now = {0};
+  check_blocks bs = {0};
+  check_blocks_reserve(&bs, (size_t)4 * 800);
+  ilheap *h[4];
+  check_tally t[4];
+  size_t k = 0;
+  check_read_maps(&before);
+  for (size_t i = 0; i < ms.n && k < 4; i++) {
+    if (strstr(ms.v[i].name, "vdso"))
+      continue;
+    h[k] = check_create((void *)ms.v[i].base, NULL);
+    t[k] = (check_tally){0};
+    cr_assert_eq(check_alloc_il(h[k], 800, 77 + k, (uint32_t)k, &bs, &t[k]), 800u, "%s",
+                 ms.v[i].name);
+    k++;
+  }
+  cr_assert_geq(k, 2u, "fewer than two modules loaded");
+  check_read_maps(&now);
+  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_blocks_disjoint(&bs);
+  for (size_t i = 0; i < k; i++) {
+    check_reserved_vs_maps(h[i], NULL, &before, &now, &reserved);
+    check_stats_consistent(h[i], t[i].blocks, t[i].requested, t[i].failed);
+    check_zone_push(&zones, h[i]);
+  }
+  check_blocks_verify(&bs);
+  for (size_t i = k; i-- > 0;)
+    ilheap_destroy(h[(i + 1) % k]);
+  check_read_maps(&after);
+  check_ranges_normalize(&reserved);
+  check_ranges_normalize(&zones);
+  check_maps_restored(&before, &after, &reserved, &zones);
+  check_ranges_free(&before);
+  check_ranges_free(&after);
+  check_ranges_free(&now);
+  check_ranges_free(&reserved);
+  check_ranges_free(&zones);
+  check_blocks_free(&bs);
+}
+
+/* The OS provider itself honours its interface: page_size a power of two
+ * >= 4096 and the host page size's multiple, all four functions present. */
+Test(contract_os, provider_shape) {
+  const ilheap_provider *p = os();
+  cr_assert_eq(p->size, sizeof(ilheap_provider));
+  cr_assert_eq(p->flags, 0u);
+  cr_assert(check_is_pow2(p->page_size) && p->page_size >= 4096, "page_size %zu", p->page_size);
+  cr_assert_eq(p->page_size % (size_t)sysconf(_SC_PAGESIZE), 0u);
+  cr_assert(p->walk_free && p->reserve && p->commit && p->release);
+  cr_assert_eq(ilheap_os_provider(), p, "not one static object");
+}
+
+static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
+  check_ranges_push(arg, lo, hi);
+  return 0;
+}
+
+/* walk_free of the OS provider: its gaps are disjoint from the map, ascending,
+ * clipped to [lo, hi); reserve of a range that is mapped is EBUSY and maps
+ * nothing; reserve/commit/release of a free range work and read zero. */
+Test(contract_os, provider_walk_and_reserve) {
+  const ilheap_provider *p = os();
+  uintptr_t lo = module_base("libc.so"), hi = lo + 512 * MiB;
+  check_ranges gaps = {0}, maps = {0};
+  check_read_maps(&maps);
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_gt(gaps.n, 0u);
+  for (size_t i = 0; i < gaps.n; i++) {
+    cr_assert(gaps.v[i].lo < gaps.v[i].hi && gaps.v[i].lo >= lo && gaps.v[i].hi <= hi,
+              "gap [%#" PRIxPTR ", %#" PRIxPTR ") not clipped", gaps.v[i].lo, gaps.v[i].hi);
+    if (i)
+      cr_assert_lt(gaps.v[i - 1].hi, gaps.v[i].lo + 1, "gaps not ascending or overlapping");
+    cr_assert_eq(check_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
+                 "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", gaps.v[i].lo,
+                 gaps.v[i].hi);
+  }
+  /* Reserving libc's first page: EBUSY, and libc is still readable. */
+  unsigned char first = *(volatile unsigned char *)lo;
+  cr_assert_eq(p->reserve(p->ctx, lo, p->page_size), ILHEAP_EBUSY);
+  cr_assert_eq(*(volatile unsigned char *)lo, first);
+  cr_assert_eq(first, 0x7F, "libc's first byte is the ELF magic");
+
+  /* The largest gap: reserve 4 pages at its end, commit 2, release all. */
+  size_t best = 0;
+  for (size_t i = 1; i < gaps.n; i++)
+    if (gaps.v[i].hi - gaps.v[i].lo > gaps.v[best].hi - gaps.v[best].lo)
+      best = i;
+  size_t len = 4 * p->page_size;
+  cr_assert_geq(gaps.v[best].hi - gaps.v[best].lo, len);
+  uintptr_t a = (gaps.v[best].hi - len) & ~(uintptr_t)(p->page_size - 1);
+  cr_assert_eq(p->reserve(p->ctx, a, len), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, a, len), ILHEAP_EBUSY, "reserve over its own reservation");
+  cr_assert_eq(p->commit(p->ctx, a, 2 * p->page_size), ILHEAP_OK);
+  unsigned char *c = (unsigned char *)a;
+  for (size_t i = 0; i < 2 * p->page_size; i++) {
+    cr_assert_eq(c[i], 0);
+    c[i] = (unsigned char)i;
+  }
+  cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
+  void *again =
+      mmap((void *)a, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  cr_assert_eq((uintptr_t)again, a, "release left something mapped");
+  cr_assert_eq(munmap(again, len), 0);
+  check_ranges_free(&gaps);
+  check_ranges_free(&maps);
+}
+
+/* The provider's second source: kernels before 6.11 have no PROCMAP_QUERY
+ * ioctl, and walk_free then reads /proc/self/maps as text. This kernel has the
+ * ioctl, so a seccomp filter makes it fail with ENOTTY (what an old kernel
+ * answers) in this test's process only, and clauses 1-4 and 7 are checked again
+ * through the text parser. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+/* _IOWR('f', 17, struct procmap_query) with the 104-byte struct of Linux 6.11. */
+#define PROCMAP_QUERY_NR 0xC0686611u
+
+static void block_procmap_query(void) {
+  struct sock_filter prog[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROCMAP_QUERY_NR, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOTTY & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog fprog = {.len = sizeof prog / sizeof prog[0], .filter = prog};
+  cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+  cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog), 0, "seccomp: %s",
+               strerror(errno));
+  /* The filter works: the ioctl now fails as on an old kernel. */
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  cr_assert_geq(fd, 0);
+  unsigned char q[104] = {0};
+  q[0] = 104;
+  errno = 0;
+  cr_assert_eq(ioctl(fd, PROCMAP_QUERY_NR, q), -1);
+  cr_assert_eq(errno, ENOTTY);
+  close(fd);
+}
+
+Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
+  block_procmap_query();
+  os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
+  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
+  os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 4, 1000, 23);
+}
+
+Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
+  const ilheap_provider *p = os();
+  uintptr_t lo = module_base("libc.so"), hi = lo + ((uintptr_t)4 << 30);
+  check_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
+  /* Room up front: no allocation between the two walks may change the map. */
+  by_ioctl.v = calloc(4096, sizeof *by_ioctl.v);
+  by_text.v = calloc(4096, sizeof *by_text.v);
+  cr_assert(by_ioctl.v && by_text.v);
+  by_ioctl.cap = by_text.cap = 4096;
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &by_ioctl), ILHEAP_OK);
+  block_procmap_query();
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &by_text), ILHEAP_OK);
+  check_read_maps(&maps);
+  cr_assert_gt(by_text.n, 0u);
+  cr_assert_eq(by_text.n, by_ioctl.n, "%zu gaps from the text, %zu from the ioctl", by_text.n,
+               by_ioctl.n);
+  for (size_t i = 0; i < by_text.n; i++) {
+    cr_assert_eq(by_text.v[i].lo, by_ioctl.v[i].lo, "gap %zu", i);
+    cr_assert_eq(by_text.v[i].hi, by_ioctl.v[i].hi, "gap %zu", i);
+    cr_assert_eq(check_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
+                 "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", by_text.v[i].lo,
+                 by_text.v[i].hi);
+  }
+  check_ranges_free(&by_ioctl);
+  check_ranges_free(&by_text);
+  check_ranges_free(&maps);
+}
+
+/* Placement policy (src/os_linux.c): the 64 MiB above the program break are
+ * kept clear for the brk heap to grow into. A window that straddles the top of
+ * that zone ([zone end - 2 MiB, zone end + 3 MiB)) is filled completely: no
+ * reservation may enter the zone, neither through a new chunk (walk_free
+ * excludes it) nor by growing a chunk downward in place. */
+#define BRK_ROOM_DOC ((uintptr_t)64 << 20)
+Test(contract_os, policy_brk_room_kept_clear) {
+  uintptr_t brk = (uintptr_t)sbrk(0);
+  uintptr_t zone_lo = brk, zone_hi = brk + BRK_ROOM_DOC;
+  uintptr_t base = zone_hi - 2 * MiB;
+  ilheap_options o = check_opts(os(), (uint32_t)(5 * MiB), 8);
+  check_ranges before = {0};
+  check_read_maps(&before);
+  cr_assert_eq(check_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
+               "something is mapped just above the brk room: the test needs it free");
+  ilheap *h = check_create((void *)base, &o);
+  check_blocks bs = {0};
+  check_tally t = {0};
+  while (check_alloc(h, 8000, 0, &bs, &t) != NULL)
+    cr_assert_lt(bs.n, (size_t)(5 * MiB / 8000));
+  cr_assert_gt(bs.n, 100u, "the 3 MiB above the zone held %zu blocks", bs.n);
+  check_ranges r = {0};
+  check_heap_reserved(h, &r);
+  for (size_t i = 0; i < r.n; i++)
+    cr_assert(r.v[i].hi <= zone_lo || r.v[i].lo >= zone_hi,
+              "reserved [%#" PRIxPTR ", %#" PRIxPTR ") inside the brk heap's room [%#" PRIxPTR
+              ", %#" PRIxPTR ")",
+              r.v[i].lo, r.v[i].hi, zone_lo, zone_hi);
+  check_blocks_verify(&bs);
+  ilheap_destroy(h);
+  check_ranges_free(&r);
+  check_ranges_free(&before);
+  check_blocks_free(&bs);
+}

@@ -1,0 +1,168 @@
+/*
+ * Real modules: the bases of the libraries actually loaded in this process
+ * (after dlopen of a few system libraries), one heap each on the OS provider,
+ * thousands of IL-sized blocks per module, checked against /proc/self/maps:
+ *   contract 1  every block inside its module's window;
+ *   contract 2  aligned;
+ *   contract 3  no block overlaps another (any heap), its module, or any
+ *               mapping that existed before the heaps were created;
+ *   contract 4  zero at first, then holds what was written;
+ *   contract 7  after destroying every heap, the map is as before (see
+ *               check_maps_restored in check.h for how the comparison copes
+ *               with Criterion's own thread and the C library's brk heap).
+ */
+#include "check.h"
+
+#include <dlfcn.h>
+
+/* Libraries every Debian system has (libc6, zlib1g, libcrypt1, libgcc-s1...);
+ * a missing one is logged and skipped, but at least two must load. */
+static const char *const wanted[] = {"libz.so.1",     "libm.so.6",      "libcrypt.so.1",
+                                     "libgcc_s.so.1", "libresolv.so.2", "libutil.so.1"};
+#define NWANTED (sizeof wanted / sizeof wanted[0])
+
+static size_t load_libraries(void *handles[NWANTED]) {
+  size_t loaded = 0;
+  for (size_t i = 0; i < NWANTED; i++) {
+    handles[i] = dlopen(wanted[i], RTLD_NOW | RTLD_LOCAL);
+    if (handles[i] == NULL)
+      cr_log_warn("dlopen %s: %s (skipped)", wanted[i], dlerror());
+    else
+      loaded++;
+  }
+  cr_assert_geq(loaded, 2u, "fewer than two system libraries could be loaded");
+  return loaded;
+}
+
+static void unload_libraries(void *handles[NWANTED]) {
+  for (size_t i = 0; i < NWANTED; i++)
+    if (handles[i] != NULL)
+      dlclose(handles[i]);
+}
+
+/* The mapped range of the module at `base`: the mappings that contain it and
+ * follow it contiguously (a module's segments are adjacent in the map). */
+static check_range module_extent(const check_ranges *maps, uintptr_t base) {
+  size_t j = check_ranges_hit(maps, base, base + 1);
+  cr_assert_neq(j, (size_t)-1, "module base %#" PRIxPTR " is not mapped", base);
+  return maps->v[j];
+}
+
+static void real_modules(size_t per_module, uint32_t alignment) {
+  void *handles[NWANTED];
+  load_libraries(handles);
+  check_modules ms;
+  check_loaded_modules(&ms);
+  cr_assert_gt(ms.n, 4u, "only %zu modules loaded", ms.n);
+  for (size_t i = 0; i < NWANTED; i++)
+    if (handles[i] != NULL)
+      cr_assert_not_null(check_find_module(&ms, wanted[i]), "%s loaded but not listed", wanted[i]);
+
+  /* Everything the test itself needs, before the snapshot. */
+  ilheap *heaps[sizeof ms.v / sizeof ms.v[0]];
+  check_tally tally[sizeof ms.v / sizeof ms.v[0]];
+  check_blocks bs = {0};
+  check_blocks_reserve(&bs, ms.n * per_module);
+  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
+  check_read_maps(&before);
+
+  ilheap_options o;
+  ilheap_options_init(&o);
+  o.alignment = alignment;
+  size_t used = 0;
+  for (size_t i = 0; i < ms.n; i++) {
+    heaps[i] = check_create((void *)ms.v[i].base, &o);
+    tally[i] = (check_tally){0};
+    size_t ok = check_alloc_il(heaps[i], per_module, 1000 + i, (uint32_t)i, &bs, &tally[i]);
+    /* The vdso sits just below the stack: its window may hold nothing free
+     * once the stack's growth zone is excluded. Every real library has room. */
+    if (strstr(ms.v[i].name, "vdso") != NULL || strstr(ms.v[i].name, "linux-gate") != NULL) {
+      cr_log_info("%s at %#" PRIxPTR ": %zu of %zu blocks", ms.v[i].name, ms.v[i].base, ok,
+                  per_module);
+    } else {
+      cr_assert_eq(ok, per_module, "%s at %#" PRIxPTR ": %zu of %zu requests failed", ms.v[i].name,
+                   ms.v[i].base, per_module - ok, per_module);
+      used++;
+    }
+  }
+  cr_assert_gt(used, 4u);
+  check_read_maps(&now);
+
+  /* Contract 3: no block overlaps any pre-existing mapping (modules included),
+   * nor another block; what the heaps reserved was free and is mapped. */
+  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  for (size_t i = 0; i < ms.n; i++) {
+    check_range ext = module_extent(&before, ms.v[i].base);
+    check_ranges one = {0};
+    check_ranges_push(&one, ext.lo, ext.hi);
+    check_blocks_avoid(&bs, &one, ms.v[i].name);
+    check_ranges_free(&one);
+    check_reserved_vs_maps(heaps[i], NULL, &before, &now, &reserved);
+    check_stats_consistent(heaps[i], tally[i].blocks, tally[i].requested, tally[i].failed);
+    check_zone_push(&zones, heaps[i]);
+  }
+  check_ranges_normalize(&reserved);
+  check_blocks_inside(&bs, &reserved);
+  check_blocks_verify(&bs); /* contract 4: each still holds its own pattern */
+  /* Contract 1 per block against its own heap. */
+  for (size_t k = 0; k < bs.n; k++)
+    check_block_window(heaps[bs.v[k].heap], (void *)bs.v[k].p, bs.v[k].cb);
+  check_blocks_disjoint(&bs);
+
+  for (size_t i = 0; i < ms.n; i++)
+    ilheap_destroy(heaps[i]);
+  check_read_maps(&after);
+  check_ranges_normalize(&zones);
+  check_maps_restored(&before, &after, &reserved, &zones);
+
+  cr_log_info("%zu modules, %zu blocks, %zu reserved ranges", ms.n, bs.n, reserved.n);
+  check_ranges_free(&before);
+  check_ranges_free(&now);
+  check_ranges_free(&after);
+  check_ranges_free(&reserved);
+  check_ranges_free(&zones);
+  check_blocks_free(&bs);
+  unload_libraries(handles);
+}
+
+Test(real_modules, c1_to_c4_c7_every_loaded_module) { real_modules(3000, 8); }
+/* Fat IL headers must start on a 4-byte boundary (FACTS 5): the smallest
+ * alignment a profiler may ask for. */
+Test(real_modules, c1_to_c4_c7_every_loaded_module_align_4) { real_modules(2000, 4); }
+/* Page-aligned blocks: many more refills and chunks near every module. */
+Test(real_modules, c1_to_c4_c7_every_loaded_module_align_4096) { real_modules(300, 4096); }
+
+/* The lifetime a profiler sees: a module is loaded, gets a heap, is used, the
+ * heap is destroyed, the module is unloaded; repeated, the process map comes
+ * back each time (contract 7). */
+Test(real_modules, c7_load_use_unload_cycles) {
+  for (int round = 0; round < 5; round++) {
+    void *lib = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL)
+      cr_skip_test("libz.so.1 not installed: %s", dlerror());
+    check_modules ms;
+    check_loaded_modules(&ms);
+    const check_module *z = check_find_module(&ms, "libz.so.1");
+    cr_assert_not_null(z);
+    check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0};
+    check_blocks bs = {0};
+    check_blocks_reserve(&bs, 4000);
+    check_read_maps(&before);
+    ilheap *h = check_create((void *)z->base, NULL);
+    check_tally t = {0};
+    cr_assert_eq(check_alloc_il(h, 4000, (uint64_t)round, 0, &bs, &t), 4000u);
+    check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+    check_blocks_verify(&bs);
+    check_heap_reserved(h, &reserved);
+    check_zone_push(&zones, h);
+    ilheap_destroy(h);
+    check_read_maps(&after);
+    check_maps_restored(&before, &after, &reserved, &zones);
+    dlclose(lib);
+    check_ranges_free(&before);
+    check_ranges_free(&after);
+    check_ranges_free(&reserved);
+    check_ranges_free(&zones);
+    check_blocks_free(&bs);
+  }
+}

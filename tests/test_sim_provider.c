@@ -1,0 +1,402 @@
+/*
+ * The simulated address-space provider itself (include/ilheap_sim.h): creation
+ * and rounding, occupy/vacate with page rounding and clipping, the walk that
+ * covers the space exactly, failure injection schedules, statistics, and the
+ * provider functions (walk_free, reserve, commit, release) as a heap sees them.
+ * The heaps' contract on top of it is in test_contract_sim.c.
+ */
+#include "check.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#define MiB ((size_t)1 << 20)
+#define KiB ((size_t)1 << 10)
+
+static size_t host_page(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+
+Test(sim_provider, create_rounding_and_bounds) {
+  ilheap_sim *sim = NULL;
+  size_t hp = host_page();
+  /* size rounds up to the page; base is page aligned. */
+  sim = check_sim_create(3 * hp + 1, 0);
+  cr_assert_eq(ilheap_sim_size(sim), 4 * hp);
+  cr_assert_eq(ilheap_sim_page_size(sim), hp);
+  cr_assert_eq(ilheap_sim_base(sim) % hp, 0u);
+  ilheap_sim_destroy(sim);
+  sim = check_sim_create(1, 64 * KiB);
+  cr_assert_eq(ilheap_sim_size(sim), 64 * KiB);
+  cr_assert_eq(ilheap_sim_base(sim) % (64 * KiB), 0u, "base not aligned to the sim's page");
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  cr_assert_not_null(p);
+  cr_assert_eq(p->page_size, 64 * KiB);
+  cr_assert_eq(p->size, sizeof(ilheap_provider));
+  cr_assert_eq(p->flags, 0u);
+  cr_assert(p->walk_free && p->reserve && p->commit && p->release);
+  ilheap_sim_destroy(sim);
+  /* 1 TiB: the documented maximum. The host may refuse a region that large
+   * (ThreadSanitizer and Valgrind keep most of the address space): ENOMEM is
+   * the documented answer then. */
+  int rc = ilheap_sim_create((size_t)1 << 40, 0, &sim);
+  cr_assert(rc == ILHEAP_OK || rc == ILHEAP_ENOMEM, "1 TiB: %s", ilheap_strerror(rc));
+  if (rc == ILHEAP_OK) {
+    cr_assert_eq(ilheap_sim_size(sim), (size_t)1 << 40);
+    ilheap_sim_destroy(sim);
+  } else {
+    cr_assert_null(sim);
+    cr_log_warn("the host refused a 1 TiB region: the maximum size was not exercised");
+  }
+
+  /* Bad sizes and page sizes: EINVAL, *out NULL. */
+  static const size_t bad_pages[] = {1, 100, 2048, 4097, (size_t)3 * 4096, 2 * MiB};
+  for (size_t i = 0; i < sizeof bad_pages / sizeof bad_pages[0]; i++) {
+    sim = (ilheap_sim *)(uintptr_t)1;
+    cr_assert_eq(ilheap_sim_create(MiB, bad_pages[i], &sim), ILHEAP_EINVAL, "page %zu",
+                 bad_pages[i]);
+    cr_assert_null(sim);
+  }
+  sim = (ilheap_sim *)(uintptr_t)1;
+  cr_assert_eq(ilheap_sim_create(0, 0, &sim), ILHEAP_EINVAL, "size 0");
+  cr_assert_null(sim);
+  cr_assert_eq(ilheap_sim_create(((size_t)1 << 40) + 1, 0, &sim), ILHEAP_EINVAL, "over 1 TiB");
+  cr_assert_eq(ilheap_sim_create(SIZE_MAX, 0, &sim), ILHEAP_EINVAL, "SIZE_MAX");
+  cr_assert_eq(ilheap_sim_create(MiB, 0, NULL), ILHEAP_EINVAL);
+}
+
+Test(sim_provider, null_everywhere) {
+  ilheap_sim_destroy(NULL);
+  cr_assert_null(ilheap_sim_provider(NULL));
+  cr_assert_eq(ilheap_sim_base(NULL), 0u);
+  cr_assert_eq(ilheap_sim_size(NULL), 0u);
+  cr_assert_eq(ilheap_sim_page_size(NULL), 0u);
+  cr_assert_eq(ilheap_sim_occupy(NULL, 0, 4096), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_vacate(NULL, 0, 4096), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_inject(NULL, ILHEAP_SIM_RESERVE, 0, 1), ILHEAP_EINVAL);
+  ilheap_sim_stats st;
+  cr_assert_eq(ilheap_sim_get_stats(NULL, &st), ILHEAP_EINVAL);
+  check_sim_map m;
+  memset(&m, 0, sizeof m);
+  cr_assert_eq(ilheap_sim_walk(NULL, check_sim_visit, &m), ILHEAP_EINVAL);
+  ilheap_sim *sim = check_sim_create(MiB, 0);
+  cr_assert_eq(ilheap_sim_get_stats(sim, NULL), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_walk(sim, NULL, NULL), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_OP_COUNT, 0, 1), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_inject(sim, (ilheap_sim_op)-1, 0, 1), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_occupy(sim, ilheap_sim_base(sim), 0), ILHEAP_EINVAL, "len 0");
+  ilheap_sim_destroy(sim);
+}
+
+/* occupy rounds outward to pages and clips to the space; ranges merge; the
+ * walk covers the space exactly, ascending, with maximal ranges. */
+Test(sim_provider, occupy_rounds_clips_and_merges) {
+  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim), end = b + ilheap_sim_size(sim);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 4096 + 1, 1), ILHEAP_OK);
+  check_sim_map m;
+  check_sim_read(sim, &m);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 1u);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].lo, b + 4096, "not rounded down");
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 8192, "not rounded up");
+  check_sim_free_map(&m);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 4096u);
+
+  /* [b + 4095, b + 12289): rounds to [b, b + 16384), merges with the first. */
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 4095, 8194), ILHEAP_OK);
+  check_sim_read(sim, &m);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 1u);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].lo, b);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 16384);
+  check_sim_free_map(&m);
+
+  /* Clipped at both ends of the space. */
+  cr_assert_eq(ilheap_sim_occupy(sim, end - 100, 1 * MiB), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b - (uintptr_t)3 * 4096, (size_t)3 * 4096 + 10), ILHEAP_OK);
+  check_sim_read(sim, &m);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 2u);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, end - 4096);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].hi, end, "not clipped to the space");
+  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]), (uint64_t)5 * 4096);
+  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]),
+               ilheap_sim_size(sim) - (size_t)5 * 4096);
+  check_sim_free_map(&m);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, (uint64_t)5 * 4096);
+
+  /* Entirely outside: nothing left after clipping. */
+  cr_assert_eq(ilheap_sim_occupy(sim, end, 4096), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_occupy(sim, b - 8192, 4096), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_occupy(sim, UINTPTR_MAX - 10, 100), ILHEAP_EINVAL, "wraps");
+  /* The whole address space: clipped to the simulation. */
+  cr_assert_eq(ilheap_sim_occupy(sim, 0, SIZE_MAX), ILHEAP_OK);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, ilheap_sim_size(sim));
+  cr_assert_eq(ilheap_sim_vacate(sim, 0, SIZE_MAX), ILHEAP_OK);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 0u);
+  ilheap_sim_destroy(sim);
+}
+
+/* vacate removes foreign ranges inside the range (rounded like occupy) and
+ * never touches what a heap reserved; occupying over a reservation is EBUSY. */
+Test(sim_provider, vacate_and_heap_ranges) {
+  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim);
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  cr_assert_eq(ilheap_sim_occupy(sim, b, 64 * KiB), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_vacate(sim, b + 16 * KiB, 16 * KiB), ILHEAP_OK);
+  check_sim_map m;
+  check_sim_read(sim, &m);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 2u, "vacate did not split the range");
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 16 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, b + 32 * KiB);
+  check_sim_free_map(&m);
+
+  /* A heap's reservation in the hole. */
+  cr_assert_eq(p->reserve(p->ctx, b + 16 * KiB, 8192), ILHEAP_OK);
+  cr_assert_eq(p->commit(p->ctx, b + 16 * KiB, 4096), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 20 * KiB, 100), ILHEAP_EBUSY,
+               "occupy over a reservation");
+  cr_assert_eq(ilheap_sim_occupy(sim, b, 128 * KiB), ILHEAP_EBUSY);
+  cr_assert_eq(ilheap_sim_vacate(sim, b, 128 * KiB), ILHEAP_OK);
+  ilheap_sim_stats st = check_sim_stats(sim);
+  cr_assert_eq(st.foreign_bytes, 0u);
+  cr_assert_eq(st.reserved_bytes, 8192u, "vacate touched a heap's reservation");
+  cr_assert_eq(st.committed_bytes, 4096u);
+  cr_assert_eq(st.reserved_ranges, 1u);
+  check_sim_read(sim, &m);
+  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].n, 1u);
+  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].v[0].lo, b + 16 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].v[0].hi, b + 20 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].n, 1u);
+  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].v[0].lo, b + 20 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].v[0].hi, b + 24 * KiB);
+  check_sim_free_map(&m);
+  cr_assert_eq(p->release(p->ctx, b + 16 * KiB, 8192), ILHEAP_OK);
+  st = check_sim_stats(sim);
+  cr_assert_eq(st.reserved_bytes, 0u);
+  cr_assert_eq(st.reserved_ranges, 0u);
+  ilheap_sim_destroy(sim);
+}
+
+static int collect(void *arg, uintptr_t lo, uintptr_t hi) {
+  check_ranges_push(arg, lo, hi);
+  return 0;
+}
+
+static int stop_after_one(void *arg, uintptr_t lo, uintptr_t hi) {
+  (void)lo, (void)hi;
+  ++*(int *)arg;
+  return 1;
+}
+
+/* walk_free: maximal free ranges clipped to [lo, hi), ascending, excluding
+ * foreign and reserved ranges; stops when the visitor says so; outside the
+ * space nothing is free. */
+Test(sim_provider, walk_free_semantics) {
+  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim), end = b + ilheap_sim_size(sim);
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 64 * KiB, 64 * KiB), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 256 * KiB, 64 * KiB), ILHEAP_OK);
+  check_ranges g = {0};
+  cr_assert_eq(p->walk_free(p->ctx, 0, UINTPTR_MAX, collect, &g), ILHEAP_OK);
+  cr_assert_eq(g.n, 3u);
+  cr_assert_eq(g.v[0].lo, b);
+  cr_assert_eq(g.v[0].hi, b + 64 * KiB);
+  cr_assert_eq(g.v[1].lo, b + 128 * KiB);
+  cr_assert_eq(g.v[1].hi, b + 256 * KiB);
+  cr_assert_eq(g.v[2].lo, b + 320 * KiB);
+  cr_assert_eq(g.v[2].hi, end);
+  g.n = 0;
+  /* Clipped to an unaligned [lo, hi). */
+  cr_assert_eq(p->walk_free(p->ctx, b + 100, b + 200 * KiB + 3, collect, &g), ILHEAP_OK);
+  cr_assert_eq(g.n, 2u);
+  cr_assert_eq(g.v[0].lo, b + 100);
+  cr_assert_eq(g.v[1].hi, b + 200 * KiB + 3);
+  g.n = 0;
+  /* Entirely outside the space, and an empty range. */
+  cr_assert_eq(p->walk_free(p->ctx, end, end + MiB, collect, &g), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, 0, b, collect, &g), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, b + 4096, b + 4096, collect, &g), ILHEAP_OK);
+  cr_assert_eq(g.n, 0u, "free ranges reported outside the space");
+  int calls = 0;
+  cr_assert_eq(p->walk_free(p->ctx, b, end, stop_after_one, &calls), ILHEAP_OK);
+  cr_assert_eq(calls, 1, "the walk went on after the visitor stopped it");
+  check_ranges_free(&g);
+  cr_assert_eq(p->release(p->ctx, b + 256 * KiB, 64 * KiB), ILHEAP_OK);
+  ilheap_sim_destroy(sim);
+}
+
+/* reserve/commit/release as documented: EBUSY over anything taken, ERANGE
+ * outside the space or unaligned, commit only inside a reservation and zero
+ * filled, released memory reads zero when committed again. */
+Test(sim_provider, reserve_commit_release) {
+  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim), end = b + ilheap_sim_size(sim);
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  cr_assert_eq(ilheap_sim_occupy(sim, b, 4096), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b, 8192), ILHEAP_EBUSY, "reserve over a foreign range");
+  cr_assert_eq(p->reserve(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 8192, 8192), ILHEAP_EBUSY, "reserve over a reservation");
+  cr_assert_neq(p->reserve(p->ctx, end - 4096, 8192), ILHEAP_OK, "reserve past the end");
+  cr_assert_neq(p->reserve(p->ctx, b + 64 * KiB + 1, 4096), ILHEAP_OK, "unaligned reserve");
+  cr_assert_neq(p->reserve(p->ctx, b - 4096, 4096), ILHEAP_OK, "reserve below the space");
+  cr_assert_neq(p->commit(p->ctx, b + 64 * KiB, 4096), ILHEAP_OK, "commit of free space");
+  cr_assert_neq(p->commit(p->ctx, b, 4096), ILHEAP_OK, "commit of a foreign range");
+  cr_assert_eq(p->commit(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  unsigned char *c = (unsigned char *)(b + 4096);
+  for (size_t i = 0; i < 8192; i++) {
+    cr_assert_eq(c[i], 0, "committed memory not zero at %zu", i);
+    c[i] = 0xEE;
+  }
+  ilheap_sim_stats st = check_sim_stats(sim);
+  cr_assert_eq(st.reserved_bytes, 8192u);
+  cr_assert_eq(st.committed_bytes, 8192u);
+  cr_assert_neq(p->release(p->ctx, b, 8192), ILHEAP_OK, "release of a foreign range");
+  cr_assert_eq(p->release(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  cr_assert_eq(check_sim_stats(sim).reserved_bytes, 0u);
+  cr_assert_eq(p->reserve(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  cr_assert_eq(p->commit(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  for (size_t i = 0; i < 8192; i++)
+    cr_assert_eq(c[i], 0, "recommitted memory kept old contents at %zu", i);
+  cr_assert_eq(p->release(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  ilheap_sim_destroy(sim);
+}
+
+/* Injection: `skip` normal calls, then `count` failures, counted; count 0
+ * clears; UINT32_MAX fails for ever; a lost race paints a foreign range over
+ * exactly the requested range. */
+Test(sim_provider, inject_schedules) {
+  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim);
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RESERVE, 2, 3), ILHEAP_OK);
+  int rcs[7];
+  for (int i = 0; i < 7; i++) {
+    rcs[i] = p->reserve(p->ctx, b + (uintptr_t)i * 4096, 4096);
+  }
+  static const int want[7] = {0, 0, ILHEAP_ENOMEM, ILHEAP_ENOMEM, ILHEAP_ENOMEM, 0, 0};
+  for (int i = 0; i < 7; i++)
+    cr_assert_eq(rcs[i], want[i], "reserve call %d: %d, want %d", i, rcs[i], want[i]);
+  ilheap_sim_stats st = check_sim_stats(sim);
+  cr_assert_eq(st.failures, 3u);
+  cr_assert_eq(st.calls[ILHEAP_SIM_RESERVE], 7u);
+  cr_assert_eq(st.reserved_bytes, (uint64_t)4 * 4096);
+
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_COMMIT, 0, UINT32_MAX), ILHEAP_OK);
+  for (int i = 0; i < 10; i++)
+    cr_assert_eq(p->commit(p->ctx, b, 4096), ILHEAP_ENOMEM);
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_COMMIT, 5, 0), ILHEAP_OK); /* clears */
+  cr_assert_eq(p->commit(p->ctx, b, 4096), ILHEAP_OK);
+  cr_assert_eq(check_sim_stats(sim).committed_bytes, 4096u);
+
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_WALK, 1, 1), ILHEAP_OK);
+  check_ranges g = {0};
+  cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_OK);
+  size_t first = g.n;
+  cr_assert_gt(first, 0u);
+  cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_EPROVIDER);
+  cr_assert_eq(g.n, first, "a failed walk visited ranges");
+  cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_OK);
+  check_ranges_free(&g);
+
+  uint64_t fb = check_sim_stats(sim).foreign_bytes;
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 1), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 128 * KiB, 12288), ILHEAP_EBUSY);
+  st = check_sim_stats(sim);
+  cr_assert_eq(st.calls[ILHEAP_SIM_RACE], 1u);
+  cr_assert_eq(st.foreign_bytes, fb + 12288, "the race's foreign range is not the request");
+  check_sim_map m;
+  check_sim_read(sim, &m);
+  cr_assert_neq(check_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 128 * KiB, b + 140 * KiB),
+                (size_t)-1);
+  check_sim_free_map(&m);
+  cr_assert_eq(p->reserve(p->ctx, b + 192 * KiB, 4096), ILHEAP_OK, "the race schedule did not end");
+  cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 0), ILHEAP_OK);
+  ilheap_sim_destroy(sim);
+}
+
+/* Foreign ranges stay inaccessible in the host: a stray write faults. Under
+ * ASan or TSan the fault is reported by the sanitizer's SEGV handler, which
+ * exits with its own code (1 and 66). */
+#if CHECK_ASAN
+#define FAULT .exit_code = 1
+#elif CHECK_TSAN
+#define FAULT .exit_code = 66 /* TSan's SEGV report ends the process with its exitcode */
+#else
+#define FAULT .signal = SIGSEGV
+#endif
+Test(sim_provider, foreign_range_faults, FAULT) {
+  ilheap_sim *sim = check_sim_create(MiB, 0);
+  uintptr_t b = ilheap_sim_base(sim);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 64 * KiB, 4096), ILHEAP_OK);
+  *(volatile unsigned char *)(b + 64 * KiB + 10) = 1;
+  cr_assert_fail("a write into a foreign range did not fault");
+}
+
+/* And free, never-reserved space is inaccessible too. */
+Test(sim_provider, free_range_faults, FAULT) {
+  ilheap_sim *sim = check_sim_create(MiB, 0);
+  *(volatile unsigned char *)(ilheap_sim_base(sim) + 4096) = 1;
+  cr_assert_fail("a write into free simulated space did not fault");
+}
+
+/* Statistics count maximal reserved ranges across kinds and break at foreign
+ * ranges and gaps. */
+Test(sim_provider, stats_ranges) {
+  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim);
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  cr_assert_eq(p->reserve(p->ctx, b, 8192), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 8192, 8192), ILHEAP_OK); /* touches: one range */
+  cr_assert_eq(p->commit(p->ctx, b + 4096, 8192), ILHEAP_OK);  /* mixed kinds, still one */
+  cr_assert_eq(p->reserve(p->ctx, b + 32 * KiB, 4096), ILHEAP_OK);
+  ilheap_sim_stats st = check_sim_stats(sim);
+  cr_assert_eq(st.reserved_ranges, 2u);
+  cr_assert_eq(st.reserved_bytes, (uint64_t)5 * 4096);
+  cr_assert_eq(st.committed_bytes, (uint64_t)2 * 4096);
+  check_sim_map m;
+  check_sim_read(sim, &m);
+  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]), 8192u);
+  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]), (uint64_t)3 * 4096);
+  check_sim_free_map(&m);
+  /* A release of part of a range splits it. */
+  cr_assert_eq(p->release(p->ctx, b + 4096, 4096), ILHEAP_OK);
+  st = check_sim_stats(sim);
+  cr_assert_eq(st.reserved_ranges, 3u);
+  cr_assert_eq(st.reserved_bytes, (uint64_t)4 * 4096);
+  ilheap_sim_destroy(sim);
+}
+
+/* Many random operations: the walk always covers the space exactly and the
+ * statistics always equal what the walk shows. */
+Test(sim_provider, random_ops_walk_matches_stats) {
+  ilheap_sim *sim = check_sim_create(4 * MiB, 4096);
+  uintptr_t b = ilheap_sim_base(sim);
+  const ilheap_provider *p = ilheap_sim_provider(sim);
+  uint64_t seed = 2024;
+  for (int i = 0; i < 3000; i++) {
+    uint64_t r = check_rand(&seed);
+    uintptr_t a = b + (uintptr_t)(r % 1024) * 4096;
+    size_t len = (size_t)(1 + (r >> 10) % 16) * 4096;
+    switch ((r >> 20) % 5) {
+    case 0: (void)ilheap_sim_occupy(sim, a, len); break;
+    case 1: (void)ilheap_sim_vacate(sim, a, len); break;
+    case 2: (void)p->reserve(p->ctx, a, len); break;
+    case 3: (void)p->commit(p->ctx, a, len); break;
+    default: (void)p->release(p->ctx, a, len); break;
+    }
+    if (i % 100 == 0) {
+      check_sim_map m;
+      check_sim_read(sim, &m);
+      ilheap_sim_stats st = check_sim_stats(sim);
+      uint64_t foreign = check_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]);
+      uint64_t committed = check_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]);
+      uint64_t reserved = check_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]) + committed;
+      uint64_t free_ = check_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]);
+      cr_assert_eq(st.foreign_bytes, foreign);
+      cr_assert_eq(st.committed_bytes, committed);
+      cr_assert_eq(st.reserved_bytes, reserved);
+      cr_assert_eq(foreign + reserved + free_, ilheap_sim_size(sim));
+      check_sim_free_map(&m);
+    }
+  }
+  ilheap_sim_destroy(sim);
+}
