@@ -36,9 +36,13 @@
  *     clear), and the chunk's capacity stays below CHUNK_CAP. First a full
  *     step, then just enough for the request. Any failure moves on to 2.
  *  2. Otherwise start a new chunk: walk the free gaps of the window in
- *     ascending order and take the lowest one that holds the chunk (pages for
- *     the request, plus the guard page), placing the chunk at the TOP of that
- *     gap. First a full step, then just enough for the request. A reserve that
+ *     ascending order. In the lowest gap with room for the chunk to grow to
+ *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
+ *     larger), the chunk goes at the top of that room, the gap's lowest
+ *     roomy slice, so it can grow down through the rest of the slice. If no
+ *     gap is roomy, it goes at the TOP of the lowest gap that holds it at all
+ *     (pages for the request, plus the guard page). First a full step, then
+ *     just enough for the request. A reserve that
  *     loses a race (ILHEAP_EBUSY) walks again, up to REFILL_RETRIES times; any
  *     other provider error ends the attempt. The old chunk's unused bottom is
  *     abandoned (it is counted in the statistics as reserved, not consumed).
@@ -48,12 +52,16 @@
  * page)): small modules stay small, and once a heap holds 1 MiB the address
  * space reserved beyond what was consumed is at most about 1/32.
  *
- * Why the top of a gap, growing down: the bottom of a gap is where whatever
- * lies below wants to grow (a brk heap right above a PIE executable, a
- * neighbour's in-place growth, other allocators looking for memory "just above
- * the module"). DynamoRIO places its reservations at the end of a gap for the
- * same reason. Taking the lowest gap keeps offsets small and uses the holes
- * near the module that the kernel's top-down search leaves last.
+ * Why growing down from the top of a slice: the bottom of a gap is where
+ * whatever lies below wants to grow (a brk heap right above a PIE executable,
+ * a neighbour's in-place growth); DynamoRIO places its reservations at the end
+ * of a gap for the same reason. The room below a chunk stays unreserved (it
+ * costs nothing) and it is smaller than roomy, so another heap looking for a
+ * roomy gap skips it: heaps of modules loaded side by side, whose windows
+ * nearly coincide, then each grow in their own slice instead of landing right
+ * under each other and blocking each other's growth (which cost a chunk, a
+ * guard page and a stranded tail at every step). Small holes are used only
+ * when nothing roomier is left. Taking the lowest keeps offsets small.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -356,11 +364,12 @@ static int extend(ilheap *h, chunk *c, uint64_t len) {
 
 struct placement {
   uint64_t total; /* bytes to reserve */
+  uint64_t roomy; /* a gap this large lets the chunk grow to CHUNK_CAP */
   uintptr_t page;
   uintptr_t addr; /* result; 0: none */
 };
 
-/* The lowest gap that holds the chunk; the chunk goes at its top. */
+/* The top of the lowest roomy slice, else the top of the lowest gap that fits. */
 static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   struct placement *pl = arg;
   int overflow = 0;
@@ -368,7 +377,11 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   uintptr_t b = round_down_ptr(hi, pl->page);
   if (overflow || a >= b || (uint64_t)(b - a) < pl->total)
     return 0;
-  pl->addr = b - (uintptr_t)pl->total;
+  if (pl->addr == 0)
+    pl->addr = b - (uintptr_t)pl->total;
+  if ((uint64_t)(b - a) < pl->roomy)
+    return 0; /* remembered; look on for a roomier one */
+  pl->addr = a + (uintptr_t)(pl->roomy - pl->total);
   return 1;
 }
 
@@ -391,6 +404,7 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   memset(c, 0, sizeof *c);
   for (tries = 0; tries < REFILL_RETRIES; tries++) {
     pl.total = total;
+    pl.roomy = (total > CHUNK_CAP ? total : CHUNK_CAP) + h->guard;
     pl.page = h->page;
     pl.addr = 0;
     if ((err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, place_visit, &pl)) != ILHEAP_OK)
