@@ -81,22 +81,22 @@ int ilheap_registry_create(const ilheap_options *opts, ilheap_registry **out) {
     return ILHEAP_EINVAL;
   *out = NULL;
 
-  ilheap_options tmpl;
-  ilheap_options_init(&tmpl);
-  if (opts != NULL) {
-    /* An older caller's smaller struct: copy what it has, defaults for the rest;
-     * the core judges opts->size (ILHEAP_EVERSION) just below. */
-    size_t n = opts->size < sizeof tmpl ? opts->size : sizeof tmpl;
-    memcpy(&tmpl, opts, n);
-    if (opts->size >= sizeof tmpl)
-      tmpl.size = (uint32_t)sizeof tmpl;
-  }
-  /* Validate the template now: creating a heap reserves nothing. */
+  /* Validate the caller's struct itself now (its size included: a copy would
+   * hide a size too small to hold even the size field); creating a heap
+   * reserves nothing. */
   ilheap *probe = NULL;
-  int err = ilheap_create(NULL, &tmpl, &probe);
+  int err = ilheap_create(NULL, opts, &probe);
   if (err != ILHEAP_OK)
     return err;
   ilheap_destroy(probe);
+
+  /* An older caller's smaller struct: what it has, defaults for the rest. */
+  ilheap_options tmpl;
+  ilheap_options_init(&tmpl);
+  if (opts != NULL) {
+    memcpy(&tmpl, opts, opts->size < sizeof tmpl ? opts->size : sizeof tmpl);
+    tmpl.size = (uint32_t)sizeof tmpl;
+  }
 
   ilheap_registry *reg = calloc(1, sizeof *reg);
   if (reg == NULL)

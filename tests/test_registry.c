@@ -69,6 +69,20 @@ Test(registry, bad_input_gets_the_documented_answers) {
   ilheap_registry_destroy(reg);
 }
 
+/* Found by fuzz_com: a size of 0 was copied as 0 bytes, so the template kept its
+ * own valid size and the registry accepted a struct that holds nothing. Every
+ * size smaller than the first published ilheap_options must be refused. */
+Test(registry, every_too_small_options_size_is_refused) {
+  for (uint32_t size = 0; size < (uint32_t)sizeof(ilheap_options); size++) {
+    ilheap_options o;
+    ilheap_options_init(&o);
+    o.size = size;
+    ilheap_registry *reg = (ilheap_registry *)(uintptr_t)1;
+    cr_assert_eq(ilheap_registry_create(&o, &reg), ILHEAP_EVERSION, "size %u", size);
+    cr_assert_null(reg, "size %u", size);
+  }
+}
+
 Test(registry, get_creates_once_find_never_creates) {
   ilheap_sim *sim = NULL;
   cr_assert_eq(ilheap_sim_create(64 * MiB, 0, &sim), ILHEAP_OK);
