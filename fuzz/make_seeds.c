@@ -1,0 +1,1009 @@
+/*
+ * Writes the hand-written seeds of corpus/<target>/ (named seed-*), each built
+ * to reach one case: a window edge, a near-top base, exhaustion, an injected
+ * failure, misuse... The fuzzers grow the corpus from them, and
+ * scripts/fuzz-campaign.sh merges what they find (-merge=1).
+ *
+ *   usage: fuzz_make_seeds CORPUS_DIR      (e.g. corpus)
+ *
+ * Each seed is the byte sequence the target's decoder reads (fuzz/provider.h):
+ * put_range(lo, hi, v) writes v - lo in exactly the bytes fuzz_range(lo, hi)
+ * reads. The encoders below follow the decoders of each target step by step;
+ * when a decoder changes, change its encoder here and regenerate.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- the encoder, mirror of fuzz/provider.h ------------------------------------- */
+
+typedef struct seed {
+  uint8_t b[8192];
+  size_t n;
+} seed;
+
+static void put_bytes(seed *s, uint64_t v, unsigned bytes) {
+  for (unsigned i = 0; i < bytes; i++) {
+    if (s->n == sizeof s->b) {
+      fprintf(stderr, "make_seeds: seed too long\n");
+      exit(1);
+    }
+    s->b[s->n++] = (uint8_t)(v >> (8 * i));
+  }
+}
+
+static void put_range(seed *s, uint64_t lo, uint64_t hi, uint64_t v) {
+  if (hi <= lo)
+    return;
+  if (v < lo || v > hi) {
+    fprintf(stderr, "make_seeds: %llu outside [%llu, %llu]\n", (unsigned long long)v,
+            (unsigned long long)lo, (unsigned long long)hi);
+    exit(1);
+  }
+  unsigned bytes = 0;
+  for (uint64_t span = hi - lo; span != 0; span >>= 8)
+    bytes++;
+  put_bytes(s, v - lo, bytes);
+}
+
+static void put_pick(seed *s, unsigned n, unsigned k) {
+  if (n > 0)
+    put_range(s, 0, n - 1, k);
+}
+static void put_u32(seed *s, uint32_t v) { put_bytes(s, v, 4); }
+static void put_u64(seed *s, uint64_t v) { put_bytes(s, v, 8); }
+static void put_bool(seed *s, int v) { put_bytes(s, v ? 1 : 0, 1); }
+
+static const char *out_dir;
+
+static void save(const char *target, const char *name, const seed *s) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", out_dir, target);
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    perror(path);
+    exit(1);
+  }
+  snprintf(path, sizeof path, "%s/%s/seed-%s", out_dir, target, name);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(s->b, 1, s->n, f) != s->n || fclose(f) != 0) {
+    perror(path);
+    exit(1);
+  }
+}
+
+/* ---- fuzz_model (fuzz/fuzz_model.c) ---------------------------------------------- */
+
+#define M_HEAPS 4
+#define M_SIM_BYTES ((uint64_t)16 << 20)
+#define M_PAGE 4096u /* seeds use the host page: index 1 of {0, 4096, 8192, 16384, 65536} */
+enum {
+  M_CREATE = 0,
+  M_DESTROY = 2,
+  M_ALLOC = 3,
+  M_BURST = 6,
+  M_OCCUPY = 7,
+  M_VACATE = 8,
+  M_INJECT = 9,
+  M_MISUSE = 10,
+  M_DIRECT = 11,
+  M_CHECK = 12
+};
+
+static void m_header(seed *s, uint64_t npages) {
+  s->n = 0;
+  put_pick(s, 5, 1);
+  put_range(s, 1, M_SIM_BYTES / M_PAGE, npages);
+}
+
+static void m_op(seed *s, unsigned slot, unsigned op) {
+  put_pick(s, M_HEAPS, slot);
+  put_pick(s, 13, op);
+}
+
+/* base modes of decode_base */
+enum { B_INSIDE, B_BELOW, B_NEAR_END, B_FOREIGN, B_NEAR_ZERO, B_NEAR_TOP, B_ANY, B_BYTE, B_START };
+/* max_offset modes of decode_max_offset */
+enum { MO_DEFAULT, MO_PAGES, MO_ANY, MO_MAX, MO_TINY, MO_SIM };
+
+typedef struct m_heap_spec {
+  unsigned base_mode;
+  uint64_t b1, b2; /* the mode's arguments */
+  unsigned mo_mode;
+  uint64_t mo1, mo2;
+  unsigned align_idx; /* 0..10: 4 << (idx - 1) (0 -> 4); 11: raw u32 (align_raw); 12+: 8 */
+  uint32_t align_raw;
+  unsigned guard;       /* 0: none, else 1..3 */
+  unsigned budget_mode; /* 0 unlimited, 1 pages (budget1), 2 bytes (budget1), 3 default */
+  uint64_t budget1;
+  unsigned fault; /* 0 none (kind 0), 1 options size, 2 provider field, 3 provider size, 4 bigger
+                     options */
+  uint64_t f1, f2;
+} m_heap_spec;
+
+static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec *h) {
+  m_op(s, slot, M_CREATE);
+  put_pick(s, 9, h->base_mode);
+  switch (h->base_mode) {
+  case B_INSIDE:
+    put_range(s, 0, npages, h->b1);
+    put_range(s, 0, 3, h->b2);
+    break;
+  case B_BELOW:
+    put_range(s, 0, 16, h->b1);
+    put_range(s, 0, 255, h->b2);
+    break;
+  case B_NEAR_END:
+    put_range(s, 0, 8, h->b1);
+    put_range(s, 0, 17, h->b2);
+    break;
+  case B_FOREIGN:
+    put_range(s, 0, npages - 1, h->b1);
+    put_range(s, 0, M_PAGE, h->b2);
+    break;
+  case B_NEAR_ZERO: put_range(s, 0, 3 * M_PAGE, h->b1); break;
+  case B_NEAR_TOP: put_range(s, 0, 3 * M_PAGE, h->b1); break;
+  case B_ANY: put_u64(s, h->b1); break;
+  case B_BYTE: put_range(s, 0, npages * M_PAGE, h->b1); break;
+  default: put_range(s, 0, 1, h->b1); break;
+  }
+  put_pick(s, 6, h->mo_mode);
+  switch (h->mo_mode) {
+  case MO_PAGES:
+    put_range(s, 1, 2 * npages + 2, h->mo1);
+    put_range(s, 0, 4, h->mo2);
+    break;
+  case MO_ANY: put_u32(s, (uint32_t)h->mo1); break;
+  case MO_TINY: put_range(s, 0, 3 * M_PAGE, h->mo1); break;
+  case MO_SIM: put_range(s, 0, 2 * M_PAGE, h->mo1); break;
+  default: break;
+  }
+  put_pick(s, 16, h->align_idx);
+  if (h->align_idx == 11)
+    put_u32(s, h->align_raw);
+  put_pick(s, 4, h->guard ? 1 : 0);
+  if (h->guard)
+    put_range(s, 1, 3, h->guard);
+  put_pick(s, 4, h->budget_mode);
+  if (h->budget_mode == 1)
+    put_range(s, 0, 64, h->budget1);
+  else if (h->budget_mode == 2)
+    put_range(s, 0, npages * M_PAGE + M_PAGE, h->budget1);
+  /* The fault byte is read only when the options are valid. */
+  uint32_t align = h->align_idx <= 10   ? 4u << (h->align_idx > 0 ? h->align_idx - 1 : 0)
+                   : h->align_idx == 11 ? h->align_raw
+                                        : 8u;
+  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0;
+  if (valid) {
+    put_pick(s, 12, h->fault);
+    switch (h->fault) {
+    case 1: put_range(s, 0, 31, h->f1); break; /* below sizeof(ilheap_options): one byte */
+    case 2:
+      put_pick(s, 8, (unsigned)h->f1);
+      if (h->f1 == 4)
+        put_range(s, 1, UINT32_MAX, h->f2);
+      else if (h->f1 == 5)
+        put_range(s, 0, 4095, h->f2);
+      break;
+    case 3: put_range(s, 0, 40, h->f1); break; /* below offsetof(ilheap_provider, release) */
+    case 4: put_range(s, 1, 64, h->f1); break;
+    default: break;
+    }
+  }
+}
+
+/* decode_size classes */
+enum { S_TINY, S_SMALL, S_PAGES, S_ROOM, S_WINDOW, S_HUGE, S_256K, S_STEP, S_ANY, S_ZERO };
+
+static void m_alloc(seed *s, unsigned slot, unsigned cls, uint64_t a1, uint64_t a2,
+                    uint64_t align) {
+  m_op(s, slot, M_ALLOC);
+  put_pick(s, 10, cls);
+  switch (cls) {
+  case S_TINY: put_range(s, 1, 64, a1); break;
+  case S_SMALL: put_range(s, 0, 4096, a1); break;
+  case S_PAGES:
+    put_range(s, 1, 40, a1);
+    put_range(s, 0, 2, a2);
+    break;
+  case S_ROOM:
+  case S_WINDOW: put_range(s, 0, 2 * align, a1); break;
+  case S_HUGE: put_range(s, 0, 4096, a1); break;
+  case S_256K: put_range(s, 0, 256 << 10, a1); break;
+  case S_STEP: put_range(s, 0, (1 << 20) + 2 * M_PAGE, a1); break;
+  case S_ANY: put_u32(s, (uint32_t)a1); break;
+  default: break;
+  }
+}
+
+static void m_burst(seed *s, unsigned slot, unsigned n, unsigned cb) {
+  m_op(s, slot, M_BURST);
+  put_range(s, 1, 64, n);
+  put_range(s, 1, 512, cb);
+}
+
+static void m_layout(seed *s, uint64_t npages, int occupy, uint64_t page_at, uint64_t len_pages) {
+  m_op(s, 0, occupy ? M_OCCUPY : M_VACATE);
+  /* addr = sbase - 4 pages + v */
+  put_range(s, 0, (npages + 8) * M_PAGE, (page_at + 4) * M_PAGE);
+  put_bool(s, 0); /* long form: len up to the whole space */
+  put_range(s, 0, npages * M_PAGE, len_pages * M_PAGE);
+}
+
+static void m_inject(seed *s, unsigned op, unsigned skip, unsigned count_idx) {
+  m_op(s, 0, M_INJECT);
+  put_pick(s, 4, op);
+  put_range(s, 0, 7, skip);
+  put_pick(s, 7, count_idx); /* {0, 1, 2, 3, 8, 9, UINT32_MAX} */
+}
+
+static void m_misuse(seed *s, unsigned kind) {
+  m_op(s, 0, M_MISUSE);
+  put_pick(s, 10, kind);
+  switch (kind) {
+  case 0: put_u32(s, 100); break;
+  case 2: put_range(s, 0, 96, 7); break; /* below offsetof(ilheap_stats, highest) */
+  case 4: put_u32(s, (uint32_t)-77); break;
+  case 7: put_range(s, 4, 255, 4); break;
+  case 8: put_pick(s, 2, 1); break;
+  default: break;
+  }
+}
+
+/* A direct provider call: what 0 walk_free, 1 reserve, 2 commit, 3 release, on
+ * [sbase + (page_at - 2) pages, + len_pages) (plus `extra` pages and a stop
+ * after `stop` gaps for a walk). */
+static void m_direct(seed *s, unsigned what, uint64_t npages, uint64_t page_at, uint64_t len_pages,
+                     uint64_t unaligned, uint64_t extra, unsigned stop) {
+  m_op(s, 0, M_DIRECT);
+  put_pick(s, 4, what);
+  put_range(s, 0, npages + 4, page_at);
+  put_range(s, 0, 8, len_pages);
+  put_pick(s, 4, unaligned ? 0 : 1);
+  if (unaligned)
+    put_range(s, 1, M_PAGE - 1, unaligned);
+  if (what == 0) {
+    put_range(s, 0, npages, extra);
+    put_pick(s, 4, stop);
+  }
+}
+
+static void seeds_model(void) {
+  seed s;
+  m_heap_spec h;
+  const char *T = "fuzz_model";
+
+  /* The window edge: a window of exactly 8 pages starting at the first page;
+   * a request of the whole window (minus the guard page) fits, one byte more
+   * does not. */
+  m_header(&s, 64);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_START;
+  h.mo_mode = MO_PAGES;
+  h.mo1 = 8;
+  h.mo2 = 2; /* 8 pages exactly */
+  h.align_idx = 2;
+  h.guard = 1;
+  m_create(&s, 64, 0, &h);
+  m_alloc(&s, 0, S_WINDOW, 9, 0, 8); /* a byte more than fits */
+  m_alloc(&s, 0, S_WINDOW, 8, 0, 8); /* exactly what fits */
+  m_alloc(&s, 0, S_TINY, 1, 0, 8);   /* the window is full */
+  save(T, "window-edge", &s);
+
+  /* The window's end one byte short of a page: the last page is not usable. */
+  m_header(&s, 64);
+  h.mo2 = 1;
+  h.guard = 0;
+  m_create(&s, 64, 0, &h);
+  m_alloc(&s, 0, S_WINDOW, 8, 0, 8);
+  m_alloc(&s, 0, S_WINDOW, 9, 0, 8);
+  m_burst(&s, 0, 64, 500);
+  save(T, "window-end-unaligned", &s);
+
+  /* Near the top: the module sits 4 pages below the end of the space, so the
+   * window runs past it and only 3 pages exist: less than a step, so the
+   * chunk is the minimal one (a page and its guard page), then the window is
+   * full. */
+  m_header(&s, 32);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_NEAR_END;
+  h.b1 = 4;
+  h.b2 = 0;
+  h.align_idx = 2;
+  h.guard = 1;
+  m_create(&s, 32, 1, &h);
+  m_alloc(&s, 1, S_TINY, 16, 0, 8);
+  m_alloc(&s, 1, S_SMALL, 4000, 0, 8);
+  m_alloc(&s, 1, S_PAGES, 1, 1, 8);
+  save(T, "near-top", &s);
+
+  /* Near the top of the real address space and near 0: windows outside the
+   * space, every request fails, nothing crashes (contract 9). */
+  m_header(&s, 16);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_NEAR_TOP;
+  h.b1 = 5;
+  h.mo_mode = MO_MAX;
+  h.align_idx = 3;
+  m_create(&s, 16, 0, &h);
+  h.base_mode = B_NEAR_ZERO;
+  h.b1 = 0;
+  m_create(&s, 16, 1, &h);
+  m_alloc(&s, 0, S_TINY, 64, 0, 16);
+  m_alloc(&s, 1, S_TINY, 64, 0, 16);
+  m_alloc(&s, 0, S_HUGE, 0, 0, 16);
+  m_alloc(&s, 1, S_HUGE, 1, 0, 16);
+  save(T, "address-space-ends", &s);
+
+  /* Exhaustion by budget: 3 pages of budget with a guard page, a burst until
+   * requests fail, then one that still fits in the chunk (contract 6). */
+  m_header(&s, 256);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_INSIDE;
+  h.b1 = 10;
+  h.b2 = 1;
+  h.align_idx = 1;
+  h.guard = 1;
+  h.budget_mode = 1;
+  h.budget1 = 6;
+  m_create(&s, 256, 2, &h);
+  m_burst(&s, 2, 64, 400);
+  m_burst(&s, 2, 64, 400);
+  m_alloc(&s, 2, S_ROOM, 4, 0, 4);
+  m_alloc(&s, 2, S_ROOM, 5, 0, 4);
+  m_alloc(&s, 2, S_TINY, 1, 0, 4);
+  save(T, "exhaustion-budget", &s);
+
+  /* Exhaustion by a crowded window: foreign ranges leave holes of one and two
+   * pages; the heap fills them lowest first, each chunk at the top of its gap. */
+  m_header(&s, 48);
+  m_layout(&s, 48, 1, 0, 48);
+  m_layout(&s, 48, 0, 4, 1);
+  m_layout(&s, 48, 0, 10, 2);
+  m_layout(&s, 48, 0, 20, 3);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_FOREIGN;
+  h.b1 = 0;
+  h.b2 = 7;
+  h.align_idx = 2;
+  h.guard = 0;
+  m_create(&s, 48, 0, &h);
+  m_alloc(&s, 0, S_SMALL, 4096, 0, 8);
+  m_alloc(&s, 0, S_PAGES, 2, 1, 8);
+  m_alloc(&s, 0, S_PAGES, 3, 1, 8);
+  m_alloc(&s, 0, S_SMALL, 100, 0, 8);
+  m_layout(&s, 48, 0, 30, 10);
+  m_alloc(&s, 0, S_SMALL, 100, 0, 8);
+  save(T, "crowded-window", &s);
+
+  /* Injected failures, one of each kind, then requests that must work again. */
+  for (unsigned op = 0; op < 4; op++) {
+    static const char *names[] = {"inject-walk", "inject-reserve", "inject-commit", "inject-race"};
+    m_header(&s, 128);
+    memset(&h, 0, sizeof h);
+    h.base_mode = B_INSIDE;
+    h.b1 = 0;
+    h.align_idx = 2;
+    h.guard = 1;
+    m_create(&s, 128, 0, &h);
+    m_inject(&s, op, 0, 2);
+    m_alloc(&s, 0, S_TINY, 10, 0, 8);
+    m_alloc(&s, 0, S_TINY, 10, 0, 8);
+    m_alloc(&s, 0, S_PAGES, 6, 1, 8);
+    m_burst(&s, 0, 64, 512);
+    m_inject(&s, op, 1, 6);
+    m_alloc(&s, 0, S_STEP, 70000, 0, 8);
+    m_alloc(&s, 0, S_STEP, 1049000, 0, 8);
+    save(T, names[op], &s);
+  }
+
+  /* Races until the retries run out: every reserve loses. */
+  m_header(&s, 512);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_START;
+  h.align_idx = 1;
+  h.guard = 1;
+  m_create(&s, 512, 0, &h);
+  m_inject(&s, 3, 0, 6);
+  m_alloc(&s, 0, S_TINY, 1, 0, 4);
+  m_alloc(&s, 0, S_TINY, 1, 0, 4);
+  save(T, "race-retries", &s);
+
+  /* Large requests (a chunk of their own) next to small ones, growth in place
+   * up to the chunk capacity. */
+  m_header(&s, 4096);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_START;
+  h.align_idx = 4;
+  h.guard = 1;
+  m_create(&s, 4096, 3, &h);
+  m_alloc(&s, 3, S_TINY, 30, 0, 32);
+  m_alloc(&s, 3, S_STEP, (1 << 20) - 16, 0, 32);
+  m_alloc(&s, 3, S_STEP, (1 << 20) + 1, 0, 32);
+  m_alloc(&s, 3, S_TINY, 30, 0, 32);
+  for (int i = 0; i < 8; i++)
+    m_alloc(&s, 3, S_256K, 250000, 0, 32);
+  m_alloc(&s, 3, S_ROOM, 32, 0, 32);
+  save(T, "large-and-growth", &s);
+
+  /* Several heaps in one space, destroyed and created again (contract 7). */
+  m_header(&s, 200);
+  for (unsigned slot = 0; slot < 4; slot++) {
+    memset(&h, 0, sizeof h);
+    h.base_mode = B_INSIDE;
+    h.b1 = slot * 40;
+    h.b2 = slot % 4;
+    h.align_idx = slot + 1;
+    h.guard = slot & 1;
+    h.mo_mode = MO_PAGES;
+    h.mo1 = 30;
+    h.mo2 = slot;
+    m_create(&s, 200, slot, &h);
+    m_burst(&s, slot, 20, 100 + slot);
+  }
+  m_op(&s, 1, M_DESTROY);
+  m_burst(&s, 0, 64, 200);
+  m_burst(&s, 2, 64, 200);
+  m_op(&s, 3, M_CHECK);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_BELOW;
+  h.b1 = 2;
+  h.b2 = 9;
+  h.align_idx = 10;
+  h.guard = 1;
+  m_create(&s, 200, 1, &h);
+  m_alloc(&s, 1, S_TINY, 1, 0, 2048);
+  m_alloc(&s, 1, S_TINY, 1, 0, 2048);
+  save(T, "heaps-destroy-recreate", &s);
+
+  /* Bad options: each answered with the documented code. */
+  m_header(&s, 8);
+  memset(&h, 0, sizeof h);
+  h.align_idx = 11;
+  h.align_raw = 3;
+  m_create(&s, 8, 0, &h);
+  h.align_raw = 8192;
+  m_create(&s, 8, 0, &h);
+  h.align_idx = 2;
+  h.mo_mode = MO_TINY;
+  h.mo1 = 0; /* max_offset 0 */
+  m_create(&s, 8, 0, &h);
+  h.mo_mode = MO_DEFAULT;
+  for (unsigned f = 1; f <= 4; f++) {
+    h.fault = f;
+    h.f1 = f == 2 ? 5 : 3;
+    h.f2 = 100;
+    m_create(&s, 8, 1, &h);
+  }
+  for (unsigned k = 0; k < 8; k++) {
+    h.fault = 2;
+    h.f1 = k;
+    h.f2 = 7;
+    m_create(&s, 8, 2, &h);
+  }
+  save(T, "bad-options", &s);
+
+  /* Misuse of every entry point with NULL and out-of-range arguments. */
+  m_header(&s, 8);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_INSIDE;
+  m_create(&s, 8, 0, &h);
+  for (unsigned k = 0; k < 10; k++)
+    m_misuse(&s, k);
+  m_alloc(&s, 0, S_ZERO, 0, 0, 8);
+  m_alloc(&s, 0, S_HUGE, 0, 0, 8);
+  m_alloc(&s, 0, S_ANY, 0x80000000u, 0, 8);
+  save(T, "misuse", &s);
+
+  /* Occupy over a heap's chunk (EBUSY), vacate around it, and unaligned bases. */
+  m_header(&s, 64);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_BYTE;
+  h.b1 = 3 * M_PAGE + 123;
+  h.align_idx = 5;
+  h.guard = 2;
+  m_create(&s, 64, 0, &h);
+  m_alloc(&s, 0, S_SMALL, 3000, 0, 64);
+  m_layout(&s, 64, 1, 60, 4);
+  m_layout(&s, 64, 1, 0, 64);
+  m_layout(&s, 64, 0, 0, 64);
+  m_alloc(&s, 0, S_PAGES, 5, 2, 64);
+  save(T, "layout-busy", &s);
+
+  /* The provider used directly beside a heap: reserve, commit (zero-filled),
+   * release, re-commit; bad ranges (outside, unaligned, not reserved); walks
+   * that stop early; the heap places its chunks around the direct ranges. */
+  m_header(&s, 32);
+  m_direct(&s, 1, 32, 2, 4, 0, 0, 0);    /* reserve pages 0-3 */
+  m_direct(&s, 2, 32, 3, 2, 0, 0, 0);    /* commit pages 1-2 */
+  m_direct(&s, 2, 32, 3, 2, 0, 0, 0);    /* commit again */
+  m_direct(&s, 3, 32, 2, 1, 0, 0, 0);    /* release page 0 */
+  m_direct(&s, 1, 32, 0, 4, 0, 0, 0);    /* reserve below the space: ERANGE */
+  m_direct(&s, 1, 32, 33, 4, 0, 0, 0);   /* past its end: ERANGE */
+  m_direct(&s, 1, 32, 10, 2, 100, 0, 0); /* unaligned: ERANGE */
+  m_direct(&s, 1, 32, 4, 1, 0, 0, 0);    /* over a reserved page: EBUSY */
+  m_direct(&s, 2, 32, 20, 2, 0, 0, 0);   /* commit of free pages: EINVAL */
+  m_direct(&s, 3, 32, 20, 2, 0, 0, 0);   /* release of free pages: EINVAL */
+  m_direct(&s, 1, 32, 0, 0, 0, 0, 0);    /* length 0: ERANGE */
+  m_direct(&s, 0, 32, 0, 3, 0, 10, 0);   /* walks */
+  m_direct(&s, 0, 32, 2, 8, 77, 30, 1);
+  m_direct(&s, 0, 32, 1, 0, 0, 32, 2);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_START;
+  h.align_idx = 2;
+  m_create(&s, 32, 0, &h);
+  m_alloc(&s, 0, S_PAGES, 20, 1, 8);
+  m_alloc(&s, 0, S_TINY, 8, 0, 8);
+  m_direct(&s, 3, 32, 3, 3, 0, 0, 0); /* release pages 1-3 */
+  m_direct(&s, 1, 32, 3, 1, 0, 0, 0); /* reserve again, */
+  m_direct(&s, 2, 32, 3, 1, 0, 0, 0); /* commit: zero again */
+  m_inject(&s, 1, 0, 1);
+  m_direct(&s, 1, 32, 7, 1, 0, 0, 0); /* injected ENOMEM */
+  m_inject(&s, 3, 0, 1);
+  m_direct(&s, 1, 32, 7, 1, 0, 0, 0); /* a lost race: the page turns foreign */
+  m_inject(&s, 0, 0, 1);
+  m_direct(&s, 0, 32, 0, 8, 0, 0, 0); /* injected walk failure */
+  m_direct(&s, 1, 32, 8, 1, 0, 0, 0);
+  save(T, "provider-direct", &s);
+}
+
+/* ---- fuzz_threads (fuzz/fuzz_threads.c) -------------------------------------------- */
+
+#define T_SIM_BYTES ((uint64_t)8 << 20)
+
+typedef struct t_heap {
+  uint64_t base_pages, base_half, mo_mode, mo_pages, align_shift, guard, budget_pages;
+} t_heap;
+
+static void t_header(seed *s, uint64_t npages, unsigned nforeign, unsigned nheaps,
+                     const t_heap *heaps, int inject, unsigned op, unsigned skip, unsigned count) {
+  s->n = 0;
+  put_pick(s, 3, 1); /* 4096 */
+  put_range(s, 8, T_SIM_BYTES / 4096, npages);
+  put_range(s, 0, 6, nforeign);
+  for (unsigned i = 0; i < nforeign; i++) {
+    put_range(s, 0, npages - 1, (i * 37 + 11) % npages);
+    put_range(s, 1, 8, 1 + i % 3);
+  }
+  put_range(s, 1, 3, nheaps);
+  for (unsigned i = 0; i < nheaps; i++) {
+    const t_heap *h = &heaps[i];
+    put_range(s, 0, npages / 2, h->base_pages);
+    put_range(s, 0, 2, h->base_half);
+    put_pick(s, 3, (unsigned)h->mo_mode);
+    if (h->mo_mode == 1) {
+      put_range(s, 1, npages, h->mo_pages);
+      put_range(s, 0, 2, 0);
+    } else if (h->mo_mode == 2) {
+      put_u32(s, (uint32_t)h->mo_pages);
+    }
+    put_range(s, 0, 10, h->align_shift);
+    put_range(s, 0, 1, h->guard);
+    put_pick(s, 3, h->budget_pages ? 0 : 1);
+    if (h->budget_pages)
+      put_range(s, 0, npages, h->budget_pages);
+  }
+  put_pick(s, 4, inject ? 0 : 1);
+  if (inject) {
+    put_pick(s, 4, op);
+    put_range(s, 0, 15, skip);
+    put_range(s, 1, 4, count);
+  }
+}
+
+/* One thread's stream: `bursts` bursts of n requests of cb bytes on heap hi,
+ * with a statistics snapshot after each. */
+static void t_stream(seed *s, unsigned nheaps, unsigned hi, unsigned bursts, unsigned n,
+                     unsigned cb) {
+  for (unsigned i = 0; i < bursts; i++) {
+    put_pick(s, nheaps, hi);
+    put_pick(s, 4, 1);
+    put_range(s, 1, 256, n);
+    put_range(s, 1, 64, cb);
+    put_pick(s, nheaps, hi);
+    put_pick(s, 4, 3);
+  }
+}
+
+static void seeds_threads(void) {
+  seed s, streams[4];
+  const char *T = "fuzz_threads";
+  t_heap h[3];
+  memset(h, 0, sizeof h);
+
+  /* Two threads, one heap, bursts of tiny requests: the fast path's CAS under
+   * contention, and refills racing with it. */
+  for (int variant = 0; variant < 4; variant++) {
+    unsigned nthreads = 2 + (unsigned)variant % 3;
+    unsigned nheaps = variant == 3 ? 3 : 1;
+    for (unsigned i = 0; i < nheaps; i++) {
+      h[i].base_pages = 1 + i * 100;
+      h[i].base_half = i % 3;
+      h[i].mo_mode = variant == 2 ? 1 : 0;
+      h[i].mo_pages = 40;
+      h[i].align_shift = (unsigned)variant;
+      h[i].guard = (unsigned)variant & 1;
+      h[i].budget_pages = variant == 2 ? 30 : 0;
+    }
+    t_header(&s, 1024, variant == 3 ? 4 : 0, nheaps, h, 0, 0, 0, 0);
+    put_range(&s, 2, 4, nthreads);
+    size_t len = 0;
+    for (unsigned t = 0; t < nthreads; t++) {
+      streams[t].n = 0;
+      t_stream(&streams[t], nheaps, t % nheaps, 6, 200 + t, 1 + (unsigned)variant * 15);
+      len = streams[t].n > len ? streams[t].n : len;
+    }
+    /* Equal shares: pad every stream to the same length (zero bytes decode as
+     * 1-byte requests on the first heap). */
+    for (unsigned t = 0; t < nthreads; t++) {
+      while (streams[t].n < len)
+        streams[t].b[streams[t].n++] = 0;
+      memcpy(s.b + s.n, streams[t].b, streams[t].n);
+      s.n += streams[t].n;
+    }
+    static const char *names[] = {"two-threads-one-heap", "three-threads-align",
+                                  "four-threads-budget", "three-heaps-crowded"};
+    save(T, names[variant], &s);
+  }
+
+  /* Injected failures while threads refill: a commit that fails and a lost
+   * race, in the middle of concurrent refills. */
+  for (unsigned op = 1; op <= 3; op++) {
+    h[0].base_pages = 0;
+    h[0].mo_mode = 0;
+    h[0].align_shift = 1;
+    h[0].guard = 1;
+    h[0].budget_pages = 0;
+    t_header(&s, 512, 1, 1, h, 1, op, 2, 3);
+    put_range(&s, 2, 4, 2);
+    for (unsigned t = 0; t < 2; t++) {
+      streams[t].n = 0;
+      t_stream(&streams[t], 1, 0, 8, 256, 60);
+      memcpy(s.b + s.n, streams[t].b, streams[t].n);
+      s.n += streams[t].n;
+    }
+    static const char *names[] = {"", "inject-reserve", "inject-commit", "inject-race"};
+    save(T, names[op], &s);
+  }
+}
+
+/* ---- fuzz_os (fuzz/fuzz_os.c) ------------------------------------------------------- */
+
+static void o_op(seed *s, unsigned heap, unsigned op) {
+  put_pick(s, 4, heap);
+  put_pick(s, 6, op);
+}
+
+/* create with base mode m (arguments a1, a2), window mode w, alignment shift,
+ * guard, budget; defaults: opts NULL (the OS provider, no budget). */
+static void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a2, unsigned w,
+                     uint64_t w1, unsigned align_shift, unsigned guard, uint64_t budget,
+                     int defaults) {
+  o_op(s, heap, 0);
+  put_pick(s, 11, m);
+  switch (m) {
+  case 10: put_range(s, 0, 2 * 1200 * 4096, a1); break; /* inside the crowd */
+  case 0:
+  case 1:
+    put_bytes(s, a1, 1);
+    put_range(s, 0, 2, a2);
+    break; /* module a1 % count */
+  case 2:
+    put_bytes(s, a1, 2);
+    put_range(s, 0, 8192, a2);
+    break; /* mapping a1 % count */
+  case 3:
+    put_bytes(s, a1, 2);
+    put_range(s, 0, 16, a2);
+    break;
+  case 4: put_range(s, 0, 8 * 4096, a1); break;
+  case 5: put_range(s, 0, 1 << 24, a1); break;
+  case 6: put_range(s, 0, 0x20000, a1); break;
+  case 7: put_range(s, 0, 1 << 24, a1); break;
+  case 8: put_range(s, 0, 1 << 20, a1); break;
+  default: put_u64(s, a1); break;
+  }
+  put_pick(s, 4, w);
+  if (w == 1) {
+    put_range(s, 1, 64, w1);
+    put_range(s, 0, 2, 1);
+  } else if (w == 3) {
+    put_u32(s, (uint32_t)w1);
+  }
+  put_range(s, 0, 10, align_shift);
+  put_range(s, 0, 1, guard);
+  put_range(s, 0, (uint64_t)8 << 20, budget);
+  put_pick(s, 8, defaults ? 0 : 1);
+}
+
+static void o_alloc(seed *s, unsigned heap, unsigned cls, uint64_t a) {
+  o_op(s, heap, 3);
+  put_pick(s, 5, cls);
+  switch (cls) {
+  case 0: put_range(s, 0, 64, a); break;
+  case 1: put_range(s, 0, 16384, a); break;
+  case 2: put_range(s, 0, 2 << 20, a); break;
+  case 3: put_range(s, 0, 4096, a); break;
+  default: put_u32(s, (uint32_t)a); break;
+  }
+}
+
+static void o_burst(seed *s, unsigned heap, unsigned n, unsigned cb) {
+  o_op(s, heap, 2);
+  put_range(s, 1, 64, n);
+  put_range(s, 1, 4096, cb);
+}
+
+/* Every fuzz_os input starts with the crowd decision. */
+static void o_start(seed *s, unsigned crowd) {
+  s->n = 0;
+  put_pick(s, 4, crowd ? 0 : 1);
+  if (crowd)
+    put_range(s, 16, 1200, crowd);
+}
+
+/* The numbers of modules and mappings are only known at run time: the target
+ * reads their indexes with a fixed width and reduces them modulo its counts. */
+static void seeds_os(void) {
+  seed s;
+  const char *T = "fuzz_os";
+
+  /* A crowd of 1000 one-page mappings with one-page holes: heaps based inside
+   * it with small windows must fit chunks into single-page holes (no guard),
+   * and /proc/self/maps outgrows the provider's 64 KiB read buffer. */
+  o_start(&s, 1000);
+  o_create(&s, 0, 10, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
+  o_burst(&s, 0, 20, 1000);
+  o_create(&s, 1, 10, 4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
+  o_alloc(&s, 1, 1, 5000);
+  o_alloc(&s, 1, 2, 100000);
+  o_create(&s, 2, 10, 4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
+  o_alloc(&s, 2, 0, 8);
+  save(T, "crowd", &s);
+
+  /* The main executable and the first libraries as module bases, default
+   * window, small budget; bursts grow the chunk in place. */
+  o_start(&s, 0);
+  for (unsigned k = 0; k < 3; k++) {
+    o_create(&s, k, 0, k, 0, 0, 0, 1, 1, (uint64_t)1 << 20, 0);
+    o_burst(&s, k, 40, 1000);
+    o_alloc(&s, k, 1, 12000);
+  }
+  o_op(&s, 1, 1);
+  o_alloc(&s, 0, 2, 300000);
+  save(T, "modules", &s);
+
+  /* Defaults (opts NULL): the OS provider with no budget, one request of each
+   * size class. */
+  o_start(&s, 0);
+  o_create(&s, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1);
+  o_alloc(&s, 0, 0, 1);
+  o_alloc(&s, 0, 1, 4096);
+  o_alloc(&s, 0, 2, 1 << 20);
+  o_alloc(&s, 0, 3, 0);
+  o_alloc(&s, 0, 0, 0);
+  save(T, "defaults", &s);
+
+  /* Crowded windows: a base at the end of an existing mapping and at the start
+   * of one, small windows of a few pages. */
+  o_start(&s, 0);
+  o_create(&s, 0, 2, 5, 0, 1, 4, 2, 1, 64 << 10, 0);
+  o_alloc(&s, 0, 0, 64);
+  o_alloc(&s, 0, 1, 9000);
+  o_create(&s, 1, 3, 9, 3, 1, 16, 3, 0, 1 << 20, 0);
+  o_burst(&s, 1, 64, 2000);
+  o_create(&s, 2, 4, 4096, 0, 0, 0, 0, 1, 2 << 20, 0);
+  o_alloc(&s, 2, 1, 5000);
+  save(T, "crowded", &s);
+
+  /* The ends of the address space: near 0, near the top of user space, past
+   * the top, the stack: requests fail or succeed, nothing is mapped over. */
+  o_start(&s, 0);
+  o_create(&s, 0, 6, 0, 0, 2, 0, 0, 0, 1 << 20, 0);
+  o_alloc(&s, 0, 0, 10);
+  o_create(&s, 1, 7, 4096, 0, 2, 0, 0, 1, 1 << 20, 0);
+  o_alloc(&s, 1, 0, 10);
+  o_create(&s, 2, 8, 17, 0, 2, 0, 0, 1, 1 << 20, 0);
+  o_alloc(&s, 2, 0, 10);
+  o_create(&s, 3, 5, 1 << 20, 0, 0, 0, 0, 1, 1 << 20, 0);
+  o_alloc(&s, 3, 1, 10000);
+  o_alloc(&s, 3, 3, 5);
+  save(T, "address-space-ends", &s);
+
+  /* Exhaustion by budget: a budget of 3 pages with a guard page. */
+  o_start(&s, 0);
+  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, 3 * 4096, 0);
+  o_burst(&s, 0, 64, 400);
+  o_alloc(&s, 0, 1, 100);
+  o_alloc(&s, 0, 4, 0xFFFFFFF0u);
+  save(T, "exhaustion", &s);
+}
+
+/* ---- fuzz_com (fuzz/fuzz_com.c) ---------------------------------------------------- */
+
+#define C_OPS 13 /* operations fuzz_com decodes */
+
+static void c_header(seed *s, unsigned align_shift, int default_window, unsigned guard,
+                     unsigned registry_case) {
+  s->n = 0;
+  put_range(s, 0, 10, align_shift);
+  put_bool(s, default_window);
+  if (!default_window)
+    put_range(s, 1, 2048, 512);
+  put_range(s, 0, 1, guard);
+  put_bool(s, 1); /* unlimited budget */
+  put_pick(s, 8, registry_case);
+  if (registry_case == 1)
+    put_range(s, 0, 31, 0); /* opts->size 0 */
+}
+
+/* ops: the model picks a module first when it has any */
+static void c_pick(seed *s, unsigned nmods, unsigned which) {
+  if (nmods > 0)
+    put_pick(s, nmods, which);
+}
+
+static void c_get_new(seed *s, unsigned nmods, unsigned id_mode, uint64_t id, unsigned base_mode,
+                      uint64_t base) {
+  c_pick(s, nmods, 0);
+  put_pick(s, C_OPS, 0);
+  if (nmods > 0)
+    put_pick(s, 3, 1); /* not "the same module again" */
+  put_pick(s, 5, id_mode);
+  switch (id_mode) {
+  case 0: put_range(s, 0, 7, id); break;
+  case 1: put_range(s, 0, 63, id); break;
+  case 2: put_range(s, 0, 63, id); break;
+  case 3: put_range(s, 0, 3, id); break;
+  default: put_u64(s, id); break;
+  }
+  put_pick(s, 4, base_mode);
+  if (base_mode == 0)
+    put_range(s, 0, 1024, base);
+  else if (base_mode == 1)
+    put_range(s, 0, 1024 * 4096, base);
+  else if (base_mode == 2)
+    put_u64(s, base);
+}
+
+static void seeds_com(void) {
+  seed s;
+  const char *T = "fuzz_com";
+
+  /* Modules whose ids collide in the hash table (pointer-like ids one page
+   * apart), then drops in the middle of probe runs and lookups after them. */
+  c_header(&s, 1, 1, 1, 3);
+  unsigned n = 0;
+  for (unsigned i = 0; i < 40; i++, n++)
+    c_get_new(&s, n, 1, i, 0, i * 8);
+  for (unsigned i = 0; i < 20; i++) {
+    c_pick(&s, n, (i * 7) % n);
+    put_pick(&s, C_OPS, 3);
+    put_pick(&s, 4, 1); /* drop that module */
+    n--;
+    c_pick(&s, n, i % n);
+    put_pick(&s, C_OPS, 9); /* count */
+  }
+  for (unsigned i = 0; i < 10; i++) {
+    c_pick(&s, n, i % n);
+    put_pick(&s, C_OPS, 2);
+    put_bool(&s, 0); /* find an id */
+    put_pick(&s, 5, 1);
+    put_range(&s, 0, 63, i * 3);
+  }
+  save(T, "registry-collisions", &s);
+
+  /* QueryInterface: the two real IIDs, one byte off, NULLs; AddRef/Release
+   * runs with more Releases than AddRefs; Alloc of 0, small, huge. */
+  c_header(&s, 2, 1, 0, 3);
+  c_get_new(&s, 0, 0, 0, 3, 0); /* id 0, base just below the space */
+  for (unsigned k = 0; k < 6; k++) {
+    c_pick(&s, 1, 0);
+    put_pick(&s, C_OPS, 4);
+    put_bool(&s, k & 1);            /* IMethodMalloc or IUnknown */
+    put_pick(&s, 3, k < 2 ? 0 : 1); /* exact, or one byte off */
+    if (k >= 2) {
+      put_pick(&s, 16, k * 3);
+      put_range(&s, 1, 255, 1);
+    }
+    put_pick(&s, 6, k < 3 ? 3 + k : k - 3); /* real calls, and the three NULL cases */
+  }
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 5);
+  put_range(&s, 1, 16, 5);
+  put_bool(&s, 1); /* AddRef x5 */
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 5);
+  put_range(&s, 1, 16, 16);
+  put_bool(&s, 0); /* Release x16: more than AddRef */
+  static const unsigned sizes[][2] = {{0, 0}, {0, 13}, {1, 5000}, {2, 0}, {3, 300000}};
+  for (unsigned k = 0; k < 5; k++) {
+    c_pick(&s, 1, 0);
+    put_pick(&s, C_OPS, 6);
+    put_pick(&s, 4, sizes[k][0]);
+    if (sizes[k][0] == 0)
+      put_range(&s, 0, 64, sizes[k][1]);
+    else if (sizes[k][0] == 1)
+      put_range(&s, 0, 8192, sizes[k][1]);
+    else if (sizes[k][0] == 2)
+      put_range(&s, 0, 64, sizes[k][1]);
+    else
+      put_range(&s, 0, 1 << 20, sizes[k][1]);
+  }
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 10); /* helpers */
+  put_bool(&s, 1);
+  put_pick(&s, 3, 0);
+  put_bool(&s, 0);
+  put_pick(&s, 3, 0);
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 11); /* NULL arguments */
+  save(T, "iunknown-misuse", &s);
+
+  /* The mock GetILFunctionBodyAllocator: a stale base for a known id, then
+   * the right one. */
+  c_header(&s, 3, 0, 1, 4);
+  c_get_new(&s, 0, 2, 40, 0, 1);
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 8);
+  put_bool(&s, 1); /* that module's id */
+  put_bool(&s, 0); /* another base: stale */
+  put_pick(&s, 4, 0);
+  put_range(&s, 0, 1024, 77);
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 8);
+  put_bool(&s, 1);
+  put_bool(&s, 1); /* its own base */
+  save(T, "stale-base", &s);
+
+  /* Concurrent first use: threads ask for one new module at once, then for
+   * the known one again. */
+  c_header(&s, 1, 1, 1, 3);
+  for (unsigned k = 0; k < 2; k++) {
+    if (k == 0) {
+      put_pick(&s, C_OPS, 12);
+      put_pick(&s, 5, 1); /* a pointer-like id */
+      put_range(&s, 0, 63, 5);
+      put_pick(&s, 4, 0);
+      put_range(&s, 0, 1024, 3);
+    } else {
+      c_pick(&s, 1, 0);
+      put_pick(&s, C_OPS, 12);
+      put_bool(&s, 1); /* that module */
+      put_bool(&s, 1); /* its base */
+    }
+    put_range(&s, 2, 4, 4);
+    for (unsigned t = 0; t < 4; t++)
+      put_range(&s, 0, 8, 2 * t);
+  }
+  c_pick(&s, 1, 0);
+  put_pick(&s, C_OPS, 9);
+  save(T, "concurrent-first-use", &s);
+
+  /* Bad registry templates, one per documented error. */
+  for (unsigned k = 0; k < 3; k++) {
+    c_header(&s, 0, 1, 0, k);
+    c_get_new(&s, 0, 0, 1, 3, 0);
+    static const char *names[] = {"template-bad-alignment", "template-size-0", "template-out-null"};
+    save(T, names[k], &s);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
+    return 2;
+  }
+  out_dir = argv[1];
+  if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+    perror(out_dir);
+    return 1;
+  }
+  seeds_model();
+  seeds_threads();
+  seeds_os();
+  seeds_com();
+  return 0;
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The mutation experiment: breaks the core on purpose, in a scratch copy of the
+# tree, and measures how long the fuzzers take to notice.
+#
+#   fuzz/mutate.sh --list
+#   fuzz/mutate.sh MUTATION [SECONDS] [TARGET...]
+#
+# For MUTATION (see --list) this copies the tree to ${TMPDIR:-/tmp}/ilheap-mut-MUTATION
+# (never touching this one), applies the change (an exact text replacement: if
+# the text is gone, the mutation is stale and the script says so), builds the
+# libFuzzer targets with clang ASan+UBSan, and then:
+#  1. replays the committed corpus (what CTest's "replay" tests do on every
+#     build): does the corpus already catch the bug?
+#  2. fuzzes each TARGET (default: fuzz_model fuzz_threads) from its hand-written
+#     seeds only (corpus/<target>/seed-*), or from nothing at all with
+#     ILHEAP_MUT_START=empty, two at a time, for at most SECONDS (default 600)
+#     each, and reports the wall-clock time to the first finding.
+# Exit status: 0 when every fuzzing run found the bug, 1 when one did not.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# name @@ file @@ text @@ replacement @@ what it breaks
+MUTATIONS=(
+  "window-low@@src/heap.c@@    lo = base + 1;@@    lo = base;@@off-by-one at the window's start: offset 0 allowed (contract 1)"
+  "window-high@@src/heap.c@@base + o.max_offset;@@base + o.max_offset + 1;@@off-by-one at the window's end: one byte past max_offset (contract 1)"
+  "align-dropped@@src/heap.c@@  h->align = o.alignment > ILHEAP_TRACK_MIN_ALIGN ? o.alignment : ILHEAP_TRACK_MIN_ALIGN;@@  h->align = ILHEAP_TRACK_MIN_ALIGN > 4 ? ILHEAP_TRACK_MIN_ALIGN : 4;@@the alignment option is ignored (contract 2)"
+  "round-up-overflow@@src/heap.c@@  if (x > UINTPTR_MAX - (a - 1)) {@@  if (0) {@@the overflow check of round_up_ptr is gone: a base in the last page wraps the window (contract 1, 9)"
+  "lost-race@@src/heap.c@@    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
+                                              memory_order_relaxed))@@    if ((atomic_store_explicit(&c->word, w + add, memory_order_relaxed), 1))@@the fast path's compare-and-swap becomes a load and a store: a lost race hands one block out twice (contract 3, 8)"
+  "extend-below-window@@src/heap.c@@  if (c->floor - h->wlo < len || c->top - c->floor + len >= CHUNK_CAP)@@  if (c->top - c->floor + len >= CHUNK_CAP)@@growth in place no longer checks the window's start (contract 1)"
+  "budget-off-by-page@@src/heap.c@@(h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved)@@(h->reserved <= h->budget + h->page && more <= (uint64_t)h->budget + h->page - h->reserved)@@the budget lets one page more through (contract 6: budget reached)"
+  "no-race-retry@@src/heap.c@@    if (err != ILHEAP_EBUSY)@@    if (1)@@a reserve that loses a race ends the attempt instead of walking again (contract 6: NULL only when the window is full)"
+  "guard-dropped@@src/heap.c@@  uint64_t total = len + h->guard;@@  uint64_t total = len;@@new chunks get no guard page (the documented layout)"
+  "commit-failure-leak@@src/heap.c@@    (void)h->prov.release(h->prov.ctx, at, (size_t)len);@@    (void)0;@@growth in place keeps its reservation when commit fails (contract 6, 7)"
+  "registry-shift@@src/registry.c@@(hole < home && home <= j)@@(hole <= home && home <= j)@@backward-shift deletion leaves an entry whose home is the hole behind it: the module is lost"
+  "release-below-one@@src/com.c@@  while (cur > COM_BASE_REFS) {@@  while (cur >= COM_BASE_REFS) {@@Release without AddRef drops the count below the heap's own reference"
+)
+
+field() { # record n: the n-th field of a record
+  python3 -c 'import sys; print(sys.argv[1].split("@@")[int(sys.argv[2])], end="")' "$1" "$2"
+}
+
+if [[ "${1:-}" == "--list" || $# -lt 1 ]]; then
+  for m in "${MUTATIONS[@]}"; do
+    printf '%-22s %s\n' "$(field "$m" 0)" "$(field "$m" 4)"
+  done
+  [[ $# -lt 1 ]] && exit 2
+  exit 0
+fi
+
+NAME=$1
+LIMIT=${2:-600}
+shift $(($# >= 2 ? 2 : 1))
+TARGETS=("$@")
+((${#TARGETS[@]})) || TARGETS=(fuzz_model fuzz_threads)
+
+record=
+for m in "${MUTATIONS[@]}"; do
+  [[ "$(field "$m" 0)" == "$NAME" ]] && record=$m
+done
+[[ -n "$record" ]] || { echo "unknown mutation $NAME (see --list)" >&2; exit 2; }
+
+COPY=${TMPDIR:-/tmp}/ilheap-mut-$NAME
+rm -rf "$COPY"
+mkdir -p "$COPY"
+tar -C "$ROOT" --exclude='./build' --exclude='./build-*' --exclude='./.git' -cf - . | tar -C "$COPY" -xf -
+
+python3 - "$COPY/$(field "$record" 1)" "$(field "$record" 2)" "$(field "$record" 3)" <<'PY'
+import sys
+path, old, new = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path).read()
+if text.count(old) != 1:
+    sys.exit(f"mutation is stale: the text to replace occurs {text.count(old)} times in {path}")
+open(path, "w").write(text.replace(old, new))
+PY
+echo "mutation $NAME: $(field "$record" 4)"
+
+BUILD=$COPY/build-mut
+CC=clang cmake -S "$COPY" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DILHEAP_LIBFUZZER=ON \
+  -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_EXAMPLES=OFF \
+  -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" >/dev/null
+cmake --build "$BUILD" -j 2 >/dev/null
+
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+echo "1. corpus replay (CTest's replay tests):"
+for t in "${TARGETS[@]}"; do
+  if "$BUILD/fuzz/${t}_replay" "$COPY/corpus/$t" >"$COPY/replay-$t.log" 2>&1; then
+    echo "   $t: the committed corpus does not catch it"
+  else
+    echo "   $t: caught by $(grep -o 'replay: [^ ]*' "$COPY/replay-$t.log" | tail -n 1 | cut -d' ' -f2 | xargs basename)"
+    grep -m1 'check failed\|ERROR: AddressSanitizer\|runtime error' "$COPY/replay-$t.log" | sed 's/^/      /'
+  fi
+done
+
+START=${ILHEAP_MUT_START:-seeds}
+[[ $START == seeds || $START == empty ]] || { echo "ILHEAP_MUT_START must be seeds or empty" >&2; exit 2; }
+echo "2. fuzzing from $([[ $START == seeds ]] && echo "the hand-written seeds only" || echo "an empty corpus"), at most ${LIMIT}s per target:"
+status=0
+fuzz_one() { # target
+  local t=$1 dir=$COPY/fuzz-$START-$1
+  mkdir -p "$dir/corpus" "$dir/artifacts"
+  if [[ $START == seeds ]]; then
+    cp "$COPY/corpus/$t"/seed-* "$dir/corpus/" 2>/dev/null || true
+  fi
+  local start=$SECONDS
+  (cd "$dir" && "$BUILD/fuzz/$t" -max_total_time="$LIMIT" -timeout=60 -artifact_prefix="$dir/artifacts/" \
+     "$dir/corpus" >"$dir/log" 2>&1) || true
+  local took=$((SECONDS - start))
+  if compgen -G "$dir/artifacts/*" >/dev/null; then
+    echo "   $t: FOUND after ${took}s: $(grep -m1 'check failed\|ERROR: AddressSanitizer\|runtime error\|ERROR: libFuzzer' "$dir/log")"
+  else
+    echo "   $t: not found in ${took}s"
+    return 1
+  fi
+}
+pids=()
+for t in "${TARGETS[@]}"; do
+  fuzz_one "$t" &
+  pids+=($!)
+  if ((${#pids[@]} == 2)); then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[@]:1}")
+  fi
+done
+for p in "${pids[@]}"; do
+  wait "$p" || status=1
+done
+exit "$status"
