@@ -180,12 +180,24 @@ typedef struct plan {
   uintptr_t addr; /* NEW: where the chunk starts */
 } plan;
 
-static int can_extend(const model *m, const mheap *h, const mchunk *c, uint64_t len) {
-  if (!within_budget(h, len))
+/* How far the chunk grows in place: min(want, budget left, window below
+ * floor, free pages just below floor), or 0 when that does not cover need. */
+static uint64_t extend_len(const model *m, const mheap *h, const mchunk *c, uint64_t want,
+                           uint64_t need) {
+  if (h->budget != ILHEAP_UNLIMITED) {
+    uint64_t left = h->reserved < h->budget ? (uint64_t)h->budget - h->reserved : 0;
+    if (want > left)
+      want = left & ~(m->page - 1);
+  }
+  if (want > (uint64_t)(c->floor - h->wlo))
+    want = c->floor - h->wlo;
+  if (want < need || need == 0)
     return 0;
-  if (c->floor - h->wlo < len || (uint64_t)(c->top - c->floor) + len >= CHUNK_CAP)
-    return 0;
-  return range_free(m, c->floor - (uintptr_t)len, c->floor);
+  uint64_t len = 0;
+  while (len < want && c->floor - (uintptr_t)len > m->sbase &&
+         range_free(m, c->floor - (uintptr_t)len - (uintptr_t)m->page, c->floor - (uintptr_t)len))
+    len += m->page;
+  return len >= need ? len : 0;
 }
 
 /* Where a new chunk of total bytes (guard page included) goes, or 0: in the
@@ -248,16 +260,14 @@ static plan predict(const model *m, const mheap *h, uint32_t cb) {
   }
   uint64_t step = step_size(h, m->page);
   if (c != NULL) {
-    uint64_t room = (uint64_t)(c->top - c->floor) - c->used;
+    uint64_t cap = (uint64_t)(c->top - c->floor);
+    uint64_t room = cap - c->used;
     uint64_t minimal = round_up(p.consumed - room, m->page);
-    if (minimal < step && can_extend(m, h, c, step)) {
+    uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(m->page - 1);
+    uint64_t len = extend_len(m, h, c, step < under_cap ? step : under_cap, minimal);
+    if (len != 0) {
       p.kind = PLAN_EXTEND;
-      p.len = step;
-      return p;
-    }
-    if (can_extend(m, h, c, minimal)) {
-      p.kind = PLAN_EXTEND;
-      p.len = minimal;
+      p.len = len;
       return p;
     }
   }

@@ -30,11 +30,13 @@
  * that) gets a chunk of its own instead, sized to fit, accounted under the lock.
  *
  * Refill, under the heap's lock, when the current chunk cannot hold a request:
- *  1. Grow the current chunk downward in place: reserve and commit the pages
- *     just below floor, if they are inside the window and the budget, the
- *     provider's walk_free reports them free (so zones it keeps clear stay
- *     clear), and the chunk's capacity stays below CHUNK_CAP. First a full
- *     step, then just enough for the request. Any failure moves on to 2.
+ *  1. Grow the current chunk downward in place, once, by
+ *         len = min(step, room under CHUNK_CAP, budget left, room in the
+ *                   window below floor, free pages just below floor)
+ *     (all whole pages; "free" as the provider's walk_free reports it, so the
+ *     zones it keeps clear stay clear), if len covers what the request still
+ *     needs. Any failure moves on to 2. Growing by what is there, rather than
+ *     page by page, keeps a refill to one walk, one reserve and one commit.
  *  2. Otherwise start a new chunk: walk the free gaps of the window in
  *     ascending order. In the lowest gap with room for the chunk to grow to
  *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
@@ -316,36 +318,49 @@ static int within_budget(const ilheap *h, uint64_t more) {
          (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
 }
 
-struct span {
-  uintptr_t lo, hi;
-  int free; /* result: one free gap covers [lo, hi) */
+struct below {
+  uintptr_t floor, page;
+  uintptr_t free_lo; /* result: [free_lo, floor) is free; floor when nothing is */
 };
 
-static int span_visit(void *arg, uintptr_t lo, uintptr_t hi) {
-  struct span *sp = arg;
-  sp->free = lo <= sp->lo && hi >= sp->hi;
-  return 1; /* the first gap decides: [lo, hi) is free only if it is inside it */
+/* Remembers the gap that reaches floor (gaps come in ascending order). */
+static int below_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct below *bl = arg;
+  int overflow = 0;
+  uintptr_t a = round_up_ptr(lo, bl->page, &overflow);
+  if (hi == bl->floor && !overflow && a < hi)
+    bl->free_lo = a;
+  return 0;
 }
 
-/* Grows c downward by len bytes (a multiple of page). */
-static int extend(ilheap *h, chunk *c, uint64_t len) {
-  struct span sp;
+/* Grows c downward by up to want bytes, at least need (multiples of page). */
+static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
+  struct below bl;
+  uint64_t len;
   uintptr_t at;
   int err;
-  if (!within_budget(h, len))
+  if (h->budget != ILHEAP_UNLIMITED) {
+    uint64_t left = h->reserved < h->budget ? (uint64_t)h->budget - h->reserved : 0;
+    if (want > left)
+      want = left & ~(uint64_t)(h->page - 1);
+  }
+  if (want > c->floor - h->wlo) /* floor >= wlo always */
+    want = c->floor - h->wlo;
+  if (want < need || need == 0)
     return ILHEAP_ENOMEM;
-  if (c->floor - h->wlo < len || c->top - c->floor + len >= CHUNK_CAP) /* floor >= wlo */
-    return ILHEAP_ERANGE;
-  at = c->floor - (uintptr_t)len;
-  /* Ask the provider first: reserve would take any unmapped range, but the
-   * provider's view of "free" also keeps clear the zones others grow into. */
-  sp.lo = at;
-  sp.hi = c->floor;
-  sp.free = 0;
-  if ((err = h->prov.walk_free(h->prov.ctx, at, c->floor, span_visit, &sp)) != ILHEAP_OK)
+  /* Ask the provider what is free just below: reserve would take any unmapped
+   * range, but the provider's view of "free" also keeps clear the zones
+   * others grow into. */
+  bl.floor = c->floor;
+  bl.page = h->page;
+  bl.free_lo = c->floor;
+  if ((err = h->prov.walk_free(h->prov.ctx, c->floor - (uintptr_t)want, c->floor, below_visit,
+                               &bl)) != ILHEAP_OK)
     return err;
-  if (!sp.free)
+  len = c->floor - bl.free_lo;
+  if (len < need)
     return ILHEAP_EBUSY;
+  at = bl.free_lo;
   if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
     return err;
   if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
@@ -451,12 +466,11 @@ static int grow(ilheap *h, uint64_t consumed) {
   if (c != NULL) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
+    uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(uint64_t)(h->page - 1); /* cap < CHUNK_CAP */
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
     minimal = round_up64(consumed - (cap - used), h->page);
-    if (minimal < step && extend(h, c, step) == ILHEAP_OK)
-      return ILHEAP_OK;
-    if (extend(h, c, minimal) == ILHEAP_OK)
+    if (extend(h, c, step < under_cap ? step : under_cap, minimal) == ILHEAP_OK)
       return ILHEAP_OK;
   }
   minimal = round_up64(consumed, h->page);

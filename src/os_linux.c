@@ -44,7 +44,7 @@
 #define STACK_GUARD_GAP ((uintptr_t)1 << 20) /* the kernel's default: 256 pages */
 #define STACK_ROOM_MAX ((uintptr_t)1 << 30)  /* when RLIMIT_STACK is unlimited */
 #define BRK_ROOM ((uintptr_t)64 << 20)
-#define MAPS_BUF (64 * 1024)
+#define MAPS_BUF ((size_t)64 * 1024)
 
 #if defined(__x86_64__)
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
