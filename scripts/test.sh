@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# The whole test matrix of ilheap, as CI runs it (.ci/run calls exactly this).
+#
+#   scripts/test.sh                 install what is missing, build every variant, run every step
+#   scripts/test.sh --list          print the steps and exit
+#   ILHEAP_STEPS="asan tsan" scripts/test.sh    only the steps whose name contains a word given
+#
+# Steps (each prints its name, PASS/FAIL/SKIP and its duration; its log is kept in
+# $ILHEAP_BUILD_ROOT/logs/, and the tail of a failing step's log is printed):
+#   deps                         scripts/install-deps.sh
+#   release-gcc: build/unit/demo/consumers/bench/clusterfuzzlite
+#                                gcc -O2: unit tests, the demo (label demo), the embedding tests
+#                                (add_subdirectory, find_package, pkg-config; static and shared),
+#                                the benchmarks' smoke runs (they time nothing), and the
+#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand
+#   asan-ubsan: build/unit/replay   clang, ASan+UBSan, no recovery: unit tests and demo, corpus replay
+#   tsan: build/all              clang, ThreadSanitizer: the concurrency tests, and all the others
+#   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
+#                                definite leaks fail: scripts/valgrind-test.sh)
+#   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
+#   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   clang-tidy                   .clang-tidy over src/ and examples/
+#
+# A step that cannot run (a missing tool, a missing script, a build that failed)
+# is a failure, never a skip. The last line is the summary, "N passed, N failed,
+# N skipped" (skipped: the e2e step without dotnet), and the exit status is
+# nonzero if any step failed.
+#
+# Environment: ILHEAP_BUILD_ROOT (default build/, one subdirectory per preset),
+# ILHEAP_FUZZ_SECONDS (per target, default 30), ILHEAP_REQUIRE_DOTNET=1 (a missing
+# dotnet fails the e2e step instead of skipping it).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+BUILD_ROOT=${ILHEAP_BUILD_ROOT:-$ROOT/build}
+LOGS=$BUILD_ROOT/logs
+FUZZ_SECONDS=${ILHEAP_FUZZ_SECONDS:-30}
+STEPS_FILTER=${ILHEAP_STEPS:-}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export CTEST_OUTPUT_ON_FAILURE=1
+# Sanitizers: stop at the first report, inside the test that caused it (Criterion
+# reports a test's result before the child exits, so an exit-time report would
+# be lost). ASan and UBSan (-fno-sanitize-recover=all) stop by themselves, with
+# exit code 1; TSan needs halt_on_error (then exit code 66). Tests that expect a
+# fault rely on these exit codes (tests/test_sim_provider.c).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+
+passed=0 failed=0 skipped=0 n=0
+summary=()
+mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log # this run's logs only
+
+bdir() { echo "$BUILD_ROOT/$1"; }
+
+wanted() {
+  [[ -z "$STEPS_FILTER" ]] && return 0
+  local w
+  for w in $STEPS_FILTER; do
+    [[ "$1" == *"$w"* ]] && return 0
+  done
+  return 1
+}
+
+# step NAME COMMAND...: runs COMMAND with its output in a log; 0 is PASS, 77 is
+# SKIP, anything else FAIL.
+step() {
+  local name=$1
+  shift
+  wanted "$name" || return 0
+  n=$((n + 1))
+  local log
+  log="$LOGS/$(printf '%02d' "$n")-${name//[^A-Za-z0-9_-]/_}.log"
+  printf '==> [%02d] %s\n' "$n" "$name"
+  local t0=$SECONDS rc
+  "$@" </dev/null >"$log" 2>&1
+  rc=$?
+  local dt=$((SECONDS - t0)) result
+  case $rc in
+    0) result=PASS; passed=$((passed + 1)) ;;
+    77) result=SKIP; skipped=$((skipped + 1)) ;;
+    *) result=FAIL; failed=$((failed + 1)) ;;
+  esac
+  printf '%s  %-34s %4ds  (log: %s)\n' "$result" "$name" "$dt" "${log#"$ROOT"/}"
+  if [[ $result == FAIL ]]; then
+    echo "---- last lines of $log (exit $rc) ----"
+    tail -n 60 "$log"
+    echo "----"
+  elif [[ $result == SKIP ]]; then
+    tail -n 3 "$log" | sed 's/^/    /'
+  fi
+  summary+=("$(printf '%-4s  %-34s %5ds' "$result" "$name" "$dt")")
+}
+
+configure_build() { # preset
+  local dir
+  dir=$(bdir "$1")
+  cmake --preset "$1" -B "$dir" && cmake --build "$dir" -j 2
+}
+
+ctest_labels() { # preset label-regex [extra ctest args]
+  local dir
+  dir=$(bdir "$1")
+  local labels=$2
+  shift 2
+  [[ -f "$dir/CTestTestfile.cmake" ]] || { echo "no build in $dir"; return 1; }
+  ctest --test-dir "$dir" -L "$labels" --no-tests=error --output-on-failure -j 2 "$@"
+}
+
+tsan_tests() {
+  # Criterion's sandbox needs tests/tsan's preload library to find room for its
+  # arena beside ThreadSanitizer's reserved ranges (Snaipe/Criterion issue 274).
+  local shim
+  shim="$(bdir tsan)/libcriterion_tsan_shim.so"
+  [[ -f "$shim" ]] || { echo "$shim was not built"; return 1; }
+  # Everything runs: the concurrency tests, and the rest is cheap enough.
+  LD_PRELOAD=$shim ctest_labels tsan 'concurrency|unit|replay|demo'
+}
+
+need_script() { # path args...: a missing entry point is a failure
+  if [[ ! -f "$1" ]]; then
+    echo "$1 does not exist: this step cannot run"
+    return 1
+  fi
+  bash "$@"
+}
+
+fuzz_smoke() {
+  ILHEAP_FUZZ_BUILD_DIR=$(bdir asan-ubsan) need_script scripts/fuzz-smoke.sh "$FUZZ_SECONDS"
+}
+
+e2e() {
+  # The profiler is built in the release build; dotnet's output goes beside it.
+  ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
+}
+
+clang_tidy() {
+  local dir
+  dir=$(bdir asan-ubsan)
+  [[ -f "$dir/compile_commands.json" ]] || { echo "no compile_commands.json in $dir"; return 1; }
+  command -v clang-tidy >/dev/null || { echo "clang-tidy not found"; return 1; }
+  local files=(src/*.c examples/demo*.c)
+  echo "clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*') over ${files[*]}"
+  # One file per run: clang-tidy 14 carries analyzer state from one file into
+  # the next within a run (a false valist.Uninitialized report appears only
+  # when another file was analyzed first).
+  printf '%s\n' "${files[@]}" | xargs -P 2 -n 1 clang-tidy -p "$dir" --quiet
+}
+
+if [[ "${1:-}" == "--list" ]]; then
+  sed -n '/^# Steps/,/^#   clang-tidy/p' "$0"
+  exit 0
+fi
+
+start=$SECONDS
+echo "ilheap test matrix: $(nproc) cores, logs in ${LOGS#"$ROOT"/}"
+
+step "deps" bash scripts/install-deps.sh
+
+step "release-gcc: build" configure_build release-gcc
+step "release-gcc: unit tests" ctest_labels release-gcc unit
+step "release-gcc: demo" ctest_labels release-gcc demo
+step "release-gcc: consumers" ctest_labels release-gcc consumer
+step "release-gcc: bench smoke" ctest_labels release-gcc bench
+step "release-gcc: clusterfuzzlite build" ctest_labels release-gcc clusterfuzzlite
+
+step "asan-ubsan: build" configure_build asan-ubsan
+step "asan-ubsan: unit tests + demo" ctest_labels asan-ubsan 'unit|demo'
+step "asan-ubsan: corpus replay" ctest_labels asan-ubsan replay
+
+step "tsan: build" configure_build tsan
+step "tsan: all tests" tsan_tests
+
+step "valgrind: build" configure_build valgrind
+step "valgrind: unit tests + demo" ctest_labels valgrind 'unit|demo'
+
+step "fuzz-smoke" fuzz_smoke
+step "e2e" e2e
+step "clang-tidy" clang_tidy
+
+echo
+echo "ilheap test matrix, $((SECONDS - start))s:"
+printf '  %s\n' "${summary[@]}"
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))

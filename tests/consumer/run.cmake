@@ -1,0 +1,105 @@
+# Drives one consumer test: cmake -D... -P run.cmake
+#   STEP        install | subdirectory | package | pkgconfig
+#   VARIANT     static | shared
+#   SOURCE_DIR  the ilheap source tree
+#   WORK        a scratch directory for this test (wiped first)
+#   PREFIX      install prefix shared by install, package and pkgconfig
+#   GENERATOR, C_COMPILER, C_FLAGS, PKG_CONFIG: as the enclosing build has them
+cmake_minimum_required(VERSION 3.16)
+
+foreach(v STEP VARIANT SOURCE_DIR WORK PREFIX GENERATOR C_COMPILER)
+  if(NOT DEFINED ${v} OR "${${v}}" STREQUAL "")
+    message(FATAL_ERROR "run.cmake: ${v} is not set")
+  endif()
+endforeach()
+if(VARIANT STREQUAL "shared")
+  set(shared ON)
+else()
+  set(shared OFF)
+endif()
+set(app ${CMAKE_CURRENT_LIST_DIR}/app)
+
+function(run)
+  string(REPLACE ";" " " shown "${ARGN}")
+  message(STATUS "run: ${shown}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${shown}")
+  endif()
+endfunction()
+
+set(common -G ${GENERATOR} -DCMAKE_C_COMPILER=${C_COMPILER} "-DCMAKE_C_FLAGS=${C_FLAGS}"
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_SHARED_LIBS=${shared})
+
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+if(STEP STREQUAL "install")
+  # Build the library alone, as a packager would, and install it.
+  file(REMOVE_RECURSE ${PREFIX})
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK}/build ${common}
+      -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_FUZZ=OFF -DILHEAP_BUILD_EXAMPLES=OFF
+      -DILHEAP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX=${PREFIX})
+  run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
+  run(${CMAKE_COMMAND} --install ${WORK}/build)
+  file(GLOB_RECURSE installed RELATIVE ${PREFIX} ${PREFIX}/*)
+  list(SORT installed)
+  string(REPLACE ";" "\n  " listing "${installed}")
+  message(STATUS "installed into ${PREFIX}:\n  ${listing}")
+  foreach(want include/ilheap.h include/ilheap_com.h ilheapConfig.cmake ilheapConfigVersion.cmake
+          ilheapTargets.cmake ilheap.pc)
+    if(NOT installed MATCHES "(^|;)([^;]*/)?${want}(;|$)")
+      message(FATAL_ERROR "not installed: ${want}")
+    endif()
+  endforeach()
+  if(shared AND NOT installed MATCHES "libilheap\\.so")
+    message(FATAL_ERROR "shared variant installed no libilheap.so")
+  endif()
+  if(NOT shared AND NOT installed MATCHES "libilheap\\.a")
+    message(FATAL_ERROR "static variant installed no libilheap.a")
+  endif()
+
+elseif(STEP STREQUAL "subdirectory")
+  run(${CMAKE_COMMAND} -S ${app} -B ${WORK}/build ${common}
+      -DILHEAP_CONSUMER_MODE=subdirectory -DILHEAP_SOURCE_DIR=${SOURCE_DIR})
+  run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
+  run(${WORK}/build/consumer ${VARIANT})
+
+elseif(STEP STREQUAL "package")
+  run(${CMAKE_COMMAND} -S ${app} -B ${WORK}/build ${common}
+      -DILHEAP_CONSUMER_MODE=package -DCMAKE_PREFIX_PATH=${PREFIX})
+  run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
+  run(${WORK}/build/consumer ${VARIANT})
+
+elseif(STEP STREQUAL "pkgconfig")
+  # No CMake on the consumer's side: the compiler driven by pkg-config's answers.
+  file(GLOB pcdirs ${PREFIX}/lib*/pkgconfig ${PREFIX}/lib/*/pkgconfig)
+  if(NOT pcdirs)
+    message(FATAL_ERROR "no pkgconfig directory under ${PREFIX}")
+  endif()
+  list(GET pcdirs 0 pcdir)
+  get_filename_component(libdir ${pcdir} DIRECTORY)
+  set(ENV{PKG_CONFIG_PATH} ${pcdir})
+  if(shared)
+    set(static_flag "")
+  else()
+    set(static_flag --static)
+  endif()
+  foreach(what cflags libs)
+    execute_process(COMMAND ${PKG_CONFIG} ${static_flag} --${what} ilheap
+                    OUTPUT_VARIABLE out OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "pkg-config --${what} ilheap failed")
+    endif()
+    message(STATUS "pkg-config ${static_flag} --${what} ilheap: ${out}")
+    separate_arguments(pc_${what} UNIX_COMMAND "${out}")
+  endforeach()
+  separate_arguments(cflags UNIX_COMMAND "${C_FLAGS}")
+  run(${C_COMPILER} ${cflags} -std=c11 -Wall -Wextra -Werror ${pc_cflags} ${app}/consumer.c
+      ${pc_libs} -ldl -o ${WORK}/consumer)
+  set(ENV{LD_LIBRARY_PATH} ${libdir})
+  run(${WORK}/consumer ${VARIANT})
+
+else()
+  message(FATAL_ERROR "run.cmake: unknown STEP ${STEP}")
+endif()
