@@ -1,0 +1,316 @@
+/* Shared parts of the ilheap benchmarks (see bench_common.h). */
+#include "bench_common.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+unsigned char bench_body[BENCH_BODY_MAX];
+
+uint64_t bench_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+void bench_sizes(uint32_t *out, size_t n, uint64_t seed) {
+  uint64_t st = seed;
+  for (size_t i = 0; i < n; i++) {
+    if (splitmix64(&st) % 100 < 80) {
+      out[i] = 1 + (uint32_t)(splitmix64(&st) % 64);
+    } else {
+      uint32_t lo = 1u << (6 + splitmix64(&st) % 7);      /* 64 .. 4096 */
+      out[i] = lo + 1 + (uint32_t)(splitmix64(&st) % lo); /* lo+1 .. 2*lo */
+    }
+  }
+}
+
+void bench_body_init(void) {
+  /* Something that looks like IL: a fat header, then opcodes. The content does
+   * not matter to an allocator; that every byte is written does. */
+  for (size_t i = 0; i < sizeof bench_body; i++) {
+    bench_body[i] = (unsigned char)(0x02 + (i * 7) % 0xE0);
+  }
+}
+
+int bench_parse_u64(const char *s, uint64_t *out) {
+  if (s == NULL || *s < '0' || *s > '9') {
+    return -1;
+  }
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0') {
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int bench_mem_read(bench_mem *out) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f == NULL) {
+    return -1;
+  }
+  unsigned long long size = 0, resident = 0;
+  int ok = fscanf(f, "%llu %llu", &size, &resident) == 2;
+  fclose(f);
+  if (!ok) {
+    return -1;
+  }
+  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+  out->vm_bytes = size * page;
+  out->rss_bytes = resident * page;
+  return 0;
+}
+
+uint64_t bench_minflt(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (uint64_t)ru.ru_minflt;
+}
+
+typedef struct worker {
+  bench_thread t;
+  bench_loop_fn loop;
+  bench_warm_fn warm;
+  pthread_barrier_t *ready, *go;
+} worker;
+
+void bench_warm_malloc(bench_thread *t, void *(*alloc)(size_t), void (*free_fn)(void *)) {
+  /* The first call on a thread sets up its arena or thread cache. */
+  void *volatile first = alloc(16);
+  free_fn(first);
+  if (!t->resident) {
+    return;
+  }
+  /* Fresh but resident memory: blocks of 64 KiB (below glibc's mmap threshold,
+   * so they come from the heap) covering what the run will request plus a
+   * quarter for headers and rounding, written, then freed newest first so that
+   * they merge back into free memory the allocator keeps. The run then carves
+   * fresh memory without page faults (faults/1k in the table shows how far
+   * each allocator kept it). */
+  const size_t piece = (size_t)64 << 10;
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    bytes += t->sizes[i];
+  }
+  size_t count = (size_t)((bytes + bytes / 4) / piece + 1);
+  void **blocks = alloc(count * sizeof *blocks);
+  if (blocks == NULL) {
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    blocks[i] = alloc(piece);
+    if (blocks[i] != NULL) {
+      memset(blocks[i], 0x5A, piece);
+    }
+  }
+  for (size_t i = count; i-- > 0;) {
+    free_fn(blocks[i]);
+  }
+  free_fn(blocks);
+}
+
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  if (w->warm != NULL) {
+    w->warm(&w->t);
+  }
+  /* The driving thread counts page faults between the two barriers. */
+  pthread_barrier_wait(w->ready);
+  pthread_barrier_wait(w->go);
+  w->t.start_ns = bench_now_ns();
+  w->loop(&w->t);
+  w->t.end_ns = bench_now_ns();
+  return NULL;
+}
+
+static int run_threads(const bench_allocator *a, void *ctx, int write, int resident, int threads,
+                       const uint32_t *sizes, size_t n, uint64_t *elapsed, size_t *failures,
+                       uint64_t *faults) {
+  worker w[BENCH_MAX_THREADS];
+  pthread_t tid[BENCH_MAX_THREADS];
+  pthread_barrier_t ready, go;
+  if (pthread_barrier_init(&ready, NULL, (unsigned)threads + 1) != 0 ||
+      pthread_barrier_init(&go, NULL, (unsigned)threads + 1) != 0) {
+    return -1;
+  }
+  for (int i = 0; i < threads; i++) {
+    w[i] = (worker){.t = {.ctx = ctx,
+                          .sizes = sizes + (size_t)i * n,
+                          .n = n,
+                          .write = write,
+                          .resident = resident},
+                    .loop = a->loop,
+                    .warm = a->warm,
+                    .ready = &ready,
+                    .go = &go};
+  }
+  int started = 0;
+  for (; started < threads; started++) {
+    if (pthread_create(&tid[started], NULL, worker_main, &w[started]) != 0) {
+      break;
+    }
+  }
+  if (started != threads) {
+    /* The barrier would never open: nothing sensible to measure. */
+    fprintf(stderr, "bench: could not start %d threads\n", threads);
+    _exit(2);
+  }
+  pthread_barrier_wait(&ready);
+  uint64_t flt0 = bench_minflt();
+  pthread_barrier_wait(&go);
+  uint64_t lo = UINT64_MAX, hi = 0;
+  size_t fails = 0;
+  uintptr_t sink = 0;
+  for (int i = 0; i < threads; i++) {
+    pthread_join(tid[i], NULL);
+    lo = w[i].t.start_ns < lo ? w[i].t.start_ns : lo;
+    hi = w[i].t.end_ns > hi ? w[i].t.end_ns : hi;
+    fails += w[i].t.failures;
+    sink ^= w[i].t.sink;
+  }
+  *faults = bench_minflt() - flt0;
+  pthread_barrier_destroy(&ready);
+  pthread_barrier_destroy(&go);
+  /* Printed to stderr only when it is 0, so the XOR is never dead code. */
+  if (sink == 0) {
+    fprintf(stderr, "bench: pointer checksum is 0\n");
+  }
+  *elapsed = hi - lo;
+  *failures = fails;
+  return 0;
+}
+
+int bench_cmd_run(const bench_allocator *list, size_t count, int argc, char **argv) {
+  /* argv: run ALLOCATOR WORKLOAD THREADS [N] */
+  uint64_t threads = 0, n = BENCH_N;
+  if (argc < 5 || bench_parse_u64(argv[4], &threads) != 0 || threads < 1 ||
+      threads > BENCH_MAX_THREADS || (argc > 5 && (bench_parse_u64(argv[5], &n) != 0 || n < 1))) {
+    fprintf(stderr, "usage: %s run ALLOCATOR alloc|write|warm THREADS [N]\n", argv[0]);
+    return 2;
+  }
+  const bench_allocator *a = NULL;
+  for (size_t i = 0; i < count; i++) {
+    if (strcmp(list[i].name, argv[2]) == 0) {
+      a = &list[i];
+    }
+  }
+  int write = strcmp(argv[3], "write") == 0, resident = strcmp(argv[3], "warm") == 0;
+  if (a == NULL || (!write && !resident && strcmp(argv[3], "alloc") != 0)) {
+    fprintf(stderr, "%s: unknown allocator or workload: %s %s\n", argv[0], argv[2], argv[3]);
+    return 2;
+  }
+  if (resident && a->warm == NULL) {
+    fprintf(stderr, "%s: %s cannot free, so it has no warm run\n", argv[0], a->name);
+    return 2;
+  }
+  if ((int)threads > a->max_threads) {
+    fprintf(stderr, "%s: %s is not thread-safe\n", argv[0], a->name);
+    return 2;
+  }
+  size_t total = (size_t)threads * n;
+  uint32_t *sizes = malloc(total * sizeof *sizes);
+  if (sizes == NULL) {
+    return 2;
+  }
+  bench_sizes(sizes, total, BENCH_SEED);
+  bench_body_init();
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < total; i++) {
+    bytes += sizes[i];
+  }
+  void *ctx = NULL;
+  if (a->setup != NULL && a->setup(&ctx, (int)threads, bytes) != 0) {
+    return 2;
+  }
+  uint64_t elapsed = 0, flt = 0;
+  size_t failures = 0;
+  if (run_threads(a, ctx, write, resident, (int)threads, sizes, n, &elapsed, &failures, &flt) !=
+      0) {
+    return 2;
+  }
+  printf("elapsed_ns %llu allocs %llu failures %llu minflt %llu", (unsigned long long)elapsed,
+         (unsigned long long)total, (unsigned long long)failures, (unsigned long long)flt);
+  if (a->refills != NULL) {
+    printf(" refills %llu", (unsigned long long)a->refills(ctx));
+  }
+  printf("\n");
+  return failures == 0 ? 0 : 1;
+}
+
+static void print_metric(const char *name, const char *unit, double v) {
+  printf("M %s %s %.6g\n", name, unit, v);
+}
+
+int bench_cmd_economy_malloc(void *(*alloc)(size_t), size_t (*usable)(void *),
+                             size_t (*in_use)(void), size_t (*system)(void), int argc,
+                             char **argv) {
+  /* argv: economy ALLOCATOR MODULES BODIES. A malloc has no modules: the same
+   * bodies are allocated in the same order, which is all it can see. */
+  uint64_t modules = 0, per = 0;
+  if (argc < 5 || bench_parse_u64(argv[3], &modules) != 0 || bench_parse_u64(argv[4], &per) != 0 ||
+      modules < 1 || per < 1) {
+    fprintf(stderr, "usage: %s economy ALLOCATOR MODULES BODIES_PER_MODULE\n", argv[0]);
+    return 2;
+  }
+  size_t total = (size_t)(modules * per);
+  uint32_t *sizes = malloc(total * sizeof *sizes);
+  if (sizes == NULL) {
+    return 2;
+  }
+  bench_sizes(sizes, total, BENCH_SEED);
+  bench_body_init();
+  /* Fault the size array in before the first reading. */
+  uint64_t requested = 0;
+  for (size_t i = 0; i < total; i++) {
+    requested += sizes[i];
+  }
+  bench_mem m0, m1;
+  size_t used0 = in_use != NULL ? in_use() : 0;
+  size_t system0 = system != NULL ? system() : 0;
+  if (bench_mem_read(&m0) != 0) {
+    return 2;
+  }
+  uint64_t slack = 0;
+  for (size_t i = 0; i < total; i++) {
+    void *p = alloc(sizes[i]);
+    if (p == NULL) {
+      fprintf(stderr, "%s: allocation failed\n", argv[0]);
+      return 1;
+    }
+    memcpy(p, bench_body, sizes[i]);
+    slack += usable(p) - sizes[i];
+  }
+  if (bench_mem_read(&m1) != 0) {
+    return 2;
+  }
+  double req = (double)requested;
+  print_metric("bodies", "count", (double)total);
+  print_metric("bytes_requested", "bytes", req);
+  print_metric("address_space_per_byte", "ratio", (double)(m1.vm_bytes - m0.vm_bytes) / req);
+  print_metric("rss_per_byte", "ratio", (double)(m1.rss_bytes - m0.rss_bytes) / req);
+  if (system != NULL) {
+    print_metric("system_per_byte", "ratio", (double)(system() - system0) / req);
+  }
+  if (in_use != NULL) {
+    /* glibc: uordblks counts whole chunks, header included. */
+    print_metric("per_block_overhead", "bytes", ((double)(in_use() - used0) - req) / (double)total);
+  } else {
+    /* mimalloc, jemalloc: no per-block header; the waste is the size-class rounding. */
+    print_metric("per_block_overhead", "bytes", (double)slack / (double)total);
+  }
+  return 0;
+}
