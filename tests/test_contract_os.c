@@ -107,6 +107,7 @@ static uintptr_t free_area(size_t len) {
  * module holds nothing (no block inside the module, clause 3), and nothing is
  * reserved. Above free space, blocks stay inside [B + 1, B + M). */
 Test(contract_os, c1_small_windows) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   uintptr_t libc = module_base("libc.so");
   static const uint32_t windows[] = {1, 2, 64, 4096, 4097, 65536};
   for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
@@ -143,6 +144,7 @@ Test(contract_os, c1_small_windows) {
  * it); once the test unmaps a hole, a request succeeds inside the hole, and the
  * fence is still mapped and untouched. */
 Test(contract_os, c3_c6_fenced_window) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   size_t len = 2 * MiB;
   unsigned char *fence = map_away_from_brk(len, PROT_READ | PROT_WRITE);
   memset(fence, 0xC3, len);
@@ -208,6 +210,7 @@ Test(contract_os, c5_zero_size) {
 
 /* Clause 6 on the OS provider: a full window and a budget. */
 Test(contract_os, c6_window_full_and_budget) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   uintptr_t area = free_area(8 * MiB);
   ilheap_options o = check_opts(os(), (uint32_t)(256 * KiB), 8);
   ilheap *h = check_create((void *)(area + MiB), &o);
@@ -393,6 +396,7 @@ static void block_procmap_query(void) {
 }
 
 Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind's own heap grows inside the window");
   block_procmap_query();
   os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
   os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);

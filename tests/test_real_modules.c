@@ -26,7 +26,7 @@ static size_t load_libraries(void *handles[NWANTED]) {
   for (size_t i = 0; i < NWANTED; i++) {
     handles[i] = dlopen(wanted[i], RTLD_NOW | RTLD_LOCAL);
     if (handles[i] == NULL)
-      cr_log_warn("dlopen %s: %s (skipped)", wanted[i], dlerror());
+      cr_log_info("dlopen %s: %s (skipped)", wanted[i], dlerror());
     else
       loaded++;
   }

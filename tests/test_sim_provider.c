@@ -44,7 +44,7 @@ Test(sim_provider, create_rounding_and_bounds) {
     ilheap_sim_destroy(sim);
   } else {
     cr_assert_null(sim);
-    cr_log_warn("the host refused a 1 TiB region: the maximum size was not exercised");
+    cr_log_info("the host refused a 1 TiB region: the maximum size was not exercised");
   }
 
   /* Bad sizes and page sizes: EINVAL, *out NULL. */
@@ -311,31 +311,6 @@ Test(sim_provider, inject_schedules) {
   cr_assert_eq(p->reserve(p->ctx, b + 192 * KiB, 4096), ILHEAP_OK, "the race schedule did not end");
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 0), ILHEAP_OK);
   ilheap_sim_destroy(sim);
-}
-
-/* Foreign ranges stay inaccessible in the host: a stray write faults. Under
- * ASan or TSan the fault is reported by the sanitizer's SEGV handler, which
- * exits with its own code (1 and 66). */
-#if CHECK_ASAN
-#define FAULT .exit_code = 1
-#elif CHECK_TSAN
-#define FAULT .exit_code = 66 /* TSan's SEGV report ends the process with its exitcode */
-#else
-#define FAULT .signal = SIGSEGV
-#endif
-Test(sim_provider, foreign_range_faults, FAULT) {
-  ilheap_sim *sim = check_sim_create(MiB, 0);
-  uintptr_t b = ilheap_sim_base(sim);
-  cr_assert_eq(ilheap_sim_occupy(sim, b + 64 * KiB, 4096), ILHEAP_OK);
-  *(volatile unsigned char *)(b + 64 * KiB + 10) = 1;
-  cr_assert_fail("a write into a foreign range did not fault");
-}
-
-/* And free, never-reserved space is inaccessible too. */
-Test(sim_provider, free_range_faults, FAULT) {
-  ilheap_sim *sim = check_sim_create(MiB, 0);
-  *(volatile unsigned char *)(ilheap_sim_base(sim) + 4096) = 1;
-  cr_assert_fail("a write into free simulated space did not fault");
 }
 
 /* Statistics count maximal reserved ranges across kinds and break at foreign

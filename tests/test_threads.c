@@ -490,6 +490,7 @@ static void fastpath_case(ilheap *h) {
 }
 
 Test(threads, c8_fast_path_makes_no_system_call_os) {
+  CHECK_SKIP_UNDER_VALGRIND("seccomp traps system calls");
   check_modules ms;
   check_loaded_modules(&ms);
   ilheap *h = check_create((void *)check_find_module(&ms, "libc.so")->base, NULL);
@@ -498,6 +499,7 @@ Test(threads, c8_fast_path_makes_no_system_call_os) {
 }
 
 Test(threads, c8_fast_path_makes_no_system_call_sim) {
+  CHECK_SKIP_UNDER_VALGRIND("seccomp traps system calls");
   uintptr_t module;
   ilheap_sim *sim = crowded_sim(&module);
   ilheap_options o = check_opts(ilheap_sim_provider(sim), ILHEAP_DEFAULT_MAX_OFFSET, 8);
