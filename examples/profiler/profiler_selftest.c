@@ -26,7 +26,8 @@ static const IID IID_IClassFactory_ = {
     0x00000001, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 static const IID IID_ICorProfilerCallback2_ = {
     0x8a8cc829, 0xccf2, 0x49fe, {0xbb, 0xae, 0x0f, 0x02, 0x22, 0x28, 0x07, 0x1a}};
-/* ICorProfilerCallback3 {4FD2ED52-7731-4b8d-9469-03D2CC3086C5}: not implemented. */
+/* ICorProfilerCallback3 {4FD2ED52-7731-4b8d-9469-03D2CC3086C5}: the sample implements up to
+ * ICorProfilerCallback2, so QueryInterface must answer E_NOINTERFACE for it. */
 static const IID IID_ICorProfilerCallback3_ = {
     0x4fd2ed52, 0x7731, 0x4b8d, {0x94, 0x69, 0x03, 0xd2, 0xcc, 0x30, 0x86, 0xc5}};
 
