@@ -33,10 +33,12 @@
  *  1. Grow the current chunk downward in place, once, by
  *         len = min(step, room under CHUNK_CAP, budget left, room in the
  *                   window below floor, free pages just below floor)
- *     (all whole pages; "free" as the provider's walk_free reports it, so the
- *     zones it keeps clear stay clear), if len covers what the request still
- *     needs. Any failure moves on to 2. Growing by what is there, rather than
- *     page by page, keeps a refill to one walk, one reserve and one commit.
+ *     (all whole pages; "free" as the provider defines it, so the zones it
+ *     keeps clear stay clear), if len covers what the request still needs:
+ *     reserve the whole step directly, and only if that range is busy, walk
+ *     to find the free pages just below floor and reserve those. Any failure
+ *     moves on to 2. Growing by what is there, never page by page, keeps a
+ *     refill to one reserve and one commit, plus a walk when it is crowded.
  *  2. Otherwise start a new chunk: walk the free gaps of the window in
  *     ascending order. In the lowest gap with room for the chunk to grow to
  *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
@@ -348,20 +350,25 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     want = c->floor - h->wlo;
   if (want < need || need == 0)
     return ILHEAP_ENOMEM;
-  /* Ask the provider what is free just below: reserve would take any unmapped
-   * range, but the provider's view of "free" also keeps clear the zones
-   * others grow into. */
-  bl.floor = c->floor;
-  bl.page = h->page;
-  bl.free_lo = c->floor;
-  if ((err = h->prov.walk_free(h->prov.ctx, c->floor - (uintptr_t)want, c->floor, below_visit,
-                               &bl)) != ILHEAP_OK)
-    return err;
-  len = c->floor - bl.free_lo;
-  if (len < need)
-    return ILHEAP_EBUSY;
-  at = bl.free_lo;
-  if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+  /* Usually all of it is free: reserve is the authority (it refuses whatever
+   * is not free, the zones the provider keeps clear included), so try it first;
+   * only when it is busy, ask the provider what is free just below. */
+  len = want;
+  at = c->floor - (uintptr_t)want;
+  err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+  if (err == ILHEAP_EBUSY || err == ILHEAP_ERANGE) { /* partly taken, or partly out of reach */
+    bl.floor = c->floor;
+    bl.page = h->page;
+    bl.free_lo = c->floor;
+    if ((err = h->prov.walk_free(h->prov.ctx, at, c->floor, below_visit, &bl)) != ILHEAP_OK)
+      return err;
+    len = c->floor - bl.free_lo;
+    if (len < need)
+      return ILHEAP_EBUSY;
+    at = bl.free_lo;
+    err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+  }
+  if (err != ILHEAP_OK)
     return err;
   if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
     (void)h->prov.release(h->prov.ctx, at, (size_t)len);

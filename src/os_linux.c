@@ -14,7 +14,8 @@
  * what lies between the window's start and that gap, not the whole map.
  * The view can be stale the moment it is read: reserve is the authority.
  *
- * reserve maps PROT_NONE with MAP_FIXED_NOREPLACE, which fails with EEXIST
+ * reserve refuses the growth zones (they are not free), then maps PROT_NONE
+ * with MAP_FIXED_NOREPLACE, which fails with EEXIST
  * instead of replacing anything. Kernels before 4.17 ignore the flag and treat
  * the address as a hint, so the result is compared with the request, and a
  * mapping that landed elsewhere is undone: ILHEAP_EBUSY, and the core walks
@@ -322,8 +323,17 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
 }
 
 static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
+  growth g = growth_zones();
   void *p;
+  int i;
   (void)ctx;
+  /* "Free" excludes the growth zones (walk_free): reserve refuses them too, so
+   * that it stays the authority and the core may reserve without walking. */
+  if (addr < LOWEST_ADDR || addr > USER_TOP || len > USER_TOP - addr)
+    return ILHEAP_ERANGE;
+  for (i = 0; i < 2; i++)
+    if (g.z[i].lo < g.z[i].hi && addr < g.z[i].hi && (g.z[i].lo <= addr || g.z[i].lo - addr < len))
+      return ILHEAP_EBUSY;
   p = mmap((void *)addr, len, PROT_NONE,
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   if (p == MAP_FAILED)
