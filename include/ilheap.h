@@ -95,9 +95,9 @@ ILHEAP_API const char *ilheap_strerror(int err);
 
 /* ---- The address-space provider ---------------------------------------- */
 /*
- * Everything ilheap does to address space goes through these four functions.
- * All addresses and lengths passed to reserve/commit/release are multiples of
- * page_size. Each function returns 0 or an ILHEAP_E* code.
+ * Everything ilheap does to address space goes through these functions. All
+ * addresses and lengths passed to them are multiples of page_size. Each
+ * function returns 0 or an ILHEAP_E* code (resident: see below).
  *
  *  walk_free  Calls visit(arg, a, b) for each maximal free range [a, b) that
  *             intersects [lo, hi), clipped to [lo, hi), in ascending order.
@@ -111,7 +111,25 @@ ILHEAP_API const char *ilheap_strerror(int err);
  *             existing mapping.
  *  commit     Makes [addr, addr + len), inside a range reserve returned,
  *             readable and writable; the bytes read as zero.
- *  release    Gives back [addr, addr + len), a union of ranges reserve returned.
+ *  release    Gives back [addr, addr + len), a union of ranges reserve returned
+ *             (or map with ILHEAP_MAP_RESERVE).
+ *
+ * Two more functions are optional (NULL, or absent from a provider whose size
+ * predates them: the core then uses reserve and commit). They let a refill be
+ * one system call and provision pages in bulk:
+ *  map        Commits [addr, addr + len) like commit. With ILHEAP_MAP_RESERVE
+ *             in how, the range is not reserved yet: it is reserved first, with
+ *             reserve's answers (ILHEAP_EBUSY if any part is not free), in one
+ *             step where the OS allows; without it, the range is one reserve
+ *             returned and that was never committed. With ILHEAP_MAP_POPULATE,
+ *             the pages are also made resident now, in bulk, so that writing
+ *             them takes no page faults (a hint: a provider may ignore it).
+ *             Any other bit of how: ILHEAP_EINVAL.
+ *  resident   1 when the page at addr (inside a committed range) is
+ *             resident, 0 when it is not, or an ILHEAP_E* code. The core asks
+ *             it about the block it handed out last, to learn whether its
+ *             caller writes what it gets (a profiler does), before asking map
+ *             to populate.
  *
  * The provider's ctx must outlive every heap that uses it. Its functions may be
  * called from several threads at once (for different heaps).
@@ -127,7 +145,13 @@ typedef struct ilheap_provider {
   int (*reserve)(void *ctx, uintptr_t addr, size_t len);
   int (*commit)(void *ctx, uintptr_t addr, size_t len);
   int (*release)(void *ctx, uintptr_t addr, size_t len);
+  /* Optional, see above (added in 0.2; a smaller size means NULL). */
+  int (*map)(void *ctx, uintptr_t addr, size_t len, unsigned how);
+  int (*resident)(void *ctx, uintptr_t addr);
 } ilheap_provider;
+
+#define ILHEAP_MAP_RESERVE 1u  /* map: reserve the range first */
+#define ILHEAP_MAP_POPULATE 2u /* map: make its pages resident now (a hint) */
 
 /* The operating system's provider (Linux: /proc/self/maps and mmap with
  * MAP_FIXED_NOREPLACE). A static object, valid for the life of the process.

@@ -38,7 +38,8 @@
  *     reserve the whole step directly, and only if that range is busy, walk
  *     to find the free pages just below floor and reserve those. Any failure
  *     moves on to 2. Growing by what is there, never page by page, keeps a
- *     refill to one reserve and one commit, plus a walk when it is crowded.
+ *     refill to one reserve and one commit (one map call when the provider
+ *     has map), plus a walk when it is crowded.
  *  2. Otherwise start a new chunk: walk the free gaps of the window in
  *     ascending order. In the lowest gap with room for the chunk to grow to
  *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
@@ -46,12 +47,18 @@
  *     roomy slice, so it can grow down through the rest of the slice. If no
  *     gap is roomy, it goes at the TOP of the lowest gap that holds it at all
  *     (pages for the request, plus the guard page). First a full step, then
- *     just enough for the request. A reserve that
- *     loses a race (ILHEAP_EBUSY) walks again, up to REFILL_RETRIES times; any
- *     other provider error ends the attempt. The old chunk's unused bottom is
- *     abandoned (it is counted in the statistics as reserved, not consumed).
+ *     just enough for the request. A reserve that loses a race (ILHEAP_EBUSY)
+ *     walks again, up to REFILL_RETRIES times; any other provider error ends
+ *     the attempt. The old chunk's unused bottom is abandoned (it is counted
+ *     in the statistics as reserved, not consumed).
  *  3. Otherwise the request fails: NULL (contract 6).
  * A LARGE request skips 1: its own chunk is placed as in 2, sized to fit.
+ * Provisioning: when the provider has map and resident, and the page of the
+ * block the current chunk handed out last is resident (the caller writes its
+ * blocks, as a profiler does), the bytes a refill commits are populated at
+ * once (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
+ * faults, and a caller that does not write keeps an RSS of what it touches.
+ * The first chunk of a heap has no witness and is never populated.
  * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB,
  * page)): small modules stay small, and once a heap holds 1 MiB the address
  * space reserved beyond what was consumed is at most about 1/32.
@@ -218,7 +225,8 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     free(h);
     return ILHEAP_ENOMEM;
   }
-  memcpy(&h->prov, prov, PROVIDER_V1_SIZE);
+  /* A provider of an older version lacks the optional functions: NULL here. */
+  memcpy(&h->prov, prov, prov->size < sizeof h->prov ? prov->size : sizeof h->prov);
   h->prov.size = (uint32_t)sizeof h->prov;
   h->page = prov->page_size;
   h->align_option = o.alignment;
@@ -269,8 +277,21 @@ void ilheap_destroy(ilheap *h) {
 
 /* ---- the fast path ------------------------------------------------------------ */
 
+/* The fast path stays small: the slow paths are calls, so that ilheap_alloc
+ * saves no registers and builds no frame on its way to the compare-and-swap. */
+#if defined(__GNUC__)
+#define SLOW_PATH __attribute__((noinline, cold))
+#define FAST_PATH __attribute__((always_inline)) inline
+#elif defined(_MSC_VER)
+#define SLOW_PATH __declspec(noinline)
+#define FAST_PATH __forceinline
+#else
+#define SLOW_PATH
+#define FAST_PATH inline
+#endif
+
 /* Takes `consumed` bytes (cb of them requested) from c; the block or 0. */
-static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
+static FAST_PATH uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
   uint64_t add = W_ADD(consumed, consumed - cb);
   for (;;) {
@@ -284,7 +305,7 @@ static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   }
 }
 
-static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
+static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
 
 void *ilheap_alloc(ilheap *h, uint32_t cb) {
   uint64_t consumed;
@@ -293,12 +314,9 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
 
   if (h == NULL || cb == 0)
     return NULL;
-  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. */
+  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. A request that can
+   * never fit (consumed > max_consumed) fails in refill_and_take. */
   consumed = round_up64((uint64_t)cb + ILHEAP_TRACK_REDZONE, h->align);
-  if (consumed > h->max_consumed) {
-    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
-    return NULL;
-  }
   c = atomic_load_explicit(&h->current, memory_order_acquire);
   if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
@@ -320,6 +338,40 @@ static int within_budget(const ilheap *h, uint64_t more) {
          (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
 }
 
+/* Does the caller write the blocks it gets? Asked of the page of the block c
+ * handed out last (written by now if the caller writes at all), when the
+ * provider can both answer and populate. Never on the fast path. */
+static int writes_blocks(const ilheap *h, const chunk *c) {
+  uint64_t used;
+  if (h->prov.map == NULL || h->prov.resident == NULL || c == NULL)
+    return 0;
+  used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
+  if (used == 0)
+    return 0;
+  return h->prov.resident(h->prov.ctx, round_down_ptr(c->top - (uintptr_t)used, h->page)) == 1;
+}
+
+/* Reserves and commits [at, at + len) below a chunk: one map where the
+ * provider has it, else reserve then commit. */
+static int reserve_committed(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+  int err;
+  if (h->prov.map != NULL)
+    return h->prov.map(h->prov.ctx, at, (size_t)len,
+                       ILHEAP_MAP_RESERVE | (populate ? ILHEAP_MAP_POPULATE : 0u));
+  if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    return err;
+  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
+  return err;
+}
+
+/* Commits [at, at + len), reserved and never committed. */
+static int commit_reserved(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+  if (h->prov.map != NULL)
+    return h->prov.map(h->prov.ctx, at, (size_t)len, populate ? ILHEAP_MAP_POPULATE : 0u);
+  return h->prov.commit(h->prov.ctx, at, (size_t)len);
+}
+
 struct below {
   uintptr_t floor, page;
   uintptr_t free_lo; /* result: [free_lo, floor) is free; floor when nothing is */
@@ -336,7 +388,7 @@ static int below_visit(void *arg, uintptr_t lo, uintptr_t hi) {
 }
 
 /* Grows c downward by up to want bytes, at least need (multiples of page). */
-static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
+static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need, int populate) {
   struct below bl;
   uint64_t len;
   uintptr_t at;
@@ -355,7 +407,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
    * only when it is busy, ask the provider what is free just below. */
   len = want;
   at = c->floor - (uintptr_t)want;
-  err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+  err = reserve_committed(h, at, len, populate);
   if (err == ILHEAP_EBUSY || err == ILHEAP_ERANGE) { /* partly taken, or partly out of reach */
     bl.floor = c->floor;
     bl.page = h->page;
@@ -366,14 +418,10 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (len < need)
       return ILHEAP_EBUSY;
     at = bl.free_lo;
-    err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+    err = reserve_committed(h, at, len, populate);
   }
   if (err != ILHEAP_OK)
     return err;
-  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
-    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
-    return err;
-  }
   ilheap_track_commit(h, (void *)at, (size_t)len);
   c->floor = at;
   h->reserved += len;
@@ -409,7 +457,7 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
 
 /* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
  * becomes the current chunk unless it is a large request's own (*own). */
-static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
+static int new_chunk(ilheap *h, uint64_t len, chunk **own, int populate) {
   struct placement pl;
   uint64_t total = len + h->guard;
   chunk *c;
@@ -439,8 +487,7 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
   }
-  if (err == ILHEAP_OK &&
-      (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
+  if (err == ILHEAP_OK && (err = commit_reserved(h, pl.addr, len, populate)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
   if (err != ILHEAP_OK) {
     free(c);
@@ -469,6 +516,7 @@ static int grow(ilheap *h, uint64_t consumed) {
   chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
   uint64_t step = step_size(h);
   uint64_t minimal;
+  int populate = writes_blocks(h, c);
 
   if (c != NULL) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
@@ -477,19 +525,20 @@ static int grow(ilheap *h, uint64_t consumed) {
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
     minimal = round_up64(consumed - (cap - used), h->page);
-    if (extend(h, c, step < under_cap ? step : under_cap, minimal) == ILHEAP_OK)
+    if (extend(h, c, step < under_cap ? step : under_cap, minimal, populate) == ILHEAP_OK)
       return ILHEAP_OK;
   }
   minimal = round_up64(consumed, h->page);
-  if (minimal < step && new_chunk(h, step, NULL) == ILHEAP_OK)
+  if (minimal < step && new_chunk(h, step, NULL, populate) == ILHEAP_OK)
     return ILHEAP_OK;
-  return new_chunk(h, minimal, NULL);
+  return new_chunk(h, minimal, NULL, populate);
 }
 
 /* A large request's own chunk; the block sits at its top like any other. */
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   chunk *c;
-  if (new_chunk(h, round_up64(consumed, h->page), &c) != ILHEAP_OK)
+  int populate = writes_blocks(h, atomic_load_explicit(&h->current, memory_order_relaxed));
+  if (new_chunk(h, round_up64(consumed, h->page), &c, populate) != ILHEAP_OK)
     return 0;
   h->large_blocks++;
   h->large_requested += cb;
@@ -497,10 +546,14 @@ static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   return c->top - (uintptr_t)consumed;
 }
 
-static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
+static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
   chunk *c;
 
+  if (consumed > h->max_consumed) { /* larger than the window: it can never fit */
+    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
+    return NULL;
+  }
   pthread_mutex_lock(&h->lock);
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);

@@ -40,6 +40,9 @@
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
 
 #define LOWEST_ADDR ((uintptr_t)0x10000)     /* vm.mmap_min_addr's usual value */
 #define STACK_GUARD_GAP ((uintptr_t)1 << 20) /* the kernel's default: 256 pages */
@@ -99,19 +102,25 @@ static void find_stack(void) {
     stack_start = (uintptr_t)strtoull(p + 1, NULL, 10);
 }
 
-static growth growth_zones(void) {
+/* The growth zones that may meet [lo, hi). The stack's room is at most
+ * STACK_ROOM_MAX plus the guard gap, so far below the stack (where mmap puts
+ * libraries and modules) RLIMIT_STACK need not be read: refills there make no
+ * system call for it. */
+static growth growth_zones(uintptr_t lo, uintptr_t hi) {
   growth g;
   struct rlimit rl;
   uintptr_t room = STACK_ROOM_MAX, brk;
-  void *cur = sbrk(0);
+  void *cur = sbrk(0); /* glibc's cached break: no system call once it is known */
 
   memset(&g, 0, sizeof g);
   (void)pthread_once(&stack_once, find_stack);
-  if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-      rl.rlim_cur < STACK_ROOM_MAX)
-    room = (uintptr_t)rl.rlim_cur;
-  room += STACK_GUARD_GAP;
-  if (stack_start != 0) {
+  if (stack_start != 0 && lo < stack_start &&
+      (stack_start - STACK_GUARD_GAP <= STACK_ROOM_MAX ||
+       hi > stack_start - STACK_GUARD_GAP - STACK_ROOM_MAX)) {
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < STACK_ROOM_MAX)
+      room = (uintptr_t)rl.rlim_cur;
+    room += STACK_GUARD_GAP;
     g.z[0].lo = stack_start > room ? stack_start - room : 0;
     g.z[0].hi = stack_start;
   }
@@ -288,7 +297,7 @@ static void read_mode(void) {
 
 static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
                            void *arg) {
-  growth g = growth_zones();
+  growth g;
   walker w;
   int fd, err = 1;
   (void)ctx;
@@ -299,6 +308,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
     hi = USER_TOP;
   if (lo >= hi)
     return ILHEAP_OK;
+  g = growth_zones(lo, hi);
   (void)pthread_once(&mode_once, read_mode);
   fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -322,20 +332,21 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
   return err;
 }
 
-static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
-  growth g = growth_zones();
+/* Maps exactly [addr, addr + len) where nothing is, with prot and extra flags. */
+static int map_free(uintptr_t addr, size_t len, int prot, int flags) {
+  growth g;
   void *p;
   int i;
-  (void)ctx;
   /* "Free" excludes the growth zones (walk_free): reserve refuses them too, so
    * that it stays the authority and the core may reserve without walking. */
   if (addr < LOWEST_ADDR || addr > USER_TOP || len > USER_TOP - addr)
     return ILHEAP_ERANGE;
+  g = growth_zones(addr, addr + len);
   for (i = 0; i < 2; i++)
     if (g.z[i].lo < g.z[i].hi && addr < g.z[i].hi && (g.z[i].lo <= addr || g.z[i].lo - addr < len))
       return ILHEAP_EBUSY;
-  p = mmap((void *)addr, len, PROT_NONE,
-           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  p = mmap((void *)addr, len, prot,
+           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE | flags, -1, 0);
   if (p == MAP_FAILED)
     return errno == EEXIST ? ILHEAP_EBUSY : errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */
@@ -345,11 +356,45 @@ static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
   return ILHEAP_OK;
 }
 
+static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
+  (void)ctx;
+  return map_free(addr, len, PROT_NONE, 0);
+}
+
 static int linux_commit(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
   if (mprotect((void *)addr, len, PROT_READ | PROT_WRITE) != 0)
     return errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   return ILHEAP_OK;
+}
+
+/* Reserving and committing is one mmap: a private writable mapping with
+ * MAP_NORESERVE costs no commit charge (unless vm.overcommit_memory is 2, where
+ * mprotect would be charged the same), and next to the chunk's committed
+ * mapping the kernel merges the two. Populating is MAP_POPULATE there (any
+ * kernel), and MADV_POPULATE_WRITE (Linux 5.14+) on a range already reserved
+ * (a new chunk's first step; older kernels refuse the advice and those pages
+ * fault in one by one, as without populating). A populated page costs about two
+ * thirds of a page fault (measured: 1.3 against 1.9 us), and the writes that
+ * follow take none. A failed populate is not an error, for the same reason. */
+static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
+  int populate = (how & ILHEAP_MAP_POPULATE) != 0, err;
+  if ((how & ~(ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE)) != 0)
+    return ILHEAP_EINVAL;
+  if (how & ILHEAP_MAP_RESERVE)
+    return map_free(addr, len, PROT_READ | PROT_WRITE, populate ? MAP_POPULATE : 0);
+  if ((err = linux_commit(ctx, addr, len)) != ILHEAP_OK || !populate)
+    return err;
+  (void)madvise((void *)addr, len, MADV_POPULATE_WRITE); /* a hint: see above */
+  return ILHEAP_OK;
+}
+
+static int linux_resident(void *ctx, uintptr_t addr) {
+  unsigned char v = 0;
+  (void)ctx;
+  if (mincore((void *)addr, 1, &v) != 0)
+    return errno == ENOMEM ? ILHEAP_EINVAL : ILHEAP_EPROVIDER;
+  return v & 1;
 }
 
 static int linux_release(void *ctx, uintptr_t addr, size_t len) {
@@ -370,6 +415,8 @@ static void linux_init(void) {
   linux_provider.reserve = linux_reserve;
   linux_provider.commit = linux_commit;
   linux_provider.release = linux_release;
+  linux_provider.map = linux_map;
+  linux_provider.resident = linux_resident;
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
