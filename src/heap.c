@@ -49,8 +49,11 @@
  *     (pages for the request, plus the guard page). First a full step, then
  *     just enough for the request. A reserve that loses a race (ILHEAP_EBUSY)
  *     walks again, up to REFILL_RETRIES times; any other provider error ends
- *     the attempt. The old chunk's unused bottom is abandoned (it is counted
- *     in the statistics as reserved, not consumed).
+ *     the attempt. A walk that finds no room at all is made once more before
+ *     the window counts as full: a provider may answer from a view of the map
+ *     that misses holes opened since, and forget it when a walk finds nothing
+ *     (the Linux provider does). The old chunk's unused bottom is abandoned
+ *     (it is counted in the statistics as reserved, not consumed).
  *  3. Otherwise the request fails: NULL (contract 6).
  * A LARGE request skips 1: its own chunk is placed as in 2, sized to fit.
  * Provisioning: when the provider has map and resident, and the page of the
@@ -461,7 +464,7 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own, int populate) {
   struct placement pl;
   uint64_t total = len + h->guard;
   chunk *c;
-  int err = ILHEAP_ENOMEM, tries;
+  int err = ILHEAP_ENOMEM, tries, looks = 0;
 
   if (total > (uint64_t)(h->whi - h->wlo))
     return ILHEAP_ERANGE;
@@ -480,7 +483,9 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own, int populate) {
     if ((err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, place_visit, &pl)) != ILHEAP_OK)
       break;
     if (pl.addr == 0) {
-      err = ILHEAP_ENOMEM; /* the window is full */
+      err = ILHEAP_ENOMEM; /* the window is full, if a second look agrees */
+      if (looks++ == 0)
+        continue;
       break;
     }
     err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);

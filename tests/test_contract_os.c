@@ -598,3 +598,59 @@ Test(contract_os, provider_version_1_size) {
   cr_assert_eq(maps_called, st.chunks + st.extensions, "one map per refill");
 }
 
+/* ---- The Linux provider's view of crowds (src/os_linux.c) ------------------ */
+
+/* n single-page mappings side by side, alternately read-only and read-write so
+ * that none merge; returns the lowest. */
+static uintptr_t crowd(size_t n) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  unsigned char *r = mmap(NULL, n * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(r, MAP_FAILED);
+  for (size_t i = 0; i < n; i++)
+    cr_assert_eq(mmap(r + i * pg, pg, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                 r + i * pg);
+  return (uintptr_t)r;
+}
+
+/* A hole opened inside a crowd the view remembers is still found before the
+ * window counts as full: the window here is exactly the crowd, the hole the only
+ * room (7 pages: the block's 5 and the guard page fit). The block is larger
+ * than a first step, so the core looks for one chunk size only. */
+Test(contract_os, view_hole_in_a_crowd_is_found) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size;
+  uintptr_t r = crowd(66);
+  check_ranges gaps = {0};
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 66 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 0u, "the crowd is full");
+  cr_assert_eq(munmap((void *)(r + 30 * pg), 7 * pg), 0);
+  ilheap_options o = check_opts(p, (uint32_t)(67 * pg), 8);
+  ilheap *h = check_create((void *)(r - pg), &o);
+  uint32_t cb = (uint32_t)(4 * pg + 100);
+  unsigned char *b = ilheap_alloc(h, cb);
+  cr_assert_not_null(b, "the hole was not found: the window is not full");
+  cr_assert((uintptr_t)b >= r + 30 * pg && (uintptr_t)b + cb <= r + 37 * pg);
+  ilheap_destroy(h);
+  cr_assert_eq(munmap((void *)r, 66 * pg), 0);
+  check_ranges_free(&gaps);
+}
+
+/* What the provider releases inside a remembered crowd is free again at once. */
+Test(contract_os, view_forgets_what_is_released) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size;
+  uintptr_t r = crowd(16);
+  check_ranges gaps = {0};
+  cr_assert_eq(munmap((void *)(r + 8 * pg), 2 * pg), 0);
+  cr_assert_eq(p->reserve(p->ctx, r + 8 * pg, 2 * pg), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 16 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 0u, "crowd and reservation leave no gap");
+  cr_assert_eq(p->release(p->ctx, r + 8 * pg, 2 * pg), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 16 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 1u, "the released pages are a gap");
+  cr_assert_eq(gaps.v[0].lo, r + 8 * pg);
+  cr_assert_eq(gaps.v[0].hi, r + 10 * pg);
+  cr_assert_eq(munmap((void *)r, 16 * pg), 0);
+  check_ranges_free(&gaps);
+}
