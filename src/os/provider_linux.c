@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@
 #include <unistd.h>
 
 #include "ilheap.h"
+#include "os.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -77,7 +77,7 @@ typedef struct growth {
 
 /* Where the main stack starts (/proc/self/stat, field 28), read once. */
 static uintptr_t stack_start;
-static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
+static ilheap__once stack_once = ILHEAP__ONCE_INIT;
 
 static void find_stack(void) {
   char buf[1024];
@@ -106,7 +106,7 @@ static growth growth_zones(void) {
   void *cur = sbrk(0);
 
   memset(&g, 0, sizeof g);
-  (void)pthread_once(&stack_once, find_stack);
+  ilheap__once_run(&stack_once, find_stack);
   if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
       rl.rlim_cur < STACK_ROOM_MAX)
     room = (uintptr_t)rl.rlim_cur;
@@ -278,7 +278,7 @@ static int walk_maps(int fd, walker *w) {
  * environment variable ILHEAP_PROCMAP=text forces the text path (tests use it to
  * cover the path older kernels take). */
 static _Atomic int query_mode;
-static pthread_once_t mode_once = PTHREAD_ONCE_INIT;
+static ilheap__once mode_once = ILHEAP__ONCE_INIT;
 
 static void read_mode(void) {
   const char *v = getenv("ILHEAP_PROCMAP");
@@ -299,7 +299,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
     hi = USER_TOP;
   if (lo >= hi)
     return ILHEAP_OK;
-  (void)pthread_once(&mode_once, read_mode);
+  ilheap__once_run(&mode_once, read_mode);
   fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return ILHEAP_EPROVIDER;
@@ -358,13 +358,12 @@ static int linux_release(void *ctx, uintptr_t addr, size_t len) {
 }
 
 static ilheap_provider linux_provider;
-static pthread_once_t linux_once = PTHREAD_ONCE_INIT;
+static ilheap__once linux_once = ILHEAP__ONCE_INIT;
 
 static void linux_init(void) {
-  long page = sysconf(_SC_PAGESIZE);
   linux_provider.size = (uint32_t)sizeof linux_provider;
   linux_provider.flags = 0;
-  linux_provider.page_size = page > 0 ? (size_t)page : 4096;
+  linux_provider.page_size = ilheap__host_page();
   linux_provider.ctx = NULL;
   linux_provider.walk_free = linux_walk_free;
   linux_provider.reserve = linux_reserve;
@@ -373,5 +372,6 @@ static void linux_init(void) {
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
-  return pthread_once(&linux_once, linux_init) == 0 ? &linux_provider : NULL;
+  ilheap__once_run(&linux_once, linux_init);
+  return &linux_provider;
 }
