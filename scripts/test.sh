@@ -17,6 +17,8 @@
 #   tsan: build/all              clang, ThreadSanitizer: the concurrency tests, and all the others
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
+#   linux32: build/tests         gcc -m32 (gcc-multilib): corpus replay of every fuzz target, the
+#                                demo and the profiler self-test in a real 32-bit process
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   clang-tidy                   .clang-tidy over src/ and examples/
@@ -176,6 +178,9 @@ step "tsan: all tests" tsan_tests
 
 step "valgrind: build" configure_build valgrind
 step "valgrind: unit tests + demo" ctest_labels valgrind 'unit|demo'
+
+step "linux32: build" configure_build linux32
+step "linux32: tests" ctest_labels linux32 'unit|replay|demo'
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e

@@ -47,10 +47,15 @@
 #define BRK_ROOM ((uintptr_t)64 << 20)
 #define MAPS_BUF ((size_t)64 * 1024)
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && UINTPTR_MAX > 0xFFFFFFFFu
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
 #elif defined(__aarch64__)
 #define USER_TOP ((uintptr_t)0xFFFFFFFFF000) /* 48-bit user space */
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+/* A 32-bit process: the kernel decides (0xFFFFE000 under an x86-64 kernel, 0xC0000000
+ * or another split under a 32-bit one): found once by probing (user_top32). */
+#define USER_TOP user_top
+#define USER_TOP_PROBED 1
 #else
 #define USER_TOP UINTPTR_MAX /* unknown: mmap itself refuses what is out of reach */
 #endif
@@ -98,6 +103,49 @@ static void find_stack(void) {
   if (p != NULL)
     stack_start = (uintptr_t)strtoull(p + 1, NULL, 10);
 }
+
+#ifdef USER_TOP_PROBED
+/* Is the page at addr inside user space? mmap answers ENOMEM for a fixed range
+ * past the top, EEXIST for one that is taken (so, reachable). */
+static int page_reachable(uintptr_t addr, size_t page) {
+  void *p = mmap((void *)addr, page, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p == MAP_FAILED)
+    return errno != ENOMEM;
+  munmap(p, page);
+  return 1; /* mapped (here, or elsewhere by a kernel that took it as a hint) */
+}
+
+/* The end of user space: without it, the free range above the highest mapping
+ * would reach 4 GiB, and a chunk placed at its top could never be reserved.
+ * Reachability is monotone in the address, so a binary search over pages from
+ * the stack (reachable) to 4 GiB (not) finds it in about 20 probes, once. */
+static uintptr_t user_top;
+static ilheap__once top_once = ILHEAP__ONCE_INIT;
+#define PROBE_USER_TOP() ilheap__once_run(&top_once, find_user_top)
+
+static void find_user_top(void) {
+  int local;
+  uint64_t page = ilheap__host_page();
+  uint64_t hi = UINT64_C(1) << 32, lo;
+  /* From the main stack's start (the search stays above it and its growth
+   * zone), or this thread's stack when that is unknown. */
+  ilheap__once_run(&stack_once, find_stack);
+  lo = (stack_start != 0 ? stack_start : (uintptr_t)&local) & ~(uintptr_t)(page - 1);
+  while (hi - lo > page) {
+    uint64_t mid = (lo + (hi - lo) / 2) & ~(page - 1);
+    if (page_reachable((uintptr_t)mid, (size_t)page))
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* hi is the first page out of reach (lo + page); all of 4 GiB reachable would
+   * make it 2^32, which wraps: give up the last page then. */
+  user_top = (uintptr_t)(hi < (UINT64_C(1) << 32) ? hi : lo);
+}
+#else
+#define PROBE_USER_TOP() ((void)0)
+#endif
 
 static growth growth_zones(void) {
   growth g;
@@ -293,6 +341,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
   int fd, err = 1;
   (void)ctx;
 
+  PROBE_USER_TOP();
   if (lo < LOWEST_ADDR)
     lo = LOWEST_ADDR;
   if (hi > USER_TOP)
@@ -329,6 +378,7 @@ static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
   /* "Free" excludes the growth zones (walk_free): reserve refuses them too, so
    * that it stays the authority and the core may reserve without walking. */
+  PROBE_USER_TOP();
   if (addr < LOWEST_ADDR || addr > USER_TOP || len > USER_TOP - addr)
     return ILHEAP_ERANGE;
   for (i = 0; i < 2; i++)
