@@ -697,3 +697,25 @@ Test(il_roundtrip, one_of_each) {
     cr_assert_eq(v.size, size);
   }
 }
+
+/* The example of README.md ("Writing IL method bodies"), as written there, with
+ * a malloc standing in for IMethodMalloc and a module base just below it. */
+Test(il_readme, example) {
+  /* try { nop; leave.s 4 } finally { endfinally } 4: ret */
+  static const uint8_t code5[] = {0x00, 0xDE, 0x01, 0xDC, 0x2A};
+  ilheap_il_clause clause = {.kind = ILHEAP_IL_FINALLY,
+                             .try_offset = 0, .try_length = 3, .handler_offset = 3, .handler_length = 1};
+  ilheap_il_body body = {.code = code5, .code_size = sizeof code5, .max_stack = 1,
+                         .local_sig_token = 0x11000001,
+                         .flags = ILHEAP_IL_INIT_LOCALS, .clauses = &clause, .clause_count = 1};
+  uint32_t cb;
+  cr_assert_eq(ilheap_il_size(&body, 0, &cb), ILHEAP_IL_OK);
+  cr_assert_eq(cb, 12 + 5 + 3 + 4 + 12);
+  uint8_t *p = malloc(cb);
+  cr_assert_not_null(p);
+  cr_assert_eq(ilheap_il_write(&body, p, cb, NULL), ILHEAP_IL_OK);
+  uintptr_t module_base = (uintptr_t)p - 0x1000;
+  cr_assert_eq(ilheap_il_check_in_module(p, cb, module_base, ILHEAP_DEFAULT_MAX_OFFSET, NULL),
+               ILHEAP_IL_OK);
+  free(p);
+}
