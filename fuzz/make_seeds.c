@@ -1073,16 +1073,26 @@ static void i_mutate(seed *s, unsigned pos, unsigned x) {
   put_bytes(s, x, 1);
 }
 
-/* Program 1: rem, below (module base = body - below), max_offset, the bytes. */
-static void i_raw(seed *s, unsigned rem, uint32_t below, uint32_t max_offset, const uint8_t *b,
-                  size_t n) {
+/* Program 1: rem, below (module base = body - below), the window (max_offset,
+ * or when near_end the slack + 2 past the body's end), the bytes. */
+static void i_raw_window(seed *s, unsigned rem, uint32_t below, int near_end, uint32_t window,
+                         const uint8_t *b, size_t n) {
   s->n = 0;
   put_pick(s, 2, 1);
   put_range(s, 0, 3, rem);
   put_u32(s, below);
-  put_u32(s, max_offset);
+  put_pick(s, 2, near_end ? 1 : 0);
+  if (near_end)
+    put_range(s, 0, 4, window);
+  else
+    put_u32(s, window);
   for (size_t i = 0; i < n; i++)
     put_bytes(s, b[i], 1);
+}
+
+static void i_raw(seed *s, unsigned rem, uint32_t below, uint32_t max_offset, const uint8_t *b,
+                  size_t n) {
+  i_raw_window(s, rem, below, 0, max_offset, b, n);
 }
 
 static i_clause i_in(unsigned kind_pick, uint32_t to, uint32_t tl, uint32_t ho, uint32_t hl,
@@ -1205,6 +1215,10 @@ static void seeds_il(void) {
   save(T, "raw-at-base", &s);
   i_raw(&s, 0, 0x7FFFFFF0, 0x7FFFFFFF, fat_fat_eh, sizeof fat_fat_eh);
   save(T, "raw-outside-window", &s);
+  i_raw_window(&s, 0, 0x1000, 1, 2, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-window-exact", &s);
+  i_raw_window(&s, 0, 0x1000, 1, 1, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-window-one-short", &s);
 }
 
 int main(int argc, char **argv) {
