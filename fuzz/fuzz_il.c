@@ -95,7 +95,10 @@ static void ref_clause(const ref_reader *r, const ref_body *b, uint32_t i, ilhea
 /* The clause rules of II.25.4.6 (and the header's C5). */
 static int ref_clause_answer(const ilheap_il_clause *c, uint32_t code_size) {
   switch (c->kind) {
-  case 0: case 1: case 2: case 4: break;
+  case 0:
+  case 1:
+  case 2:
+  case 4: break;
   default: return ILHEAP_IL_ECLAUSE_KIND;
   }
   if (!c->try_length || !c->handler_length)
@@ -116,7 +119,7 @@ static int ref_clause_answer(const ilheap_il_clause *c, uint32_t code_size) {
 
 static int ref_locals_answer(uint32_t t) {
   return t == 0 || (t >> 24 == 0x11 && (t & 0xFFFFFF) != 0) ? ILHEAP_IL_OK
-                                                             : ILHEAP_IL_ELOCALS_TOKEN;
+                                                            : ILHEAP_IL_ELOCALS_TOKEN;
 }
 
 static int ref_parse(const ref_reader *r, ref_body *b) {
@@ -397,9 +400,8 @@ static void round_trip(fuzz_input *in) {
     FUZZ_CHECK(memcmp(&c, &b.clauses[i], sizeof c) == 0, "clause %u differs", (unsigned)i);
   }
   /* Padding reads as zero (L3). */
-  for (uint32_t i = 12 + b.code_size; (choice & ILHEAP_IL_FAT) && b.clause_count &&
-                                      ((uintptr_t)(dst + i) & 3);
-       i++)
+  for (uint32_t i = 12 + b.code_size;
+       (choice & ILHEAP_IL_FAT) && b.clause_count && ((uintptr_t)(dst + i) & 3); i++)
     FUZZ_CHECK(dst[i] == 0, "padding byte %u", (unsigned)i);
 
   /* Mutants of the written body: the library and the reference must agree. */

@@ -69,36 +69,60 @@ extern "C" {
 #endif
 
 /* ---- Answers ----------------------------------------------------------------*/
-/* 0 is OK; every reason is a distinct positive number (ilheap_il_strerror names it). */
+/* 0 is OK; every reason is a distinct positive number. Listed once:
+ * X(name, value, text) gives ILHEAP_IL_<name> and ilheap_il_strerror's text. */
+#define ILHEAP_IL_ANSWER_LIST(X)                                                                   \
+  X(OK, 0, "ok")                                                                                   \
+  /* Arguments */                                                                                  \
+  /* a NULL pointer, unknown flag bits, code NULL with a size... */                                \
+  X(EBADARG, 1, "bad argument")                                                                    \
+  /* the body would not fit in 32 bits, or too many clauses */                                     \
+  X(ETOO_LARGE, 2, "body too large")                                                               \
+  /* write: the destination has fewer bytes than the body needs */                                 \
+  X(ETOO_SMALL, 3, "destination too small")                                                        \
+  /* ILHEAP_IL_TINY asked for a body L1 does not allow */                                          \
+  X(ETINY_FORBIDDEN, 4, "tiny header not allowed for this body")                                   \
+  /* Header: fewer readable bytes than the header (0, or < 12 for fat) */                          \
+  X(EHEADER_PAST_END, 5, "header past the end")                                                    \
+  /* low bits neither tiny (x10) nor fat (011) */                                                  \
+  X(EFORMAT, 6, "neither a tiny nor a fat header")                                                 \
+  /* a fat header not on a 4-byte boundary (L2) */                                                 \
+  X(EHEADER_MISALIGNED, 7, "fat header misaligned")                                                \
+  /* a fat header whose Size is not 3 (C2) */                                                      \
+  X(EHEADER_SIZE, 8, "fat header size not 3 dwords")                                               \
+  /* a fat header with undefined flag bits (C2) */                                                 \
+  X(EHEADER_FLAGS, 9, "fat header has undefined flags")                                            \
+  /* LocalVarSigTok neither 0 nor a StandAloneSig token */                                         \
+  X(ELOCALS_TOKEN, 10, "local signature token not a StandAloneSig")                                \
+  /* Code: CodeSize 0 (C1) */                                                                      \
+  X(EEMPTY_CODE, 11, "empty code")                                                                 \
+  /* the code runs past the readable bytes */                                                      \
+  X(ECODE_PAST_END, 12, "code past the end")                                                       \
+  /* Section: the EH section runs past the readable bytes */                                       \
+  X(ESECTION_PAST_END, 13, "EH section past the end")                                              \
+  /* a section that is not an EH table (C3) */                                                     \
+  X(ESECTION_KIND, 14, "section is not an EH table")                                               \
+  /* DataSize not 4 + n * clause size (C4) */                                                      \
+  X(ESECTION_SIZE, 15, "EH section DataSize not 4 + n * clause size")                              \
+  /* the EH section says another follows (C3) */                                                   \
+  X(EMORE_SECTIONS, 16, "more than one section")                                                   \
+  /* Clauses (C5): not catch, filter, finally or fault */                                          \
+  X(ECLAUSE_KIND, 17, "bad clause kind")                                                           \
+  /* a try or handler region of 0 bytes */                                                         \
+  X(ECLAUSE_EMPTY, 18, "empty try or handler region")                                              \
+  /* a try, handler or filter outside the code */                                                  \
+  X(ECLAUSE_OUTSIDE, 19, "clause outside the code")                                                \
+  /* a catch whose token is not a type token */                                                    \
+  X(ECLASS_TOKEN, 20, "catch token is not a type token")                                           \
+  /* Placement (ilheap_il_check_in_module): the body starts at or below the base */                \
+  X(ENOT_ABOVE_BASE, 21, "body not above the module base")                                         \
+  /* the body ends past base + max_offset */                                                       \
+  X(EOUTSIDE_WINDOW, 22, "body ends outside the window")
+
 enum {
-  ILHEAP_IL_OK = 0,
-  /* Arguments */
-  ILHEAP_IL_EBADARG = 1,      /* a NULL pointer, unknown flag bits, code NULL with a size */
-  ILHEAP_IL_ETOO_LARGE = 2,   /* the body would not fit in 32 bits, or too many clauses */
-  ILHEAP_IL_ETOO_SMALL = 3,   /* write: the destination has fewer bytes than the body needs */
-  ILHEAP_IL_ETINY_FORBIDDEN = 4, /* ILHEAP_IL_TINY asked for a body L1 does not allow */
-  /* Header */
-  ILHEAP_IL_EHEADER_PAST_END = 5, /* fewer readable bytes than the header (0, or < 12 for fat) */
-  ILHEAP_IL_EFORMAT = 6,          /* low bits neither tiny (x10) nor fat (011) */
-  ILHEAP_IL_EHEADER_MISALIGNED = 7, /* a fat header not on a 4-byte boundary (L2) */
-  ILHEAP_IL_EHEADER_SIZE = 8,     /* a fat header whose Size is not 3 (C2) */
-  ILHEAP_IL_EHEADER_FLAGS = 9,    /* a fat header with undefined flag bits (C2) */
-  ILHEAP_IL_ELOCALS_TOKEN = 10,   /* LocalVarSigTok neither 0 nor a StandAloneSig token */
-  ILHEAP_IL_EEMPTY_CODE = 11,     /* CodeSize 0 (C1) */
-  ILHEAP_IL_ECODE_PAST_END = 12,  /* the code runs past the readable bytes */
-  /* Sections */
-  ILHEAP_IL_ESECTION_PAST_END = 13, /* the EH section (or its padding) runs past the readable bytes */
-  ILHEAP_IL_ESECTION_KIND = 14,     /* a section that is not an EH table (C3) */
-  ILHEAP_IL_ESECTION_SIZE = 15,     /* DataSize not 4 + n * clause size (C4) */
-  ILHEAP_IL_EMORE_SECTIONS = 16,    /* the EH section says another follows (C3) */
-  /* Clauses (C5) */
-  ILHEAP_IL_ECLAUSE_KIND = 17,      /* not catch, filter, finally or fault */
-  ILHEAP_IL_ECLAUSE_EMPTY = 18,     /* a try or handler region of 0 bytes */
-  ILHEAP_IL_ECLAUSE_OUTSIDE = 19,   /* a try, handler or filter outside the code */
-  ILHEAP_IL_ECLASS_TOKEN = 20,      /* a catch whose token is not a type token */
-  /* The .NET Framework placement rule (ilheap_il_check_in_module) */
-  ILHEAP_IL_ENOT_ABOVE_BASE = 21,   /* the body starts at or below the module base */
-  ILHEAP_IL_EOUTSIDE_WINDOW = 22    /* the body ends past base + max_offset */
+#define ILHEAP_IL__ANSWER_ENUM(name, value, text) ILHEAP_IL_##name = (value),
+  ILHEAP_IL_ANSWER_LIST(ILHEAP_IL__ANSWER_ENUM)
+#undef ILHEAP_IL__ANSWER_ENUM
 };
 
 /* A short English name for an answer ("fat header misaligned"...). Never NULL;
@@ -129,9 +153,9 @@ typedef struct ilheap_il_clause {
  * section when L4 allows it); the TINY/FAT bits force a choice, and parsing sets
  * exactly one of them, so a written body parses back with the flags it was
  * described with plus the choices made. */
-#define ILHEAP_IL_TINY 0x1u        /* a tiny header (ILHEAP_IL_ETINY_FORBIDDEN if L1 refuses) */
-#define ILHEAP_IL_FAT 0x2u         /* a fat header even when tiny would do */
-#define ILHEAP_IL_FAT_SECTION 0x4u /* a fat EH section even when a small one would do */
+#define ILHEAP_IL_TINY 0x1u         /* a tiny header (ILHEAP_IL_ETINY_FORBIDDEN if L1 refuses) */
+#define ILHEAP_IL_FAT 0x2u          /* a fat header even when tiny would do */
+#define ILHEAP_IL_FAT_SECTION 0x4u  /* a fat EH section even when a small one would do */
 #define ILHEAP_IL_INIT_LOCALS 0x10u /* the header's InitLocals bit (a fat header) */
 #define ILHEAP_IL_FLAGS_ALL 0x17u
 
@@ -139,15 +163,15 @@ typedef struct ilheap_il_clause {
 #define ILHEAP_IL_TINY_MAX_CODE 63u
 #define ILHEAP_IL_TINY_MAX_STACK 8u
 #define ILHEAP_IL_FAT_HEADER_SIZE 12u
-#define ILHEAP_IL_SMALL_MAX_CLAUSES 20u     /* 4 + 12 * 20 = 244 <= 255 */
-#define ILHEAP_IL_FAT_MAX_CLAUSES 699050u   /* 4 + 24 * 699050 <= 0xFFFFFF */
+#define ILHEAP_IL_SMALL_MAX_CLAUSES 20u   /* 4 + 12 * 20 = 244 <= 255 */
+#define ILHEAP_IL_FAT_MAX_CLAUSES 699050u /* 4 + 24 * 699050 <= 0xFFFFFF */
 
 typedef struct ilheap_il_body {
   const uint8_t *code; /* code_size bytes of IL (may be NULL only when code_size is 0) */
   uint32_t code_size;
-  uint32_t max_stack;       /* 0..65535 */
-  uint32_t local_sig_token; /* 0: no locals; else a StandAloneSig token (0x11000000 | row) */
-  uint32_t flags;           /* ILHEAP_IL_* body flags */
+  uint32_t max_stack;              /* 0..65535 */
+  uint32_t local_sig_token;        /* 0: no locals; else a StandAloneSig token (0x11000000 | row) */
+  uint32_t flags;                  /* ILHEAP_IL_* body flags */
   const ilheap_il_clause *clauses; /* clause_count clauses (NULL only when the count is 0) */
   uint32_t clause_count;
 } ilheap_il_body;
@@ -169,7 +193,7 @@ typedef struct ilheap_il_body {
  * On error *size is set to 0 (when size is not NULL).
  */
 ILHEAP_API ILHEAP_NODISCARD int ilheap_il_size(const ilheap_il_body *body, uintptr_t at,
-                                              uint32_t *size);
+                                               uint32_t *size);
 
 /*
  * Writes *body at dst, which must be where the body will live (the EH section's
@@ -182,7 +206,7 @@ ILHEAP_API ILHEAP_NODISCARD int ilheap_il_size(const ilheap_il_body *body, uintp
  * overlap [dst, dst + size).
  */
 ILHEAP_API ILHEAP_NODISCARD int ilheap_il_write(const ilheap_il_body *body, void *dst, size_t cap,
-                                               uint32_t *written);
+                                                uint32_t *written);
 
 /* ---- Parse and check -------------------------------------------------------------*/
 typedef struct ilheap_il_view {
@@ -219,8 +243,8 @@ ILHEAP_API int ilheap_il_clause_at(const ilheap_il_view *view, uint32_t i, ilhea
  * ILHEAP_IL_EBADARG.
  */
 ILHEAP_API ILHEAP_NODISCARD int ilheap_il_check_in_module(const void *p, size_t avail,
-                                                         uintptr_t module_base,
-                                                         uint32_t max_offset, ilheap_il_view *out);
+                                                          uintptr_t module_base,
+                                                          uint32_t max_offset, ilheap_il_view *out);
 
 #ifdef __cplusplus
 }

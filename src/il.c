@@ -14,9 +14,9 @@
 #include <string.h>
 
 enum {
-  TINY_FORMAT = 0x2,     /* low 2 bits of a tiny header */
-  FAT_FORMAT = 0x3,      /* low 3 bits of a fat header (bit 2 is 0) */
-  FAT_MORE_SECTS = 0x8,  /* a section follows the code */
+  TINY_FORMAT = 0x2,    /* low 2 bits of a tiny header */
+  FAT_FORMAT = 0x3,     /* low 3 bits of a fat header (bit 2 is 0) */
+  FAT_MORE_SECTS = 0x8, /* a section follows the code */
   FAT_INIT_LOCALS = 0x10,
   FAT_FLAGS_KNOWN = FAT_FORMAT | FAT_MORE_SECTS | FAT_INIT_LOCALS,
   FAT_HEADER_DWORDS = 3,
@@ -63,29 +63,10 @@ static uint32_t pad4(uintptr_t a) { return (uint32_t)((4u - (a & 3u)) & 3u); }
 
 const char *ilheap_il_strerror(int answer) {
   switch (answer) {
-  case ILHEAP_IL_OK: return "ok";
-  case ILHEAP_IL_EBADARG: return "bad argument";
-  case ILHEAP_IL_ETOO_LARGE: return "body too large";
-  case ILHEAP_IL_ETOO_SMALL: return "destination too small";
-  case ILHEAP_IL_ETINY_FORBIDDEN: return "tiny header not allowed for this body";
-  case ILHEAP_IL_EHEADER_PAST_END: return "header past the end";
-  case ILHEAP_IL_EFORMAT: return "neither a tiny nor a fat header";
-  case ILHEAP_IL_EHEADER_MISALIGNED: return "fat header misaligned";
-  case ILHEAP_IL_EHEADER_SIZE: return "fat header size not 3 dwords";
-  case ILHEAP_IL_EHEADER_FLAGS: return "fat header has undefined flags";
-  case ILHEAP_IL_ELOCALS_TOKEN: return "local signature token not a StandAloneSig";
-  case ILHEAP_IL_EEMPTY_CODE: return "empty code";
-  case ILHEAP_IL_ECODE_PAST_END: return "code past the end";
-  case ILHEAP_IL_ESECTION_PAST_END: return "EH section past the end";
-  case ILHEAP_IL_ESECTION_KIND: return "section is not an EH table";
-  case ILHEAP_IL_ESECTION_SIZE: return "EH section DataSize not 4 + n * clause size";
-  case ILHEAP_IL_EMORE_SECTIONS: return "more than one section";
-  case ILHEAP_IL_ECLAUSE_KIND: return "bad clause kind";
-  case ILHEAP_IL_ECLAUSE_EMPTY: return "empty try or handler region";
-  case ILHEAP_IL_ECLAUSE_OUTSIDE: return "clause outside the code";
-  case ILHEAP_IL_ECLASS_TOKEN: return "catch token is not a type token";
-  case ILHEAP_IL_ENOT_ABOVE_BASE: return "body not above the module base";
-  case ILHEAP_IL_EOUTSIDE_WINDOW: return "body ends outside the window";
+#define ANSWER_TEXT(name, value, text)                                                             \
+  case ILHEAP_IL_##name: return text;
+    ILHEAP_IL_ANSWER_LIST(ANSWER_TEXT)
+#undef ANSWER_TEXT
   default: return "unknown IL answer";
   }
 }
@@ -159,7 +140,8 @@ static int plan(const ilheap_il_body *b, uintptr_t at, layout *l) {
   }
   int tiny_ok = b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&
                 b->max_stack <= ILHEAP_IL_TINY_MAX_STACK && b->local_sig_token == 0 &&
-                b->clause_count == 0 && (b->flags & (ILHEAP_IL_INIT_LOCALS | ILHEAP_IL_FAT_SECTION)) == 0;
+                b->clause_count == 0 &&
+                (b->flags & (ILHEAP_IL_INIT_LOCALS | ILHEAP_IL_FAT_SECTION)) == 0;
   if ((b->flags & ILHEAP_IL_TINY) && !tiny_ok)
     return ILHEAP_IL_ETINY_FORBIDDEN;
   if (tiny_ok && !(b->flags & ILHEAP_IL_FAT)) {
@@ -389,7 +371,8 @@ int ilheap_il_clause_at(const ilheap_il_view *view, uint32_t i, ilheap_il_clause
   if (!view || !out || i >= view->body.clause_count || !view->section)
     return ILHEAP_IL_EBADARG;
   int fat = (view->body.flags & ILHEAP_IL_FAT_SECTION) != 0;
-  read_clause(view->section + SECT_HEADER + (size_t)i * (fat ? FAT_CLAUSE : SMALL_CLAUSE), fat, out);
+  read_clause(view->section + SECT_HEADER + (size_t)i * (fat ? FAT_CLAUSE : SMALL_CLAUSE), fat,
+              out);
   return ILHEAP_IL_OK;
 }
 

@@ -96,12 +96,15 @@ Test(il_tiny, each_condition_of_l1_forces_fat) {
   for (int k = 0; k < 6; k++) {
     ilheap_il_body b = body_of(10);
     switch (k) {
-    case 0: b.code_size = 64; break;                  /* CodeSize < 64 */
-    case 1: b.max_stack = 9; break;                   /* max stack <= 8 */
-    case 2: b.local_sig_token = 0x11000001; break;    /* no locals */
-    case 3: b.flags = ILHEAP_IL_INIT_LOCALS; break;   /* no InitLocals */
-    case 4: b.clauses = &c; b.clause_count = 1; break; /* no EH */
-    case 5: b.flags = ILHEAP_IL_FAT; break;           /* asked for */
+    case 0: b.code_size = 64; break;                /* CodeSize < 64 */
+    case 1: b.max_stack = 9; break;                 /* max stack <= 8 */
+    case 2: b.local_sig_token = 0x11000001; break;  /* no locals */
+    case 3: b.flags = ILHEAP_IL_INIT_LOCALS; break; /* no InitLocals */
+    case 4:
+      b.clauses = &c;
+      b.clause_count = 1;
+      break;                                /* no EH */
+    case 5: b.flags = ILHEAP_IL_FAT; break; /* asked for */
     }
     uint32_t size = write_at(&b, 0);
     cr_assert_eq(arena[0] & 0x3, 0x3, "case %d: fat header", k);
@@ -704,10 +707,17 @@ Test(il_readme, example) {
   /* try { nop; leave.s 4 } finally { endfinally } 4: ret */
   static const uint8_t code5[] = {0x00, 0xDE, 0x01, 0xDC, 0x2A};
   ilheap_il_clause clause = {.kind = ILHEAP_IL_FINALLY,
-                             .try_offset = 0, .try_length = 3, .handler_offset = 3, .handler_length = 1};
-  ilheap_il_body body = {.code = code5, .code_size = sizeof code5, .max_stack = 1,
+                             .try_offset = 0,
+                             .try_length = 3,
+                             .handler_offset = 3,
+                             .handler_length = 1};
+  ilheap_il_body body = {.code = code5,
+                         .code_size = sizeof code5,
+                         .max_stack = 1,
                          .local_sig_token = 0x11000001,
-                         .flags = ILHEAP_IL_INIT_LOCALS, .clauses = &clause, .clause_count = 1};
+                         .flags = ILHEAP_IL_INIT_LOCALS,
+                         .clauses = &clause,
+                         .clause_count = 1};
   uint32_t cb;
   cr_assert_eq(ilheap_il_size(&body, 0, &cb), ILHEAP_IL_OK);
   cr_assert_eq(cb, 12 + 5 + 3 + 4 + 12);
