@@ -27,7 +27,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 #include <unistd.h>
 
 #include "ilheap.h"
+#include "os.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -52,10 +52,15 @@
 #define BRK_ROOM ((uintptr_t)64 << 20)
 #define MAPS_BUF ((size_t)64 * 1024)
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && UINTPTR_MAX > 0xFFFFFFFFu
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
 #elif defined(__aarch64__)
 #define USER_TOP ((uintptr_t)0xFFFFFFFFF000) /* 48-bit user space */
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+/* A 32-bit process: the kernel decides (0xFFFFE000 under an x86-64 kernel, 0xC0000000
+ * or another split under a 32-bit one): found once by probing (user_top32). */
+#define USER_TOP user_top
+#define USER_TOP_PROBED 1
 #else
 #define USER_TOP UINTPTR_MAX /* unknown: mmap itself refuses what is out of reach */
 #endif
@@ -82,7 +87,7 @@ typedef struct growth {
 
 /* Where the main stack starts (/proc/self/stat, field 28), read once. */
 static uintptr_t stack_start;
-static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
+static ilheap__once stack_once = ILHEAP__ONCE_INIT;
 
 static void find_stack(void) {
   char buf[1024];
@@ -104,6 +109,49 @@ static void find_stack(void) {
     stack_start = (uintptr_t)strtoull(p + 1, NULL, 10);
 }
 
+#ifdef USER_TOP_PROBED
+/* Is the page at addr inside user space? mmap answers ENOMEM for a fixed range
+ * past the top, EEXIST for one that is taken (so, reachable). */
+static int page_reachable(uintptr_t addr, size_t page) {
+  void *p = mmap((void *)addr, page, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p == MAP_FAILED)
+    return errno != ENOMEM;
+  munmap(p, page);
+  return 1; /* mapped (here, or elsewhere by a kernel that took it as a hint) */
+}
+
+/* The end of user space: without it, the free range above the highest mapping
+ * would reach 4 GiB, and a chunk placed at its top could never be reserved.
+ * Reachability is monotone in the address, so a binary search over pages from
+ * the stack (reachable) to 4 GiB (not) finds it in about 20 probes, once. */
+static uintptr_t user_top;
+static ilheap__once top_once = ILHEAP__ONCE_INIT;
+#define PROBE_USER_TOP() ilheap__once_run(&top_once, find_user_top)
+
+static void find_user_top(void) {
+  int local;
+  uint64_t page = ilheap__host_page();
+  uint64_t hi = UINT64_C(1) << 32, lo;
+  /* From the main stack's start (the search stays above it and its growth
+   * zone), or this thread's stack when that is unknown. */
+  ilheap__once_run(&stack_once, find_stack);
+  lo = (stack_start != 0 ? stack_start : (uintptr_t)&local) & ~(uintptr_t)(page - 1);
+  while (hi - lo > page) {
+    uint64_t mid = (lo + (hi - lo) / 2) & ~(page - 1);
+    if (page_reachable((uintptr_t)mid, (size_t)page))
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* hi is the first page out of reach (lo + page); all of 4 GiB reachable would
+   * make it 2^32, which wraps: give up the last page then. */
+  user_top = (uintptr_t)(hi < (UINT64_C(1) << 32) ? hi : lo);
+}
+#else
+#define PROBE_USER_TOP() ((void)0)
+#endif
+
 /* The growth zones that may meet [lo, hi). The stack's room is at most
  * STACK_ROOM_MAX plus the guard gap, so far below the stack (where mmap puts
  * libraries and modules) RLIMIT_STACK need not be read: refills there make no
@@ -115,7 +163,7 @@ static growth growth_zones(uintptr_t lo, uintptr_t hi) {
   void *cur = sbrk(0); /* glibc's cached break: no system call once it is known */
 
   memset(&g, 0, sizeof g);
-  (void)pthread_once(&stack_once, find_stack);
+  ilheap__once_run(&stack_once, find_stack);
   if (stack_start != 0 && lo < stack_start &&
       (stack_start - STACK_GUARD_GAP <= STACK_ROOM_MAX ||
        hi > stack_start - STACK_GUARD_GAP - STACK_ROOM_MAX)) {
@@ -140,7 +188,7 @@ static growth growth_zones(uintptr_t lo, uintptr_t hi) {
 }
 
 /* Visits [a, b) minus the growth zones; nonzero when the visitor stopped. */
-static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_gap_visitor visit, void *arg) {
+static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_range_visitor visit, void *arg) {
   int i;
   for (i = 0; i < 2 && a < b; i++) {
     const zone *z = &g->z[i];
@@ -157,7 +205,7 @@ static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_gap_visitor vi
 typedef struct walker {
   uintptr_t at, hi;
   const growth *g;
-  ilheap_gap_visitor visit;
+  ilheap_range_visitor visit;
   void *arg;
   int stopped;
 } walker;
@@ -207,11 +255,21 @@ typedef struct run {
   uintptr_t lo, hi;
 } run;
 
-static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
+static ilheap__mutex view_mutex;
+static ilheap__once view_once = ILHEAP__ONCE_INIT;
 static run view[VIEW_MAX]; /* sorted, disjoint, not adjacent */
 static size_t view_n;
 
-/* The first run whose hi is above addr (view_n if none). Under view_lock. */
+static void view_init(void) { (void)ilheap__mutex_init(&view_mutex); }
+
+static void view_lock(void) {
+  ilheap__once_run(&view_once, view_init);
+  ilheap__mutex_lock(&view_mutex);
+}
+
+static void view_unlock(void) { ilheap__mutex_unlock(&view_mutex); }
+
+/* The first run whose hi is above addr (view_n if none). Under the view's lock. */
 static size_t view_find(uintptr_t addr) {
   size_t a = 0, b = view_n;
   while (a < b) {
@@ -228,18 +286,18 @@ static size_t view_find(uintptr_t addr) {
 static uintptr_t view_run_end(uintptr_t addr) {
   uintptr_t end = 0;
   size_t i;
-  pthread_mutex_lock(&view_lock);
+  view_lock();
   i = view_find(addr);
   if (i < view_n && view[i].lo <= addr)
     end = view[i].hi;
-  pthread_mutex_unlock(&view_lock);
+  view_unlock();
   return end;
 }
 
 /* Remembers [lo, hi) as one run, merged with the runs it touches. */
 static void view_add(uintptr_t lo, uintptr_t hi) {
   size_t i, j;
-  pthread_mutex_lock(&view_lock);
+  view_lock();
   i = view_find(lo > 0 ? lo - 1 : 0); /* a run ending at lo touches it */
   for (j = i; j < view_n && view[j].lo <= hi; j++) {
     if (view[j].lo < lo)
@@ -256,13 +314,13 @@ static void view_add(uintptr_t lo, uintptr_t hi) {
   view_n = view_n + 1 - (j - i);
   view[i].lo = lo;
   view[i].hi = hi;
-  pthread_mutex_unlock(&view_lock);
+  view_unlock();
 }
 
 /* Forgets [lo, hi): what the runs say about it is no longer known. */
 static void view_forget(uintptr_t lo, uintptr_t hi) {
   size_t i;
-  pthread_mutex_lock(&view_lock);
+  view_lock();
   for (i = view_find(lo); i < view_n && view[i].lo < hi;) {
     run r = view[i];
     if (r.lo < lo && r.hi > hi) { /* split in two */
@@ -286,13 +344,13 @@ static void view_forget(uintptr_t lo, uintptr_t hi) {
       view_n--;
     }
   }
-  pthread_mutex_unlock(&view_lock);
+  view_unlock();
 }
 
 static void view_clear(void) {
-  pthread_mutex_lock(&view_lock);
+  view_lock();
   view_n = 0;
-  pthread_mutex_unlock(&view_lock);
+  view_unlock();
 }
 
 /* One PROCMAP_QUERY: the mapping covering addr or the next one above.
@@ -450,7 +508,7 @@ static int walk_maps(int fd, walker *w) {
  * environment variable ILHEAP_PROCMAP=text forces the text path (tests use it to
  * cover the path older kernels take). */
 static _Atomic int query_mode;
-static pthread_once_t mode_once = PTHREAD_ONCE_INIT;
+static ilheap__once mode_once = ILHEAP__ONCE_INIT;
 
 static void read_mode(void) {
   const char *v = getenv("ILHEAP_PROCMAP");
@@ -458,13 +516,14 @@ static void read_mode(void) {
     query_mode = 2;
 }
 
-static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
+static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                            void *arg) {
   growth g;
   walker w;
   int fd, err = 1, jumped = 0;
   (void)ctx;
 
+  PROBE_USER_TOP();
   if (lo < LOWEST_ADDR)
     lo = LOWEST_ADDR;
   if (hi > USER_TOP)
@@ -472,7 +531,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
   if (lo >= hi)
     return ILHEAP_OK;
   g = growth_zones(lo, hi);
-  (void)pthread_once(&mode_once, read_mode);
+  ilheap__once_run(&mode_once, read_mode);
   fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return ILHEAP_EPROVIDER;
@@ -504,6 +563,7 @@ static int map_free(uintptr_t addr, size_t len, int prot, int flags) {
   int i;
   /* "Free" excludes the growth zones (walk_free): reserve refuses them too, so
    * that it stays the authority and the core may reserve without walking. */
+  PROBE_USER_TOP();
   if (addr < LOWEST_ADDR || addr > USER_TOP || len > USER_TOP - addr)
     return ILHEAP_ERANGE;
   g = growth_zones(addr, addr + len);
@@ -571,13 +631,12 @@ static int linux_release(void *ctx, uintptr_t addr, size_t len) {
 }
 
 static ilheap_provider linux_provider;
-static pthread_once_t linux_once = PTHREAD_ONCE_INIT;
+static ilheap__once linux_once = ILHEAP__ONCE_INIT;
 
 static void linux_init(void) {
-  long page = sysconf(_SC_PAGESIZE);
   linux_provider.size = (uint32_t)sizeof linux_provider;
   linux_provider.flags = 0;
-  linux_provider.page_size = page > 0 ? (size_t)page : 4096;
+  linux_provider.page_size = ilheap__host_page();
   linux_provider.ctx = NULL;
   linux_provider.walk_free = linux_walk_free;
   linux_provider.reserve = linux_reserve;
@@ -588,5 +647,6 @@ static void linux_init(void) {
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
-  return pthread_once(&linux_once, linux_init) == 0 ? &linux_provider : NULL;
+  ilheap__once_run(&linux_once, linux_init);
+  return &linux_provider;
 }
