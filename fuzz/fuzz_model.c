@@ -42,7 +42,7 @@
 #define MAX_HEAPS 4
 #define MAX_BLOCKS 2048
 #define MAX_SIM_BYTES ((size_t)16 << 20) /* committed and filled: keep runs fast */
-#define MIN_STEP ((uint64_t)16 << 10)
+#define MIN_STEP ((uint64_t)8 << 10)
 #define MAX_STEP ((uint64_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
 #define LARGE ((uint64_t)1 << 20)     /* bigger requests get a chunk of their own */

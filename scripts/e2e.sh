@@ -119,7 +119,8 @@ expect_line() {
 # 1 if the report's only failures are bodies that found no room in their
 # module's window: every "fail" line an Alloc that returned NULL while the
 # largest free range of the window (as the heap's provider sees it) was
-# smaller than ilheap's smallest chunk (16 KiB + a guard page). That is
+# smaller than 20 KiB (a bound above ilheap's smallest chunk: an 8 KiB step, or
+# a small body's own pages, plus a guard page). That is
 # contract 6 answering a full window, which the address-space layout of the
 # run decides (ASLR); the profiler's landing zone makes it rare, and the run
 # is repeated (at most 3 attempts in all). Any other failure stays a failure.

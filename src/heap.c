@@ -62,9 +62,10 @@
  * once (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
  * faults, and a caller that does not write keeps an RSS of what it touches.
  * The first chunk of a heap has no witness and is never populated.
- * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB,
- * page)): small modules stay small, and once a heap holds 1 MiB the address
- * space reserved beyond what was consumed is at most about 1/32.
+ * step = clamp(round_up(reserved / 32, page), max(8 KiB, page), max(1 MiB,
+ * page)): small modules stay small (one small body: 8 KiB and a 4 KiB guard
+ * page, 12 KiB reserved), and once a heap holds 1 MiB the address space
+ * reserved beyond what was consumed is at most about 1/32.
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
@@ -88,7 +89,7 @@
 #include "os/os.h"
 #include "track.h"
 
-#define MIN_STEP ((size_t)16 << 10)
+#define MIN_STEP ((size_t)8 << 10)
 #define MAX_STEP ((size_t)1 << 20)
 #define MAX_PAGE ((size_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
