@@ -161,7 +161,8 @@ typedef GUID IID;
 #ifndef E_INVALIDARG
 #define E_INVALIDARG _HRESULT_TYPEDEF_(0x80070057L)
 #endif
-/* clang-format off: the spacing is the PAL's, and part of the macro's identity */
+/* The spacing is the PAL's, and part of each macro's identity. */
+/* clang-format off */
 #ifndef SUCCEEDED
 #define SUCCEEDED(Status) ((HRESULT)(Status) >= 0)
 #endif
@@ -341,9 +342,9 @@ public:
   /* The heap's C++ object, constructed on first use (any thread). NULL heap: NULL. */
   static IMethodMalloc *of(ilheap *heap) {
     void *storage = ilheap_method_malloc_cxx(heap, &construct);
-    return storage != nullptr ? static_cast<IMethodMalloc *>(
-                                    static_cast<ilheap_method_malloc_object *>(storage))
-                              : nullptr;
+    return storage != nullptr
+               ? static_cast<IMethodMalloc *>(static_cast<ilheap_method_malloc_object *>(storage))
+               : nullptr;
   }
 
   ilheap_method_malloc_object(const ilheap_method_malloc_object &) = delete;

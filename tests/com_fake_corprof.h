@@ -71,7 +71,8 @@ typedef const GUID *LPCGUID;
 #define E_INVALIDARG _HRESULT_TYPEDEF_(0x80070057L)
 #define E_POINTER _HRESULT_TYPEDEF_(0x80004003L)
 #define E_FAIL _HRESULT_TYPEDEF_(0x80004005L)
-/* clang-format off: pal.h's spacing, part of the macros' identity */
+/* pal.h's spacing, part of each macro's identity. */
+/* clang-format off */
 #define SUCCEEDED(Status) ((HRESULT)(Status) >= 0)
 #define FAILED(Status) ((HRESULT)(Status)<0)
 /* clang-format on */

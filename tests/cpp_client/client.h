@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 struct client_report {
-  int failures;      /* checks that failed inside the client */
-  void *blocks[3];   /* Alloc(100), Alloc(1), Alloc(4000) */
-  unsigned addref;   /* what AddRef returned */
-  unsigned release;  /* what the matching Release returned */
+  int failures;        /* checks that failed inside the client */
+  void *blocks[3];     /* Alloc(100), Alloc(1), Alloc(4000) */
+  unsigned addref;     /* what AddRef returned */
+  unsigned release;    /* what the matching Release returned */
   char type_name[128]; /* typeid(*m).name(): the object's dynamic type */
 };
 

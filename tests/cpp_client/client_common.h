@@ -12,7 +12,7 @@
 #define CLIENT_CHECK(cond)                                                                         \
   do {                                                                                             \
     if (!(cond)) {                                                                                 \
-      std::fprintf(stderr, "%s:%d: %s failed\n", __FILE__, __LINE__, #cond);                        \
+      std::fprintf(stderr, "%s:%d: %s failed\n", __FILE__, __LINE__, #cond);                       \
       out->failures++;                                                                             \
     }                                                                                              \
   } while (0)
@@ -27,8 +27,7 @@ void CLIENT_RUN(void *obj, client_report *out) {
   CLIENT_CHECK(m->QueryInterface(client_iid_method_malloc, &p) == 0 && p == m);
   m->Release();
   p = nullptr;
-  CLIENT_CHECK(m->QueryInterface(client_iid_unknown, &p) == 0 &&
-               p == static_cast<IUnknown *>(m));
+  CLIENT_CHECK(m->QueryInterface(client_iid_unknown, &p) == 0 && p == static_cast<IUnknown *>(m));
   static_cast<IUnknown *>(p)->Release();
   p = m;
   CLIENT_CHECK(m->QueryInterface(client_iid_other, &p) == (HRESULT)0x80004002L && p == nullptr);

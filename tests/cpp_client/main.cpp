@@ -25,7 +25,7 @@ static int failures;
 #define CHECK(cond)                                                                                \
   do {                                                                                             \
     if (!(cond)) {                                                                                 \
-      std::fprintf(stderr, "%s:%d: %s failed\n", __FILE__, __LINE__, #cond);                        \
+      std::fprintf(stderr, "%s:%d: %s failed\n", __FILE__, __LINE__, #cond);                       \
       failures++;                                                                                  \
     }                                                                                              \
   } while (0)
@@ -46,7 +46,7 @@ static void check_report(const char *who, ilheap *heap, IMethodMalloc *m, const 
     uintptr_t b = reinterpret_cast<uintptr_t>(r.blocks[i]);
     CHECK(b != 0);
     CHECK(b > base && b + sizes[i] - base <= ilheap_max_offset(heap)); /* contract 1 */
-    CHECK(b % ilheap_alignment(heap) == 0);                              /* contract 2 */
+    CHECK(b % ilheap_alignment(heap) == 0);                            /* contract 2 */
   }
   ilheap_stats st;
   std::memset(&st, 0, sizeof st);
