@@ -29,13 +29,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <sched.h>
-#define com_pause() sched_yield()
-#else
-#define com_pause() ((void)0)
-#endif
+#include "os/os.h"
 
 #if defined(__GNUC__) && !defined(_WIN32)
 #define ILHEAP_WEAK __attribute__((weak))
@@ -121,7 +115,7 @@ static com_object *com_get(ilheap *heap) {
     } else {
       /* Another thread is filling it in: a handful of stores away. */
       while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY)
-        com_pause();
+        ilheap__yield();
     }
   }
   return obj;
@@ -260,7 +254,7 @@ void *ilheap_method_malloc_cxx(ilheap *heap, void (*construct)(void *storage, il
       atomic_store_explicit(&obj->cxx_state, COM_READY, memory_order_release);
     } else {
       while (atomic_load_explicit(&obj->cxx_state, memory_order_acquire) != COM_READY)
-        com_pause();
+        ilheap__yield();
     }
   }
   return obj->cxx.bytes;
