@@ -21,6 +21,9 @@
 #                            examples): build the profiler target there
 #   ILHEAP_E2E_WORK          where everything else goes (default: build-e2e in
 #                            the repository); rerunning reuses it
+#   ILHEAP_E2E_BUILD_ONLY=1  build the profiler and the app, print their paths
+#                            ("profiler=...", "app=...", "plugin=...") and stop
+#                            (scripts/e2e-rates.sh uses it)
 set -u -o pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -98,6 +101,10 @@ dotnet build "$repo/tests/e2e/app/IlHeapE2E.csproj" -c Release --nologo -v:minim
 app=$artifacts/bin/IlHeapE2E/release/IlHeapE2E.dll
 plugin=$artifacts/bin/IlHeapE2E.Plugin/release/IlHeapE2E.Plugin.dll
 [ -f "$app" ] && [ -f "$plugin" ] || die "dotnet build produced no $app / $plugin"
+if [ "${ILHEAP_E2E_BUILD_ONLY:-0}" = 1 ]; then
+  printf 'profiler=%s\napp=%s\nplugin=%s\n' "$profiler" "$app" "$plugin"
+  exit 0
+fi
 
 # ---- Runs -----------------------------------------------------------------------------
 run_app() { # $1: output file; the rest: environment assignments
