@@ -112,7 +112,7 @@
 #define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
 #define OPTIONS_V2_SIZE (offsetof(ilheap_options, window_policy) + sizeof(uint32_t))
 #define STATS_V1_SIZE (offsetof(ilheap_stats, highest) + sizeof(uintptr_t))
-#define PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+#define PROVIDER_V1_SIZE ILHEAP__PROVIDER_V1_SIZE
 
 typedef struct chunk {
   _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks, see above */
@@ -197,7 +197,7 @@ void ilheap_options_init(ilheap_options *opts) {
   opts->provider = NULL;
 }
 
-static int check_provider(const ilheap_provider *p) {
+int ilheap__provider_check(const ilheap_provider *p) {
   if (p->size < PROVIDER_V1_SIZE)
     return ILHEAP_EVERSION;
   if (p->flags != 0 || p->walk_free == NULL || p->reserve == NULL || p->commit == NULL ||
@@ -228,7 +228,8 @@ int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved) 
     return ILHEAP_EINVAL;
   if (o.provider == NULL && ilheap_os_provider() == NULL)
     return ILHEAP_EINVAL;
-  if ((err = check_provider(o.provider != NULL ? o.provider : ilheap_os_provider())) != ILHEAP_OK)
+  if ((err = ilheap__provider_check(o.provider != NULL ? o.provider : ilheap_os_provider())) !=
+      ILHEAP_OK)
     return err;
   if (resolved != NULL)
     *resolved = o;
