@@ -13,7 +13,7 @@
  * What it does:
  *   Initialize            QI for ICorProfilerInfo, set the event mask (JIT
  *                         compilation, module loads/unloads), reserve the
- *                         landing zone (zone_provider.h: why CoreCLR needs
+ *                         landing zone (ilheap_zone.h: why a strict heap needs
  *                         one) and create the ilheap registry on it (one heap
  *                         per module).
  *   ModuleLoadFinished    GetModuleInfo gives the base address: register the
@@ -36,6 +36,8 @@
  * Environment:
  *   ILHEAP_PROFILER_REPORT    path of the report (default: stderr)
  *   ILHEAP_PROFILER_ZONE=0    no landing zone (module heaps on the OS provider)
+ *   ILHEAP_PROFILER_POLICY    strict (default: ILHEAP_WINDOW_REQUIRED) or coreclr
+ *                             (ILHEAP_WINDOW_PREFERRED)
  *   ILHEAP_PROFILER_MISALIGN  1..3: test-only negative control, every body is
  *                             placed that many bytes past its aligned block
  *
@@ -67,7 +69,7 @@
 #include "corprof_c.h"
 #include "il_body.h"
 #include "profiler.h"
-#include "zone_provider.h"
+#include "ilheap_zone.h"
 #include "ilheap.h"
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
@@ -181,14 +183,49 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
-/* The landing zone for module heaps (zone_provider.h): one per process, it
- * must outlive the registry. */
-static zone_provider g_zone;
+/* The landing zone for module heaps (include/ilheap_zone.h: why, and the
+ * policy followed here): one per process, it must outlive the registry. */
+static ilheap_zone *g_zone;
 static int g_zone_ok;
-#define ZONE_FRONT_SIZE (256u << 10)
-#define ZONE_SIZE                                                                                  \
-  (4u << 20) /* the main piece: room for a few hundred module heaps' first chunks                  \
-              */
+static uintptr_t g_runtime_base; /* libcoreclr.so: new mappings go below it */
+#define ZONE_FRONT_SIZE ((size_t)256 << 10)
+#define ZONE_SIZE ((size_t)4 << 20) /* the main piece: a few hundred heaps' first chunks */
+#define ZONE_MAX ((size_t)16 << 30) /* address space only (no access, no memory) */
+#define ZONE_REACH ((uintptr_t)4 << 30)
+#define ZONE_FRONT_MIN_FREE ((size_t)1 << 30) /* where the OS puts what fits nowhere higher */
+#define ZONE_FRONT_PAVE ((uintptr_t)2 << 30)
+static uint32_t g_policy = ILHEAP_WINDOW_REQUIRED;
+
+static const ilheap_provider *heap_provider(void) {
+  return g_zone_ok ? ilheap_zone_provider(g_zone) : ilheap_os_provider();
+}
+
+/* Initialize: a main piece at the top of the highest free range within 4 GiB
+ * below the runtime, and every free range between it and the runtime paved. */
+static int zone_init(uintptr_t below) {
+  uintptr_t piece = 0;
+  g_runtime_base = below;
+  if (ilheap_zone_create(NULL, ZONE_MAX, &g_zone) != ILHEAP_OK)
+    return 0;
+  if (below > ZONE_REACH &&
+      ilheap_zone_take_below(g_zone, below - ZONE_REACH, below, ZONE_SIZE, 0, &piece) == ILHEAP_OK)
+    (void)ilheap_zone_pave(g_zone, piece + ZONE_SIZE, below, NULL);
+  return 1;
+}
+
+/* After a module load: a front piece where the next mapping that fits nowhere
+ * higher will go, and the 2 GiB above it paved. Its base, or 0. */
+static uintptr_t zone_arm_front(void) {
+  uintptr_t piece = 0, top;
+  if (!g_zone_ok || g_runtime_base == 0 ||
+      ilheap_zone_take_below(g_zone, (uintptr_t)1 << 20, g_runtime_base, ZONE_FRONT_SIZE,
+                             ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
+    return 0;
+  top = piece + ZONE_FRONT_SIZE;
+  (void)ilheap_zone_pave(g_zone, top, top + ZONE_FRONT_PAVE < top ? UINTPTR_MAX : top + ZONE_FRONT_PAVE,
+                         NULL);
+  return piece;
+}
 
 /* ---- Profiler state ------------------------------------------------------- */
 typedef struct module_rec {
@@ -219,6 +256,7 @@ typedef struct profiler {
 
   atomic_ulong bodies, body_bytes, failures, heaps_dropped, bytes_released;
   atomic_ulong recompiled; /* JIT events for a method rewritten before (later tiers) */
+  atomic_ulong outside_window; /* bodies with no RVA (ILHEAP_WINDOW_PREFERRED, window full) */
 } profiler;
 
 static profiler *impl_from(ICorProfilerCallback2 *iface) { return (profiler *)iface; }
@@ -571,7 +609,7 @@ static int add_room(void *arg, uintptr_t lo, uintptr_t hi) {
  */
 static void fail_no_room(profiler *p, const target *t, uintptr_t base) {
   room r = {0, 0};
-  const ilheap_provider *prov = g_zone_ok ? &g_zone.prov : ilheap_os_provider();
+  const ilheap_provider *prov = heap_provider();
   uintptr_t hi =
       base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
   if (prov)
@@ -639,10 +677,20 @@ static void rewrite(profiler *p, const target *t) {
   }
   atomic_fetch_add(&p->bodies, 1);
   atomic_fetch_add(&p->body_bytes, size);
+  /* What .NET Framework would store as the method's RVA, checked by the heap:
+   * none for a body the CoreCLR policy placed outside the full window. */
+  uint32_t rva = 0;
+  char rva_text[16] = "none";
+  int rc = ilheap_rva(ilheap_registry_find(p->registry, (uintptr_t)t->module), blk, (uint32_t)size,
+                      &rva);
+  if (rc == ILHEAP_OK)
+    snprintf(rva_text, sizeof rva_text, "0x%x", (unsigned)rva);
+  else
+    atomic_fetch_add(&p->outside_window, 1);
   report("body method=%s module=0x%jx token=0x%08x header=%s size=%zu addr=0x%jx offset=0x%jx "
-         "align4=%d thread=%u",
+         "rva=%s align4=%d thread=%u",
          t->name, (uintmax_t)t->module, (unsigned)t->token, b.fat ? "fat" : "tiny", size,
-         (uintmax_t)addr, (uintmax_t)offset, (int)((addr & 3u) == 0), thread_number());
+         (uintmax_t)addr, (uintmax_t)offset, rva_text, (int)((addr & 3u) == 0), thread_number());
 }
 
 /* ---- The ABI check ------------------------------------------------------------ */
@@ -750,13 +798,20 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
 
   ilheap_options opts;
   ilheap_options_init(&opts);
-  /* Now, before any assembly is mapped: see zone_provider.h.
+  /* Now, before any assembly is mapped: see ilheap_zone.h.
    * ILHEAP_PROFILER_ZONE=0 turns it off (to watch windows fill up). */
   const char *zone_env = getenv("ILHEAP_PROFILER_ZONE");
   if (!g_zone_ok && !(zone_env && !strcmp(zone_env, "0")))
-    g_zone_ok = zone_provider_init(&g_zone, ZONE_SIZE, runtime_base(p->info)) == ILHEAP_OK;
+    g_zone_ok = zone_init(runtime_base(p->info));
   if (g_zone_ok)
-    opts.provider = &g_zone.prov;
+    opts.provider = ilheap_zone_provider(g_zone);
+  /* ILHEAP_PROFILER_POLICY=coreclr: CoreCLR keeps the pointer and derives no
+   * RVA from it (ilheap.h, "Which window policy"), so a full window need not
+   * mean NULL. Default: strict, the .NET Framework rule. */
+  const char *policy_env = getenv("ILHEAP_PROFILER_POLICY");
+  g_policy = policy_env && !strcmp(policy_env, "coreclr") ? ILHEAP_WINDOW_PREFERRED
+                                                           : ILHEAP_WINDOW_REQUIRED;
+  opts.window_policy = g_policy;
   int err = ilheap_registry_create(&opts, &p->registry);
   if (err != ILHEAP_OK) {
     report("init error=registry-create:%s", ilheap_strerror(err));
@@ -774,21 +829,30 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   DWORD got = 0;
   p->info->lpVtbl->GetEventMask(p->info, &got);
   report("init version=%d.%d.%d callback=ICorProfilerCallback2 info=ICorProfilerInfo "
-         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s misalign=%zu",
+         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s policy=%s "
+         "misalign=%zu",
          ILHEAP_VERSION_MAJOR, ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, (unsigned)hr,
          (unsigned)got, (unsigned)opts.max_offset, (unsigned)opts.alignment,
-         g_zone_ok ? "on" : "off", p->skew);
+         g_zone_ok ? "on" : "off", g_policy == ILHEAP_WINDOW_PREFERRED ? "coreclr" : "strict",
+         p->skew);
   return FAILED(hr) ? hr : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
   profiler *p = impl_from(This);
+  ilheap_zone_stats zs;
+  memset(&zs, 0, sizeof zs);
+  zs.size = (uint32_t)sizeof zs;
+  if (g_zone_ok)
+    (void)ilheap_zone_get_stats(g_zone, &zs);
   report("shutdown bodies=%lu body_bytes=%lu failures=%lu recompiled=%lu heaps_dropped=%lu "
-         "bytes_released=%lu heaps_live=%zu zone_pieces=%zu zone_bytes=%zu",
+         "bytes_released=%lu heaps_live=%zu outside_window=%lu zone_pieces=%ju zone_bytes=%ju "
+         "zone_held=%ju",
          atomic_load(&p->bodies), atomic_load(&p->body_bytes), atomic_load(&p->failures),
          atomic_load(&p->recompiled), atomic_load(&p->heaps_dropped),
          atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
-         g_zone_ok ? g_zone.npieces : 0, g_zone_ok ? g_zone.total : 0);
+         atomic_load(&p->outside_window), (uintmax_t)zs.pieces, (uintmax_t)zs.bytes,
+         (uintmax_t)zs.bytes_held);
   pthread_mutex_lock(&g_report_lock);
   if (g_report)
     fclose(g_report);
@@ -821,8 +885,8 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
   }
-  /* For the next assembly mapped at the front (zone_provider.h). */
-  uintptr_t front = g_zone_ok ? zone_provider_arm_front(&g_zone, ZONE_FRONT_SIZE) : 0;
+  /* For the next assembly mapped at the front (ilheap_zone.h). */
+  uintptr_t front = zone_arm_front();
   report("module-load id=0x%jx base=0x%jx name=%s registered=%d front_piece=0x%jx",
          (uintmax_t)moduleId, (uintmax_t)(uintptr_t)base, name, registered, (uintmax_t)front);
 
@@ -879,14 +943,14 @@ static intmax_t bytes_still_held(const range_list *r) {
         uintptr_t c0 = (uintptr_t)lo > r->v[i].lo ? (uintptr_t)lo : r->v[i].lo;
         uintptr_t c1 = (uintptr_t)hi < r->v[i].hi ? (uintptr_t)hi : r->v[i].hi;
         if (c0 < c1) /* the zone's own pieces stay mapped: count only the rest */
-          bytes += (intmax_t)(g_zone_ok ? zone_provider_outside(&g_zone, c0, c1) : c1 - c0);
+          bytes += (intmax_t)(g_zone_ok ? ilheap_zone_outside(g_zone, c0, c1) : c1 - c0);
       }
     }
     at_line_start = strchr(line, '\n') != NULL;
   }
   fclose(f);
   for (size_t i = 0; g_zone_ok && i < r->n; i++)
-    bytes += (intmax_t)zone_provider_held(&g_zone, r->v[i].lo, r->v[i].hi);
+    bytes += (intmax_t)ilheap_zone_held(g_zone, r->v[i].lo, r->v[i].hi);
   return bytes;
 }
 
