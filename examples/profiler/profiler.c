@@ -88,6 +88,8 @@ static const IID IID_ICorProfilerInfo = {
     0x28b5557d, 0x3f3f, 0x48b4, {0x90, 0xb2, 0x5f, 0x9e, 0xea, 0x2f, 0x6c, 0x48}};
 static const IID IID_IMetaDataImport = {
     0x7dac8207, 0xd3ae, 0x4c75, {0x9b, 0x67, 0x92, 0x80, 0x1a, 0x49, 0x7d, 0x44}};
+static const IID IID_IMetaDataEmit = {
+    0xba3fee4c, 0xecb9, 0x4e41, {0x83, 0xb7, 0x18, 0x3f, 0xa4, 0x1c, 0xd8, 0x59}};
 
 static int guid_eq(const GUID *a, const GUID *b) { return ilheap_guid_equal(a, b); }
 
@@ -228,10 +230,14 @@ static uintptr_t zone_arm_front(void) {
 }
 
 /* ---- Profiler state ------------------------------------------------------- */
+/* Methods the profiler adds to a module (see add_methods). */
+enum { ADDED_TINY, ADDED_FAT, ADDED_NO_BODY, ADDED_COUNT };
+
 typedef struct module_rec {
   ModuleID id;
   uintptr_t base;
   char name[128]; /* file name, UTF-8 */
+  mdMethodDef added[ADDED_COUNT]; /* 0: not added */
 } module_rec;
 
 /* A method already rewritten: (module, token). */
@@ -275,6 +281,7 @@ static void modules_add(profiler *p, ModuleID id, uintptr_t base, const char *na
     p->module_cap = cap;
   }
   module_rec *m = &p->modules[p->module_count++];
+  memset(m, 0, sizeof *m);
   m->id = id;
   m->base = base;
   copy_str(m->name, sizeof m->name, name);
@@ -368,7 +375,14 @@ static void forget_module_methods(profiler *p, ModuleID m) {
  * must have, and how to build the new body. A method that matches by name but
  * not by signature is reported as a failure and left alone.
  */
-typedef enum rule_kind { RULE_CONST42, RULE_GUARDED, RULE_MANY } rule_kind;
+typedef enum rule_kind {
+  RULE_CONST42,
+  RULE_GUARDED,
+  RULE_MANY,
+  RULE_CALL_ADDED_TINY, /* call the added method (add_methods), ret */
+  RULE_CALL_ADDED_FAT,
+  RULE_CALL_ADDED_NO_BODY
+} rule_kind;
 
 typedef struct rule {
   const char *type;
@@ -389,6 +403,11 @@ static const rule g_rules[] = {
     {"IlHeapE2E.Targets", "Guarded", 0, SIG_I4_I4, RULE_GUARDED},
     {"IlHeapE2E.Many", "M", 1, SIG_I4_VOID, RULE_MANY},
     {"IlHeapE2E.Plugin.Unloadable", "Answer", 0, SIG_I4_VOID, RULE_CONST42},
+    {"IlHeapE2E.Targets", "CallAddedTiny", 0, SIG_I4_VOID, RULE_CALL_ADDED_TINY},
+    {"IlHeapE2E.Targets", "CallAddedFat", 0, SIG_I4_VOID, RULE_CALL_ADDED_FAT},
+    {"IlHeapE2E.Targets", "CallAddedNoBody", 0, SIG_I4_VOID, RULE_CALL_ADDED_NO_BODY},
+    {"IlHeapE2E.Plugin.Unloadable", "CallAddedTiny", 0, SIG_I4_VOID, RULE_CALL_ADDED_TINY},
+    {"IlHeapE2E.Plugin.Unloadable", "CallAddedFat", 0, SIG_I4_VOID, RULE_CALL_ADDED_FAT},
 };
 
 /* What a target is, once its metadata has been read. */
@@ -567,6 +586,24 @@ static const char *plan_body(profiler *p, const target *t, body_plan *b) {
     return NULL;
   }
   case RULE_GUARDED: return plan_guarded(p, t, b);
+  case RULE_CALL_ADDED_TINY:
+  case RULE_CALL_ADDED_FAT:
+  case RULE_CALL_ADDED_NO_BODY: {
+    module_rec rec;
+    int which = t->rule->kind == RULE_CALL_ADDED_TINY  ? ADDED_TINY
+                : t->rule->kind == RULE_CALL_ADDED_FAT ? ADDED_FAT
+                                                       : ADDED_NO_BODY;
+    if (!modules_get(p, t->module, &rec, 0) || rec.added[which] == 0)
+      return "added-method-missing";
+    uint32_t tok = (uint32_t)rec.added[which];
+    b->code[b->code_size++] = 0x28; /* call <method token> */
+    b->code[b->code_size++] = (uint8_t)tok;
+    b->code[b->code_size++] = (uint8_t)(tok >> 8);
+    b->code[b->code_size++] = (uint8_t)(tok >> 16);
+    b->code[b->code_size++] = (uint8_t)(tok >> 24);
+    b->code[b->code_size++] = 0x2A; /* ret */
+    return NULL;
+  }
   }
   return "unknown-rule";
 }
@@ -861,6 +898,147 @@ static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
   return S_OK;
 }
 
+/* ---- Added methods -------------------------------------------------------------- */
+/*
+ * In ModuleLoadFinished of the e2e assemblies, before any of their code runs, the
+ * profiler adds methods to an existing type with IMetaDataEmit::DefineMethod
+ * (public static int32 (), RVA 0) and gives each a body allocated from the
+ * module's heap with SetILFunctionBody; the body's RVA (ilheap_rva: what .NET
+ * Framework would store) goes into the metadata with SetRVA. The rewritten
+ * CallAdded* methods call them. AddedNoBody, the negative control, gets no body:
+ * calling it must fail, or the checks of the others prove nothing.
+ */
+typedef struct added_spec {
+  const char *type;           /* in the module */
+  const char *name;           /* of the new method */
+  int which;                  /* ADDED_* */
+} added_spec;
+
+static const added_spec g_added[] = {
+    {"IlHeapE2E.Targets", "AddedTiny", ADDED_TINY},
+    {"IlHeapE2E.Targets", "AddedFat", ADDED_FAT},
+    {"IlHeapE2E.Targets", "AddedNoBody", ADDED_NO_BODY},
+    {"IlHeapE2E.Plugin.Unloadable", "AddedTiny", ADDED_TINY},
+    {"IlHeapE2E.Plugin.Unloadable", "AddedFat", ADDED_FAT},
+};
+
+static size_t to_utf16(const char *s, WCHAR *out, size_t cap) {
+  size_t n = 0;
+  for (; s[n] && n + 1 < cap; n++)
+    out[n] = (WCHAR)(unsigned char)s[n]; /* ASCII names only */
+  out[n] = 0;
+  return n;
+}
+
+/* The body of an added method: AddedTiny returns 4201 (tiny header); AddedFat
+ * returns 4202 after a try/finally (fat header, one EH clause). */
+static size_t added_body(int which, uint8_t *dst, size_t cap) {
+  static const uint8_t tiny[] = {0x20, 0x69, 0x10, 0x00, 0x00, 0x2A}; /* ldc.i4 4201; ret */
+  static const uint8_t fat[] = {
+      0x00,                         /* 0: nop            (try)     */
+      0xDE, 0x01,                   /* 1: leave.s 4                */
+      0xDC,                         /* 3: endfinally     (finally) */
+      0x20, 0x6A, 0x10, 0x00, 0x00, /* 4: ldc.i4 4202              */
+      0x2A,                         /* 9: ret                      */
+  };
+  const il_clause clause = {.flags = IL_CLAUSE_FINALLY,
+                            .try_offset = 0,
+                            .try_length = 3,
+                            .handler_offset = 3,
+                            .handler_length = 1,
+                            .class_token = 0};
+  if (which == ADDED_TINY)
+    return il_tiny_size(sizeof tiny) <= cap ? il_write_tiny(dst, tiny, sizeof tiny) : 0;
+  return il_fat_size(sizeof fat, &clause, 1) <= cap
+             ? il_write_fat(dst, 0, 1, 0, fat, sizeof fat, &clause, 1)
+             : 0;
+}
+
+static size_t added_size(int which) {
+  uint8_t scratch[64];
+  return added_body(which, scratch, sizeof scratch);
+}
+
+static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
+  static const uint8_t sig[] = {0x00, 0x00, 0x08}; /* static int32 () */
+  IUnknown *unk = NULL;
+  if (FAILED(p->info->lpVtbl->GetModuleMetaData(p->info, module, 0x1 /* ofRead | ofWrite */,
+                                                &IID_IMetaDataEmit, &unk)) ||
+      !unk)
+    return;
+  IMetaDataEmit *emit = (IMetaDataEmit *)unk;
+  IMetaDataImport *import = NULL;
+  if (FAILED(emit->lpVtbl->QueryInterface(emit, &IID_IMetaDataImport, (void **)&import)) ||
+      !import) {
+    emit->lpVtbl->Release(emit);
+    return;
+  }
+  ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)module);
+  IMethodMalloc *alloc = ilheap_method_malloc(heap);
+  for (size_t i = 0; i < sizeof g_added / sizeof g_added[0]; i++) {
+    const added_spec *a = &g_added[i];
+    WCHAR wtype[128], wname[64];
+    mdTypeDef td = 0;
+    mdMethodDef md = 0;
+    to_utf16(a->type, wtype, 128);
+    to_utf16(a->name, wname, 64);
+    if (FAILED(import->lpVtbl->FindTypeDefByName(import, wtype, 0, &td)))
+      continue; /* another module */
+    /* public static hidebysig (0x0096), IL managed (0), RVA 0 for now */
+    HRESULT hr_def = emit->lpVtbl->DefineMethod(emit, td, wname, 0x0096, sig, sizeof sig, 0, 0, &md);
+    HRESULT hr_rva = S_OK, hr_set = S_OK;
+    const char *header = "none", *why = NULL;
+    char rva_text[16] = "0";
+    size_t size = 0;
+    if (FAILED(hr_def)) {
+      why = "DefineMethod";
+    } else if (a->which != ADDED_NO_BODY) {
+      size = added_size(a->which);
+      uint8_t *blk = alloc ? alloc->lpVtbl->Alloc(alloc, (ULONG)size) : NULL;
+      uint32_t rva = 0;
+      header = a->which == ADDED_TINY ? "tiny" : "fat";
+      if (!blk) {
+        why = "Alloc-returned-NULL";
+      } else if (added_body(a->which, blk, size) != size) {
+        why = "write";
+      } else {
+        /* What .NET Framework derives from the body; CoreCLR ignores it (a body
+         * set with SetILFunctionBody takes priority), but a profiler written
+         * for both stores it. None when the CoreCLR policy put the body
+         * outside a full window: the RVA stays 0. */
+        if (ilheap_rva(heap, blk, (uint32_t)size, &rva) == ILHEAP_OK) {
+          snprintf(rva_text, sizeof rva_text, "0x%x", (unsigned)rva);
+          hr_rva = emit->lpVtbl->SetRVA(emit, md, rva);
+        } else {
+          snprintf(rva_text, sizeof rva_text, "none");
+        }
+        hr_set = p->info->lpVtbl->SetILFunctionBody(p->info, module, md, blk);
+        if (FAILED(hr_rva))
+          why = "SetRVA";
+        else if (FAILED(hr_set))
+          why = "SetILFunctionBody";
+      }
+    }
+    if (why) {
+      atomic_fetch_add(&p->failures, 1);
+      report("fail method=%s::%s module=0x%jx token=0x%08x reason=%s", a->type, a->name,
+             (uintmax_t)module, (unsigned)md, why);
+      continue;
+    }
+    pthread_mutex_lock(&p->lock);
+    for (size_t k = 0; k < p->module_count; k++)
+      if (p->modules[k].id == module)
+        p->modules[k].added[a->which] = md;
+    pthread_mutex_unlock(&p->lock);
+    report("added method=%s::%s module=0x%jx token=0x%08x header=%s size=%zu rva=%s "
+           "define=0x%08x set_rva=0x%08x set_body=0x%08x base=0x%jx",
+           a->type, a->name, (uintmax_t)module, (unsigned)md, header, size, rva_text,
+           (unsigned)hr_def, (unsigned)hr_rva, (unsigned)hr_set, (uintmax_t)base);
+  }
+  import->lpVtbl->Release(import);
+  emit->lpVtbl->Release(emit);
+}
+
 static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *This,
                                                        ModuleID moduleId, HRESULT hrStatus) {
   profiler *p = impl_from(This);
@@ -884,6 +1062,9 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     ilheap *heap = NULL;
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
+    if (registered &&
+        (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
+      add_methods(p, moduleId, (uintptr_t)base);
   }
   /* For the next assembly mapped at the front (ilheap_zone.h). */
   uintptr_t front = zone_arm_front();
