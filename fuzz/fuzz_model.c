@@ -583,7 +583,8 @@ static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) 
   if (home != NULL && home->outside) {
     /* Contract 1, WINDOW_PREFERRED: wholly outside, never across the edge. */
     FUZZ_CHECK(h->policy == ILHEAP_WINDOW_PREFERRED, "a chunk outside the window");
-    FUZZ_CHECK(p + cb <= h->base + 1 || (p > h->base && p - h->base >= h->max_offset),
+    FUZZ_CHECK(h->base == UINTPTR_MAX || p + cb <= h->base + 1 ||
+                   (p > h->base && p - h->base >= h->max_offset),
                "contract 1: outside block %#lx+%u touches the window of base %#lx",
                (unsigned long)p, (unsigned)cb, (unsigned long)h->base);
     FUZZ_CHECK(rc == ILHEAP_ERANGE && rva == 0, "rva of an outside block: %d %#x", rc,

@@ -4,9 +4,9 @@
  * only the wrapped provider's four functions.
  *
  * State: pieces sorted by address, never overlapping; one byte per page of a
- * piece: FREE (the zone may hand it out), HELD (a heap reserved it) or LOST
+ * piece: FREE (the zone may hand it out), HELD (a heap reserved it), LOST
  * (released by a heap and taken by someone else before the zone could reserve
- * it again). One mutex guards everything; the wrapped provider is called with
+ * it again) or STUCK (the wrapped provider would not release it). One mutex guards everything; the wrapped provider is called with
  * it held only where the zone's view must not change meanwhile (reserving and
  * re-reserving its own pieces).
  */
@@ -17,7 +17,9 @@
 #include "ilheap_zone.h"
 #include "internal.h"
 
-enum { PAGE_FREE = 0, PAGE_HELD = 1, PAGE_LOST = 2 };
+/* STUCK: the wrapped provider refused to release it: still the zone's (given
+ * back at destroy), never offered again (its contents are not zero). */
+enum { PAGE_FREE = 0, PAGE_HELD = 1, PAGE_LOST = 2, PAGE_STUCK = 3 };
 
 typedef struct piece {
   uintptr_t base;
@@ -212,7 +214,9 @@ static int return_pages(ilheap_zone *z, size_t k, uintptr_t a, uintptr_t b) {
   piece *p = &z->pieces[k];
   size_t first = (a - p->base) / z->page, n = (b - a) / z->page;
   int err = z->inner.release(z->inner.ctx, a, b - a);
-  if (err == ILHEAP_OK && z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {
+  if (err != ILHEAP_OK) {
+    memset(p->state + first, PAGE_STUCK, n);
+  } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {
     memset(p->state + first, PAGE_FREE, n);
   } else {
     memset(p->state + first, PAGE_LOST, n);
