@@ -85,7 +85,6 @@
  */
 #include <assert.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -93,6 +92,7 @@
 
 #include "ilheap.h"
 #include "internal.h"
+#include "os/os.h"
 #include "track.h"
 
 #define MIN_STEP ((size_t)16 << 10)
@@ -143,7 +143,7 @@ struct ilheap {
   ilheap_provider prov;
   _Atomic uint64_t failed; /* requests with cb > 0 that returned NULL */
 
-  pthread_mutex_t lock; /* guards everything below, and refills */
+  ilheap__mutex lock; /* guards everything below, and refills */
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
   uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
@@ -250,11 +250,12 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     return err;
   prov = o.provider != NULL ? o.provider : ilheap_os_provider();
 
-  h = calloc(1, sizeof *h);
+  /* Not calloc: ext is _Alignas(16), more than malloc promises on i686 Windows. */
+  h = ilheap__aligned_calloc(_Alignof(ilheap), sizeof *h);
   if (h == NULL)
     return ILHEAP_ENOMEM;
-  if (pthread_mutex_init(&h->lock, NULL) != 0) {
-    free(h);
+  if (ilheap__mutex_init(&h->lock) != ILHEAP_OK) {
+    ilheap__aligned_free(h);
     return ILHEAP_ENOMEM;
   }
   memcpy(&h->prov, prov, PROVIDER_V1_SIZE);
@@ -311,10 +312,10 @@ void ilheap_destroy(ilheap *h) {
     ilheap_track_release(h, (void *)c->floor, c->top - c->floor);
     /* Nothing useful can be done if the provider refuses at this point. */
     (void)h->prov.release(h->prov.ctx, c->floor, c->end - c->floor);
-    free(c);
+    ilheap__aligned_free(c);
   }
-  pthread_mutex_destroy(&h->lock);
-  free(h);
+  ilheap__mutex_destroy(&h->lock);
+  ilheap__aligned_free(h);
 }
 
 /* ---- the fast path ------------------------------------------------------------ */
@@ -512,10 +513,9 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   if (!within_budget(h, total))
     return ILHEAP_ENOMEM;
   /* The chunk's hot word sits on its own cache line. */
-  c = aligned_alloc(_Alignof(chunk), sizeof *c);
+  c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
   if (c == NULL)
     return ILHEAP_ENOMEM;
-  memset(c, 0, sizeof *c);
   c->lim = h->wlo;
   if (!outside) {
     err = place_in(h, h->wlo, h->whi, place_visit, len, &at);
@@ -531,7 +531,7 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
     }
   }
   if (err != ILHEAP_OK) {
-    free(c);
+    ilheap__aligned_free(c);
     return err;
   }
   ilheap_track_commit(h, (void *)at, (size_t)len);
@@ -608,7 +608,7 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
   chunk *c;
 
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);
   } else {
@@ -623,7 +623,7 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
         break;
     }
   }
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   if (p == 0) {
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
@@ -653,7 +653,7 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   if (size < STATS_V1_SIZE)
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   s.blocks = h->large_blocks;
   s.bytes_requested = h->large_requested;
   s.padding_bytes = h->large_consumed - h->large_requested;
@@ -674,7 +674,7 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.bytes_committed = h->committed;
   s.chunks = h->nchunks;
   s.extensions = h->extensions;
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   s.failed_requests = atomic_load_explicit(&h->failed, memory_order_relaxed);
   s.size = size < sizeof s ? size : (uint32_t)sizeof s;
   s.version = ILHEAP_STATS_VERSION;
@@ -692,7 +692,7 @@ int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva
     *rva = 0;
   if (h == NULL || block == NULL || rva == NULL || cb == 0 || p > UINTPTR_MAX - cb)
     return ILHEAP_EINVAL;
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   for (c = h->chunks; c != NULL && !found; c = c->next) {
     /* What the chunk handed out: its consumed part below top (a large
      * request's own chunk: all of it). */
@@ -701,7 +701,7 @@ int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva
                                                                              memory_order_acquire));
     found = p >= lo && p + cb <= c->top;
   }
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   if (!found)
     return ILHEAP_EINVAL;
   /* Contract 1's test, on the block itself. */
@@ -720,14 +720,14 @@ int ilheap_walk_reserved(const ilheap *heap, ilheap_range_visitor visit, void *a
     return ILHEAP_EINVAL;
   /* Copied under the lock and visited without it, so the visitor may call back
    * into the heap (ilheap_get_stats, even ilheap_alloc). */
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   r = malloc(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
   if (r != NULL)
     for (c = h->chunks; c != NULL; c = c->next, n++) {
       r[2 * n] = c->floor;
       r[2 * n + 1] = c->end;
     }
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   if (r == NULL)
     return ILHEAP_ENOMEM;
   for (i = 0; i < n; i++)

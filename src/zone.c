@@ -10,12 +10,12 @@
  * it held only where the zone's view must not change meanwhile (reserving and
  * re-reserving its own pieces).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ilheap_zone.h"
 #include "internal.h"
+#include "os/os.h"
 
 /* STUCK: the wrapped provider refused to release it: still the zone's (given
  * back at destroy), never offered again (its contents are not zero). */
@@ -31,7 +31,7 @@ struct ilheap_zone {
   ilheap_provider prov; /* what heaps use: ctx is the zone */
   ilheap_provider inner;
   size_t page, max_bytes;
-  pthread_mutex_t lock;
+  ilheap__mutex lock;
   piece *pieces;
   size_t n, cap;
   uint64_t bytes, held, lost, reserves, passed;
@@ -135,12 +135,12 @@ static int free_outside(ilheap_zone *z, uintptr_t lo, uintptr_t hi, span_list *o
                         span_list *zone_free) {
   span_list os = {0};
   int err = z->inner.walk_free(z->inner.ctx, lo, hi, collect, &os);
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   for (size_t i = 0; i < os.n; i++)
     push_outside(z, os.v[2 * i], os.v[2 * i + 1], out);
   if (zone_free != NULL)
     push_zone_free(z, lo, hi, zone_free);
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   if (err == ILHEAP_OK && (os.oom || out->oom || (zone_free != NULL && zone_free->oom)))
     err = ILHEAP_ENOMEM;
   free(os.v);
@@ -175,7 +175,7 @@ static int zone_reserve(void *ctx, uintptr_t addr, size_t len) {
   ilheap_zone *z = ctx;
   size_t at;
   int err = ILHEAP_OK, w;
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   w = locate(z, addr, len, &at);
   if (w == 1) {
     piece *p = &z->pieces[at];
@@ -191,7 +191,7 @@ static int zone_reserve(void *ctx, uintptr_t addr, size_t len) {
   } else if (w == 0) {
     z->passed++;
   }
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   if (w == 0)
     return z->inner.reserve(z->inner.ctx, addr, len); /* wholly outside the zone */
   return w < 0 ? ILHEAP_EBUSY : err;
@@ -200,9 +200,9 @@ static int zone_reserve(void *ctx, uintptr_t addr, size_t len) {
 static int zone_commit(void *ctx, uintptr_t addr, size_t len) {
   ilheap_zone *z = ctx;
   size_t at;
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   int w = locate(z, addr, len, &at);
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   if (w < 0)
     return ILHEAP_EINVAL; /* a commit lies inside one reservation */
   return z->inner.commit(z->inner.ctx, addr, len);
@@ -232,7 +232,7 @@ static int zone_release(void *ctx, uintptr_t addr, size_t len) {
   ilheap_zone *z = ctx;
   uintptr_t cur = addr, end = addr + len;
   int err = ILHEAP_OK, e;
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   while (cur < end) {
     size_t k = first_after(z, cur);
     uintptr_t stop;
@@ -247,7 +247,7 @@ static int zone_release(void *ctx, uintptr_t addr, size_t len) {
       err = e;
     cur = stop;
   }
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   return err;
 }
 
@@ -315,9 +315,9 @@ int ilheap_zone_take_below(ilheap_zone *z, uintptr_t lo, uintptr_t hi, size_t si
     return err;
   if (top == 0)
     return ILHEAP_ENOMEM;
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   err = add_piece(z, top - size, size);
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   if (err == ILHEAP_OK && base != NULL)
     *base = top - size;
   return err;
@@ -335,7 +335,7 @@ int ilheap_zone_pave(ilheap_zone *z, uintptr_t lo, uintptr_t hi, size_t *paved) 
   if (lo >= hi)
     return ILHEAP_OK;
   err = free_outside(z, lo, hi, &free_ranges, NULL);
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   for (size_t i = 0; err == ILHEAP_OK && i < free_ranges.n; i++) {
     if (!whole_pages(z, &free_ranges, i, &a, &b))
       continue;
@@ -345,7 +345,7 @@ int ilheap_zone_pave(ilheap_zone *z, uintptr_t lo, uintptr_t hi, size_t *paved) 
     else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)
       err = e; /* taken meanwhile, or past max_bytes: skipped */
   }
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   free(free_ranges.v);
   if (paved != NULL)
     *paved = added;
@@ -367,7 +367,7 @@ int ilheap_zone_create(const ilheap_provider *inner, size_t max_bytes, ilheap_zo
   z = calloc(1, sizeof *z);
   if (z == NULL)
     return ILHEAP_ENOMEM;
-  if (pthread_mutex_init(&z->lock, NULL) != 0) {
+  if (ilheap__mutex_init(&z->lock) != ILHEAP_OK) {
     free(z);
     return ILHEAP_ENOMEM;
   }
@@ -408,7 +408,7 @@ void ilheap_zone_destroy(ilheap_zone *z) {
     free(p->state);
   }
   free(z->pieces);
-  pthread_mutex_destroy(&z->lock);
+  ilheap__mutex_destroy(&z->lock);
   free(z);
 }
 
@@ -425,14 +425,14 @@ int ilheap_zone_get_stats(ilheap_zone *z, ilheap_zone_stats *out) {
   if (size < ZONE_STATS_V1_SIZE)
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   s.pieces = z->n;
   s.bytes = z->bytes;
   s.bytes_held = z->held;
   s.bytes_lost = z->lost;
   s.reserves = z->reserves;
   s.reserves_passed = z->passed;
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   s.size = size < sizeof s ? size : (uint32_t)sizeof s;
   s.version = ILHEAP_ZONE_STATS_VERSION;
   memcpy(out, &s, s.size);
@@ -443,7 +443,7 @@ size_t ilheap_zone_held(ilheap_zone *z, uintptr_t lo, uintptr_t hi) {
   size_t held = 0;
   if (z == NULL || lo >= hi)
     return 0;
-  pthread_mutex_lock(&z->lock);
+  ilheap__mutex_lock(&z->lock);
   for (size_t k = first_after(z, lo); k < z->n && z->pieces[k].base < hi; k++) {
     const piece *p = &z->pieces[k];
     uintptr_t a = lo > p->base ? lo : p->base, b = hi < piece_end(p) ? hi : piece_end(p);
@@ -451,7 +451,7 @@ size_t ilheap_zone_held(ilheap_zone *z, uintptr_t lo, uintptr_t hi) {
       if (p->state[(q - p->base) / z->page] == PAGE_HELD)
         held += z->page;
   }
-  pthread_mutex_unlock(&z->lock);
+  ilheap__mutex_unlock(&z->lock);
   return held;
 }
 
@@ -460,13 +460,13 @@ size_t ilheap_zone_outside(ilheap_zone *z, uintptr_t lo, uintptr_t hi) {
   if (lo >= hi)
     return 0;
   if (z != NULL) {
-    pthread_mutex_lock(&z->lock);
+    ilheap__mutex_lock(&z->lock);
     for (size_t k = first_after(z, lo); k < z->n && z->pieces[k].base < hi; k++) {
       const piece *p = &z->pieces[k];
       uintptr_t a = lo > p->base ? lo : p->base, b = hi < piece_end(p) ? hi : piece_end(p);
       in += b - a;
     }
-    pthread_mutex_unlock(&z->lock);
+    ilheap__mutex_unlock(&z->lock);
   }
   return (hi - lo) - in;
 }
