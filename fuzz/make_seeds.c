@@ -116,6 +116,7 @@ typedef struct m_heap_spec {
   unsigned align_idx; /* 0..10: 4 << (idx - 1) (0 -> 4); 11: raw u32 (align_raw); 12+: 8 */
   uint32_t align_raw;
   unsigned guard;       /* 0: none, else 1..3 */
+  unsigned policy;      /* 0 ILHEAP_WINDOW_REQUIRED, 1 ILHEAP_WINDOW_PREFERRED, 2 unknown */
   unsigned budget_mode; /* 0 unlimited, 1 pages (budget1), 2 bytes (budget1), 3 default */
   uint64_t budget1;
   unsigned fault; /* 0 none (kind 0), 1 options size, 2 provider field, 3 provider size, 4 bigger
@@ -166,6 +167,10 @@ static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec 
   put_pick(s, 4, h->guard ? 1 : 0);
   if (h->guard)
     put_range(s, 1, 3, h->guard);
+  /* decode: 0-2 PREFERRED, 3 an unknown value (range 2..UINT32_MAX), else REQUIRED */
+  put_pick(s, 8, h->policy == 1 ? 0 : h->policy == 2 ? 3 : 4);
+  if (h->policy == 2)
+    put_range(s, 2, UINT32_MAX, 2);
   put_pick(s, 4, h->budget_mode);
   if (h->budget_mode == 1)
     put_range(s, 0, 64, h->budget1);
@@ -175,11 +180,13 @@ static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec 
   uint32_t align = h->align_idx <= 10   ? 4u << (h->align_idx > 0 ? h->align_idx - 1 : 0)
                    : h->align_idx == 11 ? h->align_raw
                                         : 8u;
-  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0;
+  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0 && h->policy != 2;
   if (valid) {
     put_pick(s, 12, h->fault);
     switch (h->fault) {
-    case 1: put_range(s, 0, 31, h->f1); break; /* below sizeof(ilheap_options): one byte */
+    case 1: /* below the version-1 size: one byte */
+      put_range(s, 0, 39, h->f1); /* offsetof(ilheap_options, window_policy) - 1 */
+      break;
     case 2:
       put_pick(s, 8, (unsigned)h->f1);
       if (h->f1 == 4)
@@ -189,6 +196,7 @@ static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec 
       break;
     case 3: put_range(s, 0, 40, h->f1); break; /* below offsetof(ilheap_provider, release) */
     case 4: put_range(s, 1, 64, h->f1); break;
+    case 5: break; /* a version-1 struct */
     default: break;
     }
   }
@@ -378,22 +386,91 @@ static void seeds_model(void) {
   m_alloc(&s, 0, S_SMALL, 100, 0, 8);
   save(T, "crowded-window", &s);
 
+  /* The same crowded window under ILHEAP_WINDOW_PREFERRED: once the holes are
+   * full, chunks go above the window, then below the module; a hole opening in
+   * the window is used again by the next refill. */
+  m_header(&s, 48);
+  m_layout(&s, 48, 1, 0, 48);
+  m_layout(&s, 48, 0, 4, 1);
+  m_layout(&s, 48, 0, 10, 2);
+  m_layout(&s, 48, 0, 40, 6);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_FOREIGN;
+  h.b1 = 8;
+  h.b2 = 7;
+  h.mo_mode = MO_PAGES;
+  h.mo1 = 12;
+  h.mo2 = 2;
+  h.align_idx = 2;
+  h.guard = 1;
+  h.policy = 1;
+  m_create(&s, 48, 0, &h);
+  m_alloc(&s, 0, S_SMALL, 4096, 0, 8);
+  m_alloc(&s, 0, S_PAGES, 2, 1, 8);
+  m_alloc(&s, 0, S_PAGES, 3, 1, 8);
+  m_burst(&s, 0, 64, 300);
+  m_layout(&s, 48, 0, 12, 4);
+  m_burst(&s, 0, 64, 300);
+  m_alloc(&s, 0, S_PAGES, 6, 1, 8);
+  m_alloc(&s, 0, S_PAGES, 30, 1, 8);
+  save(T, "preferred-crowded-window", &s);
+
+  /* PREFERRED with no window at all (past the end of the space, an empty
+   * window) and a window smaller than the request; large requests outside. */
+  m_header(&s, 256);
+  memset(&h, 0, sizeof h);
+  h.base_mode = B_NEAR_END;
+  h.b1 = 0;
+  h.b2 = 3;
+  h.align_idx = 3;
+  h.guard = 1;
+  h.policy = 1;
+  m_create(&s, 256, 0, &h);
+  h.base_mode = B_INSIDE;
+  h.b1 = 100;
+  h.b2 = 1;
+  h.mo_mode = MO_TINY;
+  h.mo1 = 1;
+  m_create(&s, 256, 1, &h);
+  h.mo_mode = MO_PAGES;
+  h.mo1 = 2;
+  h.mo2 = 2;
+  m_create(&s, 256, 2, &h);
+  m_alloc(&s, 0, S_TINY, 20, 0, 16);
+  m_alloc(&s, 1, S_TINY, 20, 0, 16);
+  m_alloc(&s, 2, S_PAGES, 3, 1, 16);
+  m_alloc(&s, 2, S_TINY, 20, 0, 16);
+  m_alloc(&s, 1, S_STEP, 1049000, 0, 16);
+  m_burst(&s, 1, 64, 200);
+  m_burst(&s, 2, 64, 200);
+  m_alloc(&s, 0, S_HUGE, 0, 0, 16);
+  save(T, "preferred-no-window", &s);
+
   /* Injected failures, one of each kind, then requests that must work again. */
-  for (unsigned op = 0; op < 4; op++) {
-    static const char *names[] = {"inject-walk", "inject-reserve", "inject-commit", "inject-race"};
+  for (unsigned op = 0; op < 8; op++) {
+    static const char *names[] = {"inject-walk",           "inject-reserve",
+                                  "inject-commit",         "inject-race",
+                                  "preferred-inject-walk", "preferred-inject-reserve",
+                                  "preferred-inject-commit", "preferred-inject-race"};
     m_header(&s, 128);
     memset(&h, 0, sizeof h);
     h.base_mode = B_INSIDE;
-    h.b1 = 0;
+    h.b1 = op < 4 ? 0 : 64;
     h.align_idx = 2;
     h.guard = 1;
+    if (op >= 4) { /* a 16-page window: full soon, then outside */
+      h.policy = 1;
+      h.mo_mode = MO_PAGES;
+      h.mo1 = 16;
+      h.mo2 = 2;
+    }
     m_create(&s, 128, 0, &h);
-    m_inject(&s, op, 0, 2);
+    m_inject(&s, op % 4, 0, 2);
     m_alloc(&s, 0, S_TINY, 10, 0, 8);
     m_alloc(&s, 0, S_TINY, 10, 0, 8);
     m_alloc(&s, 0, S_PAGES, 6, 1, 8);
     m_burst(&s, 0, 64, 512);
-    m_inject(&s, op, 1, 6);
+    m_inject(&s, op % 4, 1, 6);
     m_alloc(&s, 0, S_STEP, 70000, 0, 8);
     m_alloc(&s, 0, S_STEP, 1049000, 0, 8);
     save(T, names[op], &s);
@@ -483,6 +560,12 @@ static void seeds_model(void) {
     h.f2 = 7;
     m_create(&s, 8, 2, &h);
   }
+  h.fault = 0;
+  h.policy = 2; /* an unknown window policy */
+  m_create(&s, 8, 3, &h);
+  h.policy = 1;
+  h.fault = 5; /* a version-1 struct: the policy is not read */
+  m_create(&s, 8, 3, &h);
   save(T, "bad-options", &s);
 
   /* Misuse of every entry point with NULL and out-of-range arguments. */
