@@ -97,6 +97,15 @@
 #include "ilheap.h"
 #include "ilheap_registry.h"
 
+/* Compile-time checks of the layout (C11 / C++11; nothing on older compilers). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define ILHEAP__COM_ASSERT(cond, msg) static_assert(cond, msg)
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define ILHEAP__COM_ASSERT(cond, msg) _Static_assert(cond, msg)
+#else
+#define ILHEAP__COM_ASSERT(cond, msg)
+#endif
+
 #if defined(_WIN32)
 /* The platform's own COM declarations: nothing below redefines them. */
 #include <windows.h>
@@ -113,15 +122,6 @@
 #endif
 #ifndef STDMETHODCALLTYPE
 #define STDMETHODCALLTYPE __cdecl
-#endif
-
-/* Compile-time checks of the layout (C11 / C++11; nothing on older compilers). */
-#if defined(__cplusplus) && __cplusplus >= 201103L
-#define ILHEAP__COM_ASSERT(cond, msg) static_assert(cond, msg)
-#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-#define ILHEAP__COM_ASSERT(cond, msg) _Static_assert(cond, msg)
-#else
-#define ILHEAP__COM_ASSERT(cond, msg)
 #endif
 
 #ifdef __cplusplus
