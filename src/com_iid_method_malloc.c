@@ -3,4 +3,4 @@
 #include "ilheap_com.h"
 #include "internal.h"
 
-ILHEAP__IID_MERGEABLE const IID IID_IMethodMalloc = ILHEAP__IID_IMETHODMALLOC_INIT;
+ILHEAP_API ILHEAP__IID_MERGEABLE const IID IID_IMethodMalloc = ILHEAP__IID_IMETHODMALLOC_INIT;
