@@ -17,11 +17,12 @@ static const ilheap_provider *os(void) {
   return p;
 }
 
-/* The base of a loaded module (libc: always there, mapped high). */
+/* The base of a loaded module (libc: always there, mapped high); NULL: the
+ * main program. */
 static uintptr_t module_base(const char *part) {
   check_modules ms;
   check_loaded_modules(&ms);
-  const check_module *m = check_find_module(&ms, part);
+  const sup_module *m = part ? sup_module_find(ms.v, ms.n, part) : &ms.v[0];
   cr_assert_not_null(m, "%s is not loaded", part);
   return m->base;
 }
@@ -30,7 +31,7 @@ static uintptr_t module_base(const char *part) {
  * 1-4 against the map taken before, then clause 7 after destroy. */
 static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, size_t n,
                      uint64_t seed) {
-  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
+  sup_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, n); /* the test's own memory, before the snapshot */
   check_tally t = {0};
@@ -45,15 +46,15 @@ static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, si
   check_stats_consistent(h, t.blocks, t.requested, t.failed);
   check_blocks_verify(&bs);
   check_blocks_disjoint(&bs);
-  check_zone_push(&zones, h);
+  sup_zone_push(&zones, h);
   ilheap_destroy(h);
   check_read_maps(&after);
   check_maps_restored(&before, &after, &reserved, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&now);
-  check_ranges_free(&after);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  sup_ranges_free(&before);
+  sup_ranges_free(&now);
+  sup_ranges_free(&after);
+  sup_ranges_free(&reserved);
+  sup_ranges_free(&zones);
   check_blocks_free(&bs);
 }
 
@@ -63,7 +64,7 @@ Test(contract_os, c1_to_c4_c7_above_libc) {
   os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
 }
 Test(contract_os, c1_to_c4_c7_above_main_program) {
-  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
+  os_round(module_base(NULL), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
 }
 /* The largest window the options allow. */
 Test(contract_os, c1_window_4gib) { os_round(module_base("libc.so"), 0xFFFFFFFFu, 8, 2000, 3); }
@@ -174,7 +175,7 @@ Test(contract_os, c3_c6_fenced_window) {
   for (size_t i = 0; i < len; i++)
     if ((uintptr_t)(fence + i) < hole || (uintptr_t)(fence + i) >= hole_end)
       cr_assert_eq(fence[i], 0xC3, "contract 3: the foreign mapping was written at %zu", i);
-  check_ranges reserved = {0};
+  sup_ranges reserved = {0};
   check_heap_reserved(h, &reserved);
   for (size_t i = 0; i < reserved.n; i++)
     cr_assert(reserved.v[i].lo >= hole && reserved.v[i].hi <= hole_end,
@@ -186,26 +187,26 @@ Test(contract_os, c3_c6_fenced_window) {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   cr_assert_eq((uintptr_t)again, hole, "contract 7: the hole is still mapped after destroy");
   cr_assert_eq(munmap(fence, len), 0);
-  check_ranges_free(&reserved);
+  sup_ranges_free(&reserved);
   check_blocks_free(&bs);
 }
 
 /* Clause 5 on the OS provider: NULL, no failure counted, nothing mapped. */
 Test(contract_os, c5_zero_size) {
-  check_ranges before = {0}, after = {0}, none = {0}, zones = {0};
+  sup_ranges before = {0}, after = {0}, none = {0}, zones = {0};
   check_read_maps(&before);
   ilheap *h = check_create((void *)module_base("libc.so"), NULL);
   for (int i = 0; i < 3; i++)
     cr_assert_null(ilheap_alloc(h, 0), "contract 5");
   check_stats_consistent(h, 0, 0, 0);
   cr_assert_eq(check_stats(h).bytes_reserved, 0u);
-  check_zone_push(&zones, h);
+  sup_zone_push(&zones, h);
   ilheap_destroy(h);
   check_read_maps(&after);
   check_maps_restored(&before, &after, &none, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
-  check_ranges_free(&zones);
+  sup_ranges_free(&before);
+  sup_ranges_free(&after);
+  sup_ranges_free(&zones);
 }
 
 /* Clause 6 on the OS provider: a full window and a budget. */
@@ -247,7 +248,7 @@ Test(contract_os, c6_window_full_and_budget) {
 Test(contract_os, c7_several_heaps_map_restored) {
   check_modules ms;
   check_loaded_modules(&ms);
-  check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0}, now = {0};
+  sup_ranges before = {0}, after = {0}, reserved = {0}, zones = {0}, now = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, (size_t)4 * 800);
   ilheap *h[4];
@@ -270,20 +271,20 @@ Test(contract_os, c7_several_heaps_map_restored) {
   for (size_t i = 0; i < k; i++) {
     check_reserved_vs_maps(h[i], NULL, &before, &now, &reserved);
     check_stats_consistent(h[i], t[i].blocks, t[i].requested, t[i].failed);
-    check_zone_push(&zones, h[i]);
+    sup_zone_push(&zones, h[i]);
   }
   check_blocks_verify(&bs);
   for (size_t i = k; i-- > 0;)
     ilheap_destroy(h[(i + 1) % k]);
   check_read_maps(&after);
-  check_ranges_normalize(&reserved);
-  check_ranges_normalize(&zones);
+  sup_ranges_normalize(&reserved);
+  sup_ranges_normalize(&zones);
   check_maps_restored(&before, &after, &reserved, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
-  check_ranges_free(&now);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  sup_ranges_free(&before);
+  sup_ranges_free(&after);
+  sup_ranges_free(&now);
+  sup_ranges_free(&reserved);
+  sup_ranges_free(&zones);
   check_blocks_free(&bs);
 }
 
@@ -300,7 +301,7 @@ Test(contract_os, provider_shape) {
 }
 
 static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
-  check_ranges_push(arg, lo, hi);
+  sup_ranges_push(arg, lo, hi);
   return 0;
 }
 
@@ -310,7 +311,7 @@ static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
 Test(contract_os, provider_walk_and_reserve) {
   const ilheap_provider *p = os();
   uintptr_t lo = module_base("libc.so"), hi = lo + 512 * MiB;
-  check_ranges gaps = {0}, maps = {0};
+  sup_ranges gaps = {0}, maps = {0};
   check_read_maps(&maps);
   cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &gaps), ILHEAP_OK);
   cr_assert_gt(gaps.n, 0u);
@@ -319,7 +320,7 @@ Test(contract_os, provider_walk_and_reserve) {
               "gap [%#" PRIxPTR ", %#" PRIxPTR ") not clipped", gaps.v[i].lo, gaps.v[i].hi);
     if (i)
       cr_assert_lt(gaps.v[i - 1].hi, gaps.v[i].lo + 1, "gaps not ascending or overlapping");
-    cr_assert_eq(check_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
                  "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", gaps.v[i].lo,
                  gaps.v[i].hi);
   }
@@ -350,8 +351,8 @@ Test(contract_os, provider_walk_and_reserve) {
       mmap((void *)a, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   cr_assert_eq((uintptr_t)again, a, "release left something mapped");
   cr_assert_eq(munmap(again, len), 0);
-  check_ranges_free(&gaps);
-  check_ranges_free(&maps);
+  sup_ranges_free(&gaps);
+  sup_ranges_free(&maps);
 }
 
 /* The provider's second source: kernels before 6.11 have no PROCMAP_QUERY
@@ -399,14 +400,14 @@ Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
   CHECK_SKIP_UNDER_VALGRIND("Valgrind's own heap grows inside the window");
   block_procmap_query();
   os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
-  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
+  os_round(module_base(NULL), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
   os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 4, 1000, 23);
 }
 
 Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   const ilheap_provider *p = os();
   uintptr_t lo = module_base("libc.so"), hi = lo + ((uintptr_t)4 << 30);
-  check_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
+  sup_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
   /* Room up front: no allocation between the two walks may change the map. */
   by_ioctl.v = calloc(4096, sizeof *by_ioctl.v);
   by_text.v = calloc(4096, sizeof *by_text.v);
@@ -422,13 +423,13 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   for (size_t i = 0; i < by_text.n; i++) {
     cr_assert_eq(by_text.v[i].lo, by_ioctl.v[i].lo, "gap %zu", i);
     cr_assert_eq(by_text.v[i].hi, by_ioctl.v[i].hi, "gap %zu", i);
-    cr_assert_eq(check_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
                  "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", by_text.v[i].lo,
                  by_text.v[i].hi);
   }
-  check_ranges_free(&by_ioctl);
-  check_ranges_free(&by_text);
-  check_ranges_free(&maps);
+  sup_ranges_free(&by_ioctl);
+  sup_ranges_free(&by_text);
+  sup_ranges_free(&maps);
 }
 
 /* Placement policy (src/os_linux.c): the 64 MiB above the program break are
@@ -438,13 +439,14 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
  * excludes it) nor by growing a chunk downward in place. */
 #define BRK_ROOM_DOC ((uintptr_t)64 << 20)
 Test(contract_os, policy_brk_room_kept_clear) {
+  /* The first snapshot grows the brk heap once (support/space.h): before sbrk. */
+  sup_ranges before = {0};
+  check_read_maps(&before);
   uintptr_t brk = (uintptr_t)sbrk(0);
   uintptr_t zone_lo = brk, zone_hi = brk + BRK_ROOM_DOC;
   uintptr_t base = zone_hi - 2 * MiB;
   ilheap_options o = check_opts(os(), (uint32_t)(5 * MiB), 8);
-  check_ranges before = {0};
-  check_read_maps(&before);
-  cr_assert_eq(check_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
+  cr_assert_eq(sup_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
                "something is mapped just above the brk room: the test needs it free");
   ilheap *h = check_create((void *)base, &o);
   check_blocks bs = {0};
@@ -452,7 +454,7 @@ Test(contract_os, policy_brk_room_kept_clear) {
   while (check_alloc(h, 8000, 0, &bs, &t) != NULL)
     cr_assert_lt(bs.n, (size_t)(5 * MiB / 8000));
   cr_assert_gt(bs.n, 100u, "the 3 MiB above the zone held %zu blocks", bs.n);
-  check_ranges r = {0};
+  sup_ranges r = {0};
   check_heap_reserved(h, &r);
   for (size_t i = 0; i < r.n; i++)
     cr_assert(r.v[i].hi <= zone_lo || r.v[i].lo >= zone_hi,
@@ -461,7 +463,7 @@ Test(contract_os, policy_brk_room_kept_clear) {
               r.v[i].lo, r.v[i].hi, zone_lo, zone_hi);
   check_blocks_verify(&bs);
   ilheap_destroy(h);
-  check_ranges_free(&r);
-  check_ranges_free(&before);
+  sup_ranges_free(&r);
+  sup_ranges_free(&before);
   check_blocks_free(&bs);
 }
