@@ -151,15 +151,15 @@ static void com_alloc(module *md, uint32_t cb) {
   }
   if (p == NULL)
     return; /* exhaustion is legitimate here: fuzz_model owns that question */
-  fuzz_check_window(md->base, ilheap_max_offset(md->heap), ilheap_alignment(md->heap), p, cb);
+  FUZZ_OK(sup_check_window(md->base, ilheap_max_offset(md->heap), ilheap_alignment(md->heap), p, cb, why));
   uintptr_t a = (uintptr_t)p;
   for (size_t i = 0; i < nblocks; i++)
     FUZZ_CHECK(a + cb <= blocks[i].p || blocks[i].p + blocks[i].cb <= a,
                "contract 3: Alloc block %#lx+%u overlaps %#lx+%u", (unsigned long)a, (unsigned)cb,
                (unsigned long)blocks[i].p, (unsigned)blocks[i].cb);
-  fuzz_check_zero(p, cb);
+  FUZZ_OK(sup_check_zero(p, cb, why));
   uint32_t tag = ++next_tag;
-  fuzz_fill(p, cb, tag);
+  sup_fill(p, cb, tag);
   if (nblocks < MAX_BLOCKS) {
     blocks[nblocks].p = a;
     blocks[nblocks].cb = cb;
@@ -263,8 +263,8 @@ static void race(ilheap_registry *reg, uintptr_t id, uintptr_t base, fuzz_input 
       continue;
     for (unsigned k = 0; k < i; k++)
       FUZZ_CHECK(r[k].block != r[i].block, "two threads got the same block");
-    fuzz_check_window(known->base, ilheap_max_offset(known->heap), ilheap_alignment(known->heap),
-                      r[i].block, 24);
+    FUZZ_OK(sup_check_window(known->base, ilheap_max_offset(known->heap), ilheap_alignment(known->heap),
+                      r[i].block, 24, why));
   }
 }
 

@@ -502,7 +502,7 @@ static void verify_blocks(const model *m, const char *when) {
  * foreign page, a guard page or another heap's page). */
 static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) {
   const mheap *h = &m->heaps[slot];
-  fuzz_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb);
+  FUZZ_OK(sup_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb, why));
   FUZZ_CHECK(p % h->align == 0, "block %#lx not aligned to the effective %llu", (unsigned long)p,
              (unsigned long long)h->align);
   int inside = 0;
@@ -526,9 +526,9 @@ static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) 
 }
 
 static void remember_block(model *m, int slot, uintptr_t p, uint32_t cb) {
-  fuzz_check_zero((const void *)p, cb);
+  FUZZ_OK(sup_check_zero((const void *)p, cb, why));
   uint32_t tag = ++m->next_tag;
-  fuzz_fill((void *)p, cb, tag);
+  sup_fill((void *)p, cb, tag);
   if (m->nblocks < MAX_BLOCKS) {
     mblock *b = &m->blocks[m->nblocks++];
     b->p = p;
@@ -1165,7 +1165,7 @@ static void do_direct(model *m, fuzz_input *in) {
       /* Committed memory reads as zero the first time, every time. */
       for (uintptr_t a = addr; a < addr + len; a += page) {
         if (m->owner[page_index(m, a)] == PG_DIRECT) {
-          fuzz_check_zero((const void *)a, (uint32_t)page);
+          FUZZ_OK(sup_check_zero((const void *)a, (uint32_t)page, why));
           memset((void *)a, 0xAB, page);
         }
       }
