@@ -1,7 +1,7 @@
 /*
  * Shared declarations of the ilheap demo (examples/demo*.c): the IL method
- * bodies it writes and reads back, and the process-map snapshots it checks
- * blocks against. Not part of the library.
+ * bodies it writes and reads back. Not part of the library; the process map,
+ * the modules and the contract checks come from support/.
  */
 #ifndef ILHEAP_DEMO_H
 #define ILHEAP_DEMO_H
@@ -37,27 +37,5 @@ int demo_body_check(const uint8_t *p, uint64_t key, const demo_body_plan *plan, 
 
 /* splitmix64: a small, good 64-bit mixer for deterministic choices. */
 uint64_t demo_mix64(uint64_t x);
-
-/* ---- Process map (/proc/self/maps) --------------------------------------- */
-
-typedef struct demo_range {
-  uintptr_t lo, hi; /* [lo, hi) */
-} demo_range;
-
-typedef struct demo_map {
-  demo_range *ranges; /* ascending, adjacent ranges merged */
-  size_t count, cap;
-} demo_map;
-
-/* Reads /proc/self/maps into map (whose ranges array must already hold cap
- * entries). Uses no malloc and no stdio, so that reading the map does not
- * change it. Returns 0 or -1. */
-int demo_map_read(demo_map *map);
-
-/* Bytes of [lo, hi) that map covers. */
-uintptr_t demo_map_overlap(const demo_map *map, uintptr_t lo, uintptr_t hi);
-
-/* Nonzero when map covers all of [lo, hi). */
-int demo_map_covers(const demo_map *map, uintptr_t lo, uintptr_t hi);
 
 #endif
