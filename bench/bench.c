@@ -34,6 +34,7 @@
  */
 #include "bench_bump.h"
 #include "bench_common.h"
+#include "space.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,24 +156,15 @@ static const bench_allocator local_allocators[] = {
 
 /* ---- placement: the first allocation of a module in a crowded process ---- */
 
-static size_t count_mappings(char *buf, size_t cap, uint64_t *read_ns) {
+/* Mappings in the process now (support/space.h), and how long reading and
+ * parsing the whole map took. */
+static size_t count_mappings(sup_ranges *map, uint64_t *read_ns) {
   uint64_t t0 = bench_now_ns();
-  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  size_t lines = 0;
-  ssize_t got;
-  if (fd < 0) {
-    return 0;
-  }
-  while ((got = read(fd, buf, cap)) > 0) {
-    for (ssize_t i = 0; i < got; i++) {
-      lines += buf[i] == '\n';
-    }
-  }
-  close(fd);
+  int n = sup_space_read(map, SUP_SPACE_ALL);
   if (read_ns != NULL) {
     *read_ns = bench_now_ns() - t0;
   }
-  return lines;
+  return n > 0 ? (size_t)n : 0;
 }
 
 static int cmp_uptr(const void *a, const void *b) {
@@ -213,14 +205,14 @@ static int cmd_placement(int argc, char **argv) {
     fprintf(stderr, "usage: %s placement MAPPINGS ITERATIONS\n", argv[0]);
     return 2;
   }
-  size_t bufcap = (size_t)4 << 20;
-  char *buf = malloc(bufcap);
+  sup_ranges map = {0};
+  sup_ranges_reserve(&map, (size_t)target + SUP_SPACE_CAP);
   double *first = malloc(iters * sizeof *first);
   double *maps = malloc(iters * sizeof *maps);
   double *skipped = malloc(iters * sizeof *skipped);
   uint32_t *sizes = malloc(iters * sizeof *sizes);
   uintptr_t *crowd = malloc((size_t)(target + 1) * sizeof *crowd);
-  if (buf == NULL || first == NULL || maps == NULL || skipped == NULL || sizes == NULL ||
+  if (first == NULL || maps == NULL || skipped == NULL || sizes == NULL ||
       crowd == NULL) {
     return 2;
   }
@@ -228,7 +220,7 @@ static int cmd_placement(int argc, char **argv) {
   /* The crowd: single pages, alternately read-only and read-write so that no
    * two neighbours merge into one mapping. The kernel packs them top-down among
    * the shared libraries, where a runtime's modules are mapped too. */
-  size_t base_count = count_mappings(buf, bufcap, NULL);
+  size_t base_count = count_mappings(&map, NULL);
   size_t k = target > base_count ? (size_t)target - base_count : 0;
   long page = sysconf(_SC_PAGESIZE);
   for (size_t i = 0; i < k; i++) {
@@ -248,7 +240,7 @@ static int cmd_placement(int argc, char **argv) {
     crowd[k++] = (uintptr_t)m;
   }
   qsort(crowd, k, sizeof *crowd, cmp_uptr);
-  size_t mappings = count_mappings(buf, bufcap, NULL);
+  size_t mappings = count_mappings(&map, NULL);
 
   for (uint64_t it = 0; it < iters; it++) {
     /* Module bases spread evenly over the crowd (a fixed stride through it). */
@@ -269,7 +261,7 @@ static int cmd_placement(int argc, char **argv) {
     first[it] = (double)(t1 - t0) / 1e3;
     skipped[it] = (double)crowd_between(crowd, k, base, (uintptr_t)st.lowest);
     uint64_t read_ns = 0;
-    (void)count_mappings(buf, bufcap, &read_ns);
+    (void)count_mappings(&map, &read_ns);
     maps[it] = (double)read_ns / 1e3;
   }
   printf("P mappings %zu\n", mappings);

@@ -1,6 +1,8 @@
 /* Shared parts of the ilheap benchmarks (see bench_common.h). */
 #include "bench_common.h"
 
+#include "mix.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,22 +19,10 @@ uint64_t bench_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t splitmix64(uint64_t *state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 void bench_sizes(uint32_t *out, size_t n, uint64_t seed) {
   uint64_t st = seed;
   for (size_t i = 0; i < n; i++) {
-    if (splitmix64(&st) % 100 < 80) {
-      out[i] = 1 + (uint32_t)(splitmix64(&st) % 64);
-    } else {
-      uint32_t lo = 1u << (6 + splitmix64(&st) % 7);      /* 64 .. 4096 */
-      out[i] = lo + 1 + (uint32_t)(splitmix64(&st) % lo); /* lo+1 .. 2*lo */
-    }
+    out[i] = sup_il_size(&st);
   }
 }
 
