@@ -212,8 +212,12 @@ static int cmd_placement(int argc, char **argv) {
   double *skipped = malloc(iters * sizeof *skipped);
   uint32_t *sizes = malloc(iters * sizeof *sizes);
   uintptr_t *crowd = malloc((size_t)(target + 1) * sizeof *crowd);
-  if (first == NULL || maps == NULL || skipped == NULL || sizes == NULL ||
-      crowd == NULL) {
+  if (first == NULL || maps == NULL || skipped == NULL || sizes == NULL || crowd == NULL) {
+    free(first);
+    free(maps);
+    free(skipped);
+    free(sizes);
+    free(crowd);
     return 2;
   }
   bench_sizes(sizes, iters, BENCH_SEED);
@@ -286,9 +290,11 @@ static int cmd_economy_ilheap(int argc, char **argv) {
   }
   size_t total = (size_t)(modules * per);
   uint32_t *sizes = malloc(total * sizeof *sizes);
-  ilheap **heaps = calloc((size_t)modules, sizeof *heaps);
+  ilheap **heaps = calloc((size_t)modules, sizeof(ilheap *)); // NOLINT(bugprone-sizeof-expression): an array of pointers
   unsigned char *images = map_module((size_t)modules * MODULE_IMAGE);
   if (sizes == NULL || heaps == NULL || images == NULL) {
+    free(sizes);
+    free(heaps);
     return 2;
   }
   bench_sizes(sizes, total, BENCH_SEED);
@@ -682,7 +688,11 @@ static void run_placement(void) {
           series *s = series_get("placement", kase, who, 1, metric, unit);
           s->param += mappings / 3.0;
           char *p = line + used, *end;
-          for (double v = strtod(p, &end); end != p; v = strtod(p, &end)) {
+          for (;;) {
+            double v = strtod(p, &end);
+            if (end == p) {
+              break;
+            }
             series_add(s, v);
             p = end;
           }
@@ -753,6 +763,7 @@ static void write_csv(const char *file) {
     const series *s = &all_series[i];
     summary m = summarize(s);
     double vb = NAN, vg = NAN;
+    // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): all_series holds n_series entries
     if (strcmp(s->section, "throughput") == 0 && strcmp(s->metric, "ns_per_alloc") == 0) {
       vb = m.med / median_of("throughput", s->kase, "atomic-bump", s->threads, s->metric);
       vg = m.med / median_of("throughput", s->kase, "glibc", s->threads, s->metric);

@@ -272,6 +272,7 @@ int bench_cmd_economy_malloc(void *(*alloc)(size_t), size_t (*usable)(void *),
   size_t used0 = in_use != NULL ? in_use() : 0;
   size_t system0 = system != NULL ? system() : 0;
   if (bench_mem_read(&m0) != 0) {
+    free(sizes);
     return 2;
   }
   uint64_t slack = 0;

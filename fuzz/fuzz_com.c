@@ -211,7 +211,7 @@ static void *race_get(void *arg) {
 }
 
 static void race(ilheap_registry *reg, uintptr_t id, uintptr_t base, fuzz_input *in) {
-  racer r[4];
+  racer r[4] = {0};
   pthread_t tid[4];
   pthread_barrier_t start;
   unsigned n = (unsigned)fuzz_range(in, 2, 4);
@@ -299,7 +299,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.provider = ilheap_sim_provider(sim);
   o.alignment = 4u << fuzz_range(&in, 0, 10);
   o.max_offset = fuzz_bool(&in) ? ILHEAP_DEFAULT_MAX_OFFSET
-                                : (uint32_t)(fuzz_range(&in, 1, 2 * SIM_PAGES) * page);
+                                : (uint32_t)(fuzz_range(&in, 1, 2 * (uint64_t)SIM_PAGES) * page);
   o.guard_pages = (uint32_t)fuzz_range(&in, 0, 1);
   o.budget = fuzz_bool(&in) ? ILHEAP_UNLIMITED : (size_t)fuzz_range(&in, 0, 64) * page;
 

@@ -81,7 +81,7 @@ static void save(const char *target, const char *name, const seed *s) {
 
 #define M_HEAPS 4
 #define M_SIM_BYTES ((uint64_t)16 << 20)
-#define M_PAGE 4096u /* seeds use the host page (MODEL_PAGE_HOST) */
+#define M_PAGE ((uint64_t)4096) /* seeds use the host page (MODEL_PAGE_HOST) */
 
 static void m_header(seed *s, uint64_t npages) {
   s->n = 0;
@@ -415,7 +415,7 @@ static void seeds_model(void) {
   for (unsigned slot = 0; slot < 4; slot++) {
     memset(&h, 0, sizeof h);
     h.base_mode = MB_INSIDE;
-    h.b1 = slot * 40;
+    h.b1 = (uint64_t)slot * 40;
     h.b2 = slot % 4;
     h.align_idx = slot + 1;
     h.guard = slot & 1;
@@ -666,7 +666,7 @@ static void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a
   o_op(s, heap, 0);
   put_pick(s, 11, m);
   switch (m) {
-  case 10: put_range(s, 0, 2 * 1200 * 4096, a1); break; /* inside the crowd */
+  case 10: put_range(s, 0, (uint64_t)2 * 1200 * 4096, a1); break; /* inside the crowd */
   case 0:
   case 1:
     put_bytes(s, a1, 1);
@@ -680,7 +680,7 @@ static void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a
     put_bytes(s, a1, 2);
     put_range(s, 0, 16, a2);
     break;
-  case 4: put_range(s, 0, 8 * 4096, a1); break;
+  case 4: put_range(s, 0, (uint64_t)8 * 4096, a1); break;
   case 5: put_range(s, 0, 1 << 24, a1); break;
   case 6: put_range(s, 0, 0x20000, a1); break;
   case 7: put_range(s, 0, 1 << 24, a1); break;
@@ -738,10 +738,10 @@ static void seeds_os(void) {
   o_start(&s, 1000);
   o_create(&s, 0, 10, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
   o_burst(&s, 0, 20, 1000);
-  o_create(&s, 1, 10, 4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
+  o_create(&s, 1, 10, (uint64_t)4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
   o_alloc(&s, 1, 1, 5000);
   o_alloc(&s, 1, 2, 100000);
-  o_create(&s, 2, 10, 4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
+  o_create(&s, 2, 10, (uint64_t)4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
   o_alloc(&s, 2, 0, 8);
   save(T, "crowd", &s);
 
@@ -796,7 +796,7 @@ static void seeds_os(void) {
 
   /* Exhaustion by budget: a budget of 3 pages with a guard page. */
   o_start(&s, 0);
-  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, 3 * 4096, 0);
+  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, (uint64_t)3 * 4096, 0);
   o_burst(&s, 0, 64, 400);
   o_alloc(&s, 0, 1, 100);
   o_alloc(&s, 0, 4, 0xFFFFFFF0u);
@@ -845,7 +845,7 @@ static void c_get_new(seed *s, unsigned nmods, unsigned id_mode, uint64_t id, un
   if (base_mode == 0)
     put_range(s, 0, 1024, base);
   else if (base_mode == 1)
-    put_range(s, 0, 1024 * 4096, base);
+    put_range(s, 0, (uint64_t)1024 * 4096, base);
   else if (base_mode == 2)
     put_u64(s, base);
 }
@@ -859,7 +859,7 @@ static void seeds_com(void) {
   c_header(&s, 1, 1, 1, 3);
   unsigned n = 0;
   for (unsigned i = 0; i < 40; i++, n++)
-    c_get_new(&s, n, 1, i, 0, i * 8);
+    c_get_new(&s, n, 1, i, 0, (uint64_t)i * 8);
   for (unsigned i = 0; i < 20; i++) {
     c_pick(&s, n, (i * 7) % n);
     put_pick(&s, C_OPS, 3);
@@ -873,7 +873,7 @@ static void seeds_com(void) {
     put_pick(&s, C_OPS, 2);
     put_bool(&s, 0); /* find an id */
     put_pick(&s, 5, 1);
-    put_range(&s, 0, 63, i * 3);
+    put_range(&s, 0, 63, (uint64_t)i * 3);
   }
   save(T, "registry-collisions", &s);
 
@@ -958,7 +958,7 @@ static void seeds_com(void) {
     }
     put_range(&s, 2, 4, 4);
     for (unsigned t = 0; t < 4; t++)
-      put_range(&s, 0, 8, 2 * t);
+      put_range(&s, 0, 8, (uint64_t)2 * t);
   }
   c_pick(&s, 1, 0);
   put_pick(&s, C_OPS, 9);
