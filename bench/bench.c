@@ -210,7 +210,7 @@ static int cmd_placement(int argc, char **argv) {
   double *first = malloc(iters * sizeof *first);
   double *maps = malloc(iters * sizeof *maps);
   double *skipped = malloc(iters * sizeof *skipped);
-  uint32_t *sizes = malloc(iters * sizeof *sizes);
+  uint32_t *sizes = bench_sizes(iters, NULL);
   uintptr_t *crowd = malloc((size_t)(target + 1) * sizeof *crowd);
   if (first == NULL || maps == NULL || skipped == NULL || sizes == NULL || crowd == NULL) {
     free(first);
@@ -220,7 +220,6 @@ static int cmd_placement(int argc, char **argv) {
     free(crowd);
     return 2;
   }
-  bench_sizes(sizes, iters, BENCH_SEED);
   /* The crowd: single pages, alternately read-only and read-write so that no
    * two neighbours merge into one mapping. The kernel packs them top-down among
    * the shared libraries, where a runtime's modules are mapped too. */
@@ -289,7 +288,7 @@ static int cmd_economy_ilheap(int argc, char **argv) {
     return 2;
   }
   size_t total = (size_t)(modules * per);
-  uint32_t *sizes = malloc(total * sizeof *sizes);
+  uint32_t *sizes = bench_sizes(total, NULL);
   ilheap **heaps = calloc((size_t)modules, sizeof(ilheap *)); // NOLINT(bugprone-sizeof-expression): an array of pointers
   unsigned char *images = map_module((size_t)modules * MODULE_IMAGE);
   if (sizes == NULL || heaps == NULL || images == NULL) {
@@ -297,8 +296,6 @@ static int cmd_economy_ilheap(int argc, char **argv) {
     free(heaps);
     return 2;
   }
-  bench_sizes(sizes, total, BENCH_SEED);
-  bench_body_init();
   bench_mem m0, m1;
   if (bench_mem_read(&m0) != 0) {
     return 2;
@@ -978,16 +975,27 @@ static void put_value(FILE *f, double v) {
   }
 }
 
-static void write_plot_data(const char *dir) {
+/* dir/name, opened for writing with its header line(s) written; NULL (and a
+ * message) if it cannot be created. */
+static FILE *open_plot_file(const char *dir, const char *name, const char *header) {
   char file[4200];
-  snprintf(file, sizeof file, "%s/throughput.dat", dir);
+  snprintf(file, sizeof file, "%s/%s", dir, name);
   FILE *f = fopen(file, "w");
   if (f == NULL) {
     perror(file);
+    return NULL;
+  }
+  fputs(header, f);
+  return f;
+}
+
+static void write_plot_data(const char *dir) {
+  FILE *f = open_plot_file(dir, "throughput.dat",
+                           "# allocator, then for alloc and write, for 1 2 4 threads: median min "
+                           "max\n# (the \"warm\" rows: alloc-warm in the alloc columns)\n");
+  if (f == NULL) {
     return;
   }
-  fprintf(f, "# allocator, then for alloc and write, for 1 2 4 threads: median min max\n"
-             "# (the \"warm\" rows: alloc-warm in the alloc columns)\n");
   for (size_t r = 0; r < 2 * N_CONTENDERS; r++) {
     const contender *c = &contenders[r % N_CONTENDERS];
     int warm = r >= N_CONTENDERS;
@@ -1008,12 +1016,11 @@ static void write_plot_data(const char *dir) {
     fprintf(f, "\n");
   }
   fclose(f);
-  snprintf(file, sizeof file, "%s/placement.dat", dir);
-  if ((f = fopen(file, "w")) == NULL) {
-    perror(file);
+  f = open_plot_file(dir, "placement.dat",
+                     "# mappings, then for ilheap, ilheap-text, read-maps: median q1 q3\n");
+  if (f == NULL) {
     return;
   }
-  fprintf(f, "# mappings, then for ilheap, ilheap-text, read-maps: median q1 q3\n");
   for (size_t t = 0; t < 3; t++) {
     char kase[24];
     snprintf(kase, sizeof kase, "maps~%u", placement_targets[t]);
@@ -1030,12 +1037,11 @@ static void write_plot_data(const char *dir) {
     fprintf(f, "\n");
   }
   fclose(f);
-  snprintf(file, sizeof file, "%s/economy.dat", dir);
-  if ((f = fopen(file, "w")) == NULL) {
-    perror(file);
+  f = open_plot_file(dir, "economy.dat",
+                     "# allocator, then for 1x100000 and 200x500: address space/byte, RSS/byte\n");
+  if (f == NULL) {
     return;
   }
-  fprintf(f, "# allocator, then for 1x100000 and 200x500: address space/byte, RSS/byte\n");
   static const char *const who[] = {"ilheap", "glibc", "mimalloc", "jemalloc"};
   for (size_t a = 0; a < 4; a++) {
     fprintf(f, "\"%s\"", who[a]);

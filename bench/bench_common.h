@@ -27,12 +27,13 @@
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
 
-/* n IL-like body sizes (support/mix.h, sup_il_size), the same for a given seed. */
-void bench_sizes(uint32_t *out, size_t n, uint64_t seed);
+/* A new array of n IL-like body sizes (support/mix.h, sup_il_size), the same
+ * in every run and every process (BENCH_SEED), or NULL when out of memory;
+ * *bytes (if not NULL) gets their sum. Also fills bench_body. */
+uint32_t *bench_sizes(size_t n, uint64_t *bytes);
 
 /* The bytes copied into every body in the "alloc+write" workload. */
 extern unsigned char bench_body[BENCH_BODY_MAX];
-void bench_body_init(void);
 
 /* One thread's share of a throughput run. */
 typedef struct bench_thread {

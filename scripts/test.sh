@@ -110,14 +110,14 @@ ctest_labels() { # preset label-regex [extra ctest args]
   ctest --test-dir "$dir" -L "$labels" --no-tests=error --output-on-failure -j 2 "$@"
 }
 
-tsan_tests() {
-  # The "tsan" test preset says what runs (CMakePresets.json: the concurrency
-  # tests, and the rest is cheap enough), so that a developer's
-  # `ctest --preset tsan` and this step test the same set.
-  local dir
-  dir=$(bdir tsan)
-  [[ -f "$dir/CTestTestfile.cmake" ]] || { echo "no build in $dir"; return 1; }
-  ctest --preset tsan --test-dir "$dir" --no-tests=error --output-on-failure -j 2
+# preset_tests PRESET: the tests of the test preset of that name (its label
+# filter, read from CMakePresets.json), so that a developer's
+# `ctest --preset PRESET` and this step run the same set.
+preset_tests() {
+  local labels
+  labels=$(cmake -DPRESET="$1" -P scripts/preset-labels.cmake) || return 1
+  echo "test preset $1: labels $labels"
+  ctest_labels "$1" "$labels"
 }
 
 need_script() { # path args...: a missing entry point is a failure
@@ -178,10 +178,10 @@ step "asan-ubsan: unit tests + demo" ctest_labels asan-ubsan 'unit|demo'
 step "asan-ubsan: corpus replay" ctest_labels asan-ubsan replay
 
 step "tsan: build" configure_build tsan
-step "tsan: all tests" tsan_tests
+step "tsan: all tests" preset_tests tsan
 
 step "valgrind: build" configure_build valgrind
-step "valgrind: unit tests + demo" ctest_labels valgrind 'unit|demo'
+step "valgrind: unit tests + demo" preset_tests valgrind
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e

@@ -54,7 +54,7 @@ typedef struct _GUID {
 #endif
 
 /* ---- palrt.h ------------------------------------------------------------------ */
-#define _HRESULT_TYPEDEF_(_sc) ((HRESULT)(_sc))
+#define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc) // NOLINT(bugprone-macro-parentheses): as palrt.h spells it
 #define S_OK _HRESULT_TYPEDEF_(0x00000000L)
 #define E_NOINTERFACE _HRESULT_TYPEDEF_(0x80004002L)
 #define E_OUTOFMEMORY _HRESULT_TYPEDEF_(0x8007000EL)
