@@ -182,6 +182,12 @@ else
   bad "the misaligned fat header was not rejected (exit $neg_rc); the app printed:"
   sed 's/^/e2e:         | /' "$neg_out" "$neg_out.stderr"
 fi
+# The library's check saw it first: answer 7 is ILHEAP_IL_EHEADER_MISALIGNED.
+if grep -q '^body method=IlHeapE2E.Targets::Guarded .* check=7 ' "$work/profiler-report-misaligned.txt"; then
+  ok "ilheap_il_check_in_module refused the misaligned fat header before the runtime did"
+else
+  bad "ilheap_il_check_in_module did not report the misaligned fat header (check=7)"
+fi
 
 # ---- The report -------------------------------------------------------------------------
 say "checking the profiler's report ($report)"
@@ -192,7 +198,7 @@ if [ ! -s "$report" ]; then
 fi
 
 # The report is one event per line, key=value fields (examples/profiler/profiler.c
-# documents them); the profiler states each verdict as a field (in_window,
+# documents them); the profiler states each verdict as a field (check,
 # align4, no_room...), so every check is a grep.
 expected_bodies=1003 # Answer, Guarded, the 1000 Many.M methods, the plugin's Answer
 lines() { grep "^$1 " "$report"; }
@@ -221,7 +227,8 @@ check "Guarded: fat header with an EH section" \
   grep -q '^body method=IlHeapE2E\.Targets::Guarded .* header=fat ' "$report"
 threads=$(lines body | grep ' method=IlHeapE2E\.Many::M' | field thread | sort -u | wc -l)
 check "the M bodies were allocated on $threads JIT threads (at least 2)" test "$threads" -ge 2
-check "every body inside its module's window" none < <(lines body | grep -v ' in_window=1 ')
+check "every body well formed and inside its module's window (ilheap_il_check_in_module)" \
+  none < <(lines body | grep -v ' check=0 ')
 check "every body 4-byte aligned" none < <(lines body | grep -v ' align4=1 ')
 check "plugin unloaded: heap dropped, its blocks' address space released, none still held: $(lines module-unload | grep ' name=IlHeapE2E\.Plugin\.dll ')" \
   grep -Eq '^module-unload .* name=IlHeapE2E\.Plugin\.dll dropped=1 blocks=[1-9][0-9]* bytes_released=[1-9][0-9]* .*still_held=0 ' "$report"

@@ -12,12 +12,17 @@
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
 #                                the benchmarks' smoke runs (they time nothing), and the
-#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand
+#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand; header order:
+#                                ilheap_com.h before/after the platform's COM headers, C and
+#                                C++, gcc and clang (PAL-shaped header), mingw-w64 x86_64/i686
+#                                (real windows.h + unknwn.h), -Werror, compile only
 #   asan-ubsan: build/unit/replay   clang, ASan+UBSan, no recovery: unit tests and demo, corpus replay
 #   tsan: build/all              clang, ThreadSanitizer: the tsan test preset (concurrency, unit,
 #                                replay and demo tests)
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
+#   linux32: build/tests         gcc -m32 (gcc-multilib): corpus replay of every fuzz target, the
+#                                demo and the profiler self-test in a real 32-bit process
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   clang-tidy                   .clang-tidy over every file the project compiles
@@ -170,6 +175,7 @@ step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit
 step "release-gcc: demo" ctest_labels release-gcc demo
 step "release-gcc: consumers" ctest_labels release-gcc consumer
+step "release-gcc: header order" ctest_labels release-gcc headers
 step "release-gcc: bench smoke" ctest_labels release-gcc bench
 step "release-gcc: clusterfuzzlite build" ctest_labels release-gcc clusterfuzzlite
 
@@ -182,6 +188,9 @@ step "tsan: all tests" preset_tests tsan
 
 step "valgrind: build" configure_build valgrind
 step "valgrind: unit tests + demo" preset_tests valgrind
+
+step "linux32: build" configure_build linux32
+step "linux32: tests" ctest_labels linux32 'unit|replay|demo'
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e

@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/* splitmix64's output function: a good 64-bit mixer of one value. */
+/* A good 64-bit mixer of one value (one splitmix64 step from state x); no
+ * input maps to itself, 0 included, so derived keys never get stuck. */
 uint64_t sup_mix64(uint64_t x);
 
 /* The next value of the splitmix64 sequence whose state is *state (any
