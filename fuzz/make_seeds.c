@@ -102,6 +102,7 @@ typedef struct m_heap_spec {
   unsigned align_idx; /* see MODEL_ALIGN_CHOICES */
   uint32_t align_raw;
   unsigned guard;       /* 0: none, else 1..3 */
+  unsigned policy;      /* 0 ILHEAP_WINDOW_REQUIRED, 1 ILHEAP_WINDOW_PREFERRED, 2 unknown */
   unsigned budget_mode; /* MODEL_BUDGET_*, the pages or bytes in budget1 */
   uint64_t budget1;
   model_fault fault;
@@ -151,6 +152,12 @@ static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec 
   put_pick(s, MODEL_GUARD_CHOICES, h->guard ? 1 : 0);
   if (h->guard)
     put_range(s, 1, 3, h->guard);
+  put_pick(s, MODEL_POLICY_CHOICES,
+           h->policy == 1   ? 0 /* ILHEAP_WINDOW_PREFERRED */
+           : h->policy == 2 ? MODEL_POLICY_UNKNOWN
+                            : MODEL_POLICY_REQUIRED);
+  if (h->policy == 2)
+    put_range(s, 2, UINT32_MAX, 2);
   put_pick(s, MODEL_BUDGET_CHOICES, h->budget_mode);
   if (h->budget_mode == MODEL_BUDGET_PAGES)
     put_range(s, 0, 64, h->budget1);
@@ -160,11 +167,13 @@ static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec 
   uint32_t align = h->align_idx < MODEL_ALIGN_RAW ? 4u << (h->align_idx > 0 ? h->align_idx - 1 : 0)
                    : h->align_idx == MODEL_ALIGN_RAW ? h->align_raw
                                                      : 8u;
-  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0;
+  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0 && h->policy != 2;
   if (valid) {
     put_pick(s, MODEL_FAULT_CHOICES, h->fault);
     switch (h->fault) {
-    case MF_OPTIONS_SIZE: put_range(s, 0, 31, h->f1); break; /* below sizeof(ilheap_options) */
+    case MF_OPTIONS_SIZE:         /* below the version-1 size: one byte */
+      put_range(s, 0, 39, h->f1); /* offsetof(ilheap_options, window_policy) - 1 */
+      break;
     case MF_PROVIDER:
       put_pick(s, MPF_COUNT, (unsigned)h->f1);
       if (h->f1 == MPF_FLAGS)
@@ -174,6 +183,7 @@ static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec 
       break;
     case MF_PROVIDER_SIZE: put_range(s, 0, 40, h->f1); break; /* below offsetof(.., release) */
     case MF_OPTIONS_BIGGER: put_range(s, 1, 64, h->f1); break;
+    case MF_OPTIONS_V1: break;
     default: break;
     }
   }
@@ -360,22 +370,95 @@ static void seeds_model(void) {
   m_alloc(&s, 0, MS_SMALL, 100, 0, 8);
   save(T, "crowded-window", &s);
 
+  /* The same crowded window under ILHEAP_WINDOW_PREFERRED: once the holes are
+   * full, chunks go above the window, then below the module; a hole opening in
+   * the window is used again by the next refill. */
+  m_header(&s, 48);
+  m_layout(&s, 48, 1, 0, 48);
+  m_layout(&s, 48, 0, 4, 1);
+  m_layout(&s, 48, 0, 10, 2);
+  m_layout(&s, 48, 0, 40, 6);
+  memset(&h, 0, sizeof h);
+  h.base_mode = MB_FOREIGN;
+  h.b1 = 8;
+  h.b2 = 7;
+  h.mo_mode = MMO_PAGES;
+  h.mo1 = 12;
+  h.mo2 = 2;
+  h.align_idx = 2;
+  h.guard = 1;
+  h.policy = 1;
+  m_create(&s, 48, 0, &h);
+  m_alloc(&s, 0, MS_SMALL, 4096, 0, 8);
+  m_alloc(&s, 0, MS_PAGES, 2, 1, 8);
+  m_alloc(&s, 0, MS_PAGES, 3, 1, 8);
+  m_burst(&s, 0, 64, 300);
+  m_layout(&s, 48, 0, 12, 4);
+  m_burst(&s, 0, 64, 300);
+  m_alloc(&s, 0, MS_PAGES, 6, 1, 8);
+  m_alloc(&s, 0, MS_PAGES, 30, 1, 8);
+  save(T, "preferred-crowded-window", &s);
+
+  /* PREFERRED with no window at all (past the end of the space, an empty
+   * window) and a window smaller than the request; large requests outside. */
+  m_header(&s, 256);
+  memset(&h, 0, sizeof h);
+  h.base_mode = MB_NEAR_END;
+  h.b1 = 0;
+  h.b2 = 3;
+  h.align_idx = 3;
+  h.guard = 1;
+  h.policy = 1;
+  m_create(&s, 256, 0, &h);
+  h.base_mode = MB_INSIDE;
+  h.b1 = 100;
+  h.b2 = 1;
+  h.mo_mode = MMO_TINY;
+  h.mo1 = 1;
+  m_create(&s, 256, 1, &h);
+  h.mo_mode = MMO_PAGES;
+  h.mo1 = 2;
+  h.mo2 = 2;
+  m_create(&s, 256, 2, &h);
+  m_alloc(&s, 0, MS_TINY, 20, 0, 16);
+  m_alloc(&s, 1, MS_TINY, 20, 0, 16);
+  m_alloc(&s, 2, MS_PAGES, 3, 1, 16);
+  m_alloc(&s, 2, MS_TINY, 20, 0, 16);
+  m_alloc(&s, 1, MS_STEP, 1049000, 0, 16);
+  m_burst(&s, 1, 64, 200);
+  m_burst(&s, 2, 64, 200);
+  m_alloc(&s, 0, MS_HUGE, 0, 0, 16);
+  save(T, "preferred-no-window", &s);
+
   /* Injected failures, one of each kind, then requests that must work again. */
-  for (unsigned op = 0; op < 4; op++) {
-    static const char *names[] = {"inject-walk", "inject-reserve", "inject-commit", "inject-race"};
+  for (unsigned op = 0; op < 8; op++) {
+    static const char *names[] = {"inject-walk",
+                                  "inject-reserve",
+                                  "inject-commit",
+                                  "inject-race",
+                                  "preferred-inject-walk",
+                                  "preferred-inject-reserve",
+                                  "preferred-inject-commit",
+                                  "preferred-inject-race"};
     m_header(&s, 128);
     memset(&h, 0, sizeof h);
     h.base_mode = MB_INSIDE;
-    h.b1 = 0;
+    h.b1 = op < 4 ? 0 : 64;
     h.align_idx = 2;
     h.guard = 1;
+    if (op >= 4) { /* a 16-page window: full soon, then outside */
+      h.policy = 1;
+      h.mo_mode = MMO_PAGES;
+      h.mo1 = 16;
+      h.mo2 = 2;
+    }
     m_create(&s, 128, 0, &h);
-    m_inject(&s, op, 0, 2);
+    m_inject(&s, op % 4, 0, 2);
     m_alloc(&s, 0, MS_TINY, 10, 0, 8);
     m_alloc(&s, 0, MS_TINY, 10, 0, 8);
     m_alloc(&s, 0, MS_PAGES, 6, 1, 8);
     m_burst(&s, 0, 64, 512);
-    m_inject(&s, op, 1, 6);
+    m_inject(&s, op % 4, 1, 6);
     m_alloc(&s, 0, MS_STEP, 70000, 0, 8);
     m_alloc(&s, 0, MS_STEP, 1049000, 0, 8);
     save(T, names[op], &s);
@@ -465,6 +548,12 @@ static void seeds_model(void) {
     h.f2 = 7;
     m_create(&s, 8, 2, &h);
   }
+  h.fault = 0;
+  h.policy = 2; /* an unknown window policy */
+  m_create(&s, 8, 3, &h);
+  h.policy = 1;
+  h.fault = 5; /* a version-1 struct: the policy is not read */
+  m_create(&s, 8, 3, &h);
   save(T, "bad-options", &s);
 
   /* Misuse of every entry point with NULL and out-of-range arguments. */
@@ -1138,6 +1227,16 @@ static void seeds_il(void) {
   c[0] = i_in(2, 0x10000, 1, 0x10001, 0x100, 0);
   i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
   save(T, "rt-fat-section-offsets", &s);
+  /* One field past its small maximum at a time (L4). */
+  static const char *const past[] = {"try-offset", "try-length", "handler-offset",
+                                     "handler-length"};
+  for (unsigned f = 0; f < 4; f++) {
+    c[0] = i_in(2, f == 0 ? 0x10000 : 0, f == 1 ? 0x100 : 1, f == 2 ? 0x10000 : 0x101,
+                f == 3 ? 0x100 : 1, 0);
+    i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
+    snprintf(name, sizeof name, "rt-fat-section-%s", past[f]);
+    save(T, name, &s);
+  }
   c[0] = i_in(2, 0, 1, 1, 1, 0);
   i_body(&s, 0, 0x4, 0, 2, 8, 0, 0, 1, c);
   save(T, "rt-fat-section-forced", &s);
@@ -1168,17 +1267,17 @@ static void seeds_il(void) {
 
   /* Program 1: bodies by hand. */
   static const uint8_t tiny[] = {0x0A, 0x16, 0x2A};
-  static const uint8_t fat[] = {0x13, 0x30, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00,
-                                0x01, 0x00, 0x00, 0x11, 0x16, 0x2A};
+  static const uint8_t fat[] = {0x13, 0x30, 0x02, 0x00, 0x02, 0x00, 0x00,
+                                0x00, 0x01, 0x00, 0x00, 0x11, 0x16, 0x2A};
   static const uint8_t fat_eh[] = {0x0B, 0x30, 0x02, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00,
                                    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xDC, 0x2A,
                                    0x00, 0x00, 0x01, 0x10, 0x00, 0x00, 0x02, 0x00, 0x00,
                                    0x00, 0x02, 0x03, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
-  static const uint8_t fat_fat_eh[] = {
-      0x0B, 0x30, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-      0x00, 0x2A, 0x41, 0x1C, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-      0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00,
-      0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
+  static const uint8_t fat_fat_eh[] = {0x0B, 0x30, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x2A, 0x41, 0x1C, 0x00, 0x00,
+                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00,
+                                       0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                       0x01, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
   i_raw(&s, 0, 1, 0x7FFFFFFF, tiny, sizeof tiny);
   save(T, "raw-tiny", &s);
   i_raw(&s, 3, 0x1000, 0x7FFFFFFF, tiny, sizeof tiny);

@@ -59,17 +59,21 @@ typedef enum model_max_offset {
 } model_max_offset;
 
 /* Options after base and window: alignment index (0..10: 4 << (i - 1), 0 -> 4;
- * MODEL_ALIGN_RAW: a raw u32 follows; above: 8), guard pages, budget, fault. */
+ * MODEL_ALIGN_RAW: a raw u32 follows; above: 8), guard pages, window policy
+ * (below MODEL_POLICY_UNKNOWN: ILHEAP_WINDOW_PREFERRED; MODEL_POLICY_UNKNOWN: a
+ * u32 in [2, UINT32_MAX] follows; above: ILHEAP_WINDOW_REQUIRED), budget, fault. */
 enum { MODEL_ALIGN_CHOICES = 16, MODEL_ALIGN_RAW = 11 };
 enum { MODEL_BUDGET_UNLIMITED, MODEL_BUDGET_PAGES, MODEL_BUDGET_BYTES, MODEL_BUDGET_DEFAULT };
 enum { MODEL_GUARD_CHOICES = 4, MODEL_BUDGET_CHOICES = 4 };
+enum { MODEL_POLICY_CHOICES = 8, MODEL_POLICY_UNKNOWN = 3, MODEL_POLICY_REQUIRED = 4 };
 /* A versioning or provider fault of a create with valid options (0: none). */
 typedef enum model_fault {
   MF_NONE,
-  MF_OPTIONS_SIZE,  /* options->size below sizeof(ilheap_options) */
-  MF_PROVIDER,      /* one provider field wrong (MODEL_PROVIDER_FIELDS choices) */
-  MF_PROVIDER_SIZE, /* provider->size too small */
-  MF_OPTIONS_BIGGER /* options->size above, the rest zero */
+  MF_OPTIONS_SIZE,   /* options->size below the first published struct's */
+  MF_PROVIDER,       /* one provider field wrong (MODEL_PROVIDER_FIELDS choices) */
+  MF_PROVIDER_SIZE,  /* provider->size too small */
+  MF_OPTIONS_BIGGER, /* options->size above, the rest zero */
+  MF_OPTIONS_V1      /* options->size of version 1 (before window_policy) */
 } model_fault;
 enum { MODEL_FAULT_CHOICES = 12 };
 /* MF_PROVIDER: which field. */

@@ -39,9 +39,41 @@ int sup_check_window(uintptr_t base, uint32_t max_offset, uint32_t alignment, co
   return 0;
 }
 
-int sup_check_block(const ilheap *heap, const void *p, uint32_t cb, sup_why why) {
-  return sup_check_window(ilheap_module_base(heap), ilheap_max_offset(heap),
-                          ilheap_alignment(heap), p, cb, why);
+int sup_in_window(uintptr_t base, uint32_t max_offset, uintptr_t p, uint32_t cb) {
+  return p > base && (uint64_t)(p - base) <= max_offset &&
+         (uint64_t)cb <= (uint64_t)max_offset - (uint64_t)(p - base);
+}
+
+int sup_off_window(uintptr_t base, uint32_t max_offset, uintptr_t p, uint32_t cb) {
+  if (base == UINTPTR_MAX || (p <= base && cb <= base + 1 - p))
+    return 1; /* wholly at or below the base (or no window at all) */
+  return p > base && (uint64_t)(p - base) >= max_offset; /* at or past its end */
+}
+
+int sup_check_block(const ilheap *heap, const void *ptr, uint32_t cb, sup_why why) {
+  uintptr_t p = (uintptr_t)ptr, base = ilheap_module_base(heap);
+  uint32_t m = ilheap_max_offset(heap), a = ilheap_alignment(heap), rva = 0xFFFFFFFFu;
+  int rc = ptr != NULL ? ilheap_rva(heap, ptr, cb, &rva) : ILHEAP_EINVAL;
+  if (ptr != NULL && ilheap_window_policy(heap) == ILHEAP_WINDOW_PREFERRED &&
+      !sup_in_window(base, m, p, cb)) {
+    if (!sup_off_window(base, m, p, cb))
+      return fail(why, "contract 1: block [%#" PRIxPTR " + %" PRIu32 ") straddles the edge of "
+                  "the window of base %#" PRIxPTR " (max_offset %#" PRIx32 ")",
+                  p, cb, base, m);
+    if (p > UINTPTR_MAX - cb)
+      return fail(why, "contract 9: block [%#" PRIxPTR " + %" PRIu32 ") wraps", p, cb);
+    if (a == 0 || (p & (a - 1)) != 0)
+      return fail(why, "contract 2: block %#" PRIxPTR " is not %" PRIu32 "-aligned", p, a);
+    if (rc != ILHEAP_ERANGE || rva != 0)
+      return fail(why, "ilheap_rva of a block outside the window: %d, rva %#" PRIx32, rc, rva);
+    return 0;
+  }
+  if (sup_check_window(base, m, a, ptr, cb, why) != 0)
+    return -1;
+  if (rc != ILHEAP_OK || rva != p - base)
+    return fail(why, "ilheap_rva of block %#" PRIxPTR " inside the window: %d, rva %#" PRIx32, p,
+                rc, rva);
+  return 0;
 }
 
 int sup_check_zero(const void *block, uint32_t cb, sup_why why) {

@@ -30,7 +30,15 @@ typedef char sup_why[256];
  * be past the top of the address space) and p a multiple of alignment. */
 int sup_check_window(uintptr_t base, uint32_t max_offset, uint32_t alignment, const void *p,
                      uint32_t cb, sup_why why);
-/* The same, with the window and alignment the heap reports. */
+/* Is [p, p + cb) inside the window [base + 1, base + max_offset]? Does it
+ * share no byte with it (wholly at or below the base, or at or past its end)?
+ * Both written without a sum that could wrap. */
+int sup_in_window(uintptr_t base, uint32_t max_offset, uintptr_t p, uint32_t cb);
+int sup_off_window(uintptr_t base, uint32_t max_offset, uintptr_t p, uint32_t cb);
+/* Clauses 1 and 2 for a block of `heap`, with the window, alignment and policy
+ * it reports: inside the window, or with ILHEAP_WINDOW_PREFERRED wholly outside
+ * it (never across its edge); and ilheap_rva agrees (the offset inside, or
+ * ILHEAP_ERANGE and 0 outside). */
 int sup_check_block(const ilheap *heap, const void *p, uint32_t cb, sup_why why);
 
 /* Clause 4: a fresh block reads as zero. */

@@ -134,7 +134,13 @@ static inline void check_blocks_free(check_blocks *bs) {
   bs->n = bs->cap = 0;
 }
 
-/* Clauses 1 and 2 for one block of `heap`. */
+/* Is [p, p + cb) inside the window of `heap` (contract 1's test)? */
+static inline int check_in_window(const ilheap *heap, uintptr_t p, uint32_t cb) {
+  return sup_in_window(ilheap_module_base(heap), ilheap_max_offset(heap), p, cb);
+}
+
+/* Clauses 1 and 2 for one block of `heap` (with ILHEAP_WINDOW_PREFERRED, inside
+ * the window or wholly outside it), and ilheap_rva agrees. */
 static inline void check_block_window(const ilheap *heap, const void *ptr, uint32_t cb) {
   CHECK_OK(sup_check_block(heap, ptr, cb, why));
 }

@@ -13,7 +13,7 @@
  * What it does:
  *   Initialize            QI for ICorProfilerInfo, set the event mask (JIT
  *                         compilation, module loads/unloads), reserve the
- *                         landing zone (zone_provider.h: why CoreCLR needs
+ *                         landing zone (ilheap_zone.h: why a strict heap needs
  *                         one) and create the ilheap registry on it (one heap
  *                         per module).
  *   ModuleLoadFinished    GetModuleInfo gives the base address: register the
@@ -36,6 +36,8 @@
  * Environment:
  *   ILHEAP_PROFILER_REPORT    path of the report (default: stderr)
  *   ILHEAP_PROFILER_ZONE=0    no landing zone (module heaps on the OS provider)
+ *   ILHEAP_PROFILER_POLICY    strict (default: ILHEAP_WINDOW_REQUIRED) or coreclr
+ *                             (ILHEAP_WINDOW_PREFERRED)
  *   ILHEAP_PROFILER_MISALIGN  1..3: test-only negative control, every body is
  *                             placed that many bytes past its aligned block
  *
@@ -50,9 +52,7 @@
  *   body          method(Type::Method) module token header(tiny|fat) size addr
  *                 offset align4(0|1) check(ilheap_il_check_in_module's answer,
  *                 0: well formed and inside [1, ILHEAP_DEFAULT_MAX_OFFSET]) thread
- *   fail          method module token reason [window_free largest_free needed
- *                 no_room(0|1: the largest free range is below what a fresh
- *                 heap reserves for the request)]
+ *   fail          method module token reason [window_free largest_free]
  *   module-unload id name dropped(0|1) blocks bytes_released ranges still_held
  *                 heaps_live
  *   shutdown      bodies body_bytes failures recompiled heaps_dropped
@@ -70,11 +70,10 @@
 #include "corprof_c.h"
 #include "ilheap_il.h"
 #include "profiler.h"
-#include "zone_provider.h"
+#include "ilheap_zone.h"
 #include "ilheap.h"
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
-#include "ilheap_sim.h"
 
 /* ---- GUIDs -------------------------------------------------------------- */
 /* This profiler's CLSID: {1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}. */
@@ -90,6 +89,8 @@ static const IID IID_ICorProfilerInfo = {
     0x28b5557d, 0x3f3f, 0x48b4, {0x90, 0xb2, 0x5f, 0x9e, 0xea, 0x2f, 0x6c, 0x48}};
 static const IID IID_IMetaDataImport = {
     0x7dac8207, 0xd3ae, 0x4c75, {0x9b, 0x67, 0x92, 0x80, 0x1a, 0x49, 0x7d, 0x44}};
+static const IID IID_IMetaDataEmit = {
+    0xba3fee4c, 0xecb9, 0x4e41, {0x83, 0xb7, 0x18, 0x3f, 0xa4, 0x1c, 0xd8, 0x59}};
 
 static int guid_eq(const GUID *a, const GUID *b) { return ilheap_guid_equal(a, b); }
 
@@ -185,20 +186,59 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
-/* The landing zone for module heaps (zone_provider.h): one per process, it
- * must outlive the registry. */
-static zone_provider g_zone;
+/* The landing zone for module heaps (include/ilheap_zone.h: why, and the
+ * policy followed here): one per process, it must outlive the registry. */
+static ilheap_zone *g_zone;
 static int g_zone_ok;
-#define ZONE_FRONT_SIZE (256u << 10)
-#define ZONE_SIZE                                                                                  \
-  (4u << 20) /* the main piece: room for a few hundred module heaps' first chunks                  \
-              */
+static uintptr_t g_runtime_base; /* libcoreclr.so: new mappings go below it */
+#define ZONE_FRONT_SIZE ((size_t)256 << 10)
+#define ZONE_SIZE ((size_t)4 << 20) /* the main piece: a few hundred heaps' first chunks */
+#define ZONE_MAX ((size_t)16 << 30) /* address space only (no access, no memory) */
+#define ZONE_REACH ((uintptr_t)4 << 30)
+#define ZONE_FRONT_MIN_FREE ((size_t)1 << 30) /* where the OS puts what fits nowhere higher */
+#define ZONE_FRONT_PAVE ((uintptr_t)2 << 30)
+static uint32_t g_policy = ILHEAP_WINDOW_REQUIRED;
+
+static const ilheap_provider *heap_provider(void) {
+  return g_zone_ok ? ilheap_zone_provider(g_zone) : ilheap_os_provider();
+}
+
+/* Initialize: a main piece at the top of the highest free range within 4 GiB
+ * below the runtime, and every free range between it and the runtime paved. */
+static int zone_init(uintptr_t below) {
+  uintptr_t piece = 0;
+  g_runtime_base = below;
+  if (ilheap_zone_create(NULL, ZONE_MAX, &g_zone) != ILHEAP_OK)
+    return 0;
+  if (below > ZONE_REACH &&
+      ilheap_zone_take_below(g_zone, below - ZONE_REACH, below, ZONE_SIZE, 0, &piece) == ILHEAP_OK)
+    (void)ilheap_zone_pave(g_zone, piece + ZONE_SIZE, below, NULL);
+  return 1;
+}
+
+/* After a module load: a front piece where the next mapping that fits nowhere
+ * higher will go, and the 2 GiB above it paved. Its base, or 0. */
+static uintptr_t zone_arm_front(void) {
+  uintptr_t piece = 0, top;
+  if (!g_zone_ok || g_runtime_base == 0 ||
+      ilheap_zone_take_below(g_zone, (uintptr_t)1 << 20, g_runtime_base, ZONE_FRONT_SIZE,
+                             ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
+    return 0;
+  top = piece + ZONE_FRONT_SIZE;
+  (void)ilheap_zone_pave(g_zone, top, top + ZONE_FRONT_PAVE < top ? UINTPTR_MAX : top + ZONE_FRONT_PAVE,
+                         NULL);
+  return piece;
+}
 
 /* ---- Profiler state ------------------------------------------------------- */
+/* Methods the profiler adds to a module (see add_methods). */
+enum { ADDED_TINY, ADDED_FAT, ADDED_NO_BODY, ADDED_COUNT };
+
 typedef struct module_rec {
   ModuleID id;
   uintptr_t base;
   char name[128]; /* file name, UTF-8 */
+  mdMethodDef added[ADDED_COUNT]; /* 0: not added */
 } module_rec;
 
 /* A method already rewritten: (module, token). */
@@ -223,6 +263,7 @@ typedef struct profiler {
 
   atomic_ulong bodies, body_bytes, failures, heaps_dropped, bytes_released;
   atomic_ulong recompiled; /* JIT events for a method rewritten before (later tiers) */
+  atomic_ulong outside_window; /* bodies with no RVA (ILHEAP_WINDOW_PREFERRED, window full) */
 } profiler;
 
 static profiler *impl_from(ICorProfilerCallback2 *iface) { return (profiler *)iface; }
@@ -241,6 +282,7 @@ static void modules_add(profiler *p, ModuleID id, uintptr_t base, const char *na
     p->module_cap = cap;
   }
   module_rec *m = &p->modules[p->module_count++];
+  memset(m, 0, sizeof *m);
   m->id = id;
   m->base = base;
   copy_str(m->name, sizeof m->name, name);
@@ -334,7 +376,14 @@ static void forget_module_methods(profiler *p, ModuleID m) {
  * must have, and how to build the new body. A method that matches by name but
  * not by signature is reported as a failure and left alone.
  */
-typedef enum rule_kind { RULE_CONST42, RULE_GUARDED, RULE_MANY } rule_kind;
+typedef enum rule_kind {
+  RULE_CONST42,
+  RULE_GUARDED,
+  RULE_MANY,
+  RULE_CALL_ADDED_TINY, /* call the added method (add_methods), ret */
+  RULE_CALL_ADDED_FAT,
+  RULE_CALL_ADDED_NO_BODY
+} rule_kind;
 
 typedef struct rule {
   const char *type;
@@ -355,6 +404,11 @@ static const rule g_rules[] = {
     {"IlHeapE2E.Targets", "Guarded", 0, SIG_I4_I4, RULE_GUARDED},
     {"IlHeapE2E.Many", "M", 1, SIG_I4_VOID, RULE_MANY},
     {"IlHeapE2E.Plugin.Unloadable", "Answer", 0, SIG_I4_VOID, RULE_CONST42},
+    {"IlHeapE2E.Targets", "CallAddedTiny", 0, SIG_I4_VOID, RULE_CALL_ADDED_TINY},
+    {"IlHeapE2E.Targets", "CallAddedFat", 0, SIG_I4_VOID, RULE_CALL_ADDED_FAT},
+    {"IlHeapE2E.Targets", "CallAddedNoBody", 0, SIG_I4_VOID, RULE_CALL_ADDED_NO_BODY},
+    {"IlHeapE2E.Plugin.Unloadable", "CallAddedTiny", 0, SIG_I4_VOID, RULE_CALL_ADDED_TINY},
+    {"IlHeapE2E.Plugin.Unloadable", "CallAddedFat", 0, SIG_I4_VOID, RULE_CALL_ADDED_FAT},
 };
 
 /* What a target is, once its metadata has been read. */
@@ -535,6 +589,24 @@ static const char *plan_body(profiler *p, const target *t, body_plan *b) {
     return NULL;
   }
   case RULE_GUARDED: return plan_guarded(p, t, b);
+  case RULE_CALL_ADDED_TINY:
+  case RULE_CALL_ADDED_FAT:
+  case RULE_CALL_ADDED_NO_BODY: {
+    module_rec rec;
+    int which = t->rule->kind == RULE_CALL_ADDED_TINY  ? ADDED_TINY
+                : t->rule->kind == RULE_CALL_ADDED_FAT ? ADDED_FAT
+                                                       : ADDED_NO_BODY;
+    if (!modules_get(p, t->module, &rec, 0) || rec.added[which] == 0)
+      return "added-method-missing";
+    uint32_t tok = (uint32_t)rec.added[which];
+    emit(b, 0x28); /* call <method token> */
+    emit(b, (uint8_t)tok);
+    emit(b, (uint8_t)(tok >> 8));
+    emit(b, (uint8_t)(tok >> 16));
+    emit(b, (uint8_t)(tok >> 24));
+    emit(b, 0x2A); /* ret */
+    return NULL;
+  }
   }
   return "unknown-rule";
 }
@@ -569,51 +641,23 @@ static int add_room(void *arg, uintptr_t lo, uintptr_t hi) {
 }
 
 /*
- * What a fresh heap with default options reserves to answer one request of cb
- * bytes: asked of the library itself, on a simulated space, so that neither
- * this file nor the e2e test keeps a copy of its chunk sizes. 0 if unknown.
- */
-static uintmax_t first_reservation(size_t cb) {
-  ilheap_sim *sim = NULL;
-  uintmax_t bytes = 0;
-  if (ilheap_sim_create((size_t)8 << 20, 0, &sim) != ILHEAP_OK)
-    return 0;
-  ilheap_options o;
-  ilheap_options_init(&o);
-  o.provider = ilheap_sim_provider(sim);
-  ilheap *h = NULL;
-  if (ilheap_create((const void *)ilheap_sim_base(sim), &o, &h) == ILHEAP_OK) {
-    ilheap_stats st;
-    memset(&st, 0, sizeof st);
-    st.size = sizeof st;
-    if (ilheap_alloc(h, (uint32_t)cb) && ilheap_get_stats(h, &st) == ILHEAP_OK)
-      bytes = st.bytes_reserved;
-    ilheap_destroy(h);
-  }
-  ilheap_sim_destroy(sim);
-  return bytes;
-}
-
-/*
  * Alloc answered NULL: report how much the window had free, as the heap's
- * provider sees it (the OS's gaps plus the landing zone's free pages), and
- * no_room=1 when its largest free range is smaller than what a fresh heap
- * reserves for the request: then NULL is the contract's answer (6), and the
- * e2e test treats it as the address-space layout's doing, not as a bug.
+ * provider sees it (the OS's gaps plus the landing zone's free pages). A
+ * largest free range smaller than ilheap's smallest chunk (16 KiB plus a guard
+ * page) means no room: NULL is the contract's answer (6), which the e2e test
+ * reports as a full window.
  */
-static void fail_no_room(profiler *p, const target *t, uintptr_t base, size_t cb) {
+static void fail_no_room(profiler *p, const target *t, uintptr_t base) {
   room r = {0, 0};
-  const ilheap_provider *prov = g_zone_ok ? &g_zone.prov : ilheap_os_provider();
+  const ilheap_provider *prov = heap_provider();
   uintptr_t hi =
       base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
   if (prov)
     (void)prov->walk_free(prov->ctx, base + 1, hi, add_room, &r);
-  uintmax_t needed = first_reservation(cb);
   atomic_fetch_add(&p->failures, 1);
   report("fail method=%s module=0x%jx token=0x%08x reason=Alloc-returned-NULL window_free=%ju "
-         "largest_free=%ju needed=%ju no_room=%d",
-         t->name, (uintmax_t)t->module, (unsigned)t->token, r.total, r.largest, needed,
-         needed != 0 && r.largest < needed);
+         "largest_free=%ju",
+         t->name, (uintmax_t)t->module, (unsigned)t->token, r.total, r.largest);
 }
 
 static void rewrite(profiler *p, const target *t) {
@@ -639,7 +683,7 @@ static void rewrite(profiler *p, const target *t) {
   size_t skew = p->skew;
   uint8_t *blk = alloc->lpVtbl->Alloc(alloc, (ULONG)(size + skew));
   if (!blk) {
-    fail_no_room(p, t, base, size + skew);
+    fail_no_room(p, t, base);
     return;
   }
   int written;
@@ -664,7 +708,22 @@ static void rewrite(profiler *p, const target *t) {
   /* What a .NET Framework runtime (or a mock runtime) would accept: a
    * well-formed body at a positive offset, all of it inside the window. The
    * negative control reports the answer and goes on, to show the runtime's. */
-  int check = ilheap_il_check_in_module(blk, size, base, ILHEAP_DEFAULT_MAX_OFFSET, NULL);
+  /* What .NET Framework would store as the method's RVA, checked by the heap:
+   * none for a body the CoreCLR policy placed outside the full window, which
+   * is then checked for form only (CoreCLR keeps the pointer). */
+  uint32_t rva = 0;
+  char rva_text[16] = "none";
+  int check;
+  if (ilheap_rva(ilheap_registry_find(p->registry, (uintptr_t)t->module), blk, size, &rva) ==
+      ILHEAP_OK) {
+    snprintf(rva_text, sizeof rva_text, "0x%x", (unsigned)rva);
+    check = ilheap_il_check_in_module(blk, size, base, ILHEAP_DEFAULT_MAX_OFFSET, NULL);
+  } else {
+    atomic_fetch_add(&p->outside_window, 1);
+    check = skew == 0 && g_policy == ILHEAP_WINDOW_PREFERRED
+                ? ilheap_il_parse(blk, size, NULL)
+                : ilheap_il_check_in_module(blk, size, base, ILHEAP_DEFAULT_MAX_OFFSET, NULL);
+  }
   if (check != ILHEAP_IL_OK && skew == 0) {
     fail(p, t, "body-refused-by-ilheap_il_check_in_module");
     return;
@@ -683,9 +742,10 @@ static void rewrite(profiler *p, const target *t) {
   atomic_fetch_add(&p->body_bytes, size);
   const char *header = (blk[0] & 3u) == 3u ? "fat" : "tiny"; /* the format bits */
   report("body method=%s module=0x%jx token=0x%08x header=%s size=%u addr=0x%jx offset=0x%jx "
-         "align4=%d check=%d thread=%u",
+         "rva=%s align4=%d check=%d thread=%u",
          t->name, (uintmax_t)t->module, (unsigned)t->token, header, (unsigned)size,
-         (uintmax_t)addr, (uintmax_t)offset, (int)((addr & 3u) == 0), check, thread_number());
+         (uintmax_t)addr, (uintmax_t)offset, rva_text, (int)((addr & 3u) == 0), check,
+         thread_number());
 }
 
 /* ---- The ABI check ------------------------------------------------------------ */
@@ -793,13 +853,20 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
 
   ilheap_options opts;
   ilheap_options_init(&opts);
-  /* Now, before any assembly is mapped: see zone_provider.h.
+  /* Now, before any assembly is mapped: see ilheap_zone.h.
    * ILHEAP_PROFILER_ZONE=0 turns it off (to watch windows fill up). */
   const char *zone_env = getenv("ILHEAP_PROFILER_ZONE");
   if (!g_zone_ok && !(zone_env && !strcmp(zone_env, "0")))
-    g_zone_ok = zone_provider_init(&g_zone, ZONE_SIZE, runtime_base(p->info)) == ILHEAP_OK;
+    g_zone_ok = zone_init(runtime_base(p->info));
   if (g_zone_ok)
-    opts.provider = &g_zone.prov;
+    opts.provider = ilheap_zone_provider(g_zone);
+  /* ILHEAP_PROFILER_POLICY=coreclr: CoreCLR keeps the pointer and derives no
+   * RVA from it (ilheap.h, "Which window policy"), so a full window need not
+   * mean NULL. Default: strict, the .NET Framework rule. */
+  const char *policy_env = getenv("ILHEAP_PROFILER_POLICY");
+  g_policy = policy_env && !strcmp(policy_env, "coreclr") ? ILHEAP_WINDOW_PREFERRED
+                                                           : ILHEAP_WINDOW_REQUIRED;
+  opts.window_policy = g_policy;
   int err = ilheap_registry_create(&opts, &p->registry);
   if (err != ILHEAP_OK) {
     report("init error=registry-create:%s", ilheap_strerror(err));
@@ -817,27 +884,183 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   DWORD got = 0;
   p->info->lpVtbl->GetEventMask(p->info, &got);
   report("init version=%d.%d.%d callback=ICorProfilerCallback2 info=ICorProfilerInfo "
-         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s misalign=%zu",
+         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s policy=%s "
+         "misalign=%zu",
          ILHEAP_VERSION_MAJOR, ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, (unsigned)hr,
          (unsigned)got, (unsigned)opts.max_offset, (unsigned)opts.alignment,
-         g_zone_ok ? "on" : "off", p->skew);
+         g_zone_ok ? "on" : "off", g_policy == ILHEAP_WINDOW_PREFERRED ? "coreclr" : "strict",
+         p->skew);
   return FAILED(hr) ? hr : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
   profiler *p = impl_from(This);
+  ilheap_zone_stats zs;
+  memset(&zs, 0, sizeof zs);
+  zs.size = (uint32_t)sizeof zs;
+  if (g_zone_ok)
+    (void)ilheap_zone_get_stats(g_zone, &zs);
   report("shutdown bodies=%lu body_bytes=%lu failures=%lu recompiled=%lu heaps_dropped=%lu "
-         "bytes_released=%lu heaps_live=%zu zone_pieces=%zu zone_bytes=%zu",
+         "bytes_released=%lu heaps_live=%zu outside_window=%lu zone_pieces=%ju zone_bytes=%ju "
+         "zone_held=%ju",
          atomic_load(&p->bodies), atomic_load(&p->body_bytes), atomic_load(&p->failures),
          atomic_load(&p->recompiled), atomic_load(&p->heaps_dropped),
          atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
-         g_zone_ok ? g_zone.npieces : 0, g_zone_ok ? g_zone.total : 0);
+         atomic_load(&p->outside_window), (uintmax_t)zs.pieces, (uintmax_t)zs.bytes,
+         (uintmax_t)zs.bytes_held);
   pthread_mutex_lock(&g_report_lock);
   if (g_report)
     fclose(g_report);
   g_report = NULL;
   pthread_mutex_unlock(&g_report_lock);
   return S_OK;
+}
+
+/* ---- Added methods -------------------------------------------------------------- */
+/*
+ * In ModuleLoadFinished of the e2e assemblies, before any of their code runs, the
+ * profiler adds methods to an existing type with IMetaDataEmit::DefineMethod
+ * (public static int32 (), RVA 0) and gives each a body allocated from the
+ * module's heap with SetILFunctionBody; the body's RVA (ilheap_rva: what .NET
+ * Framework would store) goes into the metadata with SetRVA. The rewritten
+ * CallAdded* methods call them. AddedNoBody, the negative control, gets no body:
+ * calling it must fail, or the checks of the others prove nothing.
+ */
+typedef struct added_spec {
+  const char *type;           /* in the module */
+  const char *name;           /* of the new method */
+  int which;                  /* ADDED_* */
+} added_spec;
+
+static const added_spec g_added[] = {
+    {"IlHeapE2E.Targets", "AddedTiny", ADDED_TINY},
+    {"IlHeapE2E.Targets", "AddedFat", ADDED_FAT},
+    {"IlHeapE2E.Targets", "AddedNoBody", ADDED_NO_BODY},
+    {"IlHeapE2E.Plugin.Unloadable", "AddedTiny", ADDED_TINY},
+    {"IlHeapE2E.Plugin.Unloadable", "AddedFat", ADDED_FAT},
+};
+
+static size_t to_utf16(const char *s, WCHAR *out, size_t cap) {
+  size_t n = 0;
+  for (; s[n] && n + 1 < cap; n++)
+    out[n] = (WCHAR)(unsigned char)s[n]; /* ASCII names only */
+  out[n] = 0;
+  return n;
+}
+
+/* The body of an added method: AddedTiny returns 4201 (tiny header); AddedFat
+ * returns 4202 after a try/finally (fat header, one EH clause). */
+static void added_body(int which, ilheap_il_body *b) {
+  static const uint8_t tiny[] = {0x20, 0x69, 0x10, 0x00, 0x00, 0x2A}; /* ldc.i4 4201; ret */
+  static const uint8_t fat[] = {
+      0x00,                         /* 0: nop            (try)     */
+      0xDE, 0x01,                   /* 1: leave.s 4                */
+      0xDC,                         /* 3: endfinally     (finally) */
+      0x20, 0x6A, 0x10, 0x00, 0x00, /* 4: ldc.i4 4202              */
+      0x2A,                         /* 9: ret                      */
+  };
+  static const ilheap_il_clause clause = {.kind = ILHEAP_IL_FINALLY,
+                                          .try_offset = 0,
+                                          .try_length = 3,
+                                          .handler_offset = 3,
+                                          .handler_length = 1,
+                                          .class_token = 0};
+  memset(b, 0, sizeof *b);
+  b->max_stack = 1;
+  if (which == ADDED_TINY) {
+    b->code = tiny;
+    b->code_size = sizeof tiny;
+    b->flags = ILHEAP_IL_TINY;
+  } else {
+    b->code = fat;
+    b->code_size = sizeof fat;
+    b->flags = ILHEAP_IL_FAT;
+    b->clauses = &clause;
+    b->clause_count = 1;
+  }
+}
+
+static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
+  static const uint8_t sig[] = {0x00, 0x00, 0x08}; /* static int32 () */
+  IUnknown *unk = NULL;
+  if (FAILED(p->info->lpVtbl->GetModuleMetaData(p->info, module, 0x1 /* ofRead | ofWrite */,
+                                                &IID_IMetaDataEmit, &unk)) ||
+      !unk)
+    return;
+  IMetaDataEmit *emit = (IMetaDataEmit *)unk;
+  IMetaDataImport *import = NULL;
+  if (FAILED(emit->lpVtbl->QueryInterface(emit, &IID_IMetaDataImport, (void **)&import)) ||
+      !import) {
+    emit->lpVtbl->Release(emit);
+    return;
+  }
+  ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)module);
+  IMethodMalloc *alloc = ilheap_method_malloc(heap);
+  for (size_t i = 0; i < sizeof g_added / sizeof g_added[0]; i++) {
+    const added_spec *a = &g_added[i];
+    WCHAR wtype[128], wname[64];
+    mdTypeDef td = 0;
+    mdMethodDef md = 0;
+    to_utf16(a->type, wtype, 128);
+    to_utf16(a->name, wname, 64);
+    if (FAILED(import->lpVtbl->FindTypeDefByName(import, wtype, 0, &td)))
+      continue; /* another module */
+    /* public static hidebysig (0x0096), IL managed (0), RVA 0 for now */
+    HRESULT hr_def = emit->lpVtbl->DefineMethod(emit, td, wname, 0x0096, sig, sizeof sig, 0, 0, &md);
+    HRESULT hr_rva = S_OK, hr_set = S_OK;
+    const char *header = "none", *why = NULL;
+    char rva_text[16] = "0";
+    uint32_t size = 0;
+    ilheap_il_body body;
+    added_body(a->which, &body);
+    if (FAILED(hr_def)) {
+      why = "DefineMethod";
+    } else if (a->which != ADDED_NO_BODY && ilheap_il_size(&body, 0, &size) != ILHEAP_IL_OK) {
+      why = "ilheap_il_size";
+    } else if (a->which != ADDED_NO_BODY) {
+      uint8_t *blk = alloc ? alloc->lpVtbl->Alloc(alloc, (ULONG)size) : NULL;
+      uint32_t rva = 0;
+      header = a->which == ADDED_TINY ? "tiny" : "fat";
+      if (!blk) {
+        why = "Alloc-returned-NULL";
+      } else if (ilheap_il_write(&body, blk, size, NULL) != ILHEAP_IL_OK) {
+        why = "ilheap_il_write";
+      } else {
+        /* What .NET Framework derives from the body; CoreCLR ignores it (a body
+         * set with SetILFunctionBody takes priority), but a profiler written
+         * for both stores it. None when the CoreCLR policy put the body
+         * outside a full window: the RVA stays 0. */
+        if (ilheap_rva(heap, blk, (uint32_t)size, &rva) == ILHEAP_OK) {
+          snprintf(rva_text, sizeof rva_text, "0x%x", (unsigned)rva);
+          hr_rva = emit->lpVtbl->SetRVA(emit, md, rva);
+        } else {
+          snprintf(rva_text, sizeof rva_text, "none");
+        }
+        hr_set = p->info->lpVtbl->SetILFunctionBody(p->info, module, md, blk);
+        if (FAILED(hr_rva))
+          why = "SetRVA";
+        else if (FAILED(hr_set))
+          why = "SetILFunctionBody";
+      }
+    }
+    if (why) {
+      atomic_fetch_add(&p->failures, 1);
+      report("fail method=%s::%s module=0x%jx token=0x%08x reason=%s", a->type, a->name,
+             (uintmax_t)module, (unsigned)md, why);
+      continue;
+    }
+    pthread_mutex_lock(&p->lock);
+    for (size_t k = 0; k < p->module_count; k++)
+      if (p->modules[k].id == module)
+        p->modules[k].added[a->which] = md;
+    pthread_mutex_unlock(&p->lock);
+    report("added method=%s::%s module=0x%jx token=0x%08x header=%s size=%u rva=%s "
+           "define=0x%08x set_rva=0x%08x set_body=0x%08x base=0x%jx",
+           a->type, a->name, (uintmax_t)module, (unsigned)md, header, (unsigned)size, rva_text,
+           (unsigned)hr_def, (unsigned)hr_rva, (unsigned)hr_set, (uintmax_t)base);
+  }
+  import->lpVtbl->Release(import);
+  emit->lpVtbl->Release(emit);
 }
 
 static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *This,
@@ -863,9 +1086,12 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     ilheap *heap = NULL;
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
+    if (registered &&
+        (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
+      add_methods(p, moduleId, (uintptr_t)base);
   }
-  /* For the next assembly mapped at the front (zone_provider.h). */
-  uintptr_t front = g_zone_ok ? zone_provider_arm_front(&g_zone, ZONE_FRONT_SIZE) : 0;
+  /* For the next assembly mapped at the front (ilheap_zone.h). */
+  uintptr_t front = zone_arm_front();
   report("module-load id=0x%jx base=0x%jx name=%s registered=%d front_piece=0x%jx",
          (uintmax_t)moduleId, (uintmax_t)(uintptr_t)base, name, registered, (uintmax_t)front);
 
@@ -922,14 +1148,14 @@ static intmax_t bytes_still_held(const range_list *r) {
         uintptr_t c0 = (uintptr_t)lo > r->v[i].lo ? (uintptr_t)lo : r->v[i].lo;
         uintptr_t c1 = (uintptr_t)hi < r->v[i].hi ? (uintptr_t)hi : r->v[i].hi;
         if (c0 < c1) /* the zone's own pieces stay mapped: count only the rest */
-          bytes += (intmax_t)(g_zone_ok ? zone_provider_outside(&g_zone, c0, c1) : c1 - c0);
+          bytes += (intmax_t)(g_zone_ok ? ilheap_zone_outside(g_zone, c0, c1) : c1 - c0);
       }
     }
     at_line_start = strchr(line, '\n') != NULL;
   }
   fclose(f);
   for (size_t i = 0; g_zone_ok && i < r->n; i++)
-    bytes += (intmax_t)zone_provider_held(&g_zone, r->v[i].lo, r->v[i].hi);
+    bytes += (intmax_t)ilheap_zone_held(g_zone, r->v[i].lo, r->v[i].hi);
   return bytes;
 }
 
