@@ -967,12 +967,19 @@ static void print_targets(void) {
 }
 
 /* gnuplot reads "?" as a missing value (chart.gp: set datafile missing "?"). */
+/* A column of a plot file; "?" for a missing value. */
 static void put_value(FILE *f, double v) {
   if (isnan(v)) {
     fprintf(f, " ?");
   } else {
     fprintf(f, " %g", v);
   }
+}
+
+static void put_values(FILE *f, double a, double b, double c) {
+  put_value(f, a);
+  put_value(f, b);
+  put_value(f, c);
 }
 
 /* dir/name, opened for writing with its header line(s) written; NULL (and a
@@ -1008,9 +1015,7 @@ static void write_plot_data(const char *dir) {
         const char *k = warm ? (w == 0 ? "warm" : "none") : workloads[w];
         summary m =
             summarize(series_find("throughput", k, c->name, thread_counts[t], "ns_per_alloc"));
-        put_value(f, m.med);
-        put_value(f, m.min);
-        put_value(f, m.max);
+        put_values(f, m.med, m.min, m.max);
       }
     }
     fprintf(f, "\n");
@@ -1030,9 +1035,7 @@ static void write_plot_data(const char *dir) {
                            series_find("placement", kase, "read-maps", 1, "read_whole_maps")};
     for (size_t w = 0; w < 3; w++) {
       summary m = summarize(ss[w]);
-      put_value(f, m.med);
-      put_value(f, m.q1);
-      put_value(f, m.q3);
+      put_values(f, m.med, m.q1, m.q3);
     }
     fprintf(f, "\n");
   }

@@ -249,6 +249,16 @@ static inline void check_sim_free_map(check_sim_map *m) {
     sup_ranges_free(&m->kind[k]);
 }
 
+/* Clause 3 on the simulated space: every block lies in committed memory, none
+ * in a foreign range. */
+static inline void check_blocks_in_sim(const ilheap_sim *sim, const check_blocks *bs) {
+  check_sim_map m;
+  check_sim_read(sim, &m);
+  check_blocks_inside(bs, &m.kind[ILHEAP_SIM_COMMITTED]);
+  check_blocks_avoid(bs, &m.kind[ILHEAP_SIM_FOREIGN], "a foreign range");
+  check_sim_free_map(&m);
+}
+
 static inline ilheap_sim_stats check_sim_stats(const ilheap_sim *sim) {
   ilheap_sim_stats st;
   memset(&st, 0xA5, sizeof st);
@@ -317,6 +327,20 @@ typedef struct check_modules {
 static inline void check_loaded_modules(check_modules *ms) {
   ms->n = sup_modules(ms->v, sizeof ms->v / sizeof ms->v[0]);
   cr_assert_gt(ms->n, 0u, "no module found");
+}
+
+/* What a test of clauses 3 and 7 on the OS keeps: the process map before the
+ * heaps, with them and after them, what they reserved, where they could act. */
+typedef struct check_os_maps {
+  sup_ranges before, now, after, reserved, zones;
+} check_os_maps;
+
+static inline void check_os_maps_free(check_os_maps *m) {
+  sup_ranges_free(&m->before);
+  sup_ranges_free(&m->now);
+  sup_ranges_free(&m->after);
+  sup_ranges_free(&m->reserved);
+  sup_ranges_free(&m->zones);
 }
 
 /* Clause 7 against the process map (support/contract.h, sup_check_restored).

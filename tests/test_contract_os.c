@@ -36,30 +36,26 @@ static uintptr_t module_base(const char *part) {
  * 1-4 against the map taken before, then clause 7 after destroy. */
 static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, size_t n,
                      uint64_t seed) {
-  sup_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
+  check_os_maps m = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, n); /* the test's own memory, before the snapshot */
   check_tally t = {0};
   ilheap_options o = check_opts(os(), max_offset, alignment);
-  check_read_maps(&before);
+  check_read_maps(&m.before);
   ilheap *h = check_create((void *)base, &o);
   size_t ok = check_alloc_il(h, n, seed, 0, &bs, &t);
   cr_assert_eq(ok, n, "module %#" PRIxPTR ": %zu of %zu requests failed", base, n - ok, n);
-  check_read_maps(&now);
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
-  check_reserved_vs_maps(h, &bs, &before, &now, &reserved);
+  check_read_maps(&m.now);
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
+  check_reserved_vs_maps(h, &bs, &m.before, &m.now, &m.reserved);
   check_stats_consistent(h, t.blocks, t.requested, t.failed);
   check_blocks_verify(&bs);
   check_blocks_disjoint(&bs);
-  sup_zone_push(&zones, h);
+  sup_zone_push(&m.zones, h);
   ilheap_destroy(h);
-  check_read_maps(&after);
-  check_maps_restored(&before, &after, &reserved, &zones);
-  sup_ranges_free(&before);
-  sup_ranges_free(&now);
-  sup_ranges_free(&after);
-  sup_ranges_free(&reserved);
-  sup_ranges_free(&zones);
+  check_read_maps(&m.after);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
 }
 
@@ -253,13 +249,13 @@ Test(contract_os, c6_window_full_and_budget) {
 Test(contract_os, c7_several_heaps_map_restored) {
   check_modules ms;
   check_loaded_modules(&ms);
-  sup_ranges before = {0}, after = {0}, reserved = {0}, zones = {0}, now = {0};
+  check_os_maps m = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, (size_t)4 * 800);
   ilheap *h[4];
   check_tally t[4];
   size_t k = 0;
-  check_read_maps(&before);
+  check_read_maps(&m.before);
   for (size_t i = 0; i < ms.n && k < 4; i++) {
     if (strstr(ms.v[i].name, "vdso"))
       continue;
@@ -270,26 +266,22 @@ Test(contract_os, c7_several_heaps_map_restored) {
     k++;
   }
   cr_assert_geq(k, 2u, "fewer than two modules loaded");
-  check_read_maps(&now);
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_read_maps(&m.now);
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
   check_blocks_disjoint(&bs);
   for (size_t i = 0; i < k; i++) {
-    check_reserved_vs_maps(h[i], NULL, &before, &now, &reserved);
+    check_reserved_vs_maps(h[i], NULL, &m.before, &m.now, &m.reserved);
     check_stats_consistent(h[i], t[i].blocks, t[i].requested, t[i].failed);
-    sup_zone_push(&zones, h[i]);
+    sup_zone_push(&m.zones, h[i]);
   }
   check_blocks_verify(&bs);
   for (size_t i = k; i-- > 0;)
     ilheap_destroy(h[(i + 1) % k]);
-  check_read_maps(&after);
-  sup_ranges_normalize(&reserved);
-  sup_ranges_normalize(&zones);
-  check_maps_restored(&before, &after, &reserved, &zones);
-  sup_ranges_free(&before);
-  sup_ranges_free(&after);
-  sup_ranges_free(&now);
-  sup_ranges_free(&reserved);
-  sup_ranges_free(&zones);
+  check_read_maps(&m.after);
+  sup_ranges_normalize(&m.reserved);
+  sup_ranges_normalize(&m.zones);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
 }
 

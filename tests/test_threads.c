@@ -195,11 +195,7 @@ static void sim_round(sizes kind, size_t tries, uint32_t alignment) {
   cr_assert_eq(t.failed, 0u, "%" PRIu64 " requests failed with plenty of room", t.failed);
   cr_assert_eq(t.blocks, (uint64_t)NTHREADS * tries);
   check_one_heap(h, &bs, &t);
-  check_sim_map m;
-  check_sim_read(sim, &m);
-  check_blocks_inside(&bs, &m.kind[ILHEAP_SIM_COMMITTED]);
-  check_blocks_avoid(&bs, &m.kind[ILHEAP_SIM_FOREIGN], "a foreign range");
-  check_sim_free_map(&m);
+  check_blocks_in_sim(sim, &bs);
   ilheap_stats st = check_stats(h);
   if (kind == REFILL_SIZES)
     cr_assert_gt(st.chunks + st.extensions, 100u, "the refill test refilled only %" PRIu64 " times",
@@ -296,11 +292,7 @@ Test(threads, c6_c8_refill_under_injected_failures) {
   cr_assert_gt(ss.failures, 0u, "no injected failure was delivered");
   cr_assert_gt(t.blocks, (uint64_t)NTHREADS * 400 / 2);
   check_one_heap(h, &bs, &t);
-  check_sim_map m;
-  check_sim_read(sim, &m);
-  check_blocks_inside(&bs, &m.kind[ILHEAP_SIM_COMMITTED]);
-  check_blocks_avoid(&bs, &m.kind[ILHEAP_SIM_FOREIGN], "a foreign range");
-  check_sim_free_map(&m);
+  check_blocks_in_sim(sim, &bs);
   ilheap_destroy(h);
   cr_assert_eq(check_sim_stats(sim).reserved_bytes, 0u, "contract 7");
   check_blocks_free(&bs);
