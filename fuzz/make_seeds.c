@@ -1282,6 +1282,8 @@ static void seeds_il(void) {
   save(T, "raw-tiny", &s);
   i_raw(&s, 3, 0x1000, 0x7FFFFFFF, tiny, sizeof tiny);
   save(T, "raw-tiny-rem3", &s);
+  i_raw(&s, 0, 0x1000, 0x7FFFFFFF, tiny, sizeof tiny - 1);
+  save(T, "raw-tiny-short", &s);
   i_raw(&s, 0, 0x1000, 0x7FFFFFFF, fat, sizeof fat);
   save(T, "raw-fat", &s);
   i_raw(&s, 2, 0x1000, 0x7FFFFFFF, fat, sizeof fat);

@@ -36,7 +36,9 @@
 #define EXTERN_C extern
 #endif
 
-#if defined(__i386__)
+#if defined(_WIN32)
+/* Not the PAL's world: the compiler has __cdecl already. */
+#elif defined(__i386__)
 #if !defined(__cdecl)
 #define __cdecl __attribute__((cdecl))
 #endif
@@ -78,7 +80,11 @@ typedef const GUID *LPCGUID;
 /* clang-format on */
 
 #define interface struct
+#if defined(_WIN32)
+#define STDMETHODCALLTYPE __stdcall /* what windows.h gives corprof.h there */
+#else
 #define STDMETHODCALLTYPE __cdecl
+#endif
 
 typedef GUID IID;
 #ifdef __cplusplus

@@ -706,11 +706,11 @@ static void rewrite(profiler *p, const target *t) {
     return;
   }
   /* What a .NET Framework runtime (or a mock runtime) would accept: a
-   * well-formed body at a positive offset, all of it inside the window. The
-   * negative control reports the answer and goes on, to show the runtime's. */
-  /* What .NET Framework would store as the method's RVA, checked by the heap:
-   * none for a body the CoreCLR policy placed outside the full window, which
-   * is then checked for form only (CoreCLR keeps the pointer). */
+   * well-formed body at a positive offset, all of it inside the window, and
+   * the RVA it would store. A body the CoreCLR policy placed outside a full
+   * window has no RVA and is checked for form only (CoreCLR keeps the
+   * pointer). The negative control reports the answer and goes on, to show
+   * the runtime's. */
   uint32_t rva = 0;
   char rva_text[16] = "none";
   int check;
