@@ -54,10 +54,11 @@
  * The request then takes its block from the new room; threads carving
  * meanwhile may take that room first, and the refill runs again (each round
  * consumes address space, so the loop ends, at the latest when the window or
- * the budget is full). A new chunk becomes the current one; the old one's unused bottom is abandoned
- * (counted as reserved, not consumed). A request consuming more than LARGE
- * skips 1 and 2 and gets a chunk of its own sized to fit, placed by 3, then
- * (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever placed beyond the budget.
+ * the budget is full). A new chunk becomes the current one; the old one's
+ * unused bottom is abandoned (counted as reserved, not consumed). A request
+ * consuming more than LARGE skips 1 and 2 and gets a chunk of its own sized to
+ * fit, placed by 3, then (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever
+ * placed beyond the budget.
  *
  * PLACE, in a range [lo, hi) (the window): walk its free gaps in ascending
  * order. total = the chunk's pages plus the guard page; roomy = max(CHUNK_CAP,
