@@ -289,7 +289,9 @@ static int cmd_economy_ilheap(int argc, char **argv) {
   }
   size_t total = (size_t)(modules * per);
   uint32_t *sizes = bench_sizes(total, NULL);
-  ilheap **heaps = calloc((size_t)modules, sizeof(ilheap *)); // NOLINT(bugprone-sizeof-expression): an array of pointers
+  ilheap **heaps =
+      calloc((size_t)modules,
+             sizeof(ilheap *)); // NOLINT(bugprone-sizeof-expression): an array of pointers
   unsigned char *images = map_module((size_t)modules * MODULE_IMAGE);
   if (sizes == NULL || heaps == NULL || images == NULL) {
     free(sizes);

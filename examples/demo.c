@@ -69,8 +69,8 @@ typedef struct module {
   atomic_uint_fast64_t first_null_at; /* bytes handed out when the first NULL came */
   atomic_int stop;
 
-  ilheap_stats stats;  /* taken before destroy */
-  sup_ranges reserved; /* normalized, taken before destroy */
+  ilheap_stats stats;         /* taken before destroy */
+  sup_ranges reserved;        /* normalized, taken before destroy */
   uintptr_t window_free;      /* crowded: free bytes in the window at the start */
   uint64_t window_gaps;       /* crowded: free ranges in the window at the start */
   uint64_t foreign_in_window; /* crowded: foreign ranges in the window */
@@ -203,7 +203,8 @@ static const char *demo_body_check(const uint8_t *p, uint32_t cb, uint64_t key) 
     return ilheap_il_strerror(r);
   if (v.size != cb)
     return "body size";
-  if (v.body.code_size != want.il.code_size || memcmp(v.body.code, want.code, v.body.code_size) != 0)
+  if (v.body.code_size != want.il.code_size ||
+      memcmp(v.body.code, want.code, v.body.code_size) != 0)
     return "code bytes";
   if (v.body.local_sig_token != want.il.local_sig_token ||
       (v.body.flags & ILHEAP_IL_INIT_LOCALS) != want.il.flags ||
@@ -213,7 +214,8 @@ static const char *demo_body_check(const uint8_t *p, uint32_t cb, uint64_t key) 
     return "clause count";
   for (uint32_t k = 0; k < v.body.clause_count; k++) {
     ilheap_il_clause c;
-    if (ilheap_il_clause_at(&v, k, &c) != ILHEAP_IL_OK || memcmp(&c, &want.clauses[k], sizeof c) != 0)
+    if (ilheap_il_clause_at(&v, k, &c) != ILHEAP_IL_OK ||
+        memcmp(&c, &want.clauses[k], sizeof c) != 0)
       return "clause";
   }
   return NULL;

@@ -151,7 +151,8 @@ static void com_alloc(module *md, uint32_t cb) {
   }
   if (p == NULL)
     return; /* exhaustion is legitimate here: fuzz_model owns that question */
-  FUZZ_OK(sup_check_window(md->base, ilheap_max_offset(md->heap), ilheap_alignment(md->heap), p, cb, why));
+  FUZZ_OK(sup_check_window(md->base, ilheap_max_offset(md->heap), ilheap_alignment(md->heap), p, cb,
+                           why));
   uintptr_t a = (uintptr_t)p;
   for (size_t i = 0; i < nblocks; i++)
     FUZZ_CHECK(a + cb <= blocks[i].p || blocks[i].p + blocks[i].cb <= a,
@@ -263,8 +264,8 @@ static void race(ilheap_registry *reg, uintptr_t id, uintptr_t base, fuzz_input 
       continue;
     for (unsigned k = 0; k < i; k++)
       FUZZ_CHECK(r[k].block != r[i].block, "two threads got the same block");
-    FUZZ_OK(sup_check_window(known->base, ilheap_max_offset(known->heap), ilheap_alignment(known->heap),
-                      r[i].block, 24, why));
+    FUZZ_OK(sup_check_window(known->base, ilheap_max_offset(known->heap),
+                             ilheap_alignment(known->heap), r[i].block, 24, why));
   }
 }
 

@@ -160,8 +160,9 @@ static void do_alloc(int hi, uint32_t cb) {
   if (changed) {
     check_reservations(o);
     read_map(&now_rw, SUP_SPACE_RW);
-    FUZZ_CHECK(sup_ranges_covers(&now_rw, a, a + cb), "contract 4: block %#lx+%u is not read-write mapped",
-               (unsigned long)a, (unsigned)cb);
+    FUZZ_CHECK(sup_ranges_covers(&now_rw, a, a + cb),
+               "contract 4: block %#lx+%u is not read-write mapped", (unsigned long)a,
+               (unsigned)cb);
   }
   FUZZ_OK(sup_check_zero(p, cb, why));
   uint32_t tag = (uint32_t)(nblocks + 1) | ((uint32_t)hi << 28);

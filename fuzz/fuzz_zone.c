@@ -200,7 +200,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     switch (fuzz_pick(&in, 10)) {
     case 0: {
       uintptr_t lo = decode_addr(&z, &in), hi = decode_addr(&z, &in), base = 0;
-      size_t len = (size_t)fuzz_range(&in, 0, 64) * 4096, min_free = (size_t)fuzz_range(&in, 0, 64) * 4096;
+      size_t len = (size_t)fuzz_range(&in, 0, 64) * 4096,
+             min_free = (size_t)fuzz_range(&in, 0, 64) * 4096;
       int rc = ilheap_zone_take_below(z.zone, lo, hi, len, min_free, &base);
       FUZZ_CHECK(rc != ILHEAP_OK || (base >= lo && base + len <= hi), "piece outside [lo, hi)");
       break;

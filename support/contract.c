@@ -57,7 +57,8 @@ int sup_check_block(const ilheap *heap, const void *ptr, uint32_t cb, sup_why wh
   if (ptr != NULL && ilheap_window_policy(heap) == ILHEAP_WINDOW_PREFERRED &&
       !sup_in_window(base, m, p, cb)) {
     if (!sup_off_window(base, m, p, cb))
-      return fail(why, "contract 1: block [%#" PRIxPTR " + %" PRIu32 ") straddles the edge of "
+      return fail(why,
+                  "contract 1: block [%#" PRIxPTR " + %" PRIu32 ") straddles the edge of "
                   "the window of base %#" PRIxPTR " (max_offset %#" PRIx32 ")",
                   p, cb, base, m);
     if (p > UINTPTR_MAX - cb)
@@ -123,10 +124,9 @@ int sup_check_fill(const void *block, uint32_t cb, uint32_t tag, sup_why why) {
     size_t j = 0;
     while (b[i + j] == t[j])
       j++;
-    return fail(why,
-                "contract 3/6: byte %zu of block %p (cb %" PRIu32 ", tag %" PRIu32
-                ") changed to %#x",
-                i + j, block, cb, tag, b[i + j]);
+    return fail(
+        why, "contract 3/6: byte %zu of block %p (cb %" PRIu32 ", tag %" PRIu32 ") changed to %#x",
+        i + j, block, cb, tag, b[i + j]);
   }
   return 0;
 }
@@ -296,10 +296,15 @@ int sup_check_restored(const sup_ranges *before, const sup_ranges *after,
     const sup_range *gone = first_missing(before, after, lo, hi);
     const sup_range *came = first_missing(after, before, lo, hi);
     return fail(why,
-                "contract 7: the map changed inside [%#" PRIxPTR ", %#" PRIxPTR
-                "): %s [%#" PRIxPTR ", %#" PRIxPTR ")",
+                "contract 7: the map changed inside [%#" PRIxPTR ", %#" PRIxPTR "): %s [%#" PRIxPTR
+                ", %#" PRIxPTR ")",
                 lo, hi, gone ? "no longer all mapped" : "newly mapped",
-                gone ? gone->lo : came ? came->lo : 0, gone ? gone->hi : came ? came->hi : 0);
+                gone   ? gone->lo
+                : came ? came->lo
+                       : 0,
+                gone   ? gone->hi
+                : came ? came->hi
+                       : 0);
   }
   return 0;
 }

@@ -212,7 +212,7 @@ static inline void check_stats_consistent(const ilheap *heap, uint64_t blocks, u
 
 /* ---- The simulated space ------------------------------------------------ */
 typedef struct check_sim_map {
-  sup_ranges kind[4];  /* indexed by ilheap_sim_kind, each normalized */
+  sup_ranges kind[4];    /* indexed by ilheap_sim_kind, each normalized */
   uintptr_t first, last; /* what the walk covered */
   int ascending_ok;
 } check_sim_map;

@@ -66,7 +66,8 @@ typedef const GUID *LPCGUID;
 #endif /* __PAL_MSTYPES_H__ */
 
 /* ---- palrt.h ------------------------------------------------------------------ */
-#define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc) // NOLINT(bugprone-macro-parentheses): as palrt.h spells it
+// NOLINTNEXTLINE(bugprone-macro-parentheses): spelled as palrt.h spells it
+#define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
 #define S_OK _HRESULT_TYPEDEF_(0x00000000L)
 #define E_NOINTERFACE _HRESULT_TYPEDEF_(0x80004002L)
 #define E_OUTOFMEMORY _HRESULT_TYPEDEF_(0x8007000EL)

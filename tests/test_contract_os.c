@@ -378,7 +378,8 @@ Test(contract_os, top_of_user_space) {
   for (int i = 0; i < 64 && hi - lo >= 8 * p->page_size; i++) {
     unsigned char *b = ilheap_alloc(h, 100);
     cr_assert_not_null(b, "request %d failed below the top of user space", i);
-    cr_assert((uintptr_t)b >= lo && (uintptr_t)b + 100 <= hi, "block %p outside the gap", (void *)b);
+    cr_assert((uintptr_t)b >= lo && (uintptr_t)b + 100 <= hi, "block %p outside the gap",
+              (void *)b);
     b[0] = b[99] = 1;
   }
   ilheap_destroy(h);

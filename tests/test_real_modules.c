@@ -56,7 +56,8 @@ static void real_modules(size_t per_module, uint32_t alignment) {
   cr_assert_gt(ms.n, 4u, "only %zu modules loaded", ms.n);
   for (size_t i = 0; i < NWANTED; i++)
     if (handles[i] != NULL)
-      cr_assert_not_null(sup_module_find(ms.v, ms.n, wanted[i]), "%s loaded but not listed", wanted[i]);
+      cr_assert_not_null(sup_module_find(ms.v, ms.n, wanted[i]), "%s loaded but not listed",
+                         wanted[i]);
 
   /* Everything the test itself needs, before the snapshot. */
   ilheap *heaps[sizeof ms.v / sizeof ms.v[0]];

@@ -225,8 +225,8 @@ static uintptr_t zone_arm_front(void) {
                              ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
     return 0;
   top = piece + ZONE_FRONT_SIZE;
-  (void)ilheap_zone_pave(g_zone, top, top + ZONE_FRONT_PAVE < top ? UINTPTR_MAX : top + ZONE_FRONT_PAVE,
-                         NULL);
+  (void)ilheap_zone_pave(g_zone, top,
+                         top + ZONE_FRONT_PAVE < top ? UINTPTR_MAX : top + ZONE_FRONT_PAVE, NULL);
   return piece;
 }
 
@@ -237,7 +237,7 @@ enum { ADDED_TINY, ADDED_FAT, ADDED_NO_BODY, ADDED_COUNT };
 typedef struct module_rec {
   ModuleID id;
   uintptr_t base;
-  char name[128]; /* file name, UTF-8 */
+  char name[128];                 /* file name, UTF-8 */
   mdMethodDef added[ADDED_COUNT]; /* 0: not added */
 } module_rec;
 
@@ -262,7 +262,7 @@ typedef struct profiler {
   size_t skew; /* 0, except in the negative control */
 
   atomic_ulong bodies, body_bytes, failures, heaps_dropped, bytes_released;
-  atomic_ulong recompiled; /* JIT events for a method rewritten before (later tiers) */
+  atomic_ulong recompiled;     /* JIT events for a method rewritten before (later tiers) */
   atomic_ulong outside_window; /* bodies with no RVA (ILHEAP_WINDOW_PREFERRED, window full) */
 } profiler;
 
@@ -743,9 +743,8 @@ static void rewrite(profiler *p, const target *t) {
   const char *header = (blk[0] & 3u) == 3u ? "fat" : "tiny"; /* the format bits */
   report("body method=%s module=0x%jx token=0x%08x header=%s size=%u addr=0x%jx offset=0x%jx "
          "rva=%s align4=%d check=%d thread=%u",
-         t->name, (uintmax_t)t->module, (unsigned)t->token, header, (unsigned)size,
-         (uintmax_t)addr, (uintmax_t)offset, rva_text, (int)((addr & 3u) == 0), check,
-         thread_number());
+         t->name, (uintmax_t)t->module, (unsigned)t->token, header, (unsigned)size, (uintmax_t)addr,
+         (uintmax_t)offset, rva_text, (int)((addr & 3u) == 0), check, thread_number());
 }
 
 /* ---- The ABI check ------------------------------------------------------------ */
@@ -865,7 +864,7 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
    * mean NULL. Default: strict, the .NET Framework rule. */
   const char *policy_env = getenv("ILHEAP_PROFILER_POLICY");
   g_policy = policy_env && !strcmp(policy_env, "coreclr") ? ILHEAP_WINDOW_PREFERRED
-                                                           : ILHEAP_WINDOW_REQUIRED;
+                                                          : ILHEAP_WINDOW_REQUIRED;
   opts.window_policy = g_policy;
   int err = ilheap_registry_create(&opts, &p->registry);
   if (err != ILHEAP_OK) {
@@ -927,9 +926,9 @@ static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
  * calling it must fail, or the checks of the others prove nothing.
  */
 typedef struct added_spec {
-  const char *type;           /* in the module */
-  const char *name;           /* of the new method */
-  int which;                  /* ADDED_* */
+  const char *type; /* in the module */
+  const char *name; /* of the new method */
+  int which;        /* ADDED_* */
 } added_spec;
 
 static const added_spec g_added[] = {
@@ -1006,7 +1005,8 @@ static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
     if (FAILED(import->lpVtbl->FindTypeDefByName(import, wtype, 0, &td)))
       continue; /* another module */
     /* public static hidebysig (0x0096), IL managed (0), RVA 0 for now */
-    HRESULT hr_def = emit->lpVtbl->DefineMethod(emit, td, wname, 0x0096, sig, sizeof sig, 0, 0, &md);
+    HRESULT hr_def =
+        emit->lpVtbl->DefineMethod(emit, td, wname, 0x0096, sig, sizeof sig, 0, 0, &md);
     HRESULT hr_rva = S_OK, hr_set = S_OK;
     const char *header = "none", *why = NULL;
     char rva_text[16] = "0";
@@ -1086,8 +1086,7 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     ilheap *heap = NULL;
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
-    if (registered &&
-        (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
+    if (registered && (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
       add_methods(p, moduleId, (uintptr_t)base);
   }
   /* For the next assembly mapped at the front (ilheap_zone.h). */
@@ -1252,26 +1251,25 @@ static HRESULT STDMETHODCALLTYPE cb_JITInlining(ICorProfilerCallback2 *This, Fun
   X(ClassUnloadStarted, (THIS_, ClassID classId))                                                  \
   X(ClassUnloadFinished, (THIS_, ClassID classId, HRESULT hrStatus))                               \
   X(FunctionUnloadStarted, (THIS_, FunctionID functionId))                                         \
-  X(JITCompilationFinished, (THIS_, FunctionID functionId, HRESULT hrStatus,                       \
-      BOOL fIsSafeToBlock))                                                                        \
-  X(JITCachedFunctionSearchStarted, (THIS_, FunctionID functionId, BOOL *pbUseCachedFunction))     \
+  X(JITCompilationFinished, (THIS_, FunctionID functionId, HRESULT hrStatus, BOOL fIsSafeToBlock)) \
+  X(JITCachedFunctionSearchStarted, (THIS_, FunctionID functionId, BOOL * pbUseCachedFunction))    \
   X(JITCachedFunctionSearchFinished, (THIS_, FunctionID functionId, COR_PRF_JIT_CACHE result))     \
   X(JITFunctionPitched, (THIS_, FunctionID functionId))                                            \
   X(ThreadCreated, (THIS_, ThreadID threadId))                                                     \
   X(ThreadDestroyed, (THIS_, ThreadID threadId))                                                   \
   X(ThreadAssignedToOSThread, (THIS_, ThreadID managedThreadId, DWORD osThreadId))                 \
   X(RemotingClientInvocationStarted, (THIS_))                                                      \
-  X(RemotingClientSendingMessage, (THIS_, GUID *pCookie, BOOL fIsAsync))                           \
-  X(RemotingClientReceivingReply, (THIS_, GUID *pCookie, BOOL fIsAsync))                           \
+  X(RemotingClientSendingMessage, (THIS_, GUID * pCookie, BOOL fIsAsync))                          \
+  X(RemotingClientReceivingReply, (THIS_, GUID * pCookie, BOOL fIsAsync))                          \
   X(RemotingClientInvocationFinished, (THIS_))                                                     \
-  X(RemotingServerReceivingMessage, (THIS_, GUID *pCookie, BOOL fIsAsync))                         \
+  X(RemotingServerReceivingMessage, (THIS_, GUID * pCookie, BOOL fIsAsync))                        \
   X(RemotingServerInvocationStarted, (THIS_))                                                      \
   X(RemotingServerInvocationReturned, (THIS_))                                                     \
-  X(RemotingServerSendingReply, (THIS_, GUID *pCookie, BOOL fIsAsync))                             \
-  X(UnmanagedToManagedTransition, (THIS_, FunctionID functionId,                                   \
-      COR_PRF_TRANSITION_REASON reason))                                                           \
-  X(ManagedToUnmanagedTransition, (THIS_, FunctionID functionId,                                   \
-      COR_PRF_TRANSITION_REASON reason))                                                           \
+  X(RemotingServerSendingReply, (THIS_, GUID * pCookie, BOOL fIsAsync))                            \
+  X(UnmanagedToManagedTransition,                                                                  \
+    (THIS_, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
+  X(ManagedToUnmanagedTransition,                                                                  \
+    (THIS_, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
   X(RuntimeSuspendStarted, (THIS_, COR_PRF_SUSPEND_REASON suspendReason))                          \
   X(RuntimeSuspendFinished, (THIS_))                                                               \
   X(RuntimeSuspendAborted, (THIS_))                                                                \
@@ -1280,11 +1278,11 @@ static HRESULT STDMETHODCALLTYPE cb_JITInlining(ICorProfilerCallback2 *This, Fun
   X(RuntimeThreadSuspended, (THIS_, ThreadID threadId))                                            \
   X(RuntimeThreadResumed, (THIS_, ThreadID threadId))                                              \
   X(MovedReferences, (THIS_, ULONG cMovedObjectIDRanges, ObjectID oldObjectIDRangeStart[],         \
-      ObjectID newObjectIDRangeStart[], ULONG cObjectIDRangeLength[]))                             \
+                      ObjectID newObjectIDRangeStart[], ULONG cObjectIDRangeLength[]))             \
   X(ObjectAllocated, (THIS_, ObjectID objectId, ClassID classId))                                  \
   X(ObjectsAllocatedByClass, (THIS_, ULONG cClassCount, ClassID classIds[], ULONG cObjects[]))     \
-  X(ObjectReferences, (THIS_, ObjectID objectId, ClassID classId, ULONG cObjectRefs,               \
-      ObjectID objectRefIds[]))                                                                    \
+  X(ObjectReferences,                                                                              \
+    (THIS_, ObjectID objectId, ClassID classId, ULONG cObjectRefs, ObjectID objectRefIds[]))       \
   X(RootReferences, (THIS_, ULONG cRootRefs, ObjectID rootRefIds[]))                               \
   X(ExceptionThrown, (THIS_, ObjectID thrownObjectId))                                             \
   X(ExceptionSearchFunctionEnter, (THIS_, FunctionID functionId))                                  \
@@ -1300,21 +1298,22 @@ static HRESULT STDMETHODCALLTYPE cb_JITInlining(ICorProfilerCallback2 *This, Fun
   X(ExceptionUnwindFinallyLeave, (THIS_))                                                          \
   X(ExceptionCatcherEnter, (THIS_, FunctionID functionId, ObjectID objectId))                      \
   X(ExceptionCatcherLeave, (THIS_))                                                                \
-  X(COMClassicVTableCreated, (THIS_, ClassID wrappedClassId, REFIID implementedIID,                \
-      void *pVTable, ULONG cSlots))                                                                \
-  X(COMClassicVTableDestroyed, (THIS_, ClassID wrappedClassId, REFIID implementedIID,              \
-      void *pVTable))                                                                              \
+  X(COMClassicVTableCreated,                                                                       \
+    (THIS_, ClassID wrappedClassId, REFIID implementedIID, void *pVTable, ULONG cSlots))           \
+  X(COMClassicVTableDestroyed,                                                                     \
+    (THIS_, ClassID wrappedClassId, REFIID implementedIID, void *pVTable))                         \
   X(ExceptionCLRCatcherFound, (THIS_))                                                             \
   X(ExceptionCLRCatcherExecute, (THIS_))                                                           \
   X(ThreadNameChanged, (THIS_, ThreadID threadId, ULONG cchName, WCHAR name[]))                    \
-  X(GarbageCollectionStarted, (THIS_, int cGenerations, BOOL generationCollected[],                \
-      COR_PRF_GC_REASON reason))                                                                   \
-  X(SurvivingReferences, (THIS_, ULONG cSurvivingObjectIDRanges,                                   \
-      ObjectID objectIDRangeStart[], ULONG cObjectIDRangeLength[]))                                \
+  X(GarbageCollectionStarted,                                                                      \
+    (THIS_, int cGenerations, BOOL generationCollected[], COR_PRF_GC_REASON reason))               \
+  X(SurvivingReferences, (THIS_, ULONG cSurvivingObjectIDRanges, ObjectID objectIDRangeStart[],    \
+                          ULONG cObjectIDRangeLength[]))                                           \
   X(GarbageCollectionFinished, (THIS_))                                                            \
   X(FinalizeableObjectQueued, (THIS_, DWORD finalizerFlags, ObjectID objectID))                    \
-  X(RootReferences2, (THIS_, ULONG cRootRefs, ObjectID rootRefIds[],                               \
-      COR_PRF_GC_ROOT_KIND rootKinds[], COR_PRF_GC_ROOT_FLAGS rootFlags[], UINT_PTR rootIds[]))    \
+  X(RootReferences2,                                                                               \
+    (THIS_, ULONG cRootRefs, ObjectID rootRefIds[], COR_PRF_GC_ROOT_KIND rootKinds[],              \
+     COR_PRF_GC_ROOT_FLAGS rootFlags[], UINT_PTR rootIds[]))                                       \
   X(HandleCreated, (THIS_, GCHandleID handleId, ObjectID initialObjectId))                         \
   X(HandleDestroyed, (THIS_, GCHandleID handleId))
 
