@@ -349,6 +349,10 @@ static void round_trip(fuzz_input *in) {
   FUZZ_CHECK(got == want, "size: library '%s', reference '%s'", ilheap_il_strerror(got),
              ilheap_il_strerror(want));
   FUZZ_CHECK(size == want_size, "size %u, reference %u", size, want_size);
+  const char *name = ilheap_il_strerror(got);
+  FUZZ_CHECK(name && strcmp(name, "unknown IL answer") != 0, "answer %d has no name", got);
+  FUZZ_CHECK(ilheap_il_size(&b, rem, NULL) == ILHEAP_IL_EBADARG, "size with no out pointer");
+  FUZZ_CHECK(ilheap_il_write(&b, NULL, WRITE_MAX, NULL) == ILHEAP_IL_EBADARG, "write to NULL");
   /* The answer depends on the address only through its remainder mod 4. */
   uint32_t size2 = 1;
   int got2 = ilheap_il_size(&b, rem + 4 * (uintptr_t)fuzz_u32(in), &size2);
@@ -433,6 +437,10 @@ static void arbitrary(fuzz_input *in) {
     memcpy(p, in->data, n);
   ilheap_il_view v;
   int a = parse_both(p, n, &v);
+  FUZZ_CHECK(ilheap_il_parse(NULL, n, NULL) == ILHEAP_IL_EBADARG, "parse of NULL");
+  FUZZ_CHECK(ilheap_il_parse(p, n, NULL) == a, "parse without a view answers differently");
+  FUZZ_CHECK(ilheap_il_clause_at(NULL, 0, NULL) == ILHEAP_IL_EBADARG, "clause_at of NULL");
+  FUZZ_CHECK(ilheap_il_check_in_module(NULL, n, 0, 1, NULL) == ILHEAP_IL_EBADARG, "check NULL");
 
   if (near_end) {
     uint64_t end = (uint64_t)below + v.size + slack; /* v.size is 0 for a bad body */

@@ -1239,6 +1239,16 @@ static void seeds_il(void) {
   c[0] = i_in(2, 0x10000, 1, 0x10001, 0x100, 0);
   i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
   save(T, "rt-fat-section-offsets", &s);
+  /* One field past its small maximum at a time (L4). */
+  static const char *const past[] = {"try-offset", "try-length", "handler-offset",
+                                     "handler-length"};
+  for (unsigned f = 0; f < 4; f++) {
+    c[0] = i_in(2, f == 0 ? 0x10000 : 0, f == 1 ? 0x100 : 1, f == 2 ? 0x10000 : 0x101,
+                f == 3 ? 0x100 : 1, 0);
+    i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
+    snprintf(name, sizeof name, "rt-fat-section-%s", past[f]);
+    save(T, name, &s);
+  }
   c[0] = i_in(2, 0, 1, 1, 1, 0);
   i_body(&s, 0, 0x4, 0, 2, 8, 0, 0, 1, c);
   save(T, "rt-fat-section-forced", &s);

@@ -182,9 +182,39 @@ typedef struct ilheap_provider {
   int (*release)(void *ctx, uintptr_t addr, size_t len);
 } ilheap_provider;
 
-/* The operating system's provider (Linux: /proc/self/maps and mmap with
- * MAP_FIXED_NOREPLACE). A static object, valid for the life of the process.
- * NULL where the platform has none. */
+/*
+ * The operating system's provider: a static object, valid for the life of the
+ * process. NULL where the platform has none yet (not Linux, not Windows); then
+ * ilheap_create needs a provider of the caller's (ILHEAP_EINVAL otherwise).
+ *
+ * Linux: free ranges from the PROCMAP_QUERY ioctl or /proc/self/maps, minus the
+ *   room the main stack and the brk heap grow into; reserve is mmap(PROT_NONE,
+ *   MAP_FIXED_NOREPLACE), commit mprotect, release munmap; page_size is the
+ *   system page. In a 32-bit process the end of user space (0xFFFFE000 under a
+ *   64-bit kernel, lower under a 32-bit one) is found once, at first use, and
+ *   nothing above it counts as free.
+ * Windows: free ranges from a VirtualQuery walk; reserve is
+ *   VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address asked, commit
+ *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
+ *   VirtualFree(MEM_RELEASE) of each reservation in the range; page_size is the
+ *   allocation granularity (64 KiB), so a chunk with its guard page reserves at
+ *   least 128 KiB. Nothing is ever made executable. Its answers:
+ *   - Outside the process's usable range (GetSystemInfo's lpMinimumApplicationAddress
+ *     to lpMaximumApplicationAddress: the first 64 KiB; above 2 GiB in a 32-bit
+ *     process, 3 or 4 GiB with /LARGEADDRESSAWARE; the system's areas at the top
+ *     of a 64-bit one) nothing is free: walk_free reports nothing there and
+ *     reserve answers ILHEAP_ERANGE. A heap whose window lies there, or is full
+ *     (kernel32 and ntdll at the top of a 32-bit process under Wine have no room
+ *     above them), gets NULL from ilheap_alloc (contract 6).
+ *   - reserve, commit or release with an address or length that is not a
+ *     multiple of page_size, or a length 0: ILHEAP_EINVAL, nothing done (Windows
+ *     itself would round the address down silently).
+ *   - reserve over anything that exists: ILHEAP_EBUSY (Windows' error 487).
+ *   - commit of a range that is not wholly reserved: ILHEAP_EINVAL, nothing
+ *     committed.
+ *   - release of a range that is not exactly a run of whole reservations:
+ *     ILHEAP_EINVAL, nothing released (Windows frees a reservation only whole).
+ */
 ILHEAP_API const ilheap_provider *ilheap_os_provider(void);
 
 /* ---- Options ---------------------------------------------------------------*/

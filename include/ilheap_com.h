@@ -141,6 +141,7 @@ typedef GUID IID;
 
 /* ---- HRESULTs (palrt.h's and pal.h's spellings, token for token) ------------------------*/
 #ifndef _HRESULT_TYPEDEF_
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): the PAL's spelling, token for token */
 #define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
 #endif
 #ifndef S_OK

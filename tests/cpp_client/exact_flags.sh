@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the library (C) and tests/cpp_client (C++) with exactly
 #   clang -fsanitize=address,undefined -fno-sanitize-recover=all
-# (UBSan's vptr check is on: the C++ code has RTTI), and runs the test. The
-# library sources are the Linux build's (CMakeLists.txt's ILHEAP_SOURCES).
-#   exact_flags.sh SOURCE_DIR WORK_DIR
+# (UBSan's vptr check is on: the C++ code has RTTI), and runs the test.
+#   exact_flags.sh SOURCE_DIR WORK_DIR LIBRARY_SOURCE...   (paths relative to SOURCE_DIR)
 set -euo pipefail
 src=$1
 work=$2
+shift 2
+(($# > 0)) || { echo "no library sources given"; exit 1; }
 mkdir -p "$work"
 cc=$(command -v clang-14 || command -v clang || true)
 cxx=$(command -v clang++-14 || command -v clang++ || true)
@@ -14,15 +15,16 @@ cxx=$(command -v clang++-14 || command -v clang++ || true)
 flags=(-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1 -Wall -Wextra -Werror)
 echo "exact_flags: $cxx ${flags[*]}"
 objs=()
-for f in heap sim zone com registry il os/posix os/provider_linux; do
+for f in "$@"; do
+  o="$work/$(basename "$f" .c).o"
   "$cc" -std=c11 "${flags[@]}" -D_GNU_SOURCE -DILHEAP_BUILDING -DILHEAP_STATIC_DEFINE \
-    -I"$src/include" -c "$src/src/$f.c" -o "$work/${f//\//_}.o"
-  objs+=("$work/${f//\//_}.o")
+    -I"$src/include" -I"$src/src" -c "$src/$f" -o "$o"
+  objs+=("$o")
 done
 for f in main client_own client_corprof; do
   "$cxx" -std=c++11 "${flags[@]}" -DILHEAP_STATIC_DEFINE -I"$src/include" -I"$src/tests" \
-    -c "$src/tests/cpp_client/$f.cpp" -o "$work/$f.o"
-  objs+=("$work/$f.o")
+    -c "$src/tests/cpp_client/$f.cpp" -o "$work/cxx_$f.o"
+  objs+=("$work/cxx_$f.o")
 done
 "$cxx" "${flags[@]}" "${objs[@]}" -lpthread -o "$work/cpp_client"
 "$work/cpp_client"
