@@ -22,8 +22,8 @@
  *    SetILFunctionBody keeps the POINTER and never derives an RVA from it;
  *    measured on .NET 10.0.12 Linux x64, bodies (also of methods added with
  *    IMetaDataEmit::DefineMethod, whatever their RVA) run from any address,
- *    while the window of an assembly mapped late was full in about a third of
- *    the runs. Use ilheap_rva to find out whether a block has an RVA.
+ *    while the window of an assembly mapped late was full in about two runs
+ *    in five. Use ilheap_rva to find out whether a block has an RVA.
  *
  * THE CONTRACT (tests and fuzzers cite these numbers)
  *
