@@ -52,7 +52,7 @@ Test(window_policy, preferred_equals_required_until_full_then_goes_outside) {
   uint64_t seed = 7;
   size_t i, first_null = 0;
   for (i = 0; i < 6000; i++) {
-    uint32_t cb = check_il_size(&seed);
+    uint32_t cb = sup_il_size(&seed);
     void *p = check_alloc(req, cb, 0, &ba, &ta);
     void *q = check_alloc(pref, cb, 0, &bb, &tb);
     cr_assert_not_null(q, "PREFERRED answered NULL (request %zu, cb %u)", i, cb);
