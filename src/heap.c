@@ -29,48 +29,55 @@
  * three fields. A request consuming more than LARGE (1 MiB; no IL body is near
  * that) gets a chunk of its own instead, sized to fit, accounted under the lock.
  *
- * Refill, under the heap's lock, when the current chunk cannot hold a request:
- *  1. Grow the current chunk downward in place, once, by
- *         len = min(step, room under CHUNK_CAP, budget left, room in the
- *                   window below floor, free pages just below floor)
- *     (all whole pages; "free" as the provider defines it, so the zones it
- *     keeps clear stay clear), if len covers what the request still needs:
- *     reserve the whole step directly, and only if that range is busy, walk
- *     to find the free pages just below floor and reserve those. Any failure
- *     moves on to 2. Growing by what is there, never page by page, keeps a
- *     refill to one reserve and one commit, plus a walk when it is crowded.
- *  2. Otherwise start a new chunk: walk the free gaps of the window in
- *     ascending order. In the lowest gap with room for the chunk to grow to
- *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
- *     larger), the chunk goes at the top of that room, the gap's lowest
- *     roomy slice, so it can grow down through the rest of the slice. If no
- *     gap is roomy, it goes at the TOP of the lowest gap that holds it at all
- *     (pages for the request, plus the guard page). First a full step, then
- *     just enough for the request. A reserve that
- *     loses a race (ILHEAP_EBUSY) walks again, up to REFILL_RETRIES times; any
- *     other provider error ends the attempt. The old chunk's unused bottom is
- *     abandoned (it is counted in the statistics as reserved, not consumed).
- *  3. Otherwise the request fails: NULL (contract 6).
- * A LARGE request skips 1: its own chunk is placed as in 2, sized to fit.
- * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB,
- * page)): small modules stay small, and once a heap holds 1 MiB the address
- * space reserved beyond what was consumed is at most about 1/32.
+ * Refill, under the heap's lock, when the current chunk C cannot hold a request
+ * consuming `consumed` bytes. need = what C still lacks, in whole pages;
+ * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB, page)),
+ * so small modules stay small and, once a heap holds 1 MiB, the address space
+ * reserved beyond what was consumed is at most about 1/32.
+ *  1. If C has room now (another thread's refill made it while this one waited
+ *     for the lock), take it.
+ *  2. If C lies in the window, grow it downward in place, once, by
+ *         want = min(step, room left under CHUNK_CAP, budget left, floor - lim)
+ *     (whole pages; lim is the lower end of C's range, here the window's wlo):
+ *     reserve [floor - want, floor) directly; if the provider answers busy or
+ *     out of reach, walk the free gaps of that range and reserve only the free
+ *     pages that end at floor. It succeeds when at least need pages were
+ *     reserved and committed. One reserve and one commit, plus a walk when the
+ *     range is crowded: never page by page.
+ *  3. Place a new chunk in the window (PLACE below): of step bytes when the
+ *     request needs less, and if that fails, of just the request's pages.
+ *  4. With ILHEAP_WINDOW_REQUIRED: the request fails, NULL (contract 6).
+ *  5. With ILHEAP_WINDOW_PREFERRED: if C lies outside the window, grow it as
+ *     in 2, down to its own lim; else place a new chunk outside the window
+ *     (OUTSIDE below), step bytes first, then just the request's pages.
+ *  6. Otherwise the request fails: NULL (contract 6).
+ * The request then takes its block from the new room; threads carving
+ * meanwhile may take that room first, and the refill runs again (each round
+ * consumes address space, so the loop ends, at the latest when the window or
+ * the budget is full). A new chunk becomes the current one; the old one's
+ * unused bottom is abandoned (counted as reserved, not consumed). A request
+ * consuming more than LARGE skips 1 and 2 and gets a chunk of its own sized to
+ * fit, placed by 3, then (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever
+ * placed beyond the budget.
  *
- * Outside the window (ILHEAP_WINDOW_PREFERRED only). When 2 finds no room in
- * the window, the chunk is placed as in 2 in the free address space above the
- * window, [round_up(B + M), top), so the nearest roomy slice above it; if there
- * is none, at the top of the highest gap that holds it below the module,
+ * PLACE, in a range [lo, hi) (the window): walk its free gaps in ascending
+ * order. total = the chunk's pages plus the guard page; roomy = max(CHUNK_CAP,
+ * total) + the guard page, room for the chunk to grow to CHUNK_CAP. In the
+ * lowest gap at least roomy long, the chunk goes at the top of its lowest
+ * roomy slice ([bottom, bottom + roomy)), so that it can grow down through the
+ * rest of the slice; if no gap is that long, at the top of the lowest gap that
+ * holds total. A reserve that loses a race (ILHEAP_EBUSY) walks again, up to
+ * REFILL_RETRIES times; any other provider error ends the attempt.
+ *
+ * OUTSIDE (ILHEAP_WINDOW_PREFERRED only): PLACE in the free address space above
+ * the window, [round_up(B + M), top), the nearest roomy slice above it; if
+ * that fails, at the top of the highest gap that holds total below the module,
  * [page, round_down(B + 1)). Neither range touches a page of the window, so a
- * chunk is wholly inside or wholly outside it, and its in-place growth stops
- * at its own range's lower end (its `lim`): blocks outside the window are
- * counted per chunk, exactly. Every refill tries the window first: 1 (for a
- * current chunk inside the window), then 2; only then a current chunk outside
- * grows in place (as in 1, down to its lim), and then a new chunk is placed
- * outside, first a full step, then just enough, above before below for each.
- * A large request tries its own chunk in the window, then outside. Address
- * space outside the window is therefore taken only when the window has no
- * room for the refill (contract 1); blocks keep coming from an outside chunk's
- * committed room until it is used up.
+ * chunk is wholly inside or wholly outside it (its lim is its range's lower
+ * end) and blocks outside the window are counted per chunk, exactly. Address
+ * space outside the window is taken only when the window has no room for the
+ * refill (contract 1); an outside chunk's committed room is used until it is
+ * used up.
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,

@@ -23,6 +23,12 @@ ilheap *ilheap__from_ext(void *ext);
  */
 int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
 
+/* The size of the first published ilheap_provider, and the check every user
+ * of a caller's provider makes (heaps, the landing zone): 0, ILHEAP_EVERSION or
+ * ILHEAP_EINVAL, as ilheap_create documents. */
+#define ILHEAP__PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+int ilheap__provider_check(const ilheap_provider *p);
+
 /*
  * The IIDs. The library exports IID_IUnknown and IID_IMethodMalloc for callers
  * that have no other definition, each in a file of its own (src/com_iid_*.c):
@@ -46,11 +52,5 @@ int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
  * 8B B2 EF A0 E2 6E 7B 4D B9 83 A7 5E F7 BE ED B8. */
 #define ILHEAP__IID_IMETHODMALLOC_INIT                                                             \
   {0xA0EFB28Bu, 0x6EE2u, 0x4D7Bu, {0xB9u, 0x83u, 0xA7u, 0x5Eu, 0xF7u, 0xBEu, 0xEDu, 0xB8u}}
-
-/* The size of the first published ilheap_provider, and the check every user
- * of a caller's provider makes (heaps, the landing zone): 0, ILHEAP_EVERSION or
- * ILHEAP_EINVAL, as ilheap_create documents. */
-#define ILHEAP__PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
-int ilheap__provider_check(const ilheap_provider *p);
 
 #endif
