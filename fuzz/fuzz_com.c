@@ -316,9 +316,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   case 1: {
     ilheap_options bad = o;
-    bad.size = (uint32_t)fuzz_range(&in, 0, sizeof bad - 1);
+    /* Smaller than the first published struct (version 1 ended before
+     * window_policy): refused. A version-1 struct is accepted. */
+    bad.size = (uint32_t)fuzz_range(&in, 0, offsetof(ilheap_options, window_policy) - 1);
     FUZZ_CHECK(ilheap_registry_create(&bad, &reg) == ILHEAP_EVERSION && reg == NULL,
                "registry_create(small size)");
+    bad.size = (uint32_t)offsetof(ilheap_options, window_policy);
+    FUZZ_CHECK(ilheap_registry_create(&bad, &reg) == ILHEAP_OK && reg != NULL,
+               "registry_create(version-1 size)");
+    ilheap_registry_destroy(reg);
+    reg = NULL;
     break;
   }
   case 2:

@@ -22,8 +22,8 @@
  *    SetILFunctionBody keeps the POINTER and never derives an RVA from it;
  *    measured on .NET 10.0.12 Linux x64, bodies (also of methods added with
  *    IMetaDataEmit::DefineMethod, whatever their RVA) run from any address,
- *    while the window of an assembly mapped late was full in about a third of
- *    the runs. Use ilheap_rva to find out whether a block has an RVA.
+ *    while the window of an assembly mapped late was full in about two runs
+ *    in five. Use ilheap_rva to find out whether a block has an RVA.
  *
  * THE CONTRACT (tests and fuzzers cite these numbers)
  *
@@ -343,7 +343,9 @@ ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
 /*
  * The RVA of a block: block - module base, what .NET Framework stores in the
  * method's metadata and what a mock runtime checks. Checked: [block, block + cb)
- * must lie inside memory this heap handed out, and inside the window.
+ * must lie inside memory this heap handed out (the part of one of its chunks
+ * already carved into blocks: a block, part of one, or its padding; the heap
+ * keeps no per-block sizes), and inside the window.
  * Returns 0 and sets *rva, or (with *rva set to 0 when rva is not NULL):
  *   ILHEAP_EINVAL  heap, block or rva NULL, cb 0, or [block, block + cb) not
  *                  within what this heap handed out (another heap's block, a
