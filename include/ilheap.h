@@ -32,13 +32,19 @@
  *     B: p - B >= 1 and p + cb - B <= M (the whole body, not only its first
  *     byte).
  *     ILHEAP_WINDOW_REQUIRED: every non-NULL block is inside the window.
- *     ILHEAP_WINDOW_PREFERRED: the heap takes address space outside the
- *     window only when the window has no room for what it needs (every refill
- *     tries the window first), so a block is outside the window only after the
- *     window was found full; every block lies either wholly inside the window
- *     or wholly outside it (no byte in [B + 1, B + M)), and the outside ones
- *     are counted in ilheap_stats.blocks_outside_window. Every other clause
- *     holds for both policies.
+ *     ILHEAP_WINDOW_PREFERRED: a block is placed outside the window only when
+ *     the window cannot hold a chunk for it (every refill tries the window
+ *     first). A request the window cannot hold while it still has room for
+ *     smaller ones (at least a page) is served alone from an outside chunk of
+ *     its own: the requests after it still land in the window. Only once the
+ *     window is full (no room for a one-page chunk) does outside room serve
+ *     the requests that follow, so a full window does not cost a reservation
+ *     per request; once a refill made such room, the fast path uses it up even
+ *     if the window meanwhile regains room (the next refill tries the window
+ *     first). Every block lies either wholly inside the window or wholly
+ *     outside it (no byte in [B + 1, B + M)), and the outside ones are counted
+ *     in ilheap_stats.blocks_outside_window. Every other clause holds for both
+ *     policies.
  *  2. Alignment. p is a multiple of the heap's alignment.
  *  3. Disjoint. Blocks never overlap each other (from any heap), the module, or
  *     any mapping that existed before. The library reserves only ranges that are

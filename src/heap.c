@@ -49,24 +49,43 @@
  *  3. Place a new chunk in the window (PLACE below): of step bytes when the
  *     request needs less, and if that fails, of just the request's pages.
  *  4. With ILHEAP_WINDOW_REQUIRED: the request fails, NULL (contract 6).
- *  5. With ILHEAP_WINDOW_PREFERRED: if C lies outside the window, grow it as
- *     in 2, down to its own lim; else place a new chunk outside the window
- *     (OUTSIDE below), step bytes first, then just the request's pages.
- *  6. Otherwise the request fails: NULL (contract 6).
+ *  5. With ILHEAP_WINDOW_PREFERRED, if the request consumes more than a page
+ *     and the window still has ROOM (below) for a request of one page: the
+ *     request gets an outside chunk of its own (OUTSIDE below), sized to fit,
+ *     which never becomes the current one; C stays current, so the requests
+ *     after it go on in the window. If the walk fails, the request fails.
+ *  6. With ILHEAP_WINDOW_PREFERRED otherwise (the window is full: a request of
+ *     one page reaching this step has just found so in 2 and 3): if C lies
+ *     outside the window, grow it as in 2, down to its own lim; else place a
+ *     new chunk outside the window (OUTSIDE below), step bytes first, then
+ *     just the request's pages. It becomes the current one, so a full window
+ *     costs a refill per step, not a reservation per request.
+ *  7. Otherwise the request fails: NULL (contract 6).
+ * In one sentence: outside room serves later requests (as the current chunk)
+ * only once the window cannot take a one-page refill; before that, a request
+ * the window cannot hold is served alone from a chunk of its own.
  * The request then takes its block from the new room; threads carving
  * meanwhile may take that room first, and the refill runs again (each round
  * consumes address space, so the loop ends, at the latest when the window or
- * the budget is full). A new chunk becomes the current one; the old one's
- * unused bottom is abandoned (counted as reserved, not consumed). A request
- * consuming more than LARGE skips 1 and 2 and gets a chunk of its own sized to
- * fit, placed by 3, then (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever
- * placed beyond the budget.
+ * the budget is full). A new chunk becomes the current one (but those of 5 and
+ * of large requests); the old one's unused bottom is abandoned (counted as
+ * reserved, not consumed). A request consuming more than LARGE skips 1 and 2
+ * and gets a chunk of its own sized to fit, placed by 3, then
+ * (ILHEAP_WINDOW_PREFERRED) outside the window. No chunk is ever placed beyond
+ * the budget.
  * Provisioning: when the provider has map and resident, and the page of the
  * block C handed out last is resident (the caller writes its blocks, as a
  * profiler does), the bytes a refill commits are populated at once
  * (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
  * faults, and a caller that does not write keeps an RSS of what it touches.
  * The first chunk of a heap has no witness and is never populated.
+ *
+ * ROOM, for a request of one page: one walk of the window's free gaps; there is
+ * room when a gap holds a page plus the guard page (3 could place a chunk), or
+ * when C lies in the window, its capacity is at least a page below CHUNK_CAP
+ * and the page just below its floor is free (2 could grow it). The budget is
+ * not asked: an outside chunk needs more of it than either. A walk that finds
+ * no room is made once more, as in PLACE.
  *
  * PLACE, in a range [lo, hi) (the window): walk its free gaps in ascending
  * order. total = the chunk's pages plus the guard page; roomy = max(CHUNK_CAP,
@@ -87,8 +106,10 @@
  * chunk is wholly inside or wholly outside it (its lim is its range's lower
  * end) and blocks outside the window are counted per chunk, exactly. Address
  * space outside the window is taken only when the window has no room for the
- * refill (contract 1); an outside chunk's committed room is used until it is
- * used up.
+ * refill (contract 1), and serves requests after the one it was taken for only
+ * when the window is full (5, 6). A current outside chunk's committed room is
+ * used until it is used up (the fast path asks nothing), even if the window
+ * meanwhile regains room; the next refill tries the window first.
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
@@ -140,7 +161,7 @@ typedef struct chunk {
   uintptr_t end;                      /* end of the reservation (top + guard) */
   uintptr_t lim;                      /* floor never grows below this */
   unsigned char outside;              /* 1: wholly outside the window */
-  unsigned char own;                  /* 1: a large request's own chunk */
+  unsigned char own;                  /* 1: one request's own chunk, never current */
   struct chunk *next;                 /* all chunks, newest first */
 } chunk;
 
@@ -164,8 +185,8 @@ struct ilheap {
   ilheap__mutex lock; /* guards everything below, and refills */
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
-  uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
-  uint64_t large_outside;                                 /* of which outside the window */
+  uint64_t own_blocks, own_requested, own_consumed; /* requests served from own chunks */
+  uint64_t own_outside;                             /* of which outside the window */
   int populate; /* this refill populates what it commits (writes_blocks) */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
@@ -563,7 +584,7 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
 }
 
 /* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
- * becomes the current chunk unless it is a large request's own (*own). In the
+ * becomes the current chunk unless it is one request's own (*own). In the
  * window, or (outside != 0) above it, else below the module. */
 static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   uint64_t total = len + h->guard;
@@ -622,12 +643,63 @@ static int new_chunk_for(ilheap *h, uint64_t minimal, uint64_t step, int outside
   return new_chunk(h, minimal, outside, NULL);
 }
 
+struct room {
+  uintptr_t page;
+  uint64_t total;  /* a one-page chunk and its guard */
+  uintptr_t floor; /* the current chunk's floor if it may grow down a page, else 0 */
+  int found;
+};
+
+/* A free range holding a one-page chunk, or a free page just below floor. */
+static int room_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct room *r = arg;
+  int overflow = 0;
+  uintptr_t a = round_up_ptr(lo, r->page, &overflow);
+  uintptr_t b = round_down_ptr(hi, r->page);
+  if (!overflow && a < b && ((uint64_t)(b - a) >= r->total || b == r->floor))
+    r->found = 1;
+  return r->found;
+}
+
+/* Sets *room: could a refill for a one-page request still succeed in the window
+ * (2 or 3 of the policy)? floor: as in struct room. */
+static int window_room(ilheap *h, uintptr_t floor, int *room) {
+  struct room r;
+  int err = ILHEAP_OK, looks;
+  r.page = h->page;
+  r.total = (uint64_t)h->page + h->guard;
+  r.floor = floor;
+  r.found = 0;
+  /* A second look before the window counts as full, as in PLACE. */
+  for (looks = 0; h->wlo < h->whi && err == ILHEAP_OK && !r.found && looks < 2; looks++)
+    err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, room_visit, &r);
+  *room = r.found;
+  return err;
+}
+
+/* A chunk of the request's own, sized to fit, in the window or outside it; it
+ * never becomes the current chunk. The block sits at its top; 0 on failure. */
+static uintptr_t take_own(ilheap *h, uint32_t cb, uint64_t consumed, int outside) {
+  chunk *c;
+  if (new_chunk(h, round_up64(consumed, h->page), outside, &c) != ILHEAP_OK)
+    return 0;
+  h->own_blocks++;
+  h->own_requested += cb;
+  h->own_consumed += consumed;
+  h->own_outside += c->outside;
+  return c->top - (uintptr_t)consumed;
+}
+
 /* Makes room for `consumed` more bytes: in place first, then a new chunk in
- * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. */
-static int grow(ilheap *h, uint64_t consumed) {
+ * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. A request the window
+ * cannot hold while it has room for a one-page refill is served from an
+ * outside chunk of its own: *own is its block. */
+static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
   chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
   uint64_t step = step_size(h);
   uint64_t minimal, want = 0, need = 0;
+  uintptr_t below = 0; /* c's floor when c lies in the window and may grow a page */
+  int room, err;
 
   h->populate = writes_blocks(h, c);
   if (c != NULL) {
@@ -638,6 +710,8 @@ static int grow(ilheap *h, uint64_t consumed) {
       return ILHEAP_OK; /* room appeared meanwhile */
     need = round_up64(consumed - (cap - used), h->page);
     want = step < under_cap ? step : under_cap;
+    if (!c->outside && under_cap >= h->page)
+      below = c->floor;
     /* An outside chunk grows only after the window was tried. */
     if (!c->outside && extend(h, c, want, need) == ILHEAP_OK)
       return ILHEAP_OK;
@@ -647,24 +721,30 @@ static int grow(ilheap *h, uint64_t consumed) {
     return ILHEAP_OK;
   if (h->policy != ILHEAP_WINDOW_PREFERRED)
     return ILHEAP_ENOMEM;
+  /* Outside room serves later requests only once the window is full. A
+   * request of one page just found it full (2 and 3 tried a one-page refill);
+   * a bigger one asks. */
+  if (minimal > h->page) {
+    if ((err = window_room(h, below, &room)) != ILHEAP_OK)
+      return err;
+    if (room) {
+      *own = take_own(h, cb, consumed, 1);
+      return *own != 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
+    }
+  }
   if (c != NULL && c->outside && extend(h, c, want, need) == ILHEAP_OK)
     return ILHEAP_OK;
   return new_chunk_for(h, minimal, step, 1);
 }
 
-/* A large request's own chunk; the block sits at its top like any other. */
+/* A large request's own chunk: in the window, else (PREFERRED) outside it. */
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
-  chunk *c;
-  uint64_t len = round_up64(consumed, h->page);
+  uintptr_t p;
   h->populate = writes_blocks(h, atomic_load_explicit(&h->current, memory_order_relaxed));
-  if (new_chunk(h, len, 0, &c) != ILHEAP_OK &&
-      (h->policy != ILHEAP_WINDOW_PREFERRED || new_chunk(h, len, 1, &c) != ILHEAP_OK))
-    return 0;
-  h->large_blocks++;
-  h->large_requested += cb;
-  h->large_consumed += consumed;
-  h->large_outside += c->outside;
-  return c->top - (uintptr_t)consumed;
+  p = take_own(h, cb, consumed, 0);
+  if (p == 0 && h->policy == ILHEAP_WINDOW_PREFERRED)
+    p = take_own(h, cb, consumed, 1);
+  return p;
 }
 
 static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
@@ -686,7 +766,7 @@ static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed
       c = atomic_load_explicit(&h->current, memory_order_relaxed);
       if (c != NULL && (p = chunk_take(c, cb, consumed)) != 0)
         break;
-      if (grow(h, consumed) != ILHEAP_OK)
+      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
         break;
     }
   }
@@ -721,10 +801,10 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
   ilheap__mutex_lock(&h->lock);
-  s.blocks = h->large_blocks;
-  s.bytes_requested = h->large_requested;
-  s.padding_bytes = h->large_consumed - h->large_requested;
-  s.blocks_outside_window = h->large_outside;
+  s.blocks = h->own_blocks;
+  s.bytes_requested = h->own_requested;
+  s.padding_bytes = h->own_consumed - h->own_requested;
+  s.blocks_outside_window = h->own_outside;
   for (c = h->chunks; c != NULL; c = c->next) {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
     s.blocks += W_BLOCKS(w);
@@ -761,7 +841,7 @@ int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva
     return ILHEAP_EINVAL;
   ilheap__mutex_lock(&h->lock);
   for (c = h->chunks; c != NULL && !found; c = c->next) {
-    /* What the chunk handed out: its consumed part below top (a large
+    /* What the chunk handed out: its consumed part below top (one
      * request's own chunk: all of it). */
     uintptr_t lo = c->own ? c->floor
                           : c->top - (uintptr_t)W_USED(atomic_load_explicit(&c->word,
