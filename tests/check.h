@@ -10,127 +10,16 @@
 #ifndef ILHEAP_TESTS_CHECK_H
 #define ILHEAP_TESTS_CHECK_H
 
-#ifndef CHECK_STANDALONE
-#include <criterion/criterion.h>
-#else
 /*
- * A minimal stand-in for the part of Criterion these tests use, so that a test
- * program can also be built without it: -DCHECK_STANDALONE, one process, tests
- * run in order, the first failed assertion aborts. It exists for ThreadSanitizer:
- * Criterion 2.4.1's runner cannot start under TSan (its BoxFort arena is mapped
- * at a random fixed address that TSan refuses; Criterion issue #274), e.g.
- *   clang -fsanitize=thread -g -DCHECK_STANDALONE -D_GNU_SOURCE -Iinclude \
- *         tests/test_threads.c libilheap.a -lpthread -ldl && ./a.out
- * Tests that expect a crash (.exit_code, .signal) need Criterion's fork and are
- * skipped here.
+ * <criterion/criterion.h> is Criterion's, or tests/compat's stand-in where
+ * Criterion does not exist or cannot run (tests/CMakeLists.txt,
+ * ILHEAP_TEST_COMPAT). The stand-in also runs under ThreadSanitizer, which
+ * Criterion 2.4.1's runner cannot start under (its BoxFort arena is mapped at a
+ * random fixed address TSan refuses; Criterion issue #274), e.g.
+ *   clang -fsanitize=thread -g -D_GNU_SOURCE -Iinclude -Itests/compat \
+ *         tests/test_threads.c tests/compat/runner.c libilheap.a -lpthread -ldl && ./a.out
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-typedef struct check_test_opts {
-  int exit_code, signal;
-  double timeout;
-  const char *description;
-} check_test_opts;
-
-typedef struct check_test {
-  const char *suite, *name;
-  void (*fn)(void);
-  check_test_opts opts;
-  struct check_test *next;
-} check_test;
-
-static check_test *check_tests;
-static jmp_buf check_skip_jmp;
-
-#define Test(suite, name, ...)                                                                     \
-  static void suite##__##name(void);                                                               \
-  static check_test suite##__##name##_test = {                                                     \
-      #suite, #name, suite##__##name, {.exit_code = 0, __VA_ARGS__}, NULL};                        \
-  __attribute__((constructor)) static void suite##__##name##_register(void) {                      \
-    check_test **at = &check_tests;                                                                \
-    while (*at)                                                                                    \
-      at = &(*at)->next;                                                                           \
-    *at = &suite##__##name##_test;                                                                 \
-  }                                                                                                \
-  static void suite##__##name(void)
-
-static inline void check_standalone_fail(const char *file, int line, const char *expr,
-                                         const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "%s:%d: assertion failed: %s\n  ", file, line, expr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\n");
-  abort();
-}
-
-#define cr_assert(cond, ...)                                                                       \
-  do {                                                                                             \
-    if (!(cond))                                                                                   \
-      check_standalone_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);                            \
-  } while (0)
-#define cr_assert_fail(...) check_standalone_fail(__FILE__, __LINE__, "fail", "" __VA_ARGS__)
-#define cr_assert_eq(a, b, ...) cr_assert((a) == (b), __VA_ARGS__)
-#define cr_assert_neq(a, b, ...) cr_assert((a) != (b), __VA_ARGS__)
-#define cr_assert_lt(a, b, ...) cr_assert((a) < (b), __VA_ARGS__)
-#define cr_assert_leq(a, b, ...) cr_assert((a) <= (b), __VA_ARGS__)
-#define cr_assert_gt(a, b, ...) cr_assert((a) > (b), __VA_ARGS__)
-#define cr_assert_geq(a, b, ...) cr_assert((a) >= (b), __VA_ARGS__)
-#define cr_assert_null(p, ...) cr_assert((p) == NULL, __VA_ARGS__)
-#define cr_assert_not_null(p, ...) cr_assert((p) != NULL, __VA_ARGS__)
-#define cr_assert_str_eq(a, b, ...) cr_assert(strcmp((a), (b)) == 0, __VA_ARGS__)
-#define cr_assert_str_neq(a, b, ...) cr_assert(strcmp((a), (b)) != 0, __VA_ARGS__)
-#define cr_log_info(...) ((void)0)
-#define cr_log_warn(...) (fprintf(stderr, "[WARN] " __VA_ARGS__), (void)fprintf(stderr, "\n"))
-#define cr_skip_test(...)                                                                          \
-  do {                                                                                             \
-    fprintf(stderr, "[SKIP] " __VA_ARGS__);                                                        \
-    fprintf(stderr, "\n");                                                                         \
-    longjmp(check_skip_jmp, 1);                                                                    \
-  } while (0)
-
-/* Runs one test; 1 if it passed, 0 if it skipped itself. setjmp lives alone in
- * here so that no caller variable can be clobbered by the longjmp. */
-static int check_run_one(const check_test *t) {
-  if (setjmp(check_skip_jmp) != 0)
-    return 0;
-  t->fn();
-  return 1;
-}
-
-/* Runs every test, or those whose "suite::name" contains argv[1], or (with
- * a leading '-') all but those. */
-int main(int argc, char **argv) {
-  int ran = 0, skipped = 0;
-  for (const check_test *t = check_tests; t; t = t->next) {
-    char full[256];
-    snprintf(full, sizeof full, "%s::%s", t->suite, t->name);
-    if (argc > 1 && argv[1][0] == '-' && strstr(full, argv[1] + 1) != NULL)
-      continue;
-    if (argc > 1 && argv[1][0] != '-' && strstr(full, argv[1]) == NULL)
-      continue;
-    if (t->opts.exit_code != 0 || t->opts.signal != 0) {
-      fprintf(stderr, "[SKIP] %s: expects a crash (Criterion only)\n", full);
-      skipped++;
-      continue;
-    }
-    fprintf(stderr, "[RUN ] %s\n", full);
-    if (check_run_one(t)) {
-      fprintf(stderr, "[PASS] %s\n", full);
-      ran++;
-    } else {
-      skipped++;
-    }
-  }
-  fprintf(stderr, "[====] Synthesis: Passing: %d | Skipped: %d\n", ran, skipped);
-  return 0;
-}
-#endif
+#include <criterion/criterion.h>
 
 #include <inttypes.h>
 #include <stdint.h>
