@@ -32,10 +32,12 @@ packages=(
   valgrind                                 # memcheck step (valgrind/memcheck.h too)
   python3                                  # small helpers in scripts/
   gnuplot-nox libmimalloc-dev libjemalloc-dev  # benchmarks: plots and the allocators compared
+  gcc-multilib                             # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
+  mingw-w64 g++-mingw-w64                  # Windows cross builds: x86_64- and i686-w64-mingw32
 )
-# The Windows lanes (mingw64, mingw32): the cross compilers, and Wine to run
-# what they build. wine32 (i386) is handled apart, below.
-packages+=(mingw-w64 wine wine64)
+# The Windows lanes (mingw64, mingw32): Wine runs what mingw-w64 builds.
+# wine32 (i386) is handled apart, below.
+packages+=(wine wine64)
 
 check_only=0
 [[ "${1:-}" == "--check" ]] && check_only=1

@@ -17,6 +17,8 @@
 #   tsan: build/all              clang, ThreadSanitizer: the concurrency tests, and all the others
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
+#   linux32: build/tests         gcc -m32 (gcc-multilib): corpus replay of every fuzz target, the
+#                                demo and the profiler self-test in a real 32-bit process
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   clang-tidy                   .clang-tidy over src/ and examples/
@@ -141,7 +143,8 @@ clang_tidy() {
   dir=$(bdir asan-ubsan)
   [[ -f "$dir/compile_commands.json" ]] || { echo "no compile_commands.json in $dir"; return 1; }
   command -v clang-tidy >/dev/null || { echo "clang-tidy not found"; return 1; }
-  local files=(src/*.c examples/demo*.c)
+  # The Linux build compiles the POSIX files of src/os/ (the Windows ones need mingw).
+  local files=(src/*.c src/os/posix.c src/os/provider_linux.c examples/demo*.c)
   echo "clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*') over ${files[*]}"
   # One file per run: clang-tidy 14 carries analyzer state from one file into
   # the next within a run (a false valist.Uninitialized report appears only
@@ -175,6 +178,9 @@ step "tsan: all tests" tsan_tests
 
 step "valgrind: build" configure_build valgrind
 step "valgrind: unit tests + demo" ctest_labels valgrind 'unit|demo'
+
+step "linux32: build" configure_build linux32
+step "linux32: tests" ctest_labels linux32 'unit|replay|demo'
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e

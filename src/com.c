@@ -18,13 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <sched.h>
-#define com_pause() sched_yield()
-#else
-#define com_pause() ((void)0)
-#endif
+#include "os/os.h"
 
 #if defined(__GNUC__) && !defined(_WIN32)
 #define ILHEAP_WEAK __attribute__((weak))
@@ -154,7 +148,7 @@ IMethodMalloc *ilheap_method_malloc(ilheap *heap) {
     } else {
       /* Another thread is filling it in: a handful of stores away. */
       while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY)
-        com_pause();
+        ilheap__yield();
     }
   }
   return &obj->iface;
