@@ -31,3 +31,18 @@ function(ilheap_wine_fixtures)
     set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "wine;wine_ran" TIMEOUT ${timeout})
   endforeach()
 endfunction()
+
+# The test programs, fuzz drivers, demo and benchmarks use POSIX threads. On
+# Windows that is mingw-w64's winpthreads, linked statically into them (the
+# toolchains link executables with -static); the library itself uses none
+# (src/os/windows.c: SRWLOCK, InitOnce), so it does not link this.
+if(WIN32 AND NOT TARGET Threads::Threads)
+  add_library(Threads::Threads INTERFACE IMPORTED)
+  set_target_properties(Threads::Threads PROPERTIES INTERFACE_LINK_LIBRARIES pthread)
+endif()
+
+# mingw-w64's own printf family for the test programs, fuzz drivers and demo:
+# msvcrt's has no %zu / %jd, which the tests print with.
+if(MINGW)
+  add_compile_definitions(__USE_MINGW_ANSI_STDIO=1)
+endif()

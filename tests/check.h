@@ -188,6 +188,7 @@ static inline void check_ranges_clip(const check_ranges *rs, uintptr_t lo, uintp
   check_ranges_normalize(out);
 }
 
+#ifndef _WIN32 /* Windows: tests/snapshot_win.h, below */
 /* Reads the process map (/proc/self/maps) into *rs, normalized. */
 static inline void check_read_maps(check_ranges *rs) {
   FILE *f = fopen("/proc/self/maps", "r");
@@ -209,6 +210,7 @@ static inline void check_read_maps(check_ranges *rs) {
   fclose(f);
   check_ranges_normalize(rs);
 }
+#endif
 
 /* Logs (does not assert) how two normalized sets differ, for a failure report. */
 static inline void check_ranges_log_diff(const char *what, const check_ranges *a,
@@ -547,6 +549,9 @@ static inline size_t check_alloc_il(ilheap *heap, size_t n, uint64_t seed, uint3
 }
 
 /* ---- The real process --------------------------------------------------- */
+#ifdef _WIN32
+#include "snapshot_win.h"
+#else
 #include <link.h>
 
 typedef struct check_module {
@@ -581,6 +586,17 @@ static inline void check_loaded_modules(check_modules *ms) {
   dl_iterate_phdr(check_module_visit, ms);
   cr_assert_gt(ms->n, 0u, "dl_iterate_phdr found no module");
 }
+
+#endif
+
+/* A module every process has, with room above it for heaps: Linux's libc,
+ * mapped high; on Windows the program itself (32-bit Wine puts kernel32 and
+ * ntdll right under the top of user space, with no room above them). */
+#ifdef _WIN32
+#define CHECK_ROOMY_MODULE ".exe"
+#else
+#define CHECK_ROOMY_MODULE "libc.so"
+#endif
 
 static inline const check_module *check_find_module(const check_modules *ms, const char *part) {
   for (size_t i = 0; i < ms->n; i++)

@@ -30,7 +30,8 @@
 #define EXTERN_C extern
 #endif
 
-#if defined(__i386__)
+#if defined(__cdecl) /* mingw-w64 predefines it */
+#elif defined(__i386__)
 #define __cdecl __attribute__((cdecl))
 #else
 #define __cdecl

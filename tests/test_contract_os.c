@@ -60,19 +60,19 @@ static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, si
 /* Clauses 1-4 and 7 above libc and above the main program (whose window holds
  * its brk heap: the heap must avoid it). */
 Test(contract_os, c1_to_c4_c7_above_libc) {
-  os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
+  os_round(module_base(CHECK_ROOMY_MODULE), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
 }
 Test(contract_os, c1_to_c4_c7_above_main_program) {
   os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
 }
 /* The largest window the options allow. */
-Test(contract_os, c1_window_4gib) { os_round(module_base("libc.so"), 0xFFFFFFFFu, 8, 2000, 3); }
+Test(contract_os, c1_window_4gib) { os_round(module_base(CHECK_ROOMY_MODULE), 0xFFFFFFFFu, 8, 2000, 3); }
 /* module_base NULL: the window is [1, M), low memory (clause 9 too). */
 Test(contract_os, c1_null_base_low_window) { os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 8, 2000, 4); }
 
 /* Clause 2: every alignment, on real pages. */
 Test(contract_os, c2_every_alignment) {
-  uintptr_t base = module_base("libc.so");
+  uintptr_t base = module_base(CHECK_ROOMY_MODULE);
   for (uint32_t a = ILHEAP_MIN_ALIGNMENT; a <= ILHEAP_MAX_ALIGNMENT; a *= 2)
     os_round(base, ILHEAP_DEFAULT_MAX_OFFSET, a, 300, a);
 }
@@ -108,7 +108,7 @@ static uintptr_t free_area(size_t len) {
  * reserved. Above free space, blocks stay inside [B + 1, B + M). */
 Test(contract_os, c1_small_windows) {
   CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
-  uintptr_t libc = module_base("libc.so");
+  uintptr_t libc = module_base(CHECK_ROOMY_MODULE);
   static const uint32_t windows[] = {1, 2, 64, 4096, 4097, 65536};
   for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
     ilheap_options o = check_opts(os(), windows[w], 8);
@@ -194,7 +194,7 @@ Test(contract_os, c3_c6_fenced_window) {
 Test(contract_os, c5_zero_size) {
   check_ranges before = {0}, after = {0}, none = {0}, zones = {0};
   check_read_maps(&before);
-  ilheap *h = check_create((void *)module_base("libc.so"), NULL);
+  ilheap *h = check_create((void *)module_base(CHECK_ROOMY_MODULE), NULL);
   for (int i = 0; i < 3; i++)
     cr_assert_null(ilheap_alloc(h, 0), "contract 5");
   check_stats_consistent(h, 0, 0, 0);
@@ -228,7 +228,7 @@ Test(contract_os, c6_window_full_and_budget) {
 
   ilheap_options ob = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
   ob.budget = 128 * KiB;
-  h = check_create((void *)module_base("libc.so"), &ob);
+  h = check_create((void *)module_base(CHECK_ROOMY_MODULE), &ob);
   t = (check_tally){0};
   size_t misses = 0;
   while (misses < 16) {
@@ -309,7 +309,7 @@ static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
  * nothing; reserve/commit/release of a free range work and read zero. */
 Test(contract_os, provider_walk_and_reserve) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base("libc.so"), hi = lo + 512 * MiB;
+  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = lo + 512 * MiB;
   check_ranges gaps = {0}, maps = {0};
   check_read_maps(&maps);
   cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &gaps), ILHEAP_OK);
@@ -398,14 +398,14 @@ static void block_procmap_query(void) {
 Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
   CHECK_SKIP_UNDER_VALGRIND("Valgrind's own heap grows inside the window");
   block_procmap_query();
-  os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
+  os_round(module_base(CHECK_ROOMY_MODULE), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
   os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
   os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 4, 1000, 23);
 }
 
 Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base("libc.so"), hi = lo + ((uintptr_t)4 << 30);
+  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = lo + ((uintptr_t)4 << 30);
   check_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
   /* Room up front: no allocation between the two walks may change the map. */
   by_ioctl.v = calloc(4096, sizeof *by_ioctl.v);

@@ -256,6 +256,24 @@ static int collect(void *arg, uintptr_t lo, uintptr_t hi) {
   return 0;
 }
 
+#ifdef _WIN32
+#include <windows.h>
+/* Bytes of [lo, hi) that VirtualQuery reports reserved or committed. */
+static uint64_t mapped_bytes(uintptr_t lo, uintptr_t hi) {
+  uint64_t covered = 0;
+  for (uintptr_t a = lo; a < hi;) {
+    MEMORY_BASIC_INFORMATION mbi;
+    cr_assert_neq(VirtualQuery((void *)a, &mbi, sizeof mbi), 0);
+    uintptr_t end = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+    if (end > hi)
+      end = hi;
+    if (mbi.State != MEM_FREE)
+      covered += end - a;
+    a = end;
+  }
+  return covered;
+}
+#else
 /* Bytes of [lo, hi) covered by some mapping in /proc/self/maps. */
 static uint64_t mapped_bytes(uintptr_t lo, uintptr_t hi) {
   FILE *f = fopen("/proc/self/maps", "r");
@@ -276,6 +294,7 @@ static uint64_t mapped_bytes(uintptr_t lo, uintptr_t hi) {
   fclose(f);
   return covered;
 }
+#endif
 
 Test(registry, drop_unmaps_on_the_os_provider) {
   ilheap_registry *reg = NULL;

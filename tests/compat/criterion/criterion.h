@@ -58,15 +58,23 @@ typedef struct crc_test {
 } crc_test;
 
 void crc_register(crc_test *t);
+/* mingw-w64: "printf" means msvcrt's formats; the tests use C99's (%zu), which
+ * mingw's own printf (__USE_MINGW_ANSI_STDIO) implements. */
+#if defined(__MINGW32__)
+#define CRC_PRINTF(f, a) format(gnu_printf, f, a)
+#else
+#define CRC_PRINTF(f, a) format(printf, f, a)
+#endif
+
 /* A failed check: reports it. crc_fail_fatal ends the test (its process, or
  * the in-process test with --no-fork); crc_fail_soft marks it failed and lets
  * it go on. */
-__attribute__((noreturn, format(printf, 4, 5))) void
+__attribute__((noreturn, CRC_PRINTF(4, 5))) void
 crc_fail_fatal(const char *file, int line, const char *expr, const char *fmt, ...);
-__attribute__((format(printf, 4, 5))) void crc_fail_soft(const char *file, int line,
+__attribute__((CRC_PRINTF(4, 5))) void crc_fail_soft(const char *file, int line,
                                                         const char *expr, const char *fmt, ...);
-__attribute__((noreturn, format(printf, 1, 2))) void crc_skip(const char *fmt, ...);
-__attribute__((format(printf, 2, 3))) void crc_log(const char *level, const char *fmt, ...);
+__attribute__((noreturn, CRC_PRINTF(1, 2))) void crc_skip(const char *fmt, ...);
+__attribute__((CRC_PRINTF(2, 3))) void crc_log(const char *level, const char *fmt, ...);
 
 #ifdef __cplusplus
 #define CRC_OPTS(...) crc_test_opts{__VA_ARGS__}
