@@ -64,7 +64,13 @@ typedef struct _GUID {
 #define E_FAIL _HRESULT_TYPEDEF_(0x80004005L)
 
 #define interface struct
+#ifdef _WIN32
+/* The Windows SDK's convention (objbase.h), which the PAL's __cdecl mirrors on
+ * Linux: on i386 Windows COM methods are __stdcall. */
+#define STDMETHODCALLTYPE __stdcall
+#else
 #define STDMETHODCALLTYPE __cdecl
+#endif
 
 typedef GUID IID;
 #ifdef __cplusplus
