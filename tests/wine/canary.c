@@ -6,6 +6,7 @@
  * in tests/wine/CMakeLists.txt), and every other test under Wine requires this
  * one to have passed (cmake/wine.cmake).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <windows.h>
 
@@ -17,5 +18,10 @@ int main(void) {
   printf("ilheap canary: a %u-bit Windows program ran (WOW64 %d, granularity %lu KiB, exe at %p)\n",
          (unsigned)(sizeof(void *) * 8), (int)wow64,
          (unsigned long)(si.dwAllocationGranularity / 1024), (void *)GetModuleHandleA(NULL));
+  /* The /LARGEADDRESSAWARE variant (tests/wine/CMakeLists.txt) must see more
+   * than 2 GiB of user space, or it tests nothing the plain build does not. */
+  uintptr_t top = (uintptr_t)si.lpMaximumApplicationAddress;
+  printf("ilheap canary: user space ends at %#llx (%s 2 GiB)\n", (unsigned long long)top,
+         top > 0x80000000u ? "above" : "below");
   return 0;
 }
