@@ -549,13 +549,9 @@ static inline size_t check_alloc_il(ilheap *heap, size_t n, uint64_t seed, uint3
 }
 
 /* ---- The real process --------------------------------------------------- */
-#ifdef _WIN32
-#include "snapshot_win.h"
-#else
-#include <link.h>
-
 typedef struct check_module {
-  uintptr_t base; /* dlpi_addr + the lowest PT_LOAD p_vaddr: where it is mapped */
+  uintptr_t base; /* where it is mapped: Linux dlpi_addr + the lowest PT_LOAD p_vaddr,
+                     Windows its HMODULE */
   char name[256];
 } check_module;
 
@@ -563,6 +559,11 @@ typedef struct check_modules {
   check_module v[128];
   size_t n;
 } check_modules;
+
+#ifdef _WIN32
+#include "snapshot_win.h"
+#else
+#include <link.h>
 
 static inline int check_module_visit(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;

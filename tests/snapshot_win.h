@@ -32,16 +32,6 @@ static inline void check_read_maps(check_ranges *rs) {
   check_ranges_normalize(rs);
 }
 
-typedef struct check_module {
-  uintptr_t base; /* the image base (its HMODULE) */
-  char name[256];
-} check_module;
-
-typedef struct check_modules {
-  check_module v[128];
-  size_t n;
-} check_modules;
-
 /* Every module loaded in the process, the program first (Toolhelp's order). */
 static inline void check_loaded_modules(check_modules *ms) {
   ms->n = 0;
