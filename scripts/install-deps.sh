@@ -32,8 +32,8 @@ packages=(
   valgrind                                 # memcheck step (valgrind/memcheck.h too)
   python3                                  # small helpers in scripts/
   gnuplot-nox libmimalloc-dev libjemalloc-dev  # benchmarks: plots and the allocators compared
-  gcc-multilib                             # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
-  mingw-w64 g++-mingw-w64                  # Windows cross builds: x86_64- and i686-w64-mingw32
+  gcc-multilib g++-multilib                # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
+  mingw-w64 g++-mingw-w64                  # Windows cross builds (x86_64 and i686), header-order tests against the real windows.h
 )
 # The Windows lanes (mingw64, mingw32): Wine runs what mingw-w64 builds.
 # wine32 (i386) is handled apart, below.

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "os/os.h"
 
 #define REGISTRY_MIN_CAPACITY 16u
@@ -82,22 +83,12 @@ int ilheap_registry_create(const ilheap_options *opts, ilheap_registry **out) {
     return ILHEAP_EINVAL;
   *out = NULL;
 
-  /* Validate the caller's struct itself now (its size included: a copy would
-   * hide a size too small to hold even the size field); creating a heap
-   * reserves nothing. */
-  ilheap *probe = NULL;
-  int err = ilheap_create(NULL, opts, &probe);
+  /* The caller's struct itself, its size included (a copy would hide a size
+   * too small to hold even the size field); tmpl is the full-size template. */
+  ilheap_options tmpl;
+  int err = ilheap__options_check(opts, &tmpl);
   if (err != ILHEAP_OK)
     return err;
-  ilheap_destroy(probe);
-
-  /* An older caller's smaller struct: what it has, defaults for the rest. */
-  ilheap_options tmpl;
-  ilheap_options_init(&tmpl);
-  if (opts != NULL) {
-    memcpy(&tmpl, opts, opts->size < sizeof tmpl ? opts->size : sizeof tmpl);
-    tmpl.size = (uint32_t)sizeof tmpl;
-  }
 
   ilheap_registry *reg = calloc(1, sizeof *reg);
   if (reg == NULL)
@@ -133,7 +124,7 @@ static const registry_slot *registry_lookup(const ilheap_registry *reg, uintptr_
 
 static int registry_answer(const registry_slot *slot, const void *module_base, ilheap **out) {
   if (slot->module_base != (uintptr_t)module_base)
-    return ILHEAP_EINVAL;
+    return ILHEAP_EEXIST;
   *out = slot->heap;
   return ILHEAP_OK;
 }
@@ -202,7 +193,7 @@ int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
   ilheap *heap = reg->slots[hole].heap;
   if (heap == NULL) {
     ilheap__rwlock_wrunlock(&reg->lock);
-    return ILHEAP_EINVAL;
+    return ILHEAP_ENOTFOUND;
   }
   /* Backward-shift deletion: pull every later member of the probe run whose
    * home slot does not lie cyclically in (hole, j] back into the hole. */

@@ -5,11 +5,18 @@
  */
 #include "check.h"
 
+#include <limits.h>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #define MiB ((size_t)1 << 20)
 #define KiB ((size_t)1 << 10)
+
+/* a + n, or the last address when that passes the top (a 32-bit process). */
+static uintptr_t add_clamped(uintptr_t a, uint64_t n) {
+  return n > (uint64_t)(UINTPTR_MAX - a) ? UINTPTR_MAX : a + (uintptr_t)n;
+}
 
 static const ilheap_provider *os(void) {
   const ilheap_provider *p = ilheap_os_provider();
@@ -309,7 +316,7 @@ static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
  * nothing; reserve/commit/release of a free range work and read zero. */
 Test(contract_os, provider_walk_and_reserve) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = lo + 512 * MiB;
+  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = add_clamped(lo, 512 * MiB);
   check_ranges gaps = {0}, maps = {0};
   check_read_maps(&maps);
   cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &gaps), ILHEAP_OK);
@@ -352,6 +359,39 @@ Test(contract_os, provider_walk_and_reserve) {
   cr_assert_eq(munmap(again, len), 0);
   check_ranges_free(&gaps);
   check_ranges_free(&maps);
+}
+
+/* The end of user space. In a 32-bit process the kernel's limit (0xFFFFE000 under
+ * an x86-64 kernel) lies below 4 GiB: a gap walk_free reported up to 4 GiB would
+ * put a chunk at its top out of reach, and the request would fail although room
+ * is there. So: the highest gap's last page can be reserved, and a heap whose
+ * window runs to the top of the address space gets its blocks. */
+Test(contract_os, top_of_user_space) {
+  const ilheap_provider *p = os();
+  check_ranges gaps = {0};
+  cr_assert_eq(p->walk_free(p->ctx, 0, UINTPTR_MAX, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_gt(gaps.n, 0u);
+  uintptr_t lo = gaps.v[gaps.n - 1].lo, hi = gaps.v[gaps.n - 1].hi;
+  uintptr_t last = (hi & ~(uintptr_t)(p->page_size - 1)) - p->page_size;
+  cr_assert_geq(last, lo, "the highest gap [%#" PRIxPTR ", %#" PRIxPTR ") holds no page", lo, hi);
+  int err = p->reserve(p->ctx, last, p->page_size);
+  cr_assert_eq(err, ILHEAP_OK, "the highest gap's last page %#" PRIxPTR " cannot be reserved: %s",
+               last, ilheap_strerror(err));
+  cr_assert_eq(p->release(p->ctx, last, p->page_size), ILHEAP_OK);
+
+  /* A module right below that gap, with a window past the top of the address
+   * space: blocks, all inside the window and the gap (when the gap holds a
+   * chunk: a 32-bit stack can end a page or two below the top). */
+  ilheap_options o = check_opts(p, 0xFFFFFFFFu, 8);
+  ilheap *h = check_create((void *)(lo - 1), &o);
+  for (int i = 0; i < 64 && hi - lo >= 8 * p->page_size; i++) {
+    unsigned char *b = ilheap_alloc(h, 100);
+    cr_assert_not_null(b, "request %d failed below the top of user space", i);
+    cr_assert((uintptr_t)b >= lo && (uintptr_t)b + 100 <= hi, "block %p outside the gap", (void *)b);
+    b[0] = b[99] = 1;
+  }
+  ilheap_destroy(h);
+  check_ranges_free(&gaps);
 }
 
 /* The provider's second source: kernels before 6.11 have no PROCMAP_QUERY
@@ -405,7 +445,7 @@ Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
 
 Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = lo + ((uintptr_t)4 << 30);
+  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = add_clamped(lo, (uint64_t)4 << 30);
   check_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
   /* Room up front: no allocation between the two walks may change the map. */
   by_ioctl.v = calloc(4096, sizeof *by_ioctl.v);
@@ -438,6 +478,11 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
  * excludes it) nor by growing a chunk downward in place. */
 #define BRK_ROOM_DOC ((uintptr_t)64 << 20)
 Test(contract_os, policy_brk_room_kept_clear) {
+  /* The zone follows the break at each reservation: the test's own mallocs must
+   * not move it down meanwhile (glibc trims the top of its heap on free; a
+   * 32-bit process's allocations come from there). Up is harmless. Sanitizer
+   * allocators do not use the break and refuse the setting: nothing to stop. */
+  (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
   uintptr_t brk = (uintptr_t)sbrk(0);
   uintptr_t zone_lo = brk, zone_hi = brk + BRK_ROOM_DOC;
   uintptr_t base = zone_hi - 2 * MiB;

@@ -53,7 +53,7 @@ static int check_range(uintptr_t addr, size_t len) {
   return ILHEAP_OK;
 }
 
-static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
+static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                          void *arg) {
   MEMORY_BASIC_INFORMATION mbi;
   uintptr_t at;
