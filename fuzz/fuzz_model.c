@@ -72,6 +72,8 @@ typedef struct mchunk {
   uintptr_t floor, top, end; /* [floor, top) committed, [top, end) guard */
   uint64_t used;             /* bytes consumed downward from top */
   int own;                   /* a large request's own chunk: never current */
+  int outside;               /* wholly outside the window (WINDOW_PREFERRED) */
+  uintptr_t lim;             /* the floor never grows below this */
   uint64_t blocks, requested;
 } mchunk;
 
@@ -84,6 +86,9 @@ typedef struct mheap {
   uint64_t guard; /* bytes: 0 or one page */
   size_t budget;
   uintptr_t wlo, whi; /* page-aligned window; empty when wlo >= whi */
+  uint32_t policy;    /* ILHEAP_WINDOW_* */
+  uintptr_t above_lo; /* outside: [above_lo, top) above the window; 0: none */
+  uintptr_t below_hi; /* outside: [page, below_hi) below the module */
   uint64_t max_consumed;
   mchunk *chunks;
   size_t nchunks, cap;
@@ -138,11 +143,16 @@ static void set_owner(model *m, uintptr_t lo, uintptr_t hi, int owner) {
 static void model_window(mheap *h, uint64_t page) {
   uintptr_t lo, hi;
   h->wlo = h->whi = 0;
-  h->max_consumed = 0;
+  h->max_consumed = h->policy == ILHEAP_WINDOW_PREFERRED ? UINT64_MAX : 0;
+  /* Outside: the pages sharing no byte with [B + 1, B + M). */
+  h->below_hi = (h->base == UINTPTR_MAX ? h->base : h->base + 1) & ~(uintptr_t)(page - 1);
+  h->above_lo = 0;
   if (h->base == UINTPTR_MAX)
     return;
   lo = h->base + 1;
   hi = (UINTPTR_MAX - h->base < h->max_offset) ? UINTPTR_MAX : h->base + h->max_offset;
+  if (hi <= UINTPTR_MAX - (page - 1))
+    h->above_lo = (hi + page - 1) & ~(uintptr_t)(page - 1);
   if (lo > UINTPTR_MAX - (page - 1))
     return;
   lo = (lo + page - 1) & ~(uintptr_t)(page - 1);
@@ -151,7 +161,8 @@ static void model_window(mheap *h, uint64_t page) {
     return;
   h->wlo = lo;
   h->whi = hi;
-  h->max_consumed = (hi - lo) > h->guard ? (hi - lo) - h->guard : 0;
+  if (h->policy != ILHEAP_WINDOW_PREFERRED)
+    h->max_consumed = (hi - lo) > h->guard ? (hi - lo) - h->guard : 0;
 }
 
 static uint64_t consumption(const mheap *h, uint32_t cb) {
@@ -178,6 +189,8 @@ typedef struct plan {
   uint64_t consumed;
   uint64_t len;   /* EXTEND, NEW: committed bytes added */
   uintptr_t addr; /* NEW: where the chunk starts */
+  int outside;    /* NEW, LARGE: outside the window */
+  uintptr_t lim;  /* NEW, LARGE: how far it may grow down */
 } plan;
 
 /* How far the chunk grows in place: min(want, budget left, window below
@@ -189,8 +202,8 @@ static uint64_t extend_len(const model *m, const mheap *h, const mchunk *c, uint
     if (want > left)
       want = left & ~(m->page - 1);
   }
-  if (want > (uint64_t)(c->floor - h->wlo))
-    want = c->floor - h->wlo;
+  if (want > (uint64_t)(c->floor - c->lim))
+    want = c->floor - c->lim;
   if (want < need || need == 0)
     return 0;
   uint64_t len = 0;
@@ -205,10 +218,11 @@ static uint64_t extend_len(const model *m, const mheap *h, const mchunk *c, uint
  * CHUNK_CAP plus the guard page, or the chunk plus a guard page if larger), at
  * the top of that room, the gap's lowest roomy slice; if no gap is roomy, at
  * the top of the lowest gap that holds it at all. */
-static uintptr_t find_gap(const model *m, const mheap *h, uint64_t total) {
+static uintptr_t find_gap(const model *m, const mheap *h, uint64_t total, uintptr_t lo,
+                          uintptr_t hi) {
   uint64_t roomy = (total > CHUNK_CAP ? total : CHUNK_CAP) + h->guard;
-  uintptr_t lo = h->wlo > m->sbase ? h->wlo : m->sbase;
-  uintptr_t hi = h->whi < m->send ? h->whi : m->send;
+  lo = lo > m->sbase ? lo : m->sbase;
+  hi = hi < m->send ? hi : m->send;
   uintptr_t a = lo, first = 0;
   while (a < hi) {
     while (a < hi && m->owner[page_index(m, a)] != PG_FREE)
@@ -227,14 +241,60 @@ static uintptr_t find_gap(const model *m, const mheap *h, uint64_t total) {
   return first;
 }
 
-static int can_new(const model *m, const mheap *h, uint64_t len, uintptr_t *addr) {
+/* Outside the window below the module: the top of the highest gap of
+ * [page, below_hi) that holds total bytes. */
+static uintptr_t find_highest(const model *m, uint64_t total, uintptr_t hi) {
+  uintptr_t lo = m->sbase > m->page ? m->sbase : (uintptr_t)m->page;
+  uintptr_t b = (hi < m->send ? hi : m->send), found = 0;
+  for (uintptr_t a = lo; a < b;) {
+    while (a < b && m->owner[page_index(m, a)] != PG_FREE)
+      a += m->page;
+    uintptr_t e = a;
+    while (e < b && m->owner[page_index(m, e)] == PG_FREE)
+      e += m->page;
+    if (e > a && (uint64_t)(e - a) >= total)
+      found = e - (uintptr_t)total;
+    a = e;
+  }
+  return found;
+}
+
+/* A new chunk of len committed bytes: in the window, or outside it (above
+ * the window first, then below the module). */
+static int can_new(const model *m, const mheap *h, uint64_t len, int outside, plan *p) {
   uint64_t total = len + h->guard;
-  if (h->wlo >= h->whi || total > (uint64_t)(h->whi - h->wlo))
-    return 0;
   if (!within_budget(h, total))
     return 0;
-  *addr = find_gap(m, h, total);
-  return *addr != 0;
+  p->outside = outside;
+  if (!outside) {
+    if (h->wlo >= h->whi || total > (uint64_t)(h->whi - h->wlo))
+      return 0;
+    p->lim = h->wlo;
+    p->addr = find_gap(m, h, total, h->wlo, h->whi);
+    return p->addr != 0;
+  }
+  p->addr = 0;
+  if (h->above_lo != 0) {
+    p->lim = h->above_lo;
+    p->addr = find_gap(m, h, total, h->above_lo, UINTPTR_MAX);
+  }
+  if (p->addr == 0) {
+    p->lim = (uintptr_t)m->page;
+    p->addr = find_highest(m, total, h->below_hi);
+  }
+  return p->addr != 0;
+}
+
+/* A new chunk for a request needing minimal bytes: a step if more, then
+ * minimal. */
+static int can_new_for(const model *m, const mheap *h, uint64_t minimal, uint64_t step,
+                       int outside, plan *p) {
+  if (minimal < step && can_new(m, h, step, outside, p)) {
+    p->len = step;
+    return 1;
+  }
+  p->len = minimal;
+  return can_new(m, h, minimal, outside, p);
 }
 
 static plan predict(const model *m, const mheap *h, uint32_t cb) {
@@ -249,7 +309,8 @@ static plan predict(const model *m, const mheap *h, uint32_t cb) {
   if (p.consumed > LARGE) {
     /* A chunk of its own, placed like any new chunk, sized to fit. */
     p.len = round_up(p.consumed, m->page);
-    if (can_new(m, h, p.len, &p.addr))
+    if (can_new(m, h, p.len, 0, &p) ||
+        (h->policy == ILHEAP_WINDOW_PREFERRED && can_new(m, h, p.len, 1, &p)))
       p.kind = PLAN_LARGE;
     return p;
   }
@@ -259,29 +320,34 @@ static plan predict(const model *m, const mheap *h, uint32_t cb) {
     return p;
   }
   uint64_t step = step_size(h, m->page);
+  uint64_t ext = 0; /* how far the current chunk can grow in place */
   if (c != NULL) {
     uint64_t cap = (uint64_t)(c->top - c->floor);
     uint64_t room = cap - c->used;
-    uint64_t minimal = round_up(p.consumed - room, m->page);
+    uint64_t need = round_up(p.consumed - room, m->page);
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(m->page - 1);
-    uint64_t len = extend_len(m, h, c, step < under_cap ? step : under_cap, minimal);
-    if (len != 0) {
+    ext = extend_len(m, h, c, step < under_cap ? step : under_cap, need);
+    /* A chunk outside the window grows only after the window was tried. */
+    if (ext != 0 && !c->outside) {
       p.kind = PLAN_EXTEND;
-      p.len = len;
+      p.len = ext;
       return p;
     }
   }
   uint64_t minimal = round_up(p.consumed, m->page);
-  if (minimal < step && can_new(m, h, step, &p.addr)) {
+  if (can_new_for(m, h, minimal, step, 0, &p)) {
     p.kind = PLAN_NEW;
-    p.len = step;
     return p;
   }
-  if (can_new(m, h, minimal, &p.addr)) {
-    p.kind = PLAN_NEW;
-    p.len = minimal;
+  if (h->policy != ILHEAP_WINDOW_PREFERRED)
+    return p;
+  if (ext != 0 && c->outside) {
+    p.kind = PLAN_EXTEND;
+    p.len = ext;
     return p;
   }
+  if (can_new_for(m, h, minimal, step, 1, &p))
+    p.kind = PLAN_NEW;
   return p;
 }
 
@@ -316,6 +382,8 @@ static void apply_plan(model *m, int slot, const plan *p) {
     c->end = c->top + (uintptr_t)h->guard;
     set_owner(m, c->floor, c->end, slot);
     c->own = p->kind == PLAN_LARGE;
+    c->outside = p->outside;
+    c->lim = p->lim;
     if (!c->own)
       h->current = (long)(h->nchunks - 1);
     h->reserved += p->len + h->guard;
@@ -401,11 +469,12 @@ static void check_heap(const mheap *h) {
   memset(&s, 0xA5, sizeof s);
   s.size = (uint32_t)sizeof s;
   FUZZ_CHECK(ilheap_get_stats(h->h, &s) == ILHEAP_OK, "get_stats failed");
-  uint64_t blocks = 0, requested = 0, used = 0, committed = 0, reserved = 0;
+  uint64_t blocks = 0, requested = 0, used = 0, committed = 0, reserved = 0, outside = 0;
   uintptr_t lowest = 0, highest = 0;
   for (size_t i = 0; i < h->nchunks; i++) {
     const mchunk *c = &h->chunks[i];
     blocks += c->blocks;
+    outside += c->outside ? c->blocks : 0;
     requested += c->requested;
     used += c->used;
     committed += c->top - c->floor;
@@ -432,6 +501,8 @@ static void check_heap(const mheap *h) {
              h->nchunks);
   FUZZ_CHECK(s.failed_requests == h->failed, "stats: failed %llu, model %llu",
              (unsigned long long)s.failed_requests, (unsigned long long)h->failed);
+  FUZZ_CHECK(s.blocks_outside_window == outside, "stats: outside %llu, model %llu",
+             (unsigned long long)s.blocks_outside_window, (unsigned long long)outside);
   FUZZ_CHECK(s.extensions == h->extensions, "stats: extensions %llu, model %llu",
              (unsigned long long)s.extensions, (unsigned long long)h->extensions);
   FUZZ_CHECK(s.lowest == lowest && s.highest == highest,
@@ -452,6 +523,7 @@ static void check_heap(const mheap *h) {
   FUZZ_CHECK(ilheap_module_base(h->h) == h->base && ilheap_max_offset(h->h) == h->max_offset &&
                  ilheap_alignment(h->h) == h->align_option,
              "accessors disagree with the options");
+  FUZZ_CHECK(ilheap_window_policy(h->h) == h->policy, "policy accessor");
 }
 
 /* Everything: the simulated space page by page, its statistics, every heap. */
@@ -502,7 +574,27 @@ static void verify_blocks(const model *m, const char *when) {
  * foreign page, a guard page or another heap's page). */
 static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) {
   const mheap *h = &m->heaps[slot];
-  fuzz_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb);
+  const mchunk *home = NULL;
+  for (size_t i = 0; i < h->nchunks; i++)
+    if (p >= h->chunks[i].floor && p < h->chunks[i].top)
+      home = &h->chunks[i];
+  uint32_t rva = 1;
+  int rc = ilheap_rva(h->h, (const void *)p, cb, &rva);
+  if (home != NULL && home->outside) {
+    /* Contract 1, WINDOW_PREFERRED: wholly outside, never across the edge. */
+    FUZZ_CHECK(h->policy == ILHEAP_WINDOW_PREFERRED, "a chunk outside the window");
+    FUZZ_CHECK(h->base == UINTPTR_MAX || p + cb <= h->base + 1 ||
+                   (p > h->base && p - h->base >= h->max_offset),
+               "contract 1: outside block %#lx+%u touches the window of base %#lx",
+               (unsigned long)p, (unsigned)cb, (unsigned long)h->base);
+    FUZZ_CHECK(rc == ILHEAP_ERANGE && rva == 0, "rva of an outside block: %d %#x", rc,
+               (unsigned)rva);
+  } else {
+    fuzz_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb);
+    FUZZ_CHECK(rc == ILHEAP_OK && rva == p - h->base, "rva of an inside block: %d %#x", rc,
+               (unsigned)rva);
+  }
+  FUZZ_CHECK(p % h->align_option == 0, "contract 2: block %#lx", (unsigned long)p);
   FUZZ_CHECK(p % h->align == 0, "block %#lx not aligned to the effective %llu", (unsigned long)p,
              (unsigned long long)h->align);
   int inside = 0;
@@ -582,7 +674,7 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
   for (size_t i = 0; i < m->npages; i++) {
     if (before[i] != m->owner[i]) {
       uintptr_t a = m->sbase + i * m->page;
-      FUZZ_CHECK(races > 0 && a >= h->wlo && a < h->whi,
+      FUZZ_CHECK(races > 0 && ((a >= h->wlo && a < h->whi) || h->policy == ILHEAP_WINDOW_PREFERRED),
                  "page %#lx turned foreign without a lost race in the window", (unsigned long)a);
     }
   }
@@ -622,7 +714,7 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
                  (unsigned long)snap.hi[i]);
       if (snap.lo[i] < c->floor) {
         FUZZ_CHECK((long)k == h->current, "a chunk other than the current one grew");
-        FUZZ_CHECK(range_free(m, snap.lo[i], c->floor) && snap.lo[i] >= h->wlo,
+        FUZZ_CHECK(range_free(m, snap.lo[i], c->floor) && snap.lo[i] >= c->lim,
                    "contract 3: a chunk grew over pages that were not free");
         uint64_t len = c->floor - snap.lo[i];
         FUZZ_CHECK(within_budget(h, len), "budget exceeded by growth in place");
@@ -636,7 +728,10 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
       }
     } else {
       uintptr_t lo = snap.lo[i], hi = snap.hi[i];
-      FUZZ_CHECK(lo >= h->wlo && hi <= h->whi && hi - lo > h->guard,
+      int in_window = lo >= h->wlo && hi <= h->whi;
+      int above = h->above_lo != 0 && lo >= h->above_lo, below = hi <= h->below_hi;
+      FUZZ_CHECK(hi - lo > h->guard &&
+                     (in_window || (h->policy == ILHEAP_WINDOW_PREFERRED && (above || below))),
                  "contract 1: new chunk %#lx-%#lx outside window %#lx-%#lx", (unsigned long)lo,
                  (unsigned long)hi, (unsigned long)h->wlo, (unsigned long)h->whi);
       FUZZ_CHECK(range_free(m, lo, hi), "contract 3: new chunk %#lx-%#lx over pages not free",
@@ -647,6 +742,8 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
       c->end = hi;
       c->top = hi - (uintptr_t)h->guard;
       c->own = consumed > LARGE;
+      c->outside = !in_window;
+      c->lim = in_window ? h->wlo : above ? h->above_lo : (uintptr_t)m->page;
       set_owner(m, lo, hi, slot);
       h->reserved += hi - lo;
       h->committed += c->top - lo;
@@ -804,6 +901,11 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   unsigned a = fuzz_pick(in, 16);
   o.alignment = a <= 10 ? 4u << (a > 0 ? a - 1 : 0) : a == 11 ? fuzz_u32(in) : 8u;
   o.use_guard_pages = fuzz_pick(in, 4) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
+  switch (fuzz_pick(in, 8)) {
+  case 0: case 1: case 2: o.window_policy = ILHEAP_WINDOW_PREFERRED; break;
+  case 3: o.window_policy = (uint32_t)fuzz_range(in, 2, UINT32_MAX); break; /* unknown */
+  default: o.window_policy = ILHEAP_WINDOW_REQUIRED; break;
+  }
   switch (fuzz_pick(in, 4)) {
   case 0: o.budget = ILHEAP_UNLIMITED; break;
   case 1: o.budget = (size_t)(fuzz_range(in, 0, 64) * m->page); break;
@@ -812,14 +914,20 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   }
   int expect = ILHEAP_OK;
   if (o.alignment < 4 || o.alignment > 4096 || (o.alignment & (o.alignment - 1)) != 0 ||
-      o.max_offset == 0)
+      o.max_offset == 0 || o.window_policy > ILHEAP_WINDOW_PREFERRED)
     expect = ILHEAP_EINVAL;
   /* Now and then one versioning or provider fault, one at a time. */
   if (expect == ILHEAP_OK) {
     switch (fuzz_pick(in, 12)) {
     case 1:
-      o.size = (uint32_t)fuzz_range(in, 0, sizeof o - 1);
+      /* Smaller than the first published struct (version 1 ended before
+       * window_policy). */
+      o.size = (uint32_t)fuzz_range(in, 0, offsetof(ilheap_options, window_policy) - 1);
       expect = ILHEAP_EVERSION;
+      break;
+    case 5:
+      /* A version-1 caller: window_policy is not read (the default). */
+      o.size = (uint32_t)offsetof(ilheap_options, window_policy);
       break;
     case 2:
       bad = *o.provider;
@@ -871,6 +979,10 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   h->guard = o.use_guard_pages ? m->page : 0;
   h->budget = o.budget;
   h->current = -1;
+  /* A caller's struct older than version 2 gets the default policy. */
+  h->policy = o.size >= offsetof(ilheap_options, window_policy) + sizeof(uint32_t)
+                  ? o.window_policy
+                  : ILHEAP_WINDOW_REQUIRED;
   model_window(h, m->page);
   check_all(m); /* contract: creating reserves nothing */
 }
@@ -929,6 +1041,23 @@ static void do_misuse(model *m, fuzz_input *in) {
         FUZZ_CHECK(ilheap_get_stats(m->heaps[i].h, &s) == ILHEAP_EVERSION, "get_stats(small size)");
         FUZZ_CHECK(ilheap_walk_reserved(m->heaps[i].h, NULL, NULL) == ILHEAP_EINVAL,
                    "walk_reserved(NULL visit)");
+        {
+          /* ilheap_rva of what the heap did not hand out: a page it does not
+           * own, or a NULL argument. */
+          uint32_t rva = 7;
+          size_t pg = (size_t)fuzz_range(in, 0, m->npages - 1);
+          uintptr_t a = m->sbase + pg * m->page + (uintptr_t)fuzz_range(in, 0, m->page - 1);
+          int owned = m->owner[pg] == i;
+          FUZZ_CHECK(owned || (ilheap_rva(m->heaps[i].h, (const void *)a, 1, &rva) ==
+                                   ILHEAP_EINVAL &&
+                               rva == 0),
+                     "rva of a foreign address %#lx", (unsigned long)a);
+          FUZZ_CHECK(ilheap_rva(NULL, (const void *)a, 1, &rva) == ILHEAP_EINVAL &&
+                         ilheap_rva(m->heaps[i].h, NULL, 1, &rva) == ILHEAP_EINVAL &&
+                         ilheap_rva(m->heaps[i].h, (const void *)a, 0, &rva) == ILHEAP_EINVAL &&
+                         ilheap_rva(m->heaps[i].h, (const void *)a, 1, NULL) == ILHEAP_EINVAL,
+                     "rva with a bad argument");
+        }
         break;
       }
     break;

@@ -11,7 +11,8 @@
 # libFuzzer targets with clang ASan+UBSan, and then:
 #  1. replays the committed corpus (what CTest's "replay" tests do on every
 #     build): does the corpus already catch the bug?
-#  2. fuzzes each TARGET (default: fuzz_model fuzz_threads) from its hand-written
+#  2. fuzzes each TARGET (default: fuzz_model fuzz_threads; fuzz_il for the il-*
+#     mutations) from its hand-written
 #     seeds only (corpus/<target>/seed-*), or from nothing at all with
 #     ILHEAP_MUT_START=empty, two at a time, for at most SECONDS (default 600)
 #     each, and reports the wall-clock time to the first finding.
@@ -35,6 +36,21 @@ MUTATIONS=(
   "commit-failure-leak@@src/heap.c@@    (void)h->prov.release(h->prov.ctx, at, (size_t)len);@@    (void)0;@@growth in place keeps its reservation when commit fails (contract 6, 7)"
   "registry-shift@@src/registry.c@@(hole < home && home <= j)@@(hole <= home && home <= j)@@backward-shift deletion leaves an entry whose home is the hole behind it: the module is lost"
   "release-below-one@@src/com.c@@  while (cur > COM_BASE_REFS) {@@  while (cur >= COM_BASE_REFS) {@@Release without AddRef drops the count below the heap's own reference"
+  "il-tiny-limit@@src/il.c@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE + 1 &&@@a tiny header for 64 bytes of code (L1)"
+  "il-small-length@@src/il.c@@c->try_length <= 0xFFu &&@@c->try_length <= 0x100u &&@@a small clause for a try length of 256 (L4)"
+  "il-small-count@@src/il.c@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES;@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES + 1;@@a small section of 21 clauses: DataSize 256 wraps to 0 (L4)"
+  "il-tiny-overread@@src/il.c@@if (avail - 1 < v->body.code_size)@@if (avail < v->body.code_size)@@a tiny body one byte past the readable bytes passes (C6)"
+  "il-padding@@src/il.c@@      memset(p + ILHEAP_IL_FAT_HEADER_SIZE + body->code_size, 0, l.pad);
+@@@@padding before the EH section left unwritten (L3)"
+  "il-clause-wrap@@src/il.c@@if ((uint64_t)c->try_offset + c->try_length > code_size ||@@if ((uint32_t)(c->try_offset + c->try_length) > code_size ||@@a try region's end computed in 32 bits wraps (C5)"
+  "il-filter-end@@src/il.c@@c->filter_offset >= code_size)@@c->filter_offset > code_size)@@a filter offset at the end of the code passes (C5)"
+  "il-methoddef-catch@@src/il.c@@table != TOKEN_TYPESPEC) ||@@table != TOKEN_TYPESPEC && table != 0x06) ||@@a catch on a MethodDef token passes (C5)"
+  "il-more-sections@@src/il.c@@  if (kind & SECT_MORE_SECTS)
+    return ILHEAP_IL_EMORE_SECTIONS;
+@@@@a second section after the EH table passes (C3)"
+  "il-window-end@@src/il.c@@if (off > max_offset || v.size > max_offset - off)@@if (off > max_offset || v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
+  "il-section-size@@src/il.c@@if (data < SECT_HEADER || (data - SECT_HEADER) % each != 0)@@if (data < SECT_HEADER)@@a DataSize that is not 4 + n * clause size passes (C4)"
+  "il-format-bit2@@src/il.c@@if ((p[0] & 0x7u) != FAT_FORMAT)@@if ((p[0] & 0x3u) != FAT_FORMAT)@@a first byte ...111 taken for a fat header (L2)"
 )
 
 field() { # record n: the n-th field of a record
@@ -53,7 +69,9 @@ NAME=$1
 LIMIT=${2:-600}
 shift $(($# >= 2 ? 2 : 1))
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(fuzz_model fuzz_threads)
+if ((${#TARGETS[@]} == 0)); then
+  if [[ $NAME == il-* ]]; then TARGETS=(fuzz_il); else TARGETS=(fuzz_model fuzz_threads); fi
+fi
 
 record=
 for m in "${MUTATIONS[@]}"; do

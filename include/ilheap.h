@@ -3,17 +3,42 @@
  * the .NET profiling API's IMethodMalloc.
  *
  * One heap belongs to one module. It hands out blocks that are never freed one
- * by one and that all lie at a positive offset from the module's base, inside
- * the window a method RVA can express. Address space is reached only through an
- * ilheap_provider: the operating system's (the default) or a simulated one
- * (include/ilheap_sim.h).
+ * by one and that lie at a positive offset from the module's base, inside the
+ * window a method RVA can express, as its window policy says (below). Address
+ * space is reached only through an ilheap_provider: the operating system's (the
+ * default), a simulated one (include/ilheap_sim.h) or a landing zone composed
+ * over either (include/ilheap_zone.h).
+ *
+ * WHICH WINDOW POLICY FOR WHICH RUNTIME (ilheap_options.window_policy)
+ *  ILHEAP_WINDOW_REQUIRED (the default): every block lies inside the window, or
+ *    the answer is NULL. For .NET Framework (2.0 and later), whose
+ *    SetILFunctionBody refuses a body at or below the module base and stores
+ *    (ULONG)(body - base) as the method's RVA, and for mock runtimes that check
+ *    that rule. It is what the runtimes' own allocators promised.
+ *  ILHEAP_WINDOW_PREFERRED: blocks lie inside the window while it has room;
+ *    when it is full, elsewhere (the nearest free range above the window,
+ *    else below the module, anywhere the provider can reserve) instead of
+ *    NULL. For CoreCLR (.NET Core 1.0 to .NET 10 measured): its
+ *    SetILFunctionBody keeps the POINTER and never derives an RVA from it;
+ *    measured on .NET 10.0.12 Linux x64, bodies (also of methods added with
+ *    IMetaDataEmit::DefineMethod, whatever their RVA) run from any address,
+ *    while the window of an assembly mapped late was full in about a third of
+ *    the runs. Use ilheap_rva to find out whether a block has an RVA.
  *
  * THE CONTRACT (tests and fuzzers cite these numbers)
  *
- *  1. Positive offset. For a non-NULL block p of cb bytes from a heap with base
- *     B and window max_offset M, every byte lies at an offset in [1, M) from B:
- *     p - B >= 1 and p + cb - B <= M. The whole body is inside the window, not
- *     only its first byte.
+ *  1. Positive offset. For base B and window max_offset M, a block p of cb bytes
+ *     is "inside the window" when every byte lies at an offset in [1, M) from
+ *     B: p - B >= 1 and p + cb - B <= M (the whole body, not only its first
+ *     byte).
+ *     ILHEAP_WINDOW_REQUIRED: every non-NULL block is inside the window.
+ *     ILHEAP_WINDOW_PREFERRED: the heap takes address space outside the
+ *     window only when the window has no room for what it needs (every refill
+ *     tries the window first), so a block is outside the window only after the
+ *     window was found full; every block lies either wholly inside the window
+ *     or wholly outside it (no byte in [B + 1, B + M)), and the outside ones
+ *     are counted in ilheap_stats.blocks_outside_window. Every other clause
+ *     holds for both policies.
  *  2. Alignment. p is a multiple of the heap's alignment.
  *  3. Disjoint. Blocks never overlap each other (from any heap), the module, or
  *     any mapping that existed before. The library reserves only ranges that are
@@ -21,8 +46,9 @@
  *  4. Usable and zero-filled. All cb bytes are readable and writable and read as
  *     zero the first time.
  *  5. cb == 0 returns NULL (as CoreCLR and .NET Framework do).
- *  6. Exhaustion returns NULL: window full, budget reached, or the provider
- *     refuses. No abort, no crash; the heap stays usable, blocks already handed
+ *  6. Exhaustion returns NULL: window full (ILHEAP_WINDOW_REQUIRED only; with
+ *     ILHEAP_WINDOW_PREFERRED, the window and what lies outside it are full),
+ *     budget reached, or the provider refuses. No abort, no crash; the heap stays usable, blocks already handed
  *     out are untouched, and a later request that fits still succeeds. Address
  *     space is reserved in whole provider pages, plus a guard page when guard
  *     pages are on, so a window with room for fewer pages than that is full.
@@ -91,7 +117,7 @@ ILHEAP_API uint32_t ilheap_version(void);
  * distinct negative number. */
 #define ILHEAP_ERROR_LIST(X)                                                                       \
   X(OK, 0, "success")                                                                              \
-  /* a bad argument: NULL pointer, bad option, bad size */                                        \
+  /* a bad argument: NULL pointer, bad option, bad size */                                         \
   X(EINVAL, -1, "invalid argument")                                                                \
   /* out of (ordinary) memory, or the provider has none */                                         \
   X(ENOMEM, -2, "out of memory")                                                                   \
@@ -101,7 +127,7 @@ ILHEAP_API uint32_t ilheap_version(void);
   X(ERANGE, -4, "address range out of reach")                                                      \
   /* provider: the OS refused for another reason */                                                \
   X(EPROVIDER, -5, "address-space provider failed")                                                \
-  /* a versioned struct's size is one this library does not know */                               \
+  /* a versioned struct's size is one this library does not know */                                \
   X(EVERSION, -6, "unknown structure version")                                                     \
   /* registry: no module with that id */                                                           \
   X(ENOTFOUND, -7, "module not found")                                                             \
@@ -198,16 +224,22 @@ ILHEAP_API const ilheap_provider *ilheap_os_provider(void);
 #define ILHEAP_DEFAULT_MAX_OFFSET 0x7FFFFFFFu /* .NET Framework 2.0+ METHOD_MAX_RVA */
 #define ILHEAP_UNLIMITED SIZE_MAX
 
+/* Window policies (ilheap_options.window_policy; see the top of this file). */
+#define ILHEAP_WINDOW_REQUIRED 0u  /* inside the window or NULL: .NET Framework */
+#define ILHEAP_WINDOW_PREFERRED 1u /* inside while it has room, then outside: CoreCLR */
+
 typedef struct ilheap_options {
-  uint32_t size;       /* sizeof(ilheap_options): set by ilheap_options_init */
-  uint32_t alignment;  /* power of two in [4, 4096]; default 8 */
-  uint32_t max_offset; /* window: blocks end at offset <= max_offset; in [1, 0xFFFFFFFF],
-                          default 0x7FFFFFFF */
+  uint32_t size;            /* sizeof(ilheap_options): set by ilheap_options_init */
+  uint32_t alignment;       /* power of two in [4, 4096]; default 8 */
+  uint32_t max_offset;      /* window: blocks end at offset <= max_offset; in [1, 0xFFFFFFFF],
+                               default 0x7FFFFFFF */
   uint32_t use_guard_pages; /* a flag: nonzero puts an inaccessible page above every chunk
                                (default 1) */
-  size_t budget;        /* most address space the heap may reserve, in bytes, guard pages
-                           included; default ILHEAP_UNLIMITED */
+  size_t budget;            /* most address space the heap may reserve, in bytes, guard pages
+                               included; default ILHEAP_UNLIMITED */
   const ilheap_provider *provider; /* NULL: ilheap_os_provider() */
+  /* Version 2 (a version-1 caller's smaller struct gets the default). */
+  uint32_t window_policy; /* ILHEAP_WINDOW_REQUIRED (default) or ILHEAP_WINDOW_PREFERRED */
 } ilheap_options;
 
 /* Fills *opts with the defaults. Does nothing if opts is NULL. */
@@ -222,7 +254,8 @@ typedef struct ilheap ilheap;
  * first ilheap_alloc.
  * Returns 0 and sets *out, or:
  *   ILHEAP_EINVAL   out is NULL, or an option is out of range (alignment not a
- *                   power of two in [4, 4096], max_offset 0, provider NULL
+ *                   power of two in [4, 4096], max_offset 0, an unknown
+ *                   window_policy, provider NULL
  *                   where the platform has none, a provider missing a
  *                   function or with a bad page_size);
  *   ILHEAP_EVERSION opts->size (or the provider's size) is smaller than the
@@ -248,6 +281,8 @@ ILHEAP_API void ilheap_destroy(ilheap *heap);
 ILHEAP_API uintptr_t ilheap_module_base(const ilheap *heap);
 ILHEAP_API uint32_t ilheap_max_offset(const ilheap *heap);
 ILHEAP_API uint32_t ilheap_alignment(const ilheap *heap);
+/* The heap's ILHEAP_WINDOW_* policy (NULL heap: ILHEAP_WINDOW_REQUIRED). */
+ILHEAP_API uint32_t ilheap_window_policy(const ilheap *heap);
 
 /* ---- Statistics -------------------------------------------------------------*/
 typedef struct ilheap_stats {
@@ -263,9 +298,12 @@ typedef struct ilheap_stats {
   uint64_t extensions;      /* times a chunk grew in place */
   uintptr_t lowest;         /* lowest reserved address (0 if none) */
   uintptr_t highest;        /* end of the highest reserved range (0 if none) */
+  /* Version 2. */
+  uint64_t blocks_outside_window; /* blocks placed outside the window (contract 1;
+                                     ILHEAP_WINDOW_PREFERRED only, else 0) */
 } ilheap_stats;
 
-#define ILHEAP_STATS_VERSION 1u
+#define ILHEAP_STATS_VERSION 2u
 
 /*
  * Fills *out. The caller sets out->size = sizeof(ilheap_stats); fields past that
@@ -276,6 +314,20 @@ typedef struct ilheap_stats {
  * are in flight on other threads.
  */
 ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
+
+/*
+ * The RVA of a block: block - module base, what .NET Framework stores in the
+ * method's metadata and what a mock runtime checks. Checked: [block, block + cb)
+ * must lie inside memory this heap handed out, and inside the window.
+ * Returns 0 and sets *rva, or (with *rva set to 0 when rva is not NULL):
+ *   ILHEAP_EINVAL  heap, block or rva NULL, cb 0, or [block, block + cb) not
+ *                  within what this heap handed out (another heap's block, a
+ *                  stale or made-up pointer);
+ *   ILHEAP_ERANGE  the block is this heap's but lies outside the window (only
+ *                  with ILHEAP_WINDOW_PREFERRED): it has no RVA.
+ * Thread-safe; it takes the heap's lock (refill's), never the fast path's.
+ */
+ILHEAP_API int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva);
 
 /* Calls visit(arg, lo, hi) for each range of address space the heap has
  * reserved, in no particular order (for checks against a process map); it stops

@@ -12,7 +12,10 @@
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
 #                                the benchmarks' smoke runs (they time nothing), and the
-#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand
+#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand; header order:
+#                                ilheap_com.h before/after the platform's COM headers, C and
+#                                C++, gcc and clang (PAL-shaped header), mingw-w64 x86_64/i686
+#                                (real windows.h + unknwn.h), -Werror, compile only
 #   asan-ubsan: build/unit/replay   clang, ASan+UBSan, no recovery: unit tests and demo, corpus replay
 #   tsan: build/all              clang, ThreadSanitizer: the concurrency tests, and all the others
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
@@ -180,6 +183,7 @@ step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit
 step "release-gcc: demo" ctest_labels release-gcc demo
 step "release-gcc: consumers" ctest_labels release-gcc consumer
+step "release-gcc: header order" ctest_labels release-gcc headers
 step "release-gcc: bench smoke" ctest_labels release-gcc bench
 step "release-gcc: clusterfuzzlite build" ctest_labels release-gcc clusterfuzzlite
 

@@ -56,6 +56,22 @@
  * page)): small modules stay small, and once a heap holds 1 MiB the address
  * space reserved beyond what was consumed is at most about 1/32.
  *
+ * Outside the window (ILHEAP_WINDOW_PREFERRED only). When 2 finds no room in
+ * the window, the chunk is placed as in 2 in the free address space above the
+ * window, [round_up(B + M), top), so the nearest roomy slice above it; if there
+ * is none, at the top of the highest gap that holds it below the module,
+ * [page, round_down(B + 1)). Neither range touches a page of the window, so a
+ * chunk is wholly inside or wholly outside it, and its in-place growth stops
+ * at its own range's lower end (its `lim`): blocks outside the window are
+ * counted per chunk, exactly. Every refill tries the window first: 1 (for a
+ * current chunk inside the window), then 2; only then a current chunk outside
+ * grows in place (as in 1, down to its lim), and then a new chunk is placed
+ * outside, first a full step, then just enough, above before below for each.
+ * A large request tries its own chunk in the window, then outside. Address
+ * space outside the window is therefore taken only when the window has no
+ * room for the refill (contract 1); blocks keep coming from an outside chunk's
+ * committed room until it is used up.
+ *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
  * a neighbour's in-place growth); DynamoRIO places its reservations at the end
@@ -67,6 +83,7 @@
  * guard page and a stranded tail at every step). Small holes are used only
  * when nothing roomier is left. Taking the lowest keeps offsets small.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -93,8 +110,9 @@
 
 /* The size of the first published version of each versioned struct. */
 #define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
+#define OPTIONS_V2_SIZE (offsetof(ilheap_options, window_policy) + sizeof(uint32_t))
 #define STATS_V1_SIZE (offsetof(ilheap_stats, highest) + sizeof(uintptr_t))
-#define PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+#define PROVIDER_V1_SIZE ILHEAP__PROVIDER_V1_SIZE
 
 typedef struct chunk {
   _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks, see above */
@@ -102,6 +120,9 @@ typedef struct chunk {
   uintptr_t top;                      /* end of the committed part; blocks below it */
   uintptr_t floor;                    /* lowest reserved (and committed) address */
   uintptr_t end;                      /* end of the reservation (top + guard) */
+  uintptr_t lim;                      /* floor never grows below this */
+  unsigned char outside;              /* 1: wholly outside the window */
+  unsigned char own;                  /* 1: a large request's own chunk */
   struct chunk *next;                 /* all chunks, newest first */
 } chunk;
 
@@ -113,6 +134,9 @@ struct ilheap {
   uint32_t guard;           /* guard bytes per chunk: 0 or page */
   uintptr_t base;
   uintptr_t wlo, whi;       /* the window, page aligned; wlo >= whi: empty */
+  uint32_t policy;          /* ILHEAP_WINDOW_* */
+  uintptr_t above_lo, top;  /* outside: [above_lo, top) above the window, 0: none */
+  uintptr_t below_hi;       /* outside: [page, below_hi) below the module */
   uint64_t max_consumed;    /* no request consuming more can ever fit */
   size_t page;
   size_t budget;
@@ -123,6 +147,7 @@ struct ilheap {
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
   uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
+  uint64_t large_outside;                                 /* of which outside the window */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
 };
@@ -172,7 +197,7 @@ void ilheap_options_init(ilheap_options *opts) {
   opts->provider = NULL;
 }
 
-static int check_provider(const ilheap_provider *p) {
+int ilheap__provider_check(const ilheap_provider *p) {
   if (p->size < PROVIDER_V1_SIZE)
     return ILHEAP_EVERSION;
   if (p->flags != 0 || p->walk_free == NULL || p->reserve == NULL || p->commit == NULL ||
@@ -193,15 +218,18 @@ int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved) 
   if (opts != NULL) {
     if (opts->size < OPTIONS_V1_SIZE)
       return ILHEAP_EVERSION;
-    memcpy(&o, opts, OPTIONS_V1_SIZE);
+    /* What the caller's version has; defaults for the rest. */
+    memcpy(&o, opts, opts->size < OPTIONS_V2_SIZE ? OPTIONS_V1_SIZE : OPTIONS_V2_SIZE);
     o.size = (uint32_t)sizeof o;
   }
   if (o.alignment < ILHEAP_MIN_ALIGNMENT || o.alignment > ILHEAP_MAX_ALIGNMENT ||
-      !is_pow2(o.alignment) || o.max_offset == 0)
+      !is_pow2(o.alignment) || o.max_offset == 0 ||
+      (o.window_policy != ILHEAP_WINDOW_REQUIRED && o.window_policy != ILHEAP_WINDOW_PREFERRED))
     return ILHEAP_EINVAL;
   if (o.provider == NULL && ilheap_os_provider() == NULL)
     return ILHEAP_EINVAL;
-  if ((err = check_provider(o.provider != NULL ? o.provider : ilheap_os_provider())) != ILHEAP_OK)
+  if ((err = ilheap__provider_check(o.provider != NULL ? o.provider : ilheap_os_provider())) !=
+      ILHEAP_OK)
     return err;
   if (resolved != NULL)
     *resolved = o;
@@ -239,6 +267,7 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   h->guard = o.use_guard_pages ? (uint32_t)h->page : 0;
   h->budget = o.budget;
   h->base = base;
+  h->policy = o.window_policy;
 
   /* Window [base + 1, base + M) clipped to the address space, then to pages. */
   if (base == UINTPTR_MAX) {
@@ -256,6 +285,16 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     uint64_t room = (uint64_t)(h->whi - h->wlo);
     h->max_consumed = room > h->guard ? room - h->guard : 0;
   }
+  /* Outside the window: every page that shares no byte with [base + 1,
+   * base + M). A request no window chunk could hold goes there directly. */
+  overflow = 0;
+  h->top = round_down_ptr(UINTPTR_MAX, h->page);
+  h->above_lo = base == UINTPTR_MAX ? 0 : round_up_ptr(hi, h->page, &overflow);
+  if (overflow)
+    h->above_lo = 0;
+  h->below_hi = round_down_ptr(base == UINTPTR_MAX ? base : base + 1, h->page);
+  if (h->policy == ILHEAP_WINDOW_PREFERRED)
+    h->max_consumed = UINT64_MAX;
   atomic_init(&h->current, NULL);
   atomic_init(&h->failed, 0);
   ilheap_track_create(h);
@@ -358,8 +397,8 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (want > left)
       want = left & ~(uint64_t)(h->page - 1);
   }
-  if (want > c->floor - h->wlo) /* floor >= wlo always */
-    want = c->floor - h->wlo;
+  if (want > c->floor - c->lim) /* floor >= lim always */
+    want = c->floor - c->lim;
   if (want < need || need == 0)
     return ILHEAP_ENOMEM;
   /* Usually all of it is free: reserve is the authority (it refuses whatever
@@ -419,31 +458,36 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   return 1;
 }
 
-/* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
- * becomes the current chunk unless it is a large request's own (*own). */
-static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
+/* The top of the highest gap that holds the chunk (below the module). */
+static int highest_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct placement *pl = arg;
+  int overflow = 0;
+  uintptr_t a = round_up_ptr(lo, pl->page, &overflow);
+  uintptr_t b = round_down_ptr(hi, pl->page);
+  if (!overflow && a < b && (uint64_t)(b - a) >= pl->total)
+    pl->addr = b - (uintptr_t)pl->total;
+  return 0;
+}
+
+/* Reserves and commits total bytes (len committed) in [lo, hi): placed by
+ * visit, walking again after a lost race. Sets *at. */
+static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
+                    uint64_t len, uintptr_t *at) {
   struct placement pl;
   uint64_t total = len + h->guard;
-  chunk *c;
   int err = ILHEAP_ENOMEM, tries;
 
-  if (total > (uint64_t)(h->whi - h->wlo))
+  if (lo >= hi || total > (uint64_t)(hi - lo))
     return ILHEAP_ERANGE;
-  if (!within_budget(h, total))
-    return ILHEAP_ENOMEM;
-  /* The chunk's hot word sits on its own cache line. */
-  c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
-  if (c == NULL)
-    return ILHEAP_ENOMEM;
   for (tries = 0; tries < REFILL_RETRIES; tries++) {
     pl.total = total;
     pl.roomy = (total > CHUNK_CAP ? total : CHUNK_CAP) + h->guard;
     pl.page = h->page;
     pl.addr = 0;
-    if ((err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, place_visit, &pl)) != ILHEAP_OK)
+    if ((err = h->prov.walk_free(h->prov.ctx, lo, hi, visit, &pl)) != ILHEAP_OK)
       break;
     if (pl.addr == 0) {
-      err = ILHEAP_ENOMEM; /* the window is full */
+      err = ILHEAP_ENOMEM; /* full */
       break;
     }
     err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);
@@ -453,14 +497,48 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   if (err == ILHEAP_OK &&
       (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
+  *at = pl.addr;
+  return err;
+}
+
+/* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
+ * becomes the current chunk unless it is a large request's own (*own). In the
+ * window, or (outside != 0) above it, else below the module. */
+static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
+  uint64_t total = len + h->guard;
+  uintptr_t at = 0;
+  chunk *c;
+  int err;
+
+  if (!within_budget(h, total))
+    return ILHEAP_ENOMEM;
+  /* The chunk's hot word sits on its own cache line. */
+  c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
+  if (c == NULL)
+    return ILHEAP_ENOMEM;
+  c->lim = h->wlo;
+  if (!outside) {
+    err = place_in(h, h->wlo, h->whi, place_visit, len, &at);
+  } else {
+    assert(h->policy == ILHEAP_WINDOW_PREFERRED);
+    c->outside = 1;
+    c->lim = h->above_lo;
+    err = h->above_lo != 0 ? place_in(h, h->above_lo, h->top, place_visit, len, &at)
+                           : ILHEAP_ERANGE;
+    if (err != ILHEAP_OK) {
+      c->lim = h->page;
+      err = place_in(h, h->page, h->below_hi, highest_visit, len, &at);
+    }
+  }
   if (err != ILHEAP_OK) {
     ilheap__aligned_free(c);
     return err;
   }
-  ilheap_track_commit(h, (void *)pl.addr, (size_t)len);
-  c->floor = pl.addr;
-  c->top = pl.addr + (uintptr_t)len;
-  c->end = pl.addr + (uintptr_t)total;
+  ilheap_track_commit(h, (void *)at, (size_t)len);
+  c->floor = at;
+  c->top = at + (uintptr_t)len;
+  c->end = at + (uintptr_t)total;
+  c->own = own != NULL;
   atomic_init(&c->word, 0);
   atomic_init(&c->cap, own != NULL ? 0 : len);
   c->next = h->chunks;
@@ -475,11 +553,20 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   return ILHEAP_OK;
 }
 
-/* Makes room for `consumed` more bytes: in place first, then a new chunk. */
+/* A new chunk of step bytes if the request needs less, else (or when that
+ * fails) of minimal bytes: in the window, or outside it. */
+static int new_chunk_for(ilheap *h, uint64_t minimal, uint64_t step, int outside) {
+  if (minimal < step && new_chunk(h, step, outside, NULL) == ILHEAP_OK)
+    return ILHEAP_OK;
+  return new_chunk(h, minimal, outside, NULL);
+}
+
+/* Makes room for `consumed` more bytes: in place first, then a new chunk in
+ * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. */
 static int grow(ilheap *h, uint64_t consumed) {
   chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
   uint64_t step = step_size(h);
-  uint64_t minimal;
+  uint64_t minimal, want = 0, need = 0;
 
   if (c != NULL) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
@@ -487,24 +574,33 @@ static int grow(ilheap *h, uint64_t consumed) {
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(uint64_t)(h->page - 1); /* cap < CHUNK_CAP */
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
-    minimal = round_up64(consumed - (cap - used), h->page);
-    if (extend(h, c, step < under_cap ? step : under_cap, minimal) == ILHEAP_OK)
+    need = round_up64(consumed - (cap - used), h->page);
+    want = step < under_cap ? step : under_cap;
+    /* An outside chunk grows only after the window was tried. */
+    if (!c->outside && extend(h, c, want, need) == ILHEAP_OK)
       return ILHEAP_OK;
   }
   minimal = round_up64(consumed, h->page);
-  if (minimal < step && new_chunk(h, step, NULL) == ILHEAP_OK)
+  if (new_chunk_for(h, minimal, step, 0) == ILHEAP_OK)
     return ILHEAP_OK;
-  return new_chunk(h, minimal, NULL);
+  if (h->policy != ILHEAP_WINDOW_PREFERRED)
+    return ILHEAP_ENOMEM;
+  if (c != NULL && c->outside && extend(h, c, want, need) == ILHEAP_OK)
+    return ILHEAP_OK;
+  return new_chunk_for(h, minimal, step, 1);
 }
 
 /* A large request's own chunk; the block sits at its top like any other. */
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   chunk *c;
-  if (new_chunk(h, round_up64(consumed, h->page), &c) != ILHEAP_OK)
+  uint64_t len = round_up64(consumed, h->page);
+  if (new_chunk(h, len, 0, &c) != ILHEAP_OK &&
+      (h->policy != ILHEAP_WINDOW_PREFERRED || new_chunk(h, len, 1, &c) != ILHEAP_OK))
     return 0;
   h->large_blocks++;
   h->large_requested += cb;
   h->large_consumed += consumed;
+  h->large_outside += c->outside;
   return c->top - (uintptr_t)consumed;
 }
 
@@ -541,6 +637,9 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
 uintptr_t ilheap_module_base(const ilheap *h) { return h != NULL ? h->base : 0; }
 uint32_t ilheap_max_offset(const ilheap *h) { return h != NULL ? h->max_offset : 0; }
 uint32_t ilheap_alignment(const ilheap *h) { return h != NULL ? h->align_option : 0; }
+uint32_t ilheap_window_policy(const ilheap *h) {
+  return h != NULL ? h->policy : ILHEAP_WINDOW_REQUIRED;
+}
 
 int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   ilheap *h = (ilheap *)(uintptr_t)heap; /* the lock is state, not value */
@@ -558,9 +657,12 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.blocks = h->large_blocks;
   s.bytes_requested = h->large_requested;
   s.padding_bytes = h->large_consumed - h->large_requested;
+  s.blocks_outside_window = h->large_outside;
   for (c = h->chunks; c != NULL; c = c->next) {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
     s.blocks += W_BLOCKS(w);
+    if (c->outside)
+      s.blocks_outside_window += W_BLOCKS(w);
     s.padding_bytes += W_PAD(w);
     s.bytes_requested += W_USED(w) - W_PAD(w);
     if (s.lowest == 0 || c->floor < s.lowest)
@@ -577,6 +679,35 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.size = size < sizeof s ? size : (uint32_t)sizeof s;
   s.version = ILHEAP_STATS_VERSION;
   memcpy(out, &s, s.size);
+  return ILHEAP_OK;
+}
+
+int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva) {
+  ilheap *h = (ilheap *)(uintptr_t)heap;
+  uintptr_t p = (uintptr_t)block;
+  const chunk *c;
+  int found = 0;
+
+  if (rva != NULL)
+    *rva = 0;
+  if (h == NULL || block == NULL || rva == NULL || cb == 0 || p > UINTPTR_MAX - cb)
+    return ILHEAP_EINVAL;
+  ilheap__mutex_lock(&h->lock);
+  for (c = h->chunks; c != NULL && !found; c = c->next) {
+    /* What the chunk handed out: its consumed part below top (a large
+     * request's own chunk: all of it). */
+    uintptr_t lo = c->own ? c->floor
+                          : c->top - (uintptr_t)W_USED(atomic_load_explicit(&c->word,
+                                                                             memory_order_acquire));
+    found = p >= lo && p + cb <= c->top;
+  }
+  ilheap__mutex_unlock(&h->lock);
+  if (!found)
+    return ILHEAP_EINVAL;
+  /* Contract 1's test, on the block itself. */
+  if (p <= h->base || (uint64_t)(p + cb - h->base) > h->max_offset)
+    return ILHEAP_ERANGE;
+  *rva = (uint32_t)(p - h->base);
   return ILHEAP_OK;
 }
 

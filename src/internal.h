@@ -23,4 +23,10 @@ ilheap *ilheap__from_ext(void *ext);
  */
 int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
 
+/* The size of the first published ilheap_provider, and the check every user
+ * of a caller's provider makes (heaps, the landing zone): 0, ILHEAP_EVERSION or
+ * ILHEAP_EINVAL, as ilheap_create documents. */
+#define ILHEAP__PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+int ilheap__provider_check(const ilheap_provider *p);
+
 #endif

@@ -279,13 +279,54 @@ static inline void check_blocks_free(check_blocks *bs) {
   bs->n = bs->cap = 0;
 }
 
+/* Is [p, p + cb) inside the window of `heap` (contract 1's test)? */
+static inline int check_in_window(const ilheap *heap, uintptr_t p, uint32_t cb) {
+  uintptr_t b = ilheap_module_base(heap);
+  return p > b && (uint64_t)(p - b) <= ilheap_max_offset(heap) &&
+         (uint64_t)cb <= (uint64_t)ilheap_max_offset(heap) - (uint64_t)(p - b);
+}
+
+/* Does [p, p + cb) share no byte with the window [B + 1, B + M)? */
+static inline int check_off_window(const ilheap *heap, uintptr_t p, uint32_t cb) {
+  uintptr_t b = ilheap_module_base(heap);
+  uint64_t m = ilheap_max_offset(heap);
+  if (p + cb <= b + 1 || b == UINTPTR_MAX)
+    return 1; /* wholly at or below the base */
+  return p > b && (uint64_t)(p - b) >= m; /* wholly at or past the window's end */
+}
+
+/* ilheap_rva for a block just handed out: its offset inside the window, or
+ * ILHEAP_ERANGE outside it. */
+static inline void check_block_rva(const ilheap *heap, uintptr_t p, uint32_t cb, int inside) {
+  uint32_t rva = 0xFFFFFFFFu;
+  int rc = ilheap_rva(heap, (const void *)p, cb, &rva);
+  if (inside) {
+    cr_assert_eq(rc, ILHEAP_OK, "ilheap_rva of an inside block: %d", rc);
+    cr_assert_eq((uintptr_t)rva, p - ilheap_module_base(heap), "ilheap_rva: %#x", rva);
+  } else {
+    cr_assert_eq(rc, ILHEAP_ERANGE, "ilheap_rva of an outside block: %d", rc);
+    cr_assert_eq(rva, 0u, "ilheap_rva: *rva not 0 on error");
+  }
+}
+
 /* Clauses 1 and 2 for one block of `heap`: [p, p + cb) lies at offsets
  * [1, max_offset] from the base (p - B >= 1, p + cb - B <= M, computed without
- * overflow) and p is a multiple of the alignment. */
+ * overflow) and p is a multiple of the alignment. With ILHEAP_WINDOW_PREFERRED a
+ * block may instead lie wholly outside the window (never across its edge).
+ * ilheap_rva agrees. */
 static inline void check_block_window(const ilheap *heap, const void *ptr, uint32_t cb) {
   uintptr_t p = (uintptr_t)ptr, b = ilheap_module_base(heap);
   uint32_t m = ilheap_max_offset(heap), a = ilheap_alignment(heap);
   cr_assert_not_null(ptr);
+  if (ilheap_window_policy(heap) == ILHEAP_WINDOW_PREFERRED && !check_in_window(heap, p, cb)) {
+    cr_assert(check_off_window(heap, p, cb),
+              "contract 1: block [%#" PRIxPTR " + %u) straddles the window's edge", p, cb);
+    cr_assert(p <= UINTPTR_MAX - cb, "contract 9: block wraps the address space");
+    cr_assert_eq(p & (uintptr_t)(a - 1), 0u, "contract 2: block %#" PRIxPTR " not %u-aligned", p,
+                 a);
+    check_block_rva(heap, p, cb, 0);
+    return;
+  }
   cr_assert_gt(p, b, "contract 1: block %#" PRIxPTR " is not above base %#" PRIxPTR, p, b);
   uintptr_t off = p - b;
   cr_assert_geq(off, 1u, "contract 1: offset 0");
@@ -298,6 +339,7 @@ static inline void check_block_window(const ilheap *heap, const void *ptr, uint3
   cr_assert(p <= UINTPTR_MAX - cb, "contract 1/9: block wraps the address space");
   cr_assert(check_is_pow2(a), "alignment %u is not a power of two", a);
   cr_assert_eq(p & (uintptr_t)(a - 1), 0u, "contract 2: block %#" PRIxPTR " not %u-aligned", p, a);
+  check_block_rva(heap, p, cb, 1);
 }
 
 /* Clause 4 on a fresh block: every byte reads as zero. */

@@ -639,13 +639,23 @@ Test(contract_sim, stats_versioned_size) {
     cr_assert_eq(big.tail[i], 0x5A, "byte %zu past the library's struct was written", i);
 
   /* Smaller than the first published struct: EVERSION, nothing written. */
-  static const uint32_t small[] = {0, 4, 8, 16, sizeof(ilheap_stats) - 1};
+  static const uint32_t small[] = {0, 4, 8, 16,
+                                   offsetof(ilheap_stats, highest) + sizeof(uintptr_t) - 1};
   for (size_t i = 0; i < sizeof small / sizeof small[0]; i++) {
     ilheap_stats st;
     memset(&st, 0x5A, sizeof st);
     st.size = small[i];
     cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_EVERSION, "size %u accepted", small[i]);
     cr_assert_eq(st.blocks, 0x5A5A5A5A5A5A5A5Aull, "a rejected call wrote the struct");
+  }
+  /* A version-1 caller: its struct is filled, version 2's field is not written. */
+  {
+    ilheap_stats st;
+    memset(&st, 0x5A, sizeof st);
+    st.size = (uint32_t)(offsetof(ilheap_stats, highest) + sizeof(uintptr_t));
+    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+    cr_assert_eq(st.blocks, 1u);
+    cr_assert_eq(st.blocks_outside_window, 0x5A5A5A5A5A5A5A5Aull, "past a v1 struct written");
   }
   ilheap_destroy(h);
   ilheap_sim_destroy(sim);
@@ -657,12 +667,22 @@ Test(contract_sim, options_versioned_size) {
   ilheap_options o = check_opts(ilheap_sim_provider(sim), ILHEAP_DEFAULT_MAX_OFFSET, 8);
   cr_assert_eq(o.size, sizeof(ilheap_options));
   ilheap *h = (ilheap *)&o; /* must be overwritten with NULL */
-  o.size = sizeof(ilheap_options) - 1;
+  o.size = (uint32_t)offsetof(ilheap_options, window_policy) - 1; /* version 1 ended there */
   cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_EVERSION);
   cr_assert_null(h, "*out not set to NULL on error");
   o.size = 0;
   h = (ilheap *)&o;
   cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_EVERSION);
+  cr_assert_null(h);
+  /* A version-1 caller: its struct ends before window_policy, whatever lies
+   * there is not read, and the policy is the default (REQUIRED). */
+  o.size = (uint32_t)offsetof(ilheap_options, window_policy);
+  o.window_policy = 0xDEAD;
+  cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_OK);
+  ilheap_destroy(h);
+  /* A version-2 caller with an unknown policy: EINVAL. */
+  o.size = (uint32_t)sizeof o;
+  cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_EINVAL);
   cr_assert_null(h);
   ilheap_sim_destroy(sim);
 }

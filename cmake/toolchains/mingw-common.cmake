@@ -1,8 +1,8 @@
 # What the mingw64 and mingw32 toolchain files share. ILHEAP_MINGW_TRIPLE is set
 # by the file that includes this one.
 #
-# The compilers are Debian's mingw-w64 GCC 12 (-win32 thread model: no
-# winpthreads DLL needed by the library). Executables are linked statically
+# The compilers are Debian's mingw-w64 GCC 12, -win32 thread model (the library
+# needs no winpthreads DLL; C++ has no std::thread there). Executables are linked statically
 # (-static: libgcc, libstdc++ and, for the tests' pthreads, winpthreads), so that
 # Wine needs no mingw DLL on its path.
 #

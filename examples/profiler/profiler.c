@@ -13,7 +13,7 @@
  * What it does:
  *   Initialize            QI for ICorProfilerInfo, set the event mask (JIT
  *                         compilation, module loads/unloads), reserve the
- *                         landing zone (zone_provider.h: why CoreCLR needs
+ *                         landing zone (ilheap_zone.h: why a strict heap needs
  *                         one) and create the ilheap registry on it (one heap
  *                         per module).
  *   ModuleLoadFinished    GetModuleInfo gives the base address: register the
@@ -36,6 +36,8 @@
  * Environment:
  *   ILHEAP_PROFILER_REPORT    path of the report (default: stderr)
  *   ILHEAP_PROFILER_ZONE=0    no landing zone (module heaps on the OS provider)
+ *   ILHEAP_PROFILER_POLICY    strict (default: ILHEAP_WINDOW_REQUIRED) or coreclr
+ *                             (ILHEAP_WINDOW_PREFERRED)
  *   ILHEAP_PROFILER_MISALIGN  1..3: test-only negative control, every body is
  *                             placed that many bytes past its aligned block
  *
@@ -65,9 +67,9 @@
 #include <string.h>
 
 #include "corprof_c.h"
-#include "il_body.h"
+#include "ilheap_il.h"
 #include "profiler.h"
-#include "zone_provider.h"
+#include "ilheap_zone.h"
 #include "ilheap.h"
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
@@ -86,6 +88,8 @@ static const IID IID_ICorProfilerInfo = {
     0x28b5557d, 0x3f3f, 0x48b4, {0x90, 0xb2, 0x5f, 0x9e, 0xea, 0x2f, 0x6c, 0x48}};
 static const IID IID_IMetaDataImport = {
     0x7dac8207, 0xd3ae, 0x4c75, {0x9b, 0x67, 0x92, 0x80, 0x1a, 0x49, 0x7d, 0x44}};
+static const IID IID_IMetaDataEmit = {
+    0xba3fee4c, 0xecb9, 0x4e41, {0x83, 0xb7, 0x18, 0x3f, 0xa4, 0x1c, 0xd8, 0x59}};
 
 static int guid_eq(const GUID *a, const GUID *b) { return ilheap_guid_equal(a, b); }
 
@@ -181,20 +185,59 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
-/* The landing zone for module heaps (zone_provider.h): one per process, it
- * must outlive the registry. */
-static zone_provider g_zone;
+/* The landing zone for module heaps (include/ilheap_zone.h: why, and the
+ * policy followed here): one per process, it must outlive the registry. */
+static ilheap_zone *g_zone;
 static int g_zone_ok;
-#define ZONE_FRONT_SIZE (256u << 10)
-#define ZONE_SIZE                                                                                  \
-  (4u << 20) /* the main piece: room for a few hundred module heaps' first chunks                  \
-              */
+static uintptr_t g_runtime_base; /* libcoreclr.so: new mappings go below it */
+#define ZONE_FRONT_SIZE ((size_t)256 << 10)
+#define ZONE_SIZE ((size_t)4 << 20) /* the main piece: a few hundred heaps' first chunks */
+#define ZONE_MAX ((size_t)16 << 30) /* address space only (no access, no memory) */
+#define ZONE_REACH ((uintptr_t)4 << 30)
+#define ZONE_FRONT_MIN_FREE ((size_t)1 << 30) /* where the OS puts what fits nowhere higher */
+#define ZONE_FRONT_PAVE ((uintptr_t)2 << 30)
+static uint32_t g_policy = ILHEAP_WINDOW_REQUIRED;
+
+static const ilheap_provider *heap_provider(void) {
+  return g_zone_ok ? ilheap_zone_provider(g_zone) : ilheap_os_provider();
+}
+
+/* Initialize: a main piece at the top of the highest free range within 4 GiB
+ * below the runtime, and every free range between it and the runtime paved. */
+static int zone_init(uintptr_t below) {
+  uintptr_t piece = 0;
+  g_runtime_base = below;
+  if (ilheap_zone_create(NULL, ZONE_MAX, &g_zone) != ILHEAP_OK)
+    return 0;
+  if (below > ZONE_REACH &&
+      ilheap_zone_take_below(g_zone, below - ZONE_REACH, below, ZONE_SIZE, 0, &piece) == ILHEAP_OK)
+    (void)ilheap_zone_pave(g_zone, piece + ZONE_SIZE, below, NULL);
+  return 1;
+}
+
+/* After a module load: a front piece where the next mapping that fits nowhere
+ * higher will go, and the 2 GiB above it paved. Its base, or 0. */
+static uintptr_t zone_arm_front(void) {
+  uintptr_t piece = 0, top;
+  if (!g_zone_ok || g_runtime_base == 0 ||
+      ilheap_zone_take_below(g_zone, (uintptr_t)1 << 20, g_runtime_base, ZONE_FRONT_SIZE,
+                             ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
+    return 0;
+  top = piece + ZONE_FRONT_SIZE;
+  (void)ilheap_zone_pave(g_zone, top, top + ZONE_FRONT_PAVE < top ? UINTPTR_MAX : top + ZONE_FRONT_PAVE,
+                         NULL);
+  return piece;
+}
 
 /* ---- Profiler state ------------------------------------------------------- */
+/* Methods the profiler adds to a module (see add_methods). */
+enum { ADDED_TINY, ADDED_FAT, ADDED_NO_BODY, ADDED_COUNT };
+
 typedef struct module_rec {
   ModuleID id;
   uintptr_t base;
   char name[128]; /* file name, UTF-8 */
+  mdMethodDef added[ADDED_COUNT]; /* 0: not added */
 } module_rec;
 
 /* A method already rewritten: (module, token). */
@@ -219,6 +262,7 @@ typedef struct profiler {
 
   atomic_ulong bodies, body_bytes, failures, heaps_dropped, bytes_released;
   atomic_ulong recompiled; /* JIT events for a method rewritten before (later tiers) */
+  atomic_ulong outside_window; /* bodies with no RVA (ILHEAP_WINDOW_PREFERRED, window full) */
 } profiler;
 
 static profiler *impl_from(ICorProfilerCallback2 *iface) { return (profiler *)iface; }
@@ -237,6 +281,7 @@ static void modules_add(profiler *p, ModuleID id, uintptr_t base, const char *na
     p->module_cap = cap;
   }
   module_rec *m = &p->modules[p->module_count++];
+  memset(m, 0, sizeof *m);
   m->id = id;
   m->base = base;
   copy_str(m->name, sizeof m->name, name);
@@ -330,7 +375,14 @@ static void forget_module_methods(profiler *p, ModuleID m) {
  * must have, and how to build the new body. A method that matches by name but
  * not by signature is reported as a failure and left alone.
  */
-typedef enum rule_kind { RULE_CONST42, RULE_GUARDED, RULE_MANY } rule_kind;
+typedef enum rule_kind {
+  RULE_CONST42,
+  RULE_GUARDED,
+  RULE_MANY,
+  RULE_CALL_ADDED_TINY, /* call the added method (add_methods), ret */
+  RULE_CALL_ADDED_FAT,
+  RULE_CALL_ADDED_NO_BODY
+} rule_kind;
 
 typedef struct rule {
   const char *type;
@@ -351,6 +403,11 @@ static const rule g_rules[] = {
     {"IlHeapE2E.Targets", "Guarded", 0, SIG_I4_I4, RULE_GUARDED},
     {"IlHeapE2E.Many", "M", 1, SIG_I4_VOID, RULE_MANY},
     {"IlHeapE2E.Plugin.Unloadable", "Answer", 0, SIG_I4_VOID, RULE_CONST42},
+    {"IlHeapE2E.Targets", "CallAddedTiny", 0, SIG_I4_VOID, RULE_CALL_ADDED_TINY},
+    {"IlHeapE2E.Targets", "CallAddedFat", 0, SIG_I4_VOID, RULE_CALL_ADDED_FAT},
+    {"IlHeapE2E.Targets", "CallAddedNoBody", 0, SIG_I4_VOID, RULE_CALL_ADDED_NO_BODY},
+    {"IlHeapE2E.Plugin.Unloadable", "CallAddedTiny", 0, SIG_I4_VOID, RULE_CALL_ADDED_TINY},
+    {"IlHeapE2E.Plugin.Unloadable", "CallAddedFat", 0, SIG_I4_VOID, RULE_CALL_ADDED_FAT},
 };
 
 /* What a target is, once its metadata has been read. */
@@ -412,25 +469,23 @@ static int match_target(profiler *p, FunctionID fn, target *t) {
   return result;
 }
 
-/* A new body, before it has a home: code plus, for a fat body, the rest. */
+/* A new body, before it has a home: described for ilheap_il.h, which chooses
+ * the header and section formats and lays it out where it will live. */
 typedef struct body_plan {
-  int fat;
+  ilheap_il_body il;
   uint8_t code[64];
-  size_t code_size;
-  uint32_t header_flags;
-  uint16_t max_stack;
-  uint32_t local_sig_token;
-  il_clause clauses[1];
-  size_t clause_count;
+  ilheap_il_clause clauses[1];
 } body_plan;
+
+static void emit(body_plan *b, uint8_t byte) { b->code[b->il.code_size++] = byte; }
 
 static void emit_ldc_i4(body_plan *b, int32_t v) {
   uint32_t u = (uint32_t)v;
-  b->code[b->code_size++] = 0x20; /* ldc.i4 <int32> */
-  b->code[b->code_size++] = (uint8_t)u;
-  b->code[b->code_size++] = (uint8_t)(u >> 8);
-  b->code[b->code_size++] = (uint8_t)(u >> 16);
-  b->code[b->code_size++] = (uint8_t)(u >> 24);
+  emit(b, 0x20); /* ldc.i4 <int32> */
+  emit(b, (uint8_t)u);
+  emit(b, (uint8_t)(u >> 8));
+  emit(b, (uint8_t)(u >> 16));
+  emit(b, (uint8_t)(u >> 24));
 }
 
 /* "M0042" -> 42; -1 if the rest of the name is not all digits. */
@@ -460,12 +515,14 @@ static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
   if (FAILED(p->info->lpVtbl->GetILFunctionBody(p->info, t->module, t->token, &old, &old_size)) ||
       !old)
     return "GetILFunctionBody";
-  il_method m;
-  if (il_parse(old, old_size, &m) != 0)
+  ilheap_il_view m;
+  ilheap_il_clause catch0;
+  if (ilheap_il_parse(old, old_size, &m) != ILHEAP_IL_OK)
     return "original-body-unparsable";
-  if (!m.fat || m.local_sig_token == 0)
+  if (!(m.body.flags & ILHEAP_IL_FAT) || m.body.local_sig_token == 0)
     return "original-not-fat-with-locals";
-  if (m.clause_count != 1 || m.clauses[0].flags != IL_CLAUSE_TYPED)
+  if (m.body.clause_count != 1 || ilheap_il_clause_at(&m, 0, &catch0) != ILHEAP_IL_OK ||
+      catch0.kind != ILHEAP_IL_CATCH)
     return "original-not-one-catch";
 
   /* The local signature must start with an int32 local: LOCAL_SIG, count, I4. */
@@ -477,16 +534,15 @@ static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
   IMetaDataImport *md = (IMetaDataImport *)unk;
   PCCOR_SIGNATURE sig = NULL;
   ULONG sig_len = 0;
-  HRESULT hr = md->lpVtbl->GetSigFromToken(md, m.local_sig_token, &sig, &sig_len);
+  HRESULT hr = md->lpVtbl->GetSigFromToken(md, m.body.local_sig_token, &sig, &sig_len);
   int ok = SUCCEEDED(hr) && sig_len >= 3 && sig[0] == 0x07 && sig[1] >= 1 && sig[2] == 0x08;
   md->lpVtbl->Release(md);
   if (!ok)
     return "local-0-not-int32";
 
-  b->fat = 1;
-  b->header_flags = m.flags & IL_INIT_LOCALS;
-  b->max_stack = 2;
-  b->local_sig_token = m.local_sig_token;
+  b->il.flags = m.body.flags & ILHEAP_IL_INIT_LOCALS;
+  b->il.max_stack = 2;
+  b->il.local_sig_token = m.body.local_sig_token;
   static const uint8_t tail[] = {
       0x02,       /*  5: ldarg.0                 */
       0x5B,       /*  6: div                     */
@@ -500,35 +556,56 @@ static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
       0x2A,       /* 17: ret                     */
   };
   emit_ldc_i4(b, 1000); /* 0: ldc.i4 1000 (try start) */
-  memcpy(b->code + b->code_size, tail, sizeof tail);
-  b->code_size += sizeof tail;
-  b->clauses[0] = (il_clause){.flags = IL_CLAUSE_TYPED,
-                              .try_offset = 0,
-                              .try_length = 10,
-                              .handler_offset = 10,
-                              .handler_length = 6,
-                              .class_token = m.clauses[0].class_token};
-  b->clause_count = 1;
+  memcpy(b->code + b->il.code_size, tail, sizeof tail);
+  b->il.code_size += sizeof tail;
+  b->clauses[0] = (ilheap_il_clause){.kind = ILHEAP_IL_CATCH,
+                                     .try_offset = 0,
+                                     .try_length = 10,
+                                     .handler_offset = 10,
+                                     .handler_length = 6,
+                                     .class_token = catch0.class_token};
+  b->il.clauses = b->clauses;
+  b->il.clause_count = 1;
   return NULL;
 }
 
 static const char *plan_body(profiler *p, const target *t, body_plan *b) {
   memset(b, 0, sizeof *b);
+  b->il.code = b->code;
+  b->il.max_stack = 8;
   switch (t->rule->kind) {
   case RULE_CONST42:
-    b->code[b->code_size++] = 0x1F; /* ldc.i4.s 42 */
-    b->code[b->code_size++] = 42;
-    b->code[b->code_size++] = 0x2A; /* ret */
+    emit(b, 0x1F); /* ldc.i4.s 42 */
+    emit(b, 42);
+    emit(b, 0x2A); /* ret */
     return NULL;
   case RULE_MANY: {
     long i = many_index(t->method);
     if (i < 0)
       return "name-not-M-digits";
     emit_ldc_i4(b, (int32_t)(1000000 + i));
-    b->code[b->code_size++] = 0x2A; /* ret */
+    emit(b, 0x2A); /* ret */
     return NULL;
   }
   case RULE_GUARDED: return plan_guarded(p, t, b);
+  case RULE_CALL_ADDED_TINY:
+  case RULE_CALL_ADDED_FAT:
+  case RULE_CALL_ADDED_NO_BODY: {
+    module_rec rec;
+    int which = t->rule->kind == RULE_CALL_ADDED_TINY  ? ADDED_TINY
+                : t->rule->kind == RULE_CALL_ADDED_FAT ? ADDED_FAT
+                                                       : ADDED_NO_BODY;
+    if (!modules_get(p, t->module, &rec, 0) || rec.added[which] == 0)
+      return "added-method-missing";
+    uint32_t tok = (uint32_t)rec.added[which];
+    emit(b, 0x28); /* call <method token> */
+    emit(b, (uint8_t)tok);
+    emit(b, (uint8_t)(tok >> 8));
+    emit(b, (uint8_t)(tok >> 16));
+    emit(b, (uint8_t)(tok >> 24));
+    emit(b, 0x2A); /* ret */
+    return NULL;
+  }
   }
   return "unknown-rule";
 }
@@ -571,7 +648,7 @@ static int add_room(void *arg, uintptr_t lo, uintptr_t hi) {
  */
 static void fail_no_room(profiler *p, const target *t, uintptr_t base) {
   room r = {0, 0};
-  const ilheap_provider *prov = g_zone_ok ? &g_zone.prov : ilheap_os_provider();
+  const ilheap_provider *prov = heap_provider();
   uintptr_t hi =
       base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
   if (prov)
@@ -589,11 +666,15 @@ static void rewrite(profiler *p, const target *t) {
     fail(p, t, why);
     return;
   }
-  size_t size =
-      b.fat ? il_fat_size(b.code_size, b.clauses, b.clause_count) : il_tiny_size(b.code_size);
+  /* The size at any 4-byte-aligned address: ilheap blocks are (contract 2). */
+  uint32_t size = 0;
+  if (ilheap_il_size(&b.il, 0, &size) != ILHEAP_IL_OK) {
+    fail(p, t, "body-refused-by-ilheap_il_size");
+    return;
+  }
   uintptr_t base = 0;
   IMethodMalloc *alloc = module_allocator(p, t->module, &base);
-  if (!alloc || size == 0) {
+  if (!alloc) {
     fail(p, t, "no-allocator-for-module");
     return;
   }
@@ -604,27 +685,46 @@ static void rewrite(profiler *p, const target *t) {
     fail_no_room(p, t, base);
     return;
   }
-  size_t written;
+  int written;
   if (skew == 0) {
-    written = b.fat ? il_write_fat(blk, b.header_flags, b.max_stack, b.local_sig_token, b.code,
-                                   b.code_size, b.clauses, b.clause_count)
-                    : il_write_tiny(blk, b.code, b.code_size);
+    /* Written where it lives: the EH section's place depends on the address. */
+    written = ilheap_il_write(&b.il, blk, size, NULL);
   } else {
     /* The negative control (ILHEAP_PROFILER_MISALIGN): the body is laid out for
      * a 4-byte-aligned start, then placed skew bytes further, as it would be
      * by a profiler that pads relative to its buffer when the allocator does
      * not guarantee alignment. */
     uint32_t staging[64];
-    written = b.fat
-                  ? il_write_fat((uint8_t *)staging, b.header_flags, b.max_stack, b.local_sig_token,
-                                 b.code, b.code_size, b.clauses, b.clause_count)
-                  : il_write_tiny((uint8_t *)staging, b.code, b.code_size);
-    if (written == size)
+    written = ilheap_il_write(&b.il, staging, sizeof staging, NULL);
+    if (written == ILHEAP_IL_OK)
       memcpy(blk + skew, staging, size);
     blk += skew;
   }
-  if (written != size) {
-    fail(p, t, "write-failed-misaligned");
+  if (written != ILHEAP_IL_OK) {
+    fail(p, t, "ilheap_il_write-failed");
+    return;
+  }
+  /* What a .NET Framework runtime (or a mock runtime) would accept: a
+   * well-formed body at a positive offset, all of it inside the window. The
+   * negative control reports the answer and goes on, to show the runtime's. */
+  /* What .NET Framework would store as the method's RVA, checked by the heap:
+   * none for a body the CoreCLR policy placed outside the full window, which
+   * is then checked for form only (CoreCLR keeps the pointer). */
+  uint32_t rva = 0;
+  char rva_text[16] = "none";
+  int check;
+  if (ilheap_rva(ilheap_registry_find(p->registry, (uintptr_t)t->module), blk, size, &rva) ==
+      ILHEAP_OK) {
+    snprintf(rva_text, sizeof rva_text, "0x%x", (unsigned)rva);
+    check = ilheap_il_check_in_module(blk, size, base, ILHEAP_DEFAULT_MAX_OFFSET, NULL);
+  } else {
+    atomic_fetch_add(&p->outside_window, 1);
+    check = skew == 0 && g_policy == ILHEAP_WINDOW_PREFERRED
+                ? ilheap_il_parse(blk, size, NULL)
+                : ilheap_il_check_in_module(blk, size, base, ILHEAP_DEFAULT_MAX_OFFSET, NULL);
+  }
+  if (check != ILHEAP_IL_OK && skew == 0) {
+    fail(p, t, "body-refused-by-ilheap_il_check_in_module");
     return;
   }
   uintptr_t addr = (uintptr_t)blk;
@@ -639,10 +739,12 @@ static void rewrite(profiler *p, const target *t) {
   }
   atomic_fetch_add(&p->bodies, 1);
   atomic_fetch_add(&p->body_bytes, size);
-  report("body method=%s module=0x%jx token=0x%08x header=%s size=%zu addr=0x%jx offset=0x%jx "
-         "align4=%d thread=%u",
-         t->name, (uintmax_t)t->module, (unsigned)t->token, b.fat ? "fat" : "tiny", size,
-         (uintmax_t)addr, (uintmax_t)offset, (int)((addr & 3u) == 0), thread_number());
+  const char *header = (blk[0] & 3u) == 3u ? "fat" : "tiny"; /* the format bits */
+  report("body method=%s module=0x%jx token=0x%08x header=%s size=%u addr=0x%jx offset=0x%jx "
+         "rva=%s align4=%d check=%d thread=%u",
+         t->name, (uintmax_t)t->module, (unsigned)t->token, header, (unsigned)size,
+         (uintmax_t)addr, (uintmax_t)offset, rva_text, (int)((addr & 3u) == 0), check,
+         thread_number());
 }
 
 /* ---- The ABI check ------------------------------------------------------------ */
@@ -750,13 +852,20 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
 
   ilheap_options opts;
   ilheap_options_init(&opts);
-  /* Now, before any assembly is mapped: see zone_provider.h.
+  /* Now, before any assembly is mapped: see ilheap_zone.h.
    * ILHEAP_PROFILER_ZONE=0 turns it off (to watch windows fill up). */
   const char *zone_env = getenv("ILHEAP_PROFILER_ZONE");
   if (!g_zone_ok && !(zone_env && !strcmp(zone_env, "0")))
-    g_zone_ok = zone_provider_init(&g_zone, ZONE_SIZE, runtime_base(p->info)) == ILHEAP_OK;
+    g_zone_ok = zone_init(runtime_base(p->info));
   if (g_zone_ok)
-    opts.provider = &g_zone.prov;
+    opts.provider = ilheap_zone_provider(g_zone);
+  /* ILHEAP_PROFILER_POLICY=coreclr: CoreCLR keeps the pointer and derives no
+   * RVA from it (ilheap.h, "Which window policy"), so a full window need not
+   * mean NULL. Default: strict, the .NET Framework rule. */
+  const char *policy_env = getenv("ILHEAP_PROFILER_POLICY");
+  g_policy = policy_env && !strcmp(policy_env, "coreclr") ? ILHEAP_WINDOW_PREFERRED
+                                                           : ILHEAP_WINDOW_REQUIRED;
+  opts.window_policy = g_policy;
   int err = ilheap_registry_create(&opts, &p->registry);
   if (err != ILHEAP_OK) {
     report("init error=registry-create:%s", ilheap_strerror(err));
@@ -774,27 +883,183 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   DWORD got = 0;
   p->info->lpVtbl->GetEventMask(p->info, &got);
   report("init version=%d.%d.%d callback=ICorProfilerCallback2 info=ICorProfilerInfo "
-         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s misalign=%zu",
+         "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s policy=%s "
+         "misalign=%zu",
          ILHEAP_VERSION_MAJOR, ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, (unsigned)hr,
          (unsigned)got, (unsigned)opts.max_offset, (unsigned)opts.alignment,
-         g_zone_ok ? "on" : "off", p->skew);
+         g_zone_ok ? "on" : "off", g_policy == ILHEAP_WINDOW_PREFERRED ? "coreclr" : "strict",
+         p->skew);
   return FAILED(hr) ? hr : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
   profiler *p = impl_from(This);
+  ilheap_zone_stats zs;
+  memset(&zs, 0, sizeof zs);
+  zs.size = (uint32_t)sizeof zs;
+  if (g_zone_ok)
+    (void)ilheap_zone_get_stats(g_zone, &zs);
   report("shutdown bodies=%lu body_bytes=%lu failures=%lu recompiled=%lu heaps_dropped=%lu "
-         "bytes_released=%lu heaps_live=%zu zone_pieces=%zu zone_bytes=%zu",
+         "bytes_released=%lu heaps_live=%zu outside_window=%lu zone_pieces=%ju zone_bytes=%ju "
+         "zone_held=%ju",
          atomic_load(&p->bodies), atomic_load(&p->body_bytes), atomic_load(&p->failures),
          atomic_load(&p->recompiled), atomic_load(&p->heaps_dropped),
          atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
-         g_zone_ok ? g_zone.npieces : 0, g_zone_ok ? g_zone.total : 0);
+         atomic_load(&p->outside_window), (uintmax_t)zs.pieces, (uintmax_t)zs.bytes,
+         (uintmax_t)zs.bytes_held);
   pthread_mutex_lock(&g_report_lock);
   if (g_report)
     fclose(g_report);
   g_report = NULL;
   pthread_mutex_unlock(&g_report_lock);
   return S_OK;
+}
+
+/* ---- Added methods -------------------------------------------------------------- */
+/*
+ * In ModuleLoadFinished of the e2e assemblies, before any of their code runs, the
+ * profiler adds methods to an existing type with IMetaDataEmit::DefineMethod
+ * (public static int32 (), RVA 0) and gives each a body allocated from the
+ * module's heap with SetILFunctionBody; the body's RVA (ilheap_rva: what .NET
+ * Framework would store) goes into the metadata with SetRVA. The rewritten
+ * CallAdded* methods call them. AddedNoBody, the negative control, gets no body:
+ * calling it must fail, or the checks of the others prove nothing.
+ */
+typedef struct added_spec {
+  const char *type;           /* in the module */
+  const char *name;           /* of the new method */
+  int which;                  /* ADDED_* */
+} added_spec;
+
+static const added_spec g_added[] = {
+    {"IlHeapE2E.Targets", "AddedTiny", ADDED_TINY},
+    {"IlHeapE2E.Targets", "AddedFat", ADDED_FAT},
+    {"IlHeapE2E.Targets", "AddedNoBody", ADDED_NO_BODY},
+    {"IlHeapE2E.Plugin.Unloadable", "AddedTiny", ADDED_TINY},
+    {"IlHeapE2E.Plugin.Unloadable", "AddedFat", ADDED_FAT},
+};
+
+static size_t to_utf16(const char *s, WCHAR *out, size_t cap) {
+  size_t n = 0;
+  for (; s[n] && n + 1 < cap; n++)
+    out[n] = (WCHAR)(unsigned char)s[n]; /* ASCII names only */
+  out[n] = 0;
+  return n;
+}
+
+/* The body of an added method: AddedTiny returns 4201 (tiny header); AddedFat
+ * returns 4202 after a try/finally (fat header, one EH clause). */
+static void added_body(int which, ilheap_il_body *b) {
+  static const uint8_t tiny[] = {0x20, 0x69, 0x10, 0x00, 0x00, 0x2A}; /* ldc.i4 4201; ret */
+  static const uint8_t fat[] = {
+      0x00,                         /* 0: nop            (try)     */
+      0xDE, 0x01,                   /* 1: leave.s 4                */
+      0xDC,                         /* 3: endfinally     (finally) */
+      0x20, 0x6A, 0x10, 0x00, 0x00, /* 4: ldc.i4 4202              */
+      0x2A,                         /* 9: ret                      */
+  };
+  static const ilheap_il_clause clause = {.kind = ILHEAP_IL_FINALLY,
+                                          .try_offset = 0,
+                                          .try_length = 3,
+                                          .handler_offset = 3,
+                                          .handler_length = 1,
+                                          .class_token = 0};
+  memset(b, 0, sizeof *b);
+  b->max_stack = 1;
+  if (which == ADDED_TINY) {
+    b->code = tiny;
+    b->code_size = sizeof tiny;
+    b->flags = ILHEAP_IL_TINY;
+  } else {
+    b->code = fat;
+    b->code_size = sizeof fat;
+    b->flags = ILHEAP_IL_FAT;
+    b->clauses = &clause;
+    b->clause_count = 1;
+  }
+}
+
+static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
+  static const uint8_t sig[] = {0x00, 0x00, 0x08}; /* static int32 () */
+  IUnknown *unk = NULL;
+  if (FAILED(p->info->lpVtbl->GetModuleMetaData(p->info, module, 0x1 /* ofRead | ofWrite */,
+                                                &IID_IMetaDataEmit, &unk)) ||
+      !unk)
+    return;
+  IMetaDataEmit *emit = (IMetaDataEmit *)unk;
+  IMetaDataImport *import = NULL;
+  if (FAILED(emit->lpVtbl->QueryInterface(emit, &IID_IMetaDataImport, (void **)&import)) ||
+      !import) {
+    emit->lpVtbl->Release(emit);
+    return;
+  }
+  ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)module);
+  IMethodMalloc *alloc = ilheap_method_malloc(heap);
+  for (size_t i = 0; i < sizeof g_added / sizeof g_added[0]; i++) {
+    const added_spec *a = &g_added[i];
+    WCHAR wtype[128], wname[64];
+    mdTypeDef td = 0;
+    mdMethodDef md = 0;
+    to_utf16(a->type, wtype, 128);
+    to_utf16(a->name, wname, 64);
+    if (FAILED(import->lpVtbl->FindTypeDefByName(import, wtype, 0, &td)))
+      continue; /* another module */
+    /* public static hidebysig (0x0096), IL managed (0), RVA 0 for now */
+    HRESULT hr_def = emit->lpVtbl->DefineMethod(emit, td, wname, 0x0096, sig, sizeof sig, 0, 0, &md);
+    HRESULT hr_rva = S_OK, hr_set = S_OK;
+    const char *header = "none", *why = NULL;
+    char rva_text[16] = "0";
+    uint32_t size = 0;
+    ilheap_il_body body;
+    added_body(a->which, &body);
+    if (FAILED(hr_def)) {
+      why = "DefineMethod";
+    } else if (a->which != ADDED_NO_BODY && ilheap_il_size(&body, 0, &size) != ILHEAP_IL_OK) {
+      why = "ilheap_il_size";
+    } else if (a->which != ADDED_NO_BODY) {
+      uint8_t *blk = alloc ? alloc->lpVtbl->Alloc(alloc, (ULONG)size) : NULL;
+      uint32_t rva = 0;
+      header = a->which == ADDED_TINY ? "tiny" : "fat";
+      if (!blk) {
+        why = "Alloc-returned-NULL";
+      } else if (ilheap_il_write(&body, blk, size, NULL) != ILHEAP_IL_OK) {
+        why = "ilheap_il_write";
+      } else {
+        /* What .NET Framework derives from the body; CoreCLR ignores it (a body
+         * set with SetILFunctionBody takes priority), but a profiler written
+         * for both stores it. None when the CoreCLR policy put the body
+         * outside a full window: the RVA stays 0. */
+        if (ilheap_rva(heap, blk, (uint32_t)size, &rva) == ILHEAP_OK) {
+          snprintf(rva_text, sizeof rva_text, "0x%x", (unsigned)rva);
+          hr_rva = emit->lpVtbl->SetRVA(emit, md, rva);
+        } else {
+          snprintf(rva_text, sizeof rva_text, "none");
+        }
+        hr_set = p->info->lpVtbl->SetILFunctionBody(p->info, module, md, blk);
+        if (FAILED(hr_rva))
+          why = "SetRVA";
+        else if (FAILED(hr_set))
+          why = "SetILFunctionBody";
+      }
+    }
+    if (why) {
+      atomic_fetch_add(&p->failures, 1);
+      report("fail method=%s::%s module=0x%jx token=0x%08x reason=%s", a->type, a->name,
+             (uintmax_t)module, (unsigned)md, why);
+      continue;
+    }
+    pthread_mutex_lock(&p->lock);
+    for (size_t k = 0; k < p->module_count; k++)
+      if (p->modules[k].id == module)
+        p->modules[k].added[a->which] = md;
+    pthread_mutex_unlock(&p->lock);
+    report("added method=%s::%s module=0x%jx token=0x%08x header=%s size=%u rva=%s "
+           "define=0x%08x set_rva=0x%08x set_body=0x%08x base=0x%jx",
+           a->type, a->name, (uintmax_t)module, (unsigned)md, header, (unsigned)size, rva_text,
+           (unsigned)hr_def, (unsigned)hr_rva, (unsigned)hr_set, (uintmax_t)base);
+  }
+  import->lpVtbl->Release(import);
+  emit->lpVtbl->Release(emit);
 }
 
 static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *This,
@@ -820,9 +1085,12 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     ilheap *heap = NULL;
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
+    if (registered &&
+        (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
+      add_methods(p, moduleId, (uintptr_t)base);
   }
-  /* For the next assembly mapped at the front (zone_provider.h). */
-  uintptr_t front = g_zone_ok ? zone_provider_arm_front(&g_zone, ZONE_FRONT_SIZE) : 0;
+  /* For the next assembly mapped at the front (ilheap_zone.h). */
+  uintptr_t front = zone_arm_front();
   report("module-load id=0x%jx base=0x%jx name=%s registered=%d front_piece=0x%jx",
          (uintmax_t)moduleId, (uintmax_t)(uintptr_t)base, name, registered, (uintmax_t)front);
 
@@ -879,14 +1147,14 @@ static intmax_t bytes_still_held(const range_list *r) {
         uintptr_t c0 = (uintptr_t)lo > r->v[i].lo ? (uintptr_t)lo : r->v[i].lo;
         uintptr_t c1 = (uintptr_t)hi < r->v[i].hi ? (uintptr_t)hi : r->v[i].hi;
         if (c0 < c1) /* the zone's own pieces stay mapped: count only the rest */
-          bytes += (intmax_t)(g_zone_ok ? zone_provider_outside(&g_zone, c0, c1) : c1 - c0);
+          bytes += (intmax_t)(g_zone_ok ? ilheap_zone_outside(g_zone, c0, c1) : c1 - c0);
       }
     }
     at_line_start = strchr(line, '\n') != NULL;
   }
   fclose(f);
   for (size_t i = 0; g_zone_ok && i < r->n; i++)
-    bytes += (intmax_t)zone_provider_held(&g_zone, r->v[i].lo, r->v[i].hi);
+    bytes += (intmax_t)ilheap_zone_held(g_zone, r->v[i].lo, r->v[i].hi);
   return bytes;
 }
 
