@@ -26,14 +26,16 @@
  * unless the request is one that cannot succeed anyway, and the bytes
  * requested per input are capped at MAX_TOTAL.
  */
-#include <fcntl.h>
-#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <fcntl.h>
+#include <link.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 
 #include "check.h"
 #include "ilheap.h"
@@ -57,6 +59,14 @@ typedef struct map {
   size_t n;
 } map;
 
+static uintptr_t crowd;    /* first page of the crowd, 0: none */
+static size_t crowd_pages; /* its extent in 4 KiB pages, holes included */
+static uintptr_t modules[MAX_MODULES];
+static size_t nmodules;
+
+#ifdef _WIN32
+#include "os_win.h" /* read_map, load_modules, program_break, make_crowd, free_crowd */
+#else
 static char maps_text[MAPS_BYTES];
 
 /* Reads /proc/self/maps with open/read into a static buffer: no malloc, so no
@@ -93,6 +103,8 @@ static void read_map(map *m) {
   }
 }
 
+#endif /* !_WIN32: read_map */
+
 /* The first mapping of m that intersects [lo, hi), or -1. Mappings are sorted. */
 static long intersecting(const map *m, uintptr_t lo, uintptr_t hi) {
   for (size_t i = 0; i < m->n && m->lo[i] < hi; i++)
@@ -116,9 +128,7 @@ static int covered(const map *m, uintptr_t lo, uintptr_t hi, int rw) {
 
 /* ---- module bases ---------------------------------------------------------------- */
 
-static uintptr_t modules[MAX_MODULES];
-static size_t nmodules;
-
+#ifndef _WIN32
 static int module_visit(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   (void)arg;
@@ -130,6 +140,11 @@ static int module_visit(struct dl_phdr_info *info, size_t size, void *arg) {
     modules[nmodules++] = ((uintptr_t)info->dlpi_addr + lowest) & ~(uintptr_t)4095;
   return 0;
 }
+
+static void load_modules(void) { dl_iterate_phdr(module_visit, NULL); }
+
+static uintptr_t program_break(void) { return (uintptr_t)sbrk(0); }
+#endif
 
 /* ---- state ----------------------------------------------------------------------- */
 
@@ -149,8 +164,6 @@ typedef struct oblock {
 } oblock;
 
 static map before, now;
-static uintptr_t crowd;    /* first page of the crowd, 0: none */
-static size_t crowd_pages; /* its extent, holes included */
 static oheap heaps[MAX_HEAPS];
 static oblock blocks[MAX_BLOCKS];
 static size_t nblocks;
@@ -287,7 +300,7 @@ static uintptr_t decode_base(fuzz_input *in) {
     return before.lo[i] + (uintptr_t)fuzz_range(in, 0, 16);
   }
   case 4: /* the program break: the window starts where brk grows */
-    return (uintptr_t)sbrk(0) - (uintptr_t)fuzz_range(in, 0, 8 * page);
+    return program_break() - (uintptr_t)fuzz_range(in, 0, 8 * page);
   case 5: { /* the stack */
     int local;
     return (uintptr_t)&local - (uintptr_t)fuzz_range(in, 0, 1 << 24);
@@ -351,6 +364,7 @@ static uint32_t decode_size(const oheap *o, fuzz_input *in) {
   return cb;
 }
 
+#ifndef _WIN32
 /* n one-page mappings with a one-page hole after each. */
 static void make_crowd(size_t n) {
   size_t page = 4096;
@@ -362,11 +376,16 @@ static void make_crowd(size_t n) {
     FUZZ_CHECK(munmap((char *)p + (2 * i + 1) * page, page) == 0, "cannot punch the crowd");
 }
 
+static void free_crowd(void) {
+  FUZZ_CHECK(munmap((void *)crowd, crowd_pages * 4096) == 0, "cannot unmap the crowd");
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (nmodules == 0)
-    dl_iterate_phdr(module_visit, NULL);
+    load_modules();
   fuzz_input in = fuzz_input_make(data, size);
   memset(heaps, 0, sizeof heaps);
   nblocks = 0;
@@ -406,6 +425,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (heaps[i].h != NULL)
       do_destroy(i);
   if (crowd != 0)
-    FUZZ_CHECK(munmap((void *)crowd, crowd_pages * 4096) == 0, "cannot unmap the crowd");
+    free_crowd();
   return 0;
 }
