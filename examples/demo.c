@@ -27,18 +27,24 @@
 #include "ilheap_sim.h"
 
 #include <assert.h>
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+/* after windows.h */
+#include <tlhelp32.h>
+#else
+#include <dlfcn.h>
+#include <link.h>
 #include <sys/auxv.h>
 #include <unistd.h>
+#endif
 
 enum { MAX_MODULES = 64, MAX_THREADS = 64, MAX_REPORTED = 20, MAP_CAP = 16384 };
 
@@ -519,6 +525,64 @@ static void free_modules(void) {
 
 /* ---- Real mode ----------------------------------------------------------- */
 
+#ifdef _WIN32
+/* System DLLs every Windows (and Wine prefix) has; whichever fail to load are
+ * skipped. */
+static const char *const libraries[] = {
+    "ws2_32.dll",  "oleaut32.dll", "crypt32.dll", "shell32.dll", "dbghelp.dll", "version.dll",
+    "setupapi.dll", "winhttp.dll", "wininet.dll", "iphlpapi.dll", "secur32.dll", "comctl32.dll",
+};
+
+static int load_library(const char *name) { return LoadLibraryA(name) != NULL; }
+static long process_id(void) { return (long)GetCurrentProcessId(); }
+
+/* Every module of the process (Toolhelp: the program first) whose window has
+ * room, as a profiler's managed modules would: 32-bit Windows packs the system
+ * DLLs right under 2 GiB (Wine: with nothing free above them), where a heap
+ * rightly gets nothing (contract 6), and the demo wants every body placed. */
+static void add_modules(void) {
+  demo_map now;
+  now.ranges = calloc(MAP_CAP, sizeof *now.ranges);
+  now.cap = now.ranges ? MAP_CAP : 0;
+  if (now.ranges == NULL || demo_map_read(&now) != 0) {
+    free(now.ranges);
+    return;
+  }
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  uintptr_t top = (uintptr_t)si.lpMaximumApplicationAddress;
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0);
+  if (snap == INVALID_HANDLE_VALUE) {
+    free(now.ranges);
+    return;
+  }
+  MODULEENTRY32 me;
+  me.dwSize = sizeof me;
+  int roomless = 0;
+  for (BOOL ok = Module32First(snap, &me); ok && nmods < MAX_MODULES;
+       ok = Module32Next(snap, &me)) {
+    uintptr_t base = (uintptr_t)me.modBaseAddr;
+    uintptr_t hi = base + ILHEAP_DEFAULT_MAX_OFFSET;
+    if (hi < base || hi > top) {
+      hi = top;
+    }
+    if (hi <= base || (hi - base) - demo_map_overlap(&now, base, hi) < ((uintptr_t)64 << 20)) {
+      roomless++;
+      continue;
+    }
+    module *m = &mods[nmods++];
+    snprintf(m->name, sizeof m->name, "%.47s", me.szModule);
+    m->base = base;
+    m->image_hi = base + me.modBaseSize;
+    m->kind = FLAVOUR_REAL;
+  }
+  CloseHandle(snap);
+  free(now.ranges);
+  if (roomless > 0) {
+    printf("ilheap-demo: %d modules left out: less than 64 MiB free in their window\n", roomless);
+  }
+}
+#else
 /* Libraries every Debian bookworm machine has (glibc, zlib, xz, bzip2, zstd,
  * gcc's runtime, libstdc++, libcrypt...); whichever fail to load are skipped. */
 static const char *const libraries[] = {
@@ -568,6 +632,11 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
   return 0;
 }
 
+static int load_library(const char *name) { return dlopen(name, RTLD_NOW | RTLD_LOCAL) != NULL; }
+static long process_id(void) { return (long)getpid(); }
+static void add_modules(void) { dl_iterate_phdr(add_module, NULL); }
+#endif
+
 static int map_init(demo_map *map) {
   map->ranges = calloc(MAP_CAP, sizeof *map->ranges);
   map->cap = map->ranges ? MAP_CAP : 0;
@@ -578,13 +647,13 @@ static int map_init(demo_map *map) {
 static int run_real(const options *o) {
   int loaded = 0;
   for (size_t k = 0; k < sizeof libraries / sizeof *libraries; k++) {
-    if (dlopen(libraries[k], RTLD_NOW | RTLD_LOCAL)) {
+    if (load_library(libraries[k])) {
       loaded++;
     }
   }
-  dl_iterate_phdr(add_module, NULL);
-  printf("ilheap-demo: pid %ld, %d libraries loaded with dlopen, %d modules in the process\n",
-         (long)getpid(), loaded, nmods);
+  add_modules();
+  printf("ilheap-demo: pid %ld, %d libraries loaded, %d modules in the process\n", process_id(),
+         loaded, nmods);
   if (nmods > o->modules) {
     nmods = o->modules;
   }

@@ -1,9 +1,48 @@
 /*
- * /proc/self/maps snapshots for the demo. Reading the map must not change it,
- * so this file uses no malloc and no stdio: one static buffer and read(2).
+ * Process-map snapshots for the demo: /proc/self/maps on Linux, VirtualQuery on
+ * Windows. Reading the map must not change it, so this file uses no malloc and
+ * no stdio: one static buffer and read(2) on Linux.
  */
 #include "demo.h"
 
+#ifdef _WIN32
+#include <windows.h>
+
+/* Every region that is not MEM_FREE, adjacent ones merged; VirtualQuery
+ * allocates nothing. */
+int demo_map_read(demo_map *map) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  uintptr_t a = (uintptr_t)si.lpMinimumApplicationAddress;
+  map->count = 0;
+  while (a < (uintptr_t)si.lpMaximumApplicationAddress) {
+    MEMORY_BASIC_INFORMATION mbi;
+    if (VirtualQuery((LPCVOID)a, &mbi, sizeof mbi) != sizeof mbi) {
+      return -1;
+    }
+    uintptr_t lo = (uintptr_t)mbi.BaseAddress, hi = lo + mbi.RegionSize;
+    if (hi <= a) {
+      return -1;
+    }
+    a = hi;
+    if (mbi.State == MEM_FREE) {
+      continue;
+    }
+    if (map->count > 0 && map->ranges[map->count - 1].hi == lo) {
+      map->ranges[map->count - 1].hi = hi;
+      continue;
+    }
+    if (map->count == map->cap) {
+      return -1;
+    }
+    map->ranges[map->count].lo = lo;
+    map->ranges[map->count].hi = hi;
+    map->count++;
+  }
+  return 0;
+}
+
+#else
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -91,6 +130,7 @@ int demo_map_read(demo_map *map) {
   }
   return 0;
 }
+#endif
 
 /* Index of the first range whose hi is above lo. */
 static size_t first_above(const demo_map *map, uintptr_t lo) {
