@@ -36,13 +36,14 @@
 #include "check.h"
 #include "ilheap.h"
 #include "ilheap_sim.h"
+#include "model_ops.h"
 #include "provider.h"
 
 #define MAX_OPS 192
 #define MAX_HEAPS 4
 #define MAX_BLOCKS 2048
 #define MAX_SIM_BYTES ((size_t)16 << 20) /* committed and filled: keep runs fast */
-#define MIN_STEP ((uint64_t)16 << 10)
+#define MIN_STEP ((uint64_t)8 << 10)
 #define MAX_STEP ((uint64_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
 #define LARGE ((uint64_t)1 << 20)     /* bigger requests get a chunk of their own */
@@ -287,8 +288,8 @@ static int can_new(const model *m, const mheap *h, uint64_t len, int outside, pl
 
 /* A new chunk for a request needing minimal bytes: a step if more, then
  * minimal. */
-static int can_new_for(const model *m, const mheap *h, uint64_t minimal, uint64_t step,
-                       int outside, plan *p) {
+static int can_new_for(const model *m, const mheap *h, uint64_t minimal, uint64_t step, int outside,
+                       plan *p) {
   if (minimal < step && can_new(m, h, step, outside, p)) {
     p->len = step;
     return 1;
@@ -590,7 +591,7 @@ static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) 
     FUZZ_CHECK(rc == ILHEAP_ERANGE && rva == 0, "rva of an outside block: %d %#x", rc,
                (unsigned)rva);
   } else {
-    fuzz_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb);
+    FUZZ_OK(sup_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb, why));
     FUZZ_CHECK(rc == ILHEAP_OK && rva == p - h->base, "rva of an inside block: %d %#x", rc,
                (unsigned)rva);
   }
@@ -618,9 +619,9 @@ static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) 
 }
 
 static void remember_block(model *m, int slot, uintptr_t p, uint32_t cb) {
-  fuzz_check_zero((const void *)p, cb);
+  FUZZ_OK(sup_check_zero((const void *)p, cb, why));
   uint32_t tag = ++m->next_tag;
-  fuzz_fill((void *)p, cb, tag);
+  sup_fill((void *)p, cb, tag);
   if (m->nblocks < MAX_BLOCKS) {
     mblock *b = &m->blocks[m->nblocks++];
     b->p = p;
@@ -850,28 +851,29 @@ static uintptr_t decode_base(model *m, fuzz_input *in) {
   uintptr_t size = m->send - m->sbase;
   uintptr_t page = (uintptr_t)m->page;
   uintptr_t delta;
-  switch (fuzz_pick(in, 9)) {
-  case 0: /* inside the space, page aligned or not */
+  switch ((model_base)fuzz_pick(in, MB_COUNT)) {
+  case MB_INSIDE: /* inside the space, page aligned or not */
     return m->sbase + (uintptr_t)fuzz_range(in, 0, m->npages) * page +
            (uintptr_t)fuzz_range(in, 0, 3) * (page / 4 - 1);
-  case 1: /* below the space: the window starts outside it */
+  case MB_BELOW: /* below the space: the window starts outside it */
     return m->sbase - (uintptr_t)fuzz_range(in, 0, 16) * page - (uintptr_t)fuzz_range(in, 0, 255);
-  case 2: /* near the end of the space: "near the top of the address space" */
+  case MB_NEAR_END: /* near the end of the space: "near the top of the address space" */
     delta = (uintptr_t)fuzz_range(in, 0, 8) * page + (uintptr_t)fuzz_range(in, 0, 17);
     return m->send - (delta < size ? delta : size);
-  case 3: { /* inside a crowded region: at or next to a foreign page */
+  case MB_FOREIGN: { /* inside a crowded region: at or next to a foreign page */
     size_t i = (size_t)fuzz_range(in, 0, m->npages - 1);
     for (size_t k = 0; k < m->npages; k++, i = (i + 1) % m->npages)
       if (m->owner[i] == PG_FOREIGN)
         break;
     return m->sbase + i * page + (uintptr_t)fuzz_range(in, 0, page);
   }
-  case 4: /* near address 0 */ return (uintptr_t)fuzz_range(in, 0, 3 * page);
-  case 5: /* near the top of the real address space: window past the top */
+  case MB_NEAR_ZERO: /* near address 0 */ return (uintptr_t)fuzz_range(in, 0, 3 * page);
+  case MB_NEAR_TOP: /* near the top of the real address space: window past the top */
     return UINTPTR_MAX - (uintptr_t)fuzz_range(in, 0, 3 * page);
-  case 6: /* anywhere */ return (uintptr_t)fuzz_u64(in);
-  case 7: /* one page below a byte inside the space (unaligned) */
+  case MB_ANY: /* anywhere */ return (uintptr_t)fuzz_u64(in);
+  case MB_BYTE: /* one page below a byte inside the space (unaligned) */
     return m->sbase + (uintptr_t)fuzz_range(in, 0, size) - 1;
+  case MB_START:
   default: /* the very start: window begins at the first page */
     return m->sbase - 1 + (uintptr_t)fuzz_range(in, 0, 1);
   }
@@ -879,13 +881,14 @@ static uintptr_t decode_base(model *m, fuzz_input *in) {
 
 static uint32_t decode_max_offset(model *m, fuzz_input *in) {
   uint64_t page = m->page;
-  switch (fuzz_pick(in, 6)) {
-  case 0: return ILHEAP_DEFAULT_MAX_OFFSET;
-  case 1: /* a few pages, plus or minus a little: window edges */
+  switch ((model_max_offset)fuzz_pick(in, MMO_COUNT)) {
+  case MMO_DEFAULT: return ILHEAP_DEFAULT_MAX_OFFSET;
+  case MMO_PAGES: /* a few pages, plus or minus a little: window edges */
     return (uint32_t)(fuzz_range(in, 1, 2 * m->npages + 2) * page + fuzz_range(in, 0, 4) - 2);
-  case 2: return fuzz_u32(in);
-  case 3: return UINT32_MAX;
-  case 4: return (uint32_t)fuzz_range(in, 0, 3 * page);
+  case MMO_ANY: return fuzz_u32(in);
+  case MMO_MAX: return UINT32_MAX;
+  case MMO_TINY: return (uint32_t)fuzz_range(in, 0, 3 * page);
+  case MMO_SIM:
   default: return (uint32_t)(m->npages * page - fuzz_range(in, 0, 2 * page));
   }
 }
@@ -898,18 +901,21 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   o.provider = ilheap_sim_provider(m->sim);
   uintptr_t base = decode_base(m, in);
   o.max_offset = decode_max_offset(m, in);
-  unsigned a = fuzz_pick(in, 16);
-  o.alignment = a <= 10 ? 4u << (a > 0 ? a - 1 : 0) : a == 11 ? fuzz_u32(in) : 8u;
-  o.use_guard_pages = fuzz_pick(in, 4) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
-  switch (fuzz_pick(in, 8)) {
-  case 0: case 1: case 2: o.window_policy = ILHEAP_WINDOW_PREFERRED; break;
-  case 3: o.window_policy = (uint32_t)fuzz_range(in, 2, UINT32_MAX); break; /* unknown */
-  default: o.window_policy = ILHEAP_WINDOW_REQUIRED; break;
-  }
-  switch (fuzz_pick(in, 4)) {
-  case 0: o.budget = ILHEAP_UNLIMITED; break;
-  case 1: o.budget = (size_t)(fuzz_range(in, 0, 64) * m->page); break;
-  case 2: o.budget = (size_t)fuzz_range(in, 0, m->npages * m->page + m->page); break;
+  unsigned a = fuzz_pick(in, MODEL_ALIGN_CHOICES);
+  o.alignment = a < MODEL_ALIGN_RAW    ? 4u << (a > 0 ? a - 1 : 0)
+                : a == MODEL_ALIGN_RAW ? fuzz_u32(in)
+                                       : 8u;
+  o.use_guard_pages = fuzz_pick(in, MODEL_GUARD_CHOICES) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
+  unsigned pol = fuzz_pick(in, MODEL_POLICY_CHOICES);
+  o.window_policy = pol < MODEL_POLICY_UNKNOWN    ? ILHEAP_WINDOW_PREFERRED
+                    : pol == MODEL_POLICY_UNKNOWN ? (uint32_t)fuzz_range(in, 2, UINT32_MAX)
+                                                  : ILHEAP_WINDOW_REQUIRED;
+  switch (fuzz_pick(in, MODEL_BUDGET_CHOICES)) {
+  case MODEL_BUDGET_UNLIMITED: o.budget = ILHEAP_UNLIMITED; break;
+  case MODEL_BUDGET_PAGES: o.budget = (size_t)(fuzz_range(in, 0, 64) * m->page); break;
+  case MODEL_BUDGET_BYTES:
+    o.budget = (size_t)fuzz_range(in, 0, m->npages * m->page + m->page);
+    break;
   default: break;
   }
   int expect = ILHEAP_OK;
@@ -918,39 +924,40 @@ static void do_create(model *m, int slot, fuzz_input *in) {
     expect = ILHEAP_EINVAL;
   /* Now and then one versioning or provider fault, one at a time. */
   if (expect == ILHEAP_OK) {
-    switch (fuzz_pick(in, 12)) {
-    case 1:
+    switch ((model_fault)fuzz_pick(in, MODEL_FAULT_CHOICES)) {
+    case MF_OPTIONS_SIZE:
       /* Smaller than the first published struct (version 1 ended before
        * window_policy). */
       o.size = (uint32_t)fuzz_range(in, 0, offsetof(ilheap_options, window_policy) - 1);
       expect = ILHEAP_EVERSION;
       break;
-    case 5:
+    case MF_OPTIONS_V1:
       /* A version-1 caller: window_policy is not read (the default). */
       o.size = (uint32_t)offsetof(ilheap_options, window_policy);
       break;
-    case 2:
+    case MF_PROVIDER:
       bad = *o.provider;
-      switch (fuzz_pick(in, 8)) {
-      case 0: bad.walk_free = NULL; break;
-      case 1: bad.reserve = NULL; break;
-      case 2: bad.commit = NULL; break;
-      case 3: bad.release = NULL; break;
-      case 4: bad.flags = (uint32_t)fuzz_range(in, 1, UINT32_MAX); break;
-      case 5: bad.page_size = (size_t)fuzz_range(in, 0, 4095); break;
-      case 6: bad.page_size = m->page * 3; break;
+      switch ((model_provider_field)fuzz_pick(in, MPF_COUNT)) {
+      case MPF_WALK_FREE: bad.walk_free = NULL; break;
+      case MPF_RESERVE: bad.reserve = NULL; break;
+      case MPF_COMMIT: bad.commit = NULL; break;
+      case MPF_RELEASE: bad.release = NULL; break;
+      case MPF_FLAGS: bad.flags = (uint32_t)fuzz_range(in, 1, UINT32_MAX); break;
+      case MPF_PAGE_SMALL: bad.page_size = (size_t)fuzz_range(in, 0, 4095); break;
+      case MPF_PAGE_ODD: bad.page_size = m->page * 3; break;
+      case MPF_PAGE_HUGE:
       default: bad.page_size = (size_t)1 << 31; break;
       }
       o.provider = &bad;
       expect = ILHEAP_EINVAL;
       break;
-    case 3:
+    case MF_PROVIDER_SIZE:
       bad = *o.provider;
       bad.size = (uint32_t)fuzz_range(in, 0, offsetof(ilheap_provider, release));
       o.provider = &bad;
       expect = ILHEAP_EVERSION;
       break;
-    case 4:
+    case MF_OPTIONS_BIGGER:
       /* A caller that knows a newer, larger options struct. */
       o.size = (uint32_t)(sizeof o + fuzz_range(in, 1, 64));
       break;
@@ -960,8 +967,8 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   ilheap *heap = (ilheap *)(uintptr_t)1; /* must be overwritten */
   int err = ilheap_create((const void *)base, &o, &heap);
   TRACE("create heap %d base %#lx max_offset %#x align %u guard %u budget %zu -> %d\n", slot,
-        (unsigned long)base, (unsigned)o.max_offset, (unsigned)o.alignment, (unsigned)o.use_guard_pages,
-        o.budget, err);
+        (unsigned long)base, (unsigned)o.max_offset, (unsigned)o.alignment,
+        (unsigned)o.use_guard_pages, o.budget, err);
   FUZZ_CHECK(err == expect, "create: %d (%s), expected %d (alignment %u, max_offset %#x)", err,
              ilheap_strerror(err), expect, (unsigned)o.alignment, (unsigned)o.max_offset);
   if (err != ILHEAP_OK) {
@@ -990,12 +997,12 @@ static void do_create(model *m, int slot, fuzz_input *in) {
 /* Sizes that reach the policy's edges. */
 static uint32_t decode_size(model *m, const mheap *h, fuzz_input *in) {
   uint64_t page = m->page;
-  switch (fuzz_pick(in, 10)) {
-  case 0: return (uint32_t)fuzz_range(in, 1, 64); /* tiny IL bodies */
-  case 1: return (uint32_t)fuzz_range(in, 0, 4096);
-  case 2: /* a number of pages, give or take the redzone and a byte */
+  switch ((model_size)fuzz_pick(in, MS_COUNT)) {
+  case MS_TINY: return (uint32_t)fuzz_range(in, 1, 64); /* tiny IL bodies */
+  case MS_SMALL: return (uint32_t)fuzz_range(in, 0, 4096);
+  case MS_PAGES: /* a number of pages, give or take the redzone and a byte */
     return (uint32_t)(fuzz_range(in, 1, 40) * page - g_redzone + fuzz_range(in, 0, 2) - 1);
-  case 3: { /* exactly the room left in the current chunk, give or take */
+  case MS_ROOM: { /* exactly the room left in the current chunk, give or take */
     uint64_t room = 0;
     if (h->current >= 0) {
       const mchunk *c = &h->chunks[h->current];
@@ -1004,12 +1011,13 @@ static uint32_t decode_size(model *m, const mheap *h, fuzz_input *in) {
     room = room > g_redzone ? room - g_redzone : 0;
     return (uint32_t)(room + fuzz_range(in, 0, 2 * h->align) - h->align);
   }
-  case 4: /* the whole window, give or take */
+  case MS_WINDOW: /* the whole window, give or take */
     return (uint32_t)(h->max_consumed - g_redzone + fuzz_range(in, 0, 2 * h->align) - h->align);
-  case 5: return UINT32_MAX - (uint32_t)fuzz_range(in, 0, 4096); /* contract 9 */
-  case 6: return (uint32_t)fuzz_range(in, 0, 256 << 10);
-  case 7: return (uint32_t)fuzz_range(in, 0, MAX_STEP + 2 * page);
-  case 8: return fuzz_u32(in);
+  case MS_HUGE: return UINT32_MAX - (uint32_t)fuzz_range(in, 0, 4096); /* contract 9 */
+  case MS_256K: return (uint32_t)fuzz_range(in, 0, 256 << 10);
+  case MS_STEP: return (uint32_t)fuzz_range(in, 0, MAX_STEP + 2 * page);
+  case MS_ANY: return fuzz_u32(in);
+  case MS_ZERO:
   default: return 0; /* contract 5 */
   }
 }
@@ -1025,7 +1033,7 @@ static int count_kinds(void *arg, uintptr_t lo, uintptr_t hi, ilheap_sim_kind ki
 /* Arguments the contract says are bad, or edge values, with their answers. */
 static void do_misuse(model *m, fuzz_input *in) {
   ilheap_stats s;
-  switch (fuzz_pick(in, 10)) {
+  switch (fuzz_pick(in, MODEL_MISUSE_CHOICES)) {
   case 0:
     FUZZ_CHECK(ilheap_alloc(NULL, fuzz_u32(in)) == NULL, "alloc(NULL) returned a block");
     break;
@@ -1048,9 +1056,9 @@ static void do_misuse(model *m, fuzz_input *in) {
           size_t pg = (size_t)fuzz_range(in, 0, m->npages - 1);
           uintptr_t a = m->sbase + pg * m->page + (uintptr_t)fuzz_range(in, 0, m->page - 1);
           int owned = m->owner[pg] == i;
-          FUZZ_CHECK(owned || (ilheap_rva(m->heaps[i].h, (const void *)a, 1, &rva) ==
-                                   ILHEAP_EINVAL &&
-                               rva == 0),
+          FUZZ_CHECK(owned ||
+                         (ilheap_rva(m->heaps[i].h, (const void *)a, 1, &rva) == ILHEAP_EINVAL &&
+                          rva == 0),
                      "rva of a foreign address %#lx", (unsigned long)a);
           FUZZ_CHECK(ilheap_rva(NULL, (const void *)a, 1, &rva) == ILHEAP_EINVAL &&
                          ilheap_rva(m->heaps[i].h, NULL, 1, &rva) == ILHEAP_EINVAL &&
@@ -1205,14 +1213,14 @@ static int in_space(const model *m, uintptr_t addr, size_t len) {
 static void do_direct(model *m, fuzz_input *in) {
   const ilheap_provider *pv = ilheap_sim_provider(m->sim);
   uintptr_t page = (uintptr_t)m->page;
-  unsigned what = fuzz_pick(in, 4);
+  model_direct what = (model_direct)fuzz_pick(in, MD_COUNT);
   uintptr_t addr = m->sbase - 2 * page + (uintptr_t)fuzz_range(in, 0, m->npages + 4) * page;
   size_t len = (size_t)fuzz_range(in, 0, 8) * page;
   if (fuzz_pick(in, 4) == 0) /* unaligned */
     addr += (uintptr_t)fuzz_range(in, 1, page - 1);
   ilheap_sim_stats before, after;
   ilheap_sim_get_stats(m->sim, &before);
-  if (what == 0) {
+  if (what == MD_WALK_FREE) {
     static struct gap_list g;
     uintptr_t lo = addr, hi = addr + len + (uintptr_t)fuzz_range(in, 0, m->npages) * page;
     g.n = 0;
@@ -1252,11 +1260,11 @@ static void do_direct(model *m, fuzz_input *in) {
     FUZZ_CHECK(k == g.n, "walk_free: %zu gaps, the model has %zu", g.n, k);
     return;
   }
-  if (what != 1 && touches_heap(m, addr, addr + len))
+  if (what != MD_RESERVE && touches_heap(m, addr, addr + len))
     return;
   int expect;
   int err;
-  if (what == 1) {
+  if (what == MD_RESERVE) {
     err = pv->reserve(pv->ctx, addr, len);
     expect = !in_space(m, addr, len)           ? ILHEAP_ERANGE
              : range_free(m, addr, addr + len) ? ILHEAP_OK
@@ -1265,21 +1273,21 @@ static void do_direct(model *m, fuzz_input *in) {
     int ours = in_space(m, addr, len);
     for (uintptr_t a = addr; ours && a < addr + len; a += page)
       ours = m->owner[page_index(m, a)] <= PG_DIRECT;
-    err = what == 2 ? pv->commit(pv->ctx, addr, len) : pv->release(pv->ctx, addr, len);
+    err = what == MD_COMMIT ? pv->commit(pv->ctx, addr, len) : pv->release(pv->ctx, addr, len);
     expect = ours ? ILHEAP_OK : ILHEAP_EINVAL;
   }
   ilheap_sim_get_stats(m->sim, &after);
   TRACE("%s %#lx len %zu -> %d (expected %d)\n",
-        what == 1   ? "reserve"
-        : what == 2 ? "commit"
-                    : "release",
+        what == MD_RESERVE  ? "reserve"
+        : what == MD_COMMIT ? "commit"
+                            : "release",
         (unsigned long)addr, len, err, expect);
   if (after.failures != before.failures) {
     /* An injected failure hit this call: reserve fails with ENOMEM or loses a
      * race (the range turns foreign), commit fails with ENOMEM. */
     FUZZ_CHECK(expect == ILHEAP_OK, "an injected failure on a call that must fail anyway");
     if (after.calls[ILHEAP_SIM_RACE] != before.calls[ILHEAP_SIM_RACE]) {
-      FUZZ_CHECK(what == 1 && err == ILHEAP_EBUSY, "lost race: %d", err);
+      FUZZ_CHECK(what == MD_RESERVE && err == ILHEAP_EBUSY, "lost race: %d", err);
       set_owner(m, addr, addr + len, PG_FOREIGN);
     } else {
       FUZZ_CHECK(err == ILHEAP_ENOMEM, "injected failure: %d", err);
@@ -1299,7 +1307,7 @@ static void do_direct(model *m, fuzz_input *in) {
       /* Committed memory reads as zero the first time, every time. */
       for (uintptr_t a = addr; a < addr + len; a += page) {
         if (m->owner[page_index(m, a)] == PG_DIRECT) {
-          fuzz_check_zero((const void *)a, (uint32_t)page);
+          FUZZ_OK(sup_check_zero((const void *)a, (uint32_t)page, why));
           memset((void *)a, 0xAB, page);
         }
       }
@@ -1387,8 +1395,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     probe();
   }
   fuzz_input in = fuzz_input_make(data, size);
-  static const size_t pages[] = {0, 4096, 8192, 16384, 65536};
-  size_t psz = pages[fuzz_pick(&in, 5)];
+  static const size_t pages[MODEL_PAGE_SIZE_COUNT] = MODEL_PAGE_SIZES;
+  size_t psz = pages[fuzz_pick(&in, MODEL_PAGE_SIZE_COUNT)];
   size_t page = psz ? psz : 4096;
   size_t npages = (size_t)fuzz_range(&in, 1, MAX_SIM_BYTES / page);
 
@@ -1410,43 +1418,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int op = 0; op < MAX_OPS && fuzz_remaining(&in) > 0; op++) {
     int slot = (int)fuzz_pick(&in, MAX_HEAPS);
     mheap *h = &m.heaps[slot];
-    switch (fuzz_pick(&in, 13)) {
-    case 0:
-    case 1:
+    switch ((model_op)fuzz_pick(&in, MOP_COUNT)) {
+    case MOP_CREATE:
+    case MOP_CREATE_2:
       if (h->live)
         do_destroy(&m, slot);
       do_create(&m, slot, &in);
       break;
-    case 2:
+    case MOP_DESTROY:
       if (h->live)
         do_destroy(&m, slot);
       break;
-    case 3:
-    case 4:
-    case 5:
+    case MOP_ALLOC:
+    case MOP_ALLOC_2:
+    case MOP_ALLOC_3:
       if (h->live)
         do_alloc(&m, slot, decode_size(&m, h, &in));
       break;
-    case 6: { /* a burst of equal requests: fills chunks, crosses boundaries */
+    case MOP_BURST: { /* a burst of equal requests: fills chunks, crosses boundaries */
       unsigned n = (unsigned)fuzz_range(&in, 1, 64);
       uint32_t cb = (uint32_t)fuzz_range(&in, 1, 512);
       for (unsigned i = 0; i < n && h->live && m.nblocks < MAX_BLOCKS; i++)
         do_alloc(&m, slot, cb);
       break;
     }
-    case 7: do_layout(&m, &in, 1); break;
-    case 8: do_layout(&m, &in, 0); break;
-    case 9: {
+    case MOP_OCCUPY: do_layout(&m, &in, 1); break;
+    case MOP_VACATE: do_layout(&m, &in, 0); break;
+    case MOP_INJECT: {
       ilheap_sim_op sop = (ilheap_sim_op)fuzz_pick(&in, ILHEAP_SIM_OP_COUNT);
       uint32_t skip = (uint32_t)fuzz_range(&in, 0, 7);
-      static const uint32_t counts[] = {0, 1, 2, 3, 8, 9, UINT32_MAX};
-      uint32_t count = counts[fuzz_pick(&in, 7)];
+      static const uint32_t counts[MODEL_INJECT_COUNT_CHOICES] = MODEL_INJECT_COUNTS;
+      uint32_t count = counts[fuzz_pick(&in, MODEL_INJECT_COUNT_CHOICES)];
       FUZZ_CHECK(ilheap_sim_inject(m.sim, sop, skip, count) == ILHEAP_OK, "inject");
       TRACE("inject op %d skip %u count %u\n", (int)sop, (unsigned)skip, (unsigned)count);
       break;
     }
-    case 10: do_misuse(&m, &in); break;
-    case 11: do_direct(&m, &in); break;
+    case MOP_MISUSE: do_misuse(&m, &in); break;
+    case MOP_DIRECT: do_direct(&m, &in); break;
+    case MOP_CHECK:
     default:
       verify_blocks(&m, "checkpoint");
       check_all(&m);

@@ -102,26 +102,13 @@ static void check_all(zstate *z) {
 }
 
 static void check_block(zstate *z, int slot, uintptr_t p, uint32_t cb) {
-  ilheap *h = z->heaps[slot];
-  uintptr_t b = ilheap_module_base(h);
-  uint32_t m = ilheap_max_offset(h), rva = 1;
-  int inside = p > b && p - b <= m && cb <= m - (p - b);
-  int rc = ilheap_rva(h, (const void *)p, cb, &rva);
-  if (ilheap_window_policy(h) == ILHEAP_WINDOW_REQUIRED || inside) {
-    fuzz_check_window(b, m, ilheap_alignment(h), (const void *)p, cb);
-    FUZZ_CHECK(rc == ILHEAP_OK && rva == p - b, "rva %d %#x", rc, (unsigned)rva);
-  } else {
-    FUZZ_CHECK(b == UINTPTR_MAX || p + cb <= b + 1 || (p > b && p - b >= m),
-               "contract 1: block %#lx+%u across the window's edge", (unsigned long)p,
-               (unsigned)cb);
-    FUZZ_CHECK(rc == ILHEAP_ERANGE && rva == 0, "rva outside: %d", rc);
-  }
-  FUZZ_CHECK(p % ilheap_alignment(h) == 0, "contract 2");
+  /* Contracts 1 and 2 under the heap's policy, and ilheap_rva agrees. */
+  FUZZ_OK(sup_check_block(z->heaps[slot], (const void *)p, cb, why));
   FUZZ_CHECK(p >= z->sb && p + cb <= z->se, "contract 3: block outside the simulated space");
   for (size_t i = 0; i < z->nblocks; i++)
     FUZZ_CHECK(p + cb <= z->blocks[i].p || z->blocks[i].p + z->blocks[i].cb <= p,
                "contract 3: blocks overlap");
-  fuzz_check_zero((const void *)p, cb);
+  FUZZ_OK(sup_check_zero((const void *)p, cb, why));
 }
 
 static void do_alloc(zstate *z, int slot, uint32_t cb) {
@@ -133,7 +120,7 @@ static void do_alloc(zstate *z, int slot, uint32_t cb) {
   FUZZ_CHECK(cb != 0, "contract 5");
   check_block(z, slot, (uintptr_t)r, cb);
   uint32_t tag = ++z->tag;
-  fuzz_fill(r, cb, tag);
+  sup_fill(r, cb, tag);
   if (z->nblocks < MAX_BLOCKS)
     z->blocks[z->nblocks++] = (zblock){(uintptr_t)r, cb, tag, slot};
 }
@@ -213,7 +200,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     switch (fuzz_pick(&in, 10)) {
     case 0: {
       uintptr_t lo = decode_addr(&z, &in), hi = decode_addr(&z, &in), base = 0;
-      size_t len = (size_t)fuzz_range(&in, 0, 64) * 4096, min_free = (size_t)fuzz_range(&in, 0, 64) * 4096;
+      size_t len = (size_t)fuzz_range(&in, 0, 64) * 4096,
+             min_free = (size_t)fuzz_range(&in, 0, 64) * 4096;
       int rc = ilheap_zone_take_below(z.zone, lo, hi, len, min_free, &base);
       FUZZ_CHECK(rc != ILHEAP_OK || (base >= lo && base + len <= hi), "piece outside [lo, hi)");
       break;

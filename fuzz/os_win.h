@@ -1,48 +1,13 @@
 /*
- * fuzz_os on Windows (the target is called fuzz_win there): the process map
- * from VirtualQuery, the modules from Toolhelp, the crowd made of 64 KiB
- * reservations (the allocation granularity) with 64 KiB holes. Included by
- * fuzz_os.c in place of its Linux functions; everything else is shared.
+ * fuzz_os on Windows (the target is called fuzz_win there): the crowd made of
+ * 64 KiB reservations (the allocation granularity) with 64 KiB holes, and the
+ * process heap in brk's place. Included by fuzz_os.c in place of its Linux
+ * functions; the map and the modules come from support/os_windows.c.
  */
 #ifndef ILHEAP_FUZZ_OS_WIN_H
 #define ILHEAP_FUZZ_OS_WIN_H
 
 #include <windows.h>
-/* after windows.h */
-#include <tlhelp32.h>
-
-/* Every region that is not MEM_FREE, without allocating. */
-static void read_map(map *m) {
-  SYSTEM_INFO si;
-  GetSystemInfo(&si);
-  uintptr_t a = (uintptr_t)si.lpMinimumApplicationAddress;
-  m->n = 0;
-  while (a < (uintptr_t)si.lpMaximumApplicationAddress) {
-    MEMORY_BASIC_INFORMATION mbi;
-    FUZZ_CHECK(VirtualQuery((void *)a, &mbi, sizeof mbi) != 0, "VirtualQuery(%#zx) failed",
-               (size_t)a);
-    uintptr_t lo = (uintptr_t)mbi.BaseAddress, hi = lo + mbi.RegionSize;
-    if (mbi.State != MEM_FREE) {
-      FUZZ_CHECK(m->n < MAX_RANGES, "more than %d regions", MAX_RANGES);
-      m->lo[m->n] = lo;
-      m->hi[m->n] = hi;
-      m->rw[m->n] = mbi.State == MEM_COMMIT &&
-                    (mbi.Protect & (PAGE_READWRITE | PAGE_EXECUTE_READWRITE)) != 0;
-      m->n++;
-    }
-    a = hi;
-  }
-}
-
-static void load_modules(void) {
-  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0);
-  FUZZ_CHECK(snap != INVALID_HANDLE_VALUE, "CreateToolhelp32Snapshot failed");
-  MODULEENTRY32 me;
-  me.dwSize = sizeof me;
-  for (BOOL ok = Module32First(snap, &me); ok && nmodules < MAX_MODULES; ok = Module32Next(snap, &me))
-    modules[nmodules++] = (uintptr_t)me.modBaseAddr;
-  CloseHandle(snap);
-}
 
 /* No brk on Windows: the process heap plays its part (memory the C runtime
  * grows). */

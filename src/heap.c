@@ -29,48 +29,66 @@
  * three fields. A request consuming more than LARGE (1 MiB; no IL body is near
  * that) gets a chunk of its own instead, sized to fit, accounted under the lock.
  *
- * Refill, under the heap's lock, when the current chunk cannot hold a request:
- *  1. Grow the current chunk downward in place, once, by
- *         len = min(step, room under CHUNK_CAP, budget left, room in the
- *                   window below floor, free pages just below floor)
- *     (all whole pages; "free" as the provider defines it, so the zones it
- *     keeps clear stay clear), if len covers what the request still needs:
- *     reserve the whole step directly, and only if that range is busy, walk
- *     to find the free pages just below floor and reserve those. Any failure
- *     moves on to 2. Growing by what is there, never page by page, keeps a
- *     refill to one reserve and one commit, plus a walk when it is crowded.
- *  2. Otherwise start a new chunk: walk the free gaps of the window in
- *     ascending order. In the lowest gap with room for the chunk to grow to
- *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
- *     larger), the chunk goes at the top of that room, the gap's lowest
- *     roomy slice, so it can grow down through the rest of the slice. If no
- *     gap is roomy, it goes at the TOP of the lowest gap that holds it at all
- *     (pages for the request, plus the guard page). First a full step, then
- *     just enough for the request. A reserve that
- *     loses a race (ILHEAP_EBUSY) walks again, up to REFILL_RETRIES times; any
- *     other provider error ends the attempt. The old chunk's unused bottom is
- *     abandoned (it is counted in the statistics as reserved, not consumed).
- *  3. Otherwise the request fails: NULL (contract 6).
- * A LARGE request skips 1: its own chunk is placed as in 2, sized to fit.
- * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB,
- * page)): small modules stay small, and once a heap holds 1 MiB the address
- * space reserved beyond what was consumed is at most about 1/32.
+ * Refill, under the heap's lock, when the current chunk C cannot hold a request
+ * consuming `consumed` bytes. need = what C still lacks, in whole pages;
+ * step = clamp(round_up(reserved / 32, page), max(8 KiB, page), max(1 MiB, page)),
+ * so small modules stay small (one small body: 8 KiB and a 4 KiB guard page,
+ * 12 KiB reserved) and, once a heap holds 1 MiB, the address space reserved
+ * beyond what was consumed is at most about 1/32.
+ *  1. If C has room now (another thread's refill made it while this one waited
+ *     for the lock), take it.
+ *  2. If C lies in the window, grow it downward in place, once, by
+ *         want = min(step, room left under CHUNK_CAP, budget left, floor - lim)
+ *     (whole pages; lim is the lower end of C's range, here the window's wlo):
+ *     reserve [floor - want, floor) directly; if the provider answers busy or
+ *     out of reach, walk the free gaps of that range and reserve only the free
+ *     pages that end at floor. It succeeds when at least need pages were
+ *     reserved and committed. One reserve and one commit (one map call when
+ *     the provider has map), plus a walk when the range is crowded: never page
+ *     by page.
+ *  3. Place a new chunk in the window (PLACE below): of step bytes when the
+ *     request needs less, and if that fails, of just the request's pages.
+ *  4. With ILHEAP_WINDOW_REQUIRED: the request fails, NULL (contract 6).
+ *  5. With ILHEAP_WINDOW_PREFERRED: if C lies outside the window, grow it as
+ *     in 2, down to its own lim; else place a new chunk outside the window
+ *     (OUTSIDE below), step bytes first, then just the request's pages.
+ *  6. Otherwise the request fails: NULL (contract 6).
+ * The request then takes its block from the new room; threads carving
+ * meanwhile may take that room first, and the refill runs again (each round
+ * consumes address space, so the loop ends, at the latest when the window or
+ * the budget is full). A new chunk becomes the current one; the old one's
+ * unused bottom is abandoned (counted as reserved, not consumed). A request
+ * consuming more than LARGE skips 1 and 2 and gets a chunk of its own sized to
+ * fit, placed by 3, then (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever
+ * placed beyond the budget.
+ * Provisioning: when the provider has map and resident, and the page of the
+ * block C handed out last is resident (the caller writes its blocks, as a
+ * profiler does), the bytes a refill commits are populated at once
+ * (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
+ * faults, and a caller that does not write keeps an RSS of what it touches.
+ * The first chunk of a heap has no witness and is never populated.
  *
- * Outside the window (ILHEAP_WINDOW_PREFERRED only). When 2 finds no room in
- * the window, the chunk is placed as in 2 in the free address space above the
- * window, [round_up(B + M), top), so the nearest roomy slice above it; if there
- * is none, at the top of the highest gap that holds it below the module,
+ * PLACE, in a range [lo, hi) (the window): walk its free gaps in ascending
+ * order. total = the chunk's pages plus the guard page; roomy = max(CHUNK_CAP,
+ * total) + the guard page, room for the chunk to grow to CHUNK_CAP. In the
+ * lowest gap at least roomy long, the chunk goes at the top of its lowest
+ * roomy slice ([bottom, bottom + roomy)), so that it can grow down through the
+ * rest of the slice; if no gap is that long, at the top of the lowest gap that
+ * holds total. A reserve that loses a race (ILHEAP_EBUSY) walks again, up to
+ * REFILL_RETRIES times; any other provider error ends the attempt. A walk that
+ * finds no room at all is made once more before the range counts as full: a
+ * provider may answer from a view of the map that misses holes opened since,
+ * and forget it when a walk finds nothing (the Linux provider does).
+ *
+ * OUTSIDE (ILHEAP_WINDOW_PREFERRED only): PLACE in the free address space above
+ * the window, [round_up(B + M), top), the nearest roomy slice above it; if
+ * that fails, at the top of the highest gap that holds total below the module,
  * [page, round_down(B + 1)). Neither range touches a page of the window, so a
- * chunk is wholly inside or wholly outside it, and its in-place growth stops
- * at its own range's lower end (its `lim`): blocks outside the window are
- * counted per chunk, exactly. Every refill tries the window first: 1 (for a
- * current chunk inside the window), then 2; only then a current chunk outside
- * grows in place (as in 1, down to its lim), and then a new chunk is placed
- * outside, first a full step, then just enough, above before below for each.
- * A large request tries its own chunk in the window, then outside. Address
- * space outside the window is therefore taken only when the window has no
- * room for the refill (contract 1); blocks keep coming from an outside chunk's
- * committed room until it is used up.
+ * chunk is wholly inside or wholly outside it (its lim is its range's lower
+ * end) and blocks outside the window are counted per chunk, exactly. Address
+ * space outside the window is taken only when the window has no room for the
+ * refill (contract 1); an outside chunk's committed room is used until it is
+ * used up.
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
@@ -95,7 +113,7 @@
 #include "os/os.h"
 #include "track.h"
 
-#define MIN_STEP ((size_t)16 << 10)
+#define MIN_STEP ((size_t)8 << 10)
 #define MAX_STEP ((size_t)1 << 20)
 #define MAX_PAGE ((size_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
@@ -148,6 +166,7 @@ struct ilheap {
   uint64_t reserved, committed, nchunks, extensions;
   uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
   uint64_t large_outside;                                 /* of which outside the window */
+  int populate; /* this refill populates what it commits (writes_blocks) */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
 };
@@ -258,7 +277,8 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     ilheap__aligned_free(h);
     return ILHEAP_ENOMEM;
   }
-  memcpy(&h->prov, prov, PROVIDER_V1_SIZE);
+  /* A provider of an older version lacks the optional functions: NULL here. */
+  memcpy(&h->prov, prov, prov->size < sizeof h->prov ? prov->size : sizeof h->prov);
   h->prov.size = (uint32_t)sizeof h->prov;
   h->page = prov->page_size;
   h->align_option = o.alignment;
@@ -320,8 +340,21 @@ void ilheap_destroy(ilheap *h) {
 
 /* ---- the fast path ------------------------------------------------------------ */
 
+/* The fast path stays small: the slow paths are calls, so that ilheap_alloc
+ * saves no registers and builds no frame on its way to the compare-and-swap. */
+#if defined(__GNUC__)
+#define SLOW_PATH __attribute__((noinline, cold))
+#define FAST_PATH __attribute__((always_inline)) inline
+#elif defined(_MSC_VER)
+#define SLOW_PATH __declspec(noinline)
+#define FAST_PATH __forceinline
+#else
+#define SLOW_PATH
+#define FAST_PATH inline
+#endif
+
 /* Takes `consumed` bytes (cb of them requested) from c; the block or 0. */
-static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
+static FAST_PATH uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
   uint64_t add = W_ADD(consumed, consumed - cb);
   for (;;) {
@@ -335,7 +368,7 @@ static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   }
 }
 
-static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
+static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
 
 void *ilheap_alloc(ilheap *h, uint32_t cb) {
   uint64_t consumed;
@@ -344,12 +377,9 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
 
   if (h == NULL || cb == 0)
     return NULL;
-  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. */
+  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. A request that can
+   * never fit (consumed > max_consumed) fails in refill_and_take. */
   consumed = round_up64((uint64_t)cb + ILHEAP_TRACK_REDZONE, h->align);
-  if (consumed > h->max_consumed) {
-    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
-    return NULL;
-  }
   c = atomic_load_explicit(&h->current, memory_order_acquire);
   if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
@@ -369,6 +399,40 @@ static size_t step_size(const ilheap *h) {
 static int within_budget(const ilheap *h, uint64_t more) {
   return h->budget == ILHEAP_UNLIMITED ||
          (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
+}
+
+/* Does the caller write the blocks it gets? Asked of the page of the block c
+ * handed out last (written by now if the caller writes at all), when the
+ * provider can both answer and populate. Never on the fast path. */
+static int writes_blocks(const ilheap *h, const chunk *c) {
+  uint64_t used;
+  if (h->prov.map == NULL || h->prov.resident == NULL || c == NULL)
+    return 0;
+  used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
+  if (used == 0)
+    return 0;
+  return h->prov.resident(h->prov.ctx, round_down_ptr(c->top - (uintptr_t)used, h->page)) == 1;
+}
+
+/* Reserves and commits [at, at + len) below a chunk: one map where the
+ * provider has it, else reserve then commit. */
+static int reserve_committed(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+  int err;
+  if (h->prov.map != NULL)
+    return h->prov.map(h->prov.ctx, at, (size_t)len,
+                       ILHEAP_MAP_RESERVE | (populate ? ILHEAP_MAP_POPULATE : 0u));
+  if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    return err;
+  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
+  return err;
+}
+
+/* Commits [at, at + len), reserved and never committed. */
+static int commit_reserved(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+  if (h->prov.map != NULL)
+    return h->prov.map(h->prov.ctx, at, (size_t)len, populate ? ILHEAP_MAP_POPULATE : 0u);
+  return h->prov.commit(h->prov.ctx, at, (size_t)len);
 }
 
 struct below {
@@ -406,7 +470,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
    * only when it is busy, ask the provider what is free just below. */
   len = want;
   at = c->floor - (uintptr_t)want;
-  err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+  err = reserve_committed(h, at, len, h->populate);
   if (err == ILHEAP_EBUSY || err == ILHEAP_ERANGE) { /* partly taken, or partly out of reach */
     bl.floor = c->floor;
     bl.page = h->page;
@@ -417,14 +481,10 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (len < need)
       return ILHEAP_EBUSY;
     at = bl.free_lo;
-    err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+    err = reserve_committed(h, at, len, h->populate);
   }
   if (err != ILHEAP_OK)
     return err;
-  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
-    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
-    return err;
-  }
   ilheap_track_commit(h, (void *)at, (size_t)len);
   c->floor = at;
   h->reserved += len;
@@ -475,7 +535,7 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
                     uint64_t len, uintptr_t *at) {
   struct placement pl;
   uint64_t total = len + h->guard;
-  int err = ILHEAP_ENOMEM, tries;
+  int err = ILHEAP_ENOMEM, tries, looks = 0;
 
   if (lo >= hi || total > (uint64_t)(hi - lo))
     return ILHEAP_ERANGE;
@@ -487,15 +547,16 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
     if ((err = h->prov.walk_free(h->prov.ctx, lo, hi, visit, &pl)) != ILHEAP_OK)
       break;
     if (pl.addr == 0) {
-      err = ILHEAP_ENOMEM; /* full */
+      err = ILHEAP_ENOMEM; /* full, if a second look agrees */
+      if (looks++ == 0)
+        continue;
       break;
     }
     err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
   }
-  if (err == ILHEAP_OK &&
-      (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
+  if (err == ILHEAP_OK && (err = commit_reserved(h, pl.addr, len, h->populate)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
   *at = pl.addr;
   return err;
@@ -568,6 +629,7 @@ static int grow(ilheap *h, uint64_t consumed) {
   uint64_t step = step_size(h);
   uint64_t minimal, want = 0, need = 0;
 
+  h->populate = writes_blocks(h, c);
   if (c != NULL) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
@@ -594,6 +656,7 @@ static int grow(ilheap *h, uint64_t consumed) {
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   chunk *c;
   uint64_t len = round_up64(consumed, h->page);
+  h->populate = writes_blocks(h, atomic_load_explicit(&h->current, memory_order_relaxed));
   if (new_chunk(h, len, 0, &c) != ILHEAP_OK &&
       (h->policy != ILHEAP_WINDOW_PREFERRED || new_chunk(h, len, 1, &c) != ILHEAP_OK))
     return 0;
@@ -604,10 +667,14 @@ static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   return c->top - (uintptr_t)consumed;
 }
 
-static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
+static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
   chunk *c;
 
+  if (consumed > h->max_consumed) { /* larger than the window: it can never fit */
+    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
+    return NULL;
+  }
   ilheap__mutex_lock(&h->lock);
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);

@@ -1,13 +1,7 @@
 /*
  * The Windows side of support/space.h (main's test support library, issue 11):
- * the address space from VirtualQuery, the modules from Toolhelp. Written on
- * branch w10tests before support/ reached it, from tests/snapshot_win.h and
- * fuzz/os_win.h, to be picked up when main is merged: support/CMakeLists.txt
- * then takes os_windows.c instead of os_linux.c on WIN32, and those two headers
- * go. Not built on this branch (support/ is not here yet); checked on
- * 2026-11-29 against main's support/space.h and ranges.c under Wine, 64- and
- * 32-bit: a reservation appears in the snapshot and is gone after release, the
- * program is the first module and lies in the snapshot.
+ * the address space from VirtualQuery, the modules from Toolhelp (names in
+ * lower case, full paths).
  */
 #include "space.h"
 
@@ -67,6 +61,7 @@ size_t sup_modules(sup_module *v, size_t cap) {
       v[n].base = (uintptr_t)me.modBaseAddr;
       v[n].end = (uintptr_t)me.modBaseAddr + me.modBaseSize;
       snprintf(v[n].name, sizeof v[n].name, "%s", me.szExePath);
+      CharLowerA(v[n].name); /* "KERNEL32.dll", "kernel32.dll": match either */
     }
     n++;
   }

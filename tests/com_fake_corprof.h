@@ -68,6 +68,7 @@ typedef const GUID *LPCGUID;
 #endif /* __PAL_MSTYPES_H__ */
 
 /* ---- palrt.h ------------------------------------------------------------------ */
+// NOLINTNEXTLINE(bugprone-macro-parentheses): spelled as palrt.h spells it
 #define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
 #define S_OK _HRESULT_TYPEDEF_(0x00000000L)
 #define E_NOINTERFACE _HRESULT_TYPEDEF_(0x80004002L)

@@ -305,7 +305,8 @@ static int op_ok(void *c, uintptr_t a, size_t l) {
 }
 
 Test(bad_input, invalid_provider) {
-  ilheap_provider good = {sizeof(ilheap_provider), 0, 4096, NULL, w_ok, op_ok, op_ok, op_ok};
+  ilheap_provider good = {
+      sizeof(ilheap_provider), 0, 4096, NULL, w_ok, op_ok, op_ok, op_ok, NULL, NULL};
   ilheap_options o = check_opts(&good, ILHEAP_DEFAULT_MAX_OFFSET, 8);
   cr_assert_eq(create_rc(&o), ILHEAP_OK, "a well-formed provider refused");
 
@@ -483,7 +484,7 @@ Test(bad_input, c9_os_provider_top_of_user_space) {
                                     UINTPTR_MAX - 5,
                                     UINTPTR_MAX};
   for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-    check_ranges before = {0};
+    sup_ranges before = {0};
     check_read_maps(&before);
     ilheap *h = check_create((void *)bases[i], NULL);
     check_blocks bs = {0};
@@ -502,7 +503,7 @@ Test(bad_input, c9_os_provider_top_of_user_space) {
     if (bases[i] >= user_top)
       cr_assert_eq(bs.n, 0u, "a block above the top of user space (base %#" PRIxPTR ")", bases[i]);
     ilheap_destroy(h);
-    check_ranges_free(&before);
+    sup_ranges_free(&before);
     check_blocks_free(&bs);
   }
 }

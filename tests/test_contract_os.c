@@ -5,8 +5,8 @@
  */
 #include "check.h"
 
-#include <limits.h>
-#include <malloc.h>
+#include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -24,11 +24,12 @@ static const ilheap_provider *os(void) {
   return p;
 }
 
-/* The base of a loaded module (libc: always there, mapped high). */
+/* The base of a loaded module (libc: always there, mapped high); NULL: the
+ * main program. */
 static uintptr_t module_base(const char *part) {
   check_modules ms;
   check_loaded_modules(&ms);
-  const check_module *m = check_find_module(&ms, part);
+  const sup_module *m = part ? sup_module_find(ms.v, ms.n, part) : &ms.v[0];
   cr_assert_not_null(m, "%s is not loaded", part);
   return m->base;
 }
@@ -37,49 +38,45 @@ static uintptr_t module_base(const char *part) {
  * 1-4 against the map taken before, then clause 7 after destroy. */
 static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, size_t n,
                      uint64_t seed) {
-  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
+  check_os_maps m = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, n); /* the test's own memory, before the snapshot */
   check_tally t = {0};
   ilheap_options o = check_opts(os(), max_offset, alignment);
-  check_read_maps(&before);
+  check_read_maps(&m.before);
   ilheap *h = check_create((void *)base, &o);
   size_t ok = check_alloc_il(h, n, seed, 0, &bs, &t);
   cr_assert_eq(ok, n, "module %#" PRIxPTR ": %zu of %zu requests failed", base, n - ok, n);
-  check_read_maps(&now);
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
-  check_reserved_vs_maps(h, &bs, &before, &now, &reserved);
+  check_read_maps(&m.now);
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
+  check_reserved_vs_maps(h, &bs, &m.before, &m.now, &m.reserved);
   check_stats_consistent(h, t.blocks, t.requested, t.failed);
   check_blocks_verify(&bs);
   check_blocks_disjoint(&bs);
-  check_zone_push(&zones, h);
+  sup_zone_push(&m.zones, h);
   ilheap_destroy(h);
-  check_read_maps(&after);
-  check_maps_restored(&before, &after, &reserved, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&now);
-  check_ranges_free(&after);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  check_read_maps(&m.after);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
 }
 
 /* Clauses 1-4 and 7 above libc and above the main program (whose window holds
  * its brk heap: the heap must avoid it). */
 Test(contract_os, c1_to_c4_c7_above_libc) {
-  os_round(module_base(CHECK_ROOMY_MODULE), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
+  os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
 }
 Test(contract_os, c1_to_c4_c7_above_main_program) {
-  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
+  os_round(module_base(NULL), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
 }
 /* The largest window the options allow. */
-Test(contract_os, c1_window_4gib) { os_round(module_base(CHECK_ROOMY_MODULE), 0xFFFFFFFFu, 8, 2000, 3); }
+Test(contract_os, c1_window_4gib) { os_round(module_base("libc.so"), 0xFFFFFFFFu, 8, 2000, 3); }
 /* module_base NULL: the window is [1, M), low memory (clause 9 too). */
 Test(contract_os, c1_null_base_low_window) { os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 8, 2000, 4); }
 
 /* Clause 2: every alignment, on real pages. */
 Test(contract_os, c2_every_alignment) {
-  uintptr_t base = module_base(CHECK_ROOMY_MODULE);
+  uintptr_t base = module_base("libc.so");
   for (uint32_t a = ILHEAP_MIN_ALIGNMENT; a <= ILHEAP_MAX_ALIGNMENT; a *= 2)
     os_round(base, ILHEAP_DEFAULT_MAX_OFFSET, a, 300, a);
 }
@@ -115,7 +112,7 @@ static uintptr_t free_area(size_t len) {
  * reserved. Above free space, blocks stay inside [B + 1, B + M). */
 Test(contract_os, c1_small_windows) {
   CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
-  uintptr_t libc = module_base(CHECK_ROOMY_MODULE);
+  uintptr_t libc = module_base("libc.so");
   static const uint32_t windows[] = {1, 2, 64, 4096, 4097, 65536};
   for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
     ilheap_options o = check_opts(os(), windows[w], 8);
@@ -181,7 +178,7 @@ Test(contract_os, c3_c6_fenced_window) {
   for (size_t i = 0; i < len; i++)
     if ((uintptr_t)(fence + i) < hole || (uintptr_t)(fence + i) >= hole_end)
       cr_assert_eq(fence[i], 0xC3, "contract 3: the foreign mapping was written at %zu", i);
-  check_ranges reserved = {0};
+  sup_ranges reserved = {0};
   check_heap_reserved(h, &reserved);
   for (size_t i = 0; i < reserved.n; i++)
     cr_assert(reserved.v[i].lo >= hole && reserved.v[i].hi <= hole_end,
@@ -193,26 +190,26 @@ Test(contract_os, c3_c6_fenced_window) {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   cr_assert_eq((uintptr_t)again, hole, "contract 7: the hole is still mapped after destroy");
   cr_assert_eq(munmap(fence, len), 0);
-  check_ranges_free(&reserved);
+  sup_ranges_free(&reserved);
   check_blocks_free(&bs);
 }
 
 /* Clause 5 on the OS provider: NULL, no failure counted, nothing mapped. */
 Test(contract_os, c5_zero_size) {
-  check_ranges before = {0}, after = {0}, none = {0}, zones = {0};
+  sup_ranges before = {0}, after = {0}, none = {0}, zones = {0};
   check_read_maps(&before);
-  ilheap *h = check_create((void *)module_base(CHECK_ROOMY_MODULE), NULL);
+  ilheap *h = check_create((void *)module_base("libc.so"), NULL);
   for (int i = 0; i < 3; i++)
     cr_assert_null(ilheap_alloc(h, 0), "contract 5");
   check_stats_consistent(h, 0, 0, 0);
   cr_assert_eq(check_stats(h).bytes_reserved, 0u);
-  check_zone_push(&zones, h);
+  sup_zone_push(&zones, h);
   ilheap_destroy(h);
   check_read_maps(&after);
   check_maps_restored(&before, &after, &none, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
-  check_ranges_free(&zones);
+  sup_ranges_free(&before);
+  sup_ranges_free(&after);
+  sup_ranges_free(&zones);
 }
 
 /* Clause 6 on the OS provider: a full window and a budget. */
@@ -235,7 +232,7 @@ Test(contract_os, c6_window_full_and_budget) {
 
   ilheap_options ob = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
   ob.budget = 128 * KiB;
-  h = check_create((void *)module_base(CHECK_ROOMY_MODULE), &ob);
+  h = check_create((void *)module_base("libc.so"), &ob);
   t = (check_tally){0};
   size_t misses = 0;
   while (misses < 16) {
@@ -254,13 +251,13 @@ Test(contract_os, c6_window_full_and_budget) {
 Test(contract_os, c7_several_heaps_map_restored) {
   check_modules ms;
   check_loaded_modules(&ms);
-  check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0}, now = {0};
+  check_os_maps m = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, (size_t)4 * 800);
   ilheap *h[4];
   check_tally t[4];
   size_t k = 0;
-  check_read_maps(&before);
+  check_read_maps(&m.before);
   for (size_t i = 0; i < ms.n && k < 4; i++) {
     if (strstr(ms.v[i].name, "vdso"))
       continue;
@@ -271,26 +268,22 @@ Test(contract_os, c7_several_heaps_map_restored) {
     k++;
   }
   cr_assert_geq(k, 2u, "fewer than two modules loaded");
-  check_read_maps(&now);
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_read_maps(&m.now);
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
   check_blocks_disjoint(&bs);
   for (size_t i = 0; i < k; i++) {
-    check_reserved_vs_maps(h[i], NULL, &before, &now, &reserved);
+    check_reserved_vs_maps(h[i], NULL, &m.before, &m.now, &m.reserved);
     check_stats_consistent(h[i], t[i].blocks, t[i].requested, t[i].failed);
-    check_zone_push(&zones, h[i]);
+    sup_zone_push(&m.zones, h[i]);
   }
   check_blocks_verify(&bs);
   for (size_t i = k; i-- > 0;)
     ilheap_destroy(h[(i + 1) % k]);
-  check_read_maps(&after);
-  check_ranges_normalize(&reserved);
-  check_ranges_normalize(&zones);
-  check_maps_restored(&before, &after, &reserved, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
-  check_ranges_free(&now);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  check_read_maps(&m.after);
+  sup_ranges_normalize(&m.reserved);
+  sup_ranges_normalize(&m.zones);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
 }
 
@@ -303,11 +296,93 @@ Test(contract_os, provider_shape) {
   cr_assert(check_is_pow2(p->page_size) && p->page_size >= 4096, "page_size %zu", p->page_size);
   cr_assert_eq(p->page_size % (size_t)sysconf(_SC_PAGESIZE), 0u);
   cr_assert(p->walk_free && p->reserve && p->commit && p->release);
+  cr_assert(p->map && p->resident, "Linux refills in one call and populates");
   cr_assert_eq(ilheap_os_provider(), p, "not one static object");
 }
 
+/* How many of the pages of [lo, hi) are resident. */
+static size_t resident_pages(uintptr_t lo, uintptr_t hi) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (hi - lo) / page, got = 0;
+  unsigned char *v = calloc(n ? n : 1, 1);
+  cr_assert_not_null(v);
+  cr_assert_eq(mincore((void *)lo, hi - lo, v), 0, "mincore: %s", strerror(errno));
+  for (size_t i = 0; i < n; i++)
+    got += v[i] & 1;
+  free(v);
+  return got;
+}
+
+/* The optional functions of the OS provider: map reserves and commits in one
+ * call (EBUSY over a mapping, nothing replaced; EINVAL for an unknown bit),
+ * populates on request, and resident tells a touched page from an untouched
+ * one. */
+Test(contract_os, provider_map_and_resident) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size, len = 8 * pg;
+  uintptr_t libc = module_base("libc.so");
+  cr_assert_eq(p->map(p->ctx, libc, pg, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
+  cr_assert_eq(*(volatile unsigned char *)libc, 0x7F, "libc untouched");
+  void *probe = mmap(NULL, 2 * len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(probe, MAP_FAILED);
+  uintptr_t a = (uintptr_t)probe;
+  cr_assert_eq(munmap(probe, 2 * len), 0); /* [a, a + 2 len) is free now */
+  cr_assert_eq(p->map(p->ctx, a, len, 4u), ILHEAP_EINVAL);
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a, a + len), 0u, "not populated unless asked");
+  cr_assert_eq(p->resident(p->ctx, a), 0);
+  ((volatile unsigned char *)a)[1] = 1; /* committed: writable */
+  cr_assert_eq(p->resident(p->ctx, a), 1);
+  cr_assert_eq(p->map(p->ctx, a + len, len, ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + len, a + 2 * len), len / pg, "populated");
+  for (size_t i = 0; i < len; i++)
+    cr_assert_eq(((unsigned char *)a + len)[i], 0, "populated pages read zero");
+  cr_assert_eq(p->release(p->ctx, a, 2 * len), ILHEAP_OK);
+  cr_assert_lt(p->resident(p->ctx, a), 0, "resident of an unmapped page is an error");
+  /* Without RESERVE: commits a range reserve returned, populating on request. */
+  cr_assert_eq(p->reserve(p->ctx, a, len), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a, a + len), len / pg);
+  ((volatile unsigned char *)a)[len - 1] = 1;
+  cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
+}
+
+/* Bulk provisioning follows the caller: a heap whose blocks are written gets
+ * each refill's pages resident at once (no page fault per page afterwards); a
+ * heap whose blocks are not written gets none (RSS stays what is touched). The
+ * unconsumed rest of the current chunk, [lowest reserved, last block), is what
+ * the last refill committed. */
+static void refill_residency(int write, size_t *resident, size_t *pages) {
+  ilheap_options o = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ilheap *h = check_create((void *)module_base("libc.so"), &o);
+  ilheap_stats st = {.size = sizeof st};
+  unsigned char *last = NULL;
+  do {
+    last = ilheap_alloc(h, 3000);
+    cr_assert_not_null(last);
+    if (write)
+      memset(last, 0xA5, 3000);
+    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  } while (st.extensions < 3);
+  cr_assert_eq(st.chunks, 1u, "one chunk grown in place");
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  uintptr_t lo = st.lowest, hi = (uintptr_t)last & ~(uintptr_t)(page - 1);
+  cr_assert_gt(hi, lo, "the last refill left room below the last block");
+  *pages = (hi - lo) / page;
+  *resident = resident_pages(lo, hi);
+  ilheap_destroy(h);
+}
+
+Test(contract_os, refill_populates_for_a_writer_only) {
+  size_t resident = 0, pages = 0;
+  refill_residency(1, &resident, &pages);
+  cr_assert_eq(resident, pages, "writer: %zu of %zu pages below the last block resident", resident,
+               pages);
+  refill_residency(0, &resident, &pages);
+  cr_assert_eq(resident, 0u, "no writer: %zu of %zu pages resident", resident, pages);
+}
+
 static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
-  check_ranges_push(arg, lo, hi);
+  sup_ranges_push(arg, lo, hi);
   return 0;
 }
 
@@ -316,8 +391,8 @@ static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
  * nothing; reserve/commit/release of a free range work and read zero. */
 Test(contract_os, provider_walk_and_reserve) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = add_clamped(lo, 512 * MiB);
-  check_ranges gaps = {0}, maps = {0};
+  uintptr_t lo = module_base("libc.so"), hi = add_clamped(lo, 512 * MiB);
+  sup_ranges gaps = {0}, maps = {0};
   check_read_maps(&maps);
   cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &gaps), ILHEAP_OK);
   cr_assert_gt(gaps.n, 0u);
@@ -326,7 +401,7 @@ Test(contract_os, provider_walk_and_reserve) {
               "gap [%#" PRIxPTR ", %#" PRIxPTR ") not clipped", gaps.v[i].lo, gaps.v[i].hi);
     if (i)
       cr_assert_lt(gaps.v[i - 1].hi, gaps.v[i].lo + 1, "gaps not ascending or overlapping");
-    cr_assert_eq(check_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
                  "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", gaps.v[i].lo,
                  gaps.v[i].hi);
   }
@@ -357,8 +432,8 @@ Test(contract_os, provider_walk_and_reserve) {
       mmap((void *)a, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   cr_assert_eq((uintptr_t)again, a, "release left something mapped");
   cr_assert_eq(munmap(again, len), 0);
-  check_ranges_free(&gaps);
-  check_ranges_free(&maps);
+  sup_ranges_free(&gaps);
+  sup_ranges_free(&maps);
 }
 
 /* The end of user space. In a 32-bit process the kernel's limit (0xFFFFE000 under
@@ -368,7 +443,7 @@ Test(contract_os, provider_walk_and_reserve) {
  * window runs to the top of the address space gets its blocks. */
 Test(contract_os, top_of_user_space) {
   const ilheap_provider *p = os();
-  check_ranges gaps = {0};
+  sup_ranges gaps = {0};
   cr_assert_eq(p->walk_free(p->ctx, 0, UINTPTR_MAX, collect_gap, &gaps), ILHEAP_OK);
   cr_assert_gt(gaps.n, 0u);
   uintptr_t lo = gaps.v[gaps.n - 1].lo, hi = gaps.v[gaps.n - 1].hi;
@@ -387,11 +462,12 @@ Test(contract_os, top_of_user_space) {
   for (int i = 0; i < 64 && hi - lo >= 8 * p->page_size; i++) {
     unsigned char *b = ilheap_alloc(h, 100);
     cr_assert_not_null(b, "request %d failed below the top of user space", i);
-    cr_assert((uintptr_t)b >= lo && (uintptr_t)b + 100 <= hi, "block %p outside the gap", (void *)b);
+    cr_assert((uintptr_t)b >= lo && (uintptr_t)b + 100 <= hi, "block %p outside the gap",
+              (void *)b);
     b[0] = b[99] = 1;
   }
   ilheap_destroy(h);
-  check_ranges_free(&gaps);
+  sup_ranges_free(&gaps);
 }
 
 /* The provider's second source: kernels before 6.11 have no PROCMAP_QUERY
@@ -438,15 +514,15 @@ static void block_procmap_query(void) {
 Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
   CHECK_SKIP_UNDER_VALGRIND("Valgrind's own heap grows inside the window");
   block_procmap_query();
-  os_round(module_base(CHECK_ROOMY_MODULE), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
-  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
+  os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
+  os_round(module_base(NULL), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
   os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 4, 1000, 23);
 }
 
 Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base(CHECK_ROOMY_MODULE), hi = add_clamped(lo, (uint64_t)4 << 30);
-  check_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
+  uintptr_t lo = module_base("libc.so"), hi = add_clamped(lo, (uint64_t)4 << 30);
+  sup_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
   /* Room up front: no allocation between the two walks may change the map. */
   by_ioctl.v = calloc(4096, sizeof *by_ioctl.v);
   by_text.v = calloc(4096, sizeof *by_text.v);
@@ -462,13 +538,13 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   for (size_t i = 0; i < by_text.n; i++) {
     cr_assert_eq(by_text.v[i].lo, by_ioctl.v[i].lo, "gap %zu", i);
     cr_assert_eq(by_text.v[i].hi, by_ioctl.v[i].hi, "gap %zu", i);
-    cr_assert_eq(check_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
                  "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", by_text.v[i].lo,
                  by_text.v[i].hi);
   }
-  check_ranges_free(&by_ioctl);
-  check_ranges_free(&by_text);
-  check_ranges_free(&maps);
+  sup_ranges_free(&by_ioctl);
+  sup_ranges_free(&by_text);
+  sup_ranges_free(&maps);
 }
 
 /* Placement policy (src/os_linux.c): the 64 MiB above the program break are
@@ -479,17 +555,16 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
 #define BRK_ROOM_DOC ((uintptr_t)64 << 20)
 Test(contract_os, policy_brk_room_kept_clear) {
   /* The zone follows the break at each reservation: the test's own mallocs must
-   * not move it down meanwhile (glibc trims the top of its heap on free; a
-   * 32-bit process's allocations come from there). Up is harmless. Sanitizer
-   * allocators do not use the break and refuse the setting: nothing to stop. */
-  (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+   * not move it down meanwhile. The first snapshot makes the C library's heap
+   * steady (support/space.h: never trimmed, grown once up front), so it comes
+   * before the break is read. */
+  sup_ranges before = {0};
+  check_read_maps(&before);
   uintptr_t brk = (uintptr_t)sbrk(0);
   uintptr_t zone_lo = brk, zone_hi = brk + BRK_ROOM_DOC;
   uintptr_t base = zone_hi - 2 * MiB;
   ilheap_options o = check_opts(os(), (uint32_t)(5 * MiB), 8);
-  check_ranges before = {0};
-  check_read_maps(&before);
-  cr_assert_eq(check_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
+  cr_assert_eq(sup_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
                "something is mapped just above the brk room: the test needs it free");
   ilheap *h = check_create((void *)base, &o);
   check_blocks bs = {0};
@@ -497,7 +572,7 @@ Test(contract_os, policy_brk_room_kept_clear) {
   while (check_alloc(h, 8000, 0, &bs, &t) != NULL)
     cr_assert_lt(bs.n, (size_t)(5 * MiB / 8000));
   cr_assert_gt(bs.n, 100u, "the 3 MiB above the zone held %zu blocks", bs.n);
-  check_ranges r = {0};
+  sup_ranges r = {0};
   check_heap_reserved(h, &r);
   for (size_t i = 0; i < r.n; i++)
     cr_assert(r.v[i].hi <= zone_lo || r.v[i].lo >= zone_hi,
@@ -506,7 +581,112 @@ Test(contract_os, policy_brk_room_kept_clear) {
               r.v[i].lo, r.v[i].hi, zone_lo, zone_hi);
   check_blocks_verify(&bs);
   ilheap_destroy(h);
-  check_ranges_free(&r);
-  check_ranges_free(&before);
+  sup_ranges_free(&r);
+  sup_ranges_free(&before);
   check_blocks_free(&bs);
+}
+
+/* A provider struct of the first version ends before map and resident: the core
+ * never reads past its size, whatever follows it in memory. A full one gets its
+ * refills through map, one call each. */
+static int never_map(void *ctx, uintptr_t a, size_t l, unsigned how) {
+  (void)ctx, (void)a, (void)l, (void)how;
+  cr_assert_fail("map read past an older provider's size");
+  return ILHEAP_EPROVIDER;
+}
+static int never_resident(void *ctx, uintptr_t a) {
+  (void)ctx, (void)a;
+  cr_assert_fail("resident read past an older provider's size");
+  return ILHEAP_EPROVIDER;
+}
+static unsigned maps_called;
+static int counting_map(void *ctx, uintptr_t a, size_t l, unsigned how) {
+  maps_called++;
+  return os()->map(ctx, a, l, how);
+}
+
+static ilheap_stats fill_with(const ilheap_provider *p) {
+  ilheap_options o = check_opts(p, ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ilheap *h = check_create((void *)module_base("libc.so"), &o);
+  ilheap_stats st = {.size = sizeof st};
+  for (int i = 0; i < 400; i++) {
+    unsigned char *b = ilheap_alloc(h, 1000);
+    cr_assert_not_null(b);
+    memset(b, 1, 1000);
+  }
+  cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  ilheap_destroy(h);
+  return st;
+}
+
+Test(contract_os, provider_version_1_size) {
+  ilheap_provider p = *os();
+  p.size = (uint32_t)offsetof(ilheap_provider, map);
+  p.map = never_map;
+  p.resident = never_resident;
+  ilheap_stats st = fill_with(&p);
+  cr_assert_gt(st.extensions, 0u, "the heap grew in place through reserve and commit");
+  p.size = sizeof p;
+  p.map = counting_map;
+  p.resident = os()->resident;
+  maps_called = 0;
+  st = fill_with(&p);
+  cr_assert_eq(maps_called, st.chunks + st.extensions, "one map per refill");
+}
+
+/* ---- The Linux provider's view of crowds (src/os_linux.c) ------------------ */
+
+/* n single-page mappings side by side, alternately read-only and read-write so
+ * that none merge; returns the lowest. */
+static uintptr_t crowd(size_t n) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  unsigned char *r = mmap(NULL, n * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(r, MAP_FAILED);
+  for (size_t i = 0; i < n; i++)
+    cr_assert_eq(mmap(r + i * pg, pg, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                 r + i * pg);
+  return (uintptr_t)r;
+}
+
+/* A hole opened inside a crowd the view remembers is still found before the
+ * window counts as full: the window here is exactly the crowd, the hole the only
+ * room (7 pages: the block's 5 and the guard page fit). The block is larger
+ * than a first step, so the core looks for one chunk size only. */
+Test(contract_os, view_hole_in_a_crowd_is_found) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size;
+  uintptr_t r = crowd(66);
+  sup_ranges gaps = {0};
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 66 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 0u, "the crowd is full");
+  cr_assert_eq(munmap((void *)(r + 30 * pg), 7 * pg), 0);
+  ilheap_options o = check_opts(p, (uint32_t)(67 * pg), 8);
+  ilheap *h = check_create((void *)(r - pg), &o);
+  uint32_t cb = (uint32_t)(4 * pg + 100);
+  unsigned char *b = ilheap_alloc(h, cb);
+  cr_assert_not_null(b, "the hole was not found: the window is not full");
+  cr_assert((uintptr_t)b >= r + 30 * pg && (uintptr_t)b + cb <= r + 37 * pg);
+  ilheap_destroy(h);
+  cr_assert_eq(munmap((void *)r, 66 * pg), 0);
+  sup_ranges_free(&gaps);
+}
+
+/* What the provider releases inside a remembered crowd is free again at once. */
+Test(contract_os, view_forgets_what_is_released) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size;
+  uintptr_t r = crowd(16);
+  sup_ranges gaps = {0};
+  cr_assert_eq(munmap((void *)(r + 8 * pg), 2 * pg), 0);
+  cr_assert_eq(p->reserve(p->ctx, r + 8 * pg, 2 * pg), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 16 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 0u, "crowd and reservation leave no gap");
+  cr_assert_eq(p->release(p->ctx, r + 8 * pg, 2 * pg), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 16 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 1u, "the released pages are a gap");
+  cr_assert_eq(gaps.v[0].lo, r + 8 * pg);
+  cr_assert_eq(gaps.v[0].hi, r + 10 * pg);
+  cr_assert_eq(munmap((void *)r, 16 * pg), 0);
+  sup_ranges_free(&gaps);
 }

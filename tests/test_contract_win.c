@@ -4,9 +4,11 @@
  * be split or partly freed, VirtualAlloc's answers, and foreign reservations in
  * the way. Windows only (tests/CMakeLists.txt); the Linux counterpart of these
  * cases is test_contract_os.c. Checked against VirtualQuery
- * (tests/snapshot_win.h).
+ * (support/os_windows.c).
  */
 #include "check.h"
+
+#include <windows.h>
 
 #define MiB ((size_t)1 << 20)
 #define KiB ((size_t)1 << 10)
@@ -141,7 +143,7 @@ Test(contract_win, c9_windows_past_the_top_of_user_space) {
   const uintptr_t bases[] = {top - 0xFFFF, top - 12345, top, top + 1, top - (uintptr_t)(64 * MiB),
                              UINTPTR_MAX - 5};
   for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-    check_ranges before = {0}, after = {0}, reserved = {0};
+    sup_ranges before = {0}, after = {0}, reserved = {0};
     check_read_maps(&before);
     ilheap *h = check_create((void *)bases[i], NULL);
     check_blocks bs = {0};
@@ -157,11 +159,11 @@ Test(contract_win, c9_windows_past_the_top_of_user_space) {
     ilheap_destroy(h);
     check_read_maps(&after);
     for (size_t k = 0; k < reserved.n; k++)
-      cr_assert_eq(check_ranges_hit(&after, reserved.v[k].lo, reserved.v[k].hi), (size_t)-1,
+      cr_assert_eq(sup_ranges_hit(&after, reserved.v[k].lo, reserved.v[k].hi), (size_t)-1,
                    "contract 7: still reserved after destroy");
-    check_ranges_free(&before);
-    check_ranges_free(&after);
-    check_ranges_free(&reserved);
+    sup_ranges_free(&before);
+    sup_ranges_free(&after);
+    sup_ranges_free(&reserved);
     check_blocks_free(&bs);
   }
 }

@@ -14,9 +14,10 @@
 #include "check.h"
 
 #ifdef _WIN32
+#include <windows.h>
 /* System DLLs every Windows (and Wine prefix) has, loaded by this test; the
  * program, ntdll, kernel32, kernelbase and msvcrt are there already. Names as
- * tests/snapshot_win.h lists them (lower case). */
+ * support/os_windows.c lists them (lower case). */
 static const char *const wanted[] = {"ws2_32.dll", "oleaut32.dll", "crypt32.dll",
                                      "shell32.dll", "dbghelp.dll",  "version.dll"};
 #define CYCLE_LIB "dbghelp.dll"
@@ -43,8 +44,8 @@ static const char *dlerror_(void) { return dlerror(); }
 
 /* Free bytes of a heap's window [base + 1, base + M) in the snapshot `maps`,
  * up to the top of user space: a module with too little gets NULL legitimately
- * (32-bit Wine: ntdll and kernel32 sit right under the top, FACTS 12). */
-static uint64_t window_free(const check_ranges *maps, uintptr_t base) {
+ * (32-bit Wine: the system DLLs sit right under the top, FACTS 12). */
+static uint64_t window_free(const sup_ranges *maps, uintptr_t base) {
   uintptr_t lo = base + 1, hi = base + ILHEAP_DEFAULT_MAX_OFFSET;
   if (hi < base)
     hi = UINTPTR_MAX;
@@ -54,12 +55,7 @@ static uint64_t window_free(const check_ranges *maps, uintptr_t base) {
   if (hi > (uintptr_t)si.lpMaximumApplicationAddress)
     hi = (uintptr_t)si.lpMaximumApplicationAddress;
 #endif
-  check_ranges in = {0};
-  check_ranges_clip(maps, lo, hi, &in);
-  uint64_t free_bytes = hi > lo ? hi - lo : 0;
-  free_bytes -= check_ranges_bytes(&in);
-  check_ranges_free(&in);
-  return free_bytes;
+  return hi > lo ? (hi - lo) - sup_ranges_overlap(maps, lo, hi) : 0;
 }
 
 static size_t load_libraries(void *handles[NWANTED]) {
@@ -83,8 +79,8 @@ static void unload_libraries(void *handles[NWANTED]) {
 
 /* The mapped range of the module at `base`: the mappings that contain it and
  * follow it contiguously (a module's segments are adjacent in the map). */
-static check_range module_extent(const check_ranges *maps, uintptr_t base) {
-  size_t j = check_ranges_hit(maps, base, base + 1);
+static sup_range module_extent(const sup_ranges *maps, uintptr_t base) {
+  size_t j = sup_ranges_hit(maps, base, base + 1);
   cr_assert_neq(j, (size_t)-1, "module base %#" PRIxPTR " is not mapped", base);
   return maps->v[j];
 }
@@ -97,15 +93,16 @@ static void real_modules(size_t per_module, uint32_t alignment) {
   cr_assert_gt(ms.n, 4u, "only %zu modules loaded", ms.n);
   for (size_t i = 0; i < NWANTED; i++)
     if (handles[i] != NULL)
-      cr_assert_not_null(check_find_module(&ms, wanted[i]), "%s loaded but not listed", wanted[i]);
+      cr_assert_not_null(sup_module_find(ms.v, ms.n, wanted[i]), "%s loaded but not listed",
+                         wanted[i]);
 
   /* Everything the test itself needs, before the snapshot. */
   ilheap *heaps[sizeof ms.v / sizeof ms.v[0]];
   check_tally tally[sizeof ms.v / sizeof ms.v[0]];
   check_blocks bs = {0};
   check_blocks_reserve(&bs, ms.n * per_module);
-  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
-  check_read_maps(&before);
+  check_os_maps m = {0};
+  check_read_maps(&m.before);
 
   ilheap_options o;
   ilheap_options_init(&o);
@@ -120,11 +117,10 @@ static void real_modules(size_t per_module, uint32_t alignment) {
     if (strstr(ms.v[i].name, "vdso") != NULL || strstr(ms.v[i].name, "linux-gate") != NULL) {
       cr_log_info("%s at %#" PRIxPTR ": %zu of %zu blocks", ms.v[i].name, ms.v[i].base, ok,
                   per_module);
-    } else if (ok < per_module && window_free(&before, ms.v[i].base) < 16 * ((uint64_t)1 << 20)) {
+    } else if (ok < per_module && window_free(&m.before, ms.v[i].base) < 16 * ((uint64_t)1 << 20)) {
       /* Contract 6: a window with (almost) nothing free is exhausted, not an error. */
       cr_log_info("%s at %#" PRIxPTR ": %zu of %zu blocks, %" PRIu64 " bytes free in its window",
-                  ms.v[i].name, ms.v[i].base, ok, per_module,
-                  window_free(&before, ms.v[i].base));
+                  ms.v[i].name, ms.v[i].base, ok, per_module, window_free(&m.before, ms.v[i].base));
     } else {
       cr_assert_eq(ok, per_module, "%s at %#" PRIxPTR ": %zu of %zu requests failed", ms.v[i].name,
                    ms.v[i].base, per_module - ok, per_module);
@@ -138,23 +134,23 @@ static void real_modules(size_t per_module, uint32_t alignment) {
 #else
   cr_assert_gt(used, 4u, "only %zu modules had room for every block", used);
 #endif
-  check_read_maps(&now);
+  check_read_maps(&m.now);
 
   /* Contract 3: no block overlaps any pre-existing mapping (modules included),
    * nor another block; what the heaps reserved was free and is mapped. */
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
   for (size_t i = 0; i < ms.n; i++) {
-    check_range ext = module_extent(&before, ms.v[i].base);
-    check_ranges one = {0};
-    check_ranges_push(&one, ext.lo, ext.hi);
+    sup_range ext = module_extent(&m.before, ms.v[i].base);
+    sup_ranges one = {0};
+    sup_ranges_push(&one, ext.lo, ext.hi);
     check_blocks_avoid(&bs, &one, ms.v[i].name);
-    check_ranges_free(&one);
-    check_reserved_vs_maps(heaps[i], NULL, &before, &now, &reserved);
+    sup_ranges_free(&one);
+    check_reserved_vs_maps(heaps[i], NULL, &m.before, &m.now, &m.reserved);
     check_stats_consistent(heaps[i], tally[i].blocks, tally[i].requested, tally[i].failed);
-    check_zone_push(&zones, heaps[i]);
+    sup_zone_push(&m.zones, heaps[i]);
   }
-  check_ranges_normalize(&reserved);
-  check_blocks_inside(&bs, &reserved);
+  sup_ranges_normalize(&m.reserved);
+  check_blocks_inside(&bs, &m.reserved);
   check_blocks_verify(&bs); /* contract 4: each still holds its own pattern */
   /* Contract 1 per block against its own heap. */
   for (size_t k = 0; k < bs.n; k++)
@@ -163,16 +159,12 @@ static void real_modules(size_t per_module, uint32_t alignment) {
 
   for (size_t i = 0; i < ms.n; i++)
     ilheap_destroy(heaps[i]);
-  check_read_maps(&after);
-  check_ranges_normalize(&zones);
-  check_maps_restored(&before, &after, &reserved, &zones);
+  check_read_maps(&m.after);
+  sup_ranges_normalize(&m.zones);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
 
-  cr_log_info("%zu modules, %zu blocks, %zu reserved ranges", ms.n, bs.n, reserved.n);
-  check_ranges_free(&before);
-  check_ranges_free(&now);
-  check_ranges_free(&after);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  cr_log_info("%zu modules, %zu blocks, %zu reserved ranges", ms.n, bs.n, m.reserved.n);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
   unload_libraries(handles);
 }
@@ -194,31 +186,28 @@ Test(real_modules, c7_load_use_unload_cycles) {
       cr_skip_test("%s not installed: %s", CYCLE_LIB, dlerror_());
     check_modules ms;
     check_loaded_modules(&ms);
-    const check_module *z = check_find_module(&ms, CYCLE_LIB);
+    const sup_module *z = sup_module_find(ms.v, ms.n, CYCLE_LIB);
     cr_assert_not_null(z);
-    check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0};
+    check_os_maps m = {0};
     check_blocks bs = {0};
     check_blocks_reserve(&bs, 4000);
-    check_read_maps(&before);
+    check_read_maps(&m.before);
     ilheap *h = check_create((void *)z->base, NULL);
     check_tally t = {0};
     size_t got = check_alloc_il(h, 4000, (uint64_t)round, 0, &bs, &t);
-    if (window_free(&before, z->base) < 16 * ((uint64_t)1 << 20))
+    if (window_free(&m.before, z->base) < 16 * ((uint64_t)1 << 20))
       cr_log_info("%s: %zu of 4000 blocks, its window is (almost) full", CYCLE_LIB, got);
     else
       cr_assert_eq(got, 4000u);
-    check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+    check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
     check_blocks_verify(&bs);
-    check_heap_reserved(h, &reserved);
-    check_zone_push(&zones, h);
+    check_heap_reserved(h, &m.reserved);
+    sup_zone_push(&m.zones, h);
     ilheap_destroy(h);
-    check_read_maps(&after);
-    check_maps_restored(&before, &after, &reserved, &zones);
+    check_read_maps(&m.after);
+    check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
     dlclose_(lib);
-    check_ranges_free(&before);
-    check_ranges_free(&after);
-    check_ranges_free(&reserved);
-    check_ranges_free(&zones);
+    check_os_maps_free(&m);
     check_blocks_free(&bs);
   }
 }

@@ -130,8 +130,8 @@ Test(sim_provider, occupy_rounds_clips_and_merges) {
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 2u);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, end - 4096);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].hi, end, "not clipped to the space");
-  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]), (uint64_t)5 * 4096);
-  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]),
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]), (uint64_t)5 * 4096);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]),
                ilheap_sim_size(sim) - (size_t)5 * 4096);
   check_sim_free_map(&m);
   cr_assert_eq(check_sim_stats(sim).foreign_bytes, (uint64_t)5 * 4096);
@@ -191,7 +191,7 @@ Test(sim_provider, vacate_and_heap_ranges) {
 }
 
 static int collect(void *arg, uintptr_t lo, uintptr_t hi) {
-  check_ranges_push(arg, lo, hi);
+  sup_ranges_push(arg, lo, hi);
   return 0;
 }
 
@@ -210,7 +210,7 @@ Test(sim_provider, walk_free_semantics) {
   const ilheap_provider *p = ilheap_sim_provider(sim);
   cr_assert_eq(ilheap_sim_occupy(sim, b + 64 * KiB, 64 * KiB), ILHEAP_OK);
   cr_assert_eq(p->reserve(p->ctx, b + 256 * KiB, 64 * KiB), ILHEAP_OK);
-  check_ranges g = {0};
+  sup_ranges g = {0};
   cr_assert_eq(p->walk_free(p->ctx, 0, UINTPTR_MAX, collect, &g), ILHEAP_OK);
   cr_assert_eq(g.n, 3u);
   cr_assert_eq(g.v[0].lo, b);
@@ -234,7 +234,7 @@ Test(sim_provider, walk_free_semantics) {
   int calls = 0;
   cr_assert_eq(p->walk_free(p->ctx, b, end, stop_after_one, &calls), ILHEAP_OK);
   cr_assert_eq(calls, 1, "the walk went on after the visitor stopped it");
-  check_ranges_free(&g);
+  sup_ranges_free(&g);
   cr_assert_eq(p->release(p->ctx, b + 256 * KiB, 64 * KiB), ILHEAP_OK);
   ilheap_sim_destroy(sim);
 }
@@ -303,14 +303,14 @@ Test(sim_provider, inject_schedules) {
   cr_assert_eq(check_sim_stats(sim).committed_bytes, 4096u);
 
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_WALK, 1, 1), ILHEAP_OK);
-  check_ranges g = {0};
+  sup_ranges g = {0};
   cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_OK);
   size_t first = g.n;
   cr_assert_gt(first, 0u);
   cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_EPROVIDER);
   cr_assert_eq(g.n, first, "a failed walk visited ranges");
   cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_OK);
-  check_ranges_free(&g);
+  sup_ranges_free(&g);
 
   uint64_t fb = check_sim_stats(sim).foreign_bytes;
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 1), ILHEAP_OK);
@@ -320,7 +320,7 @@ Test(sim_provider, inject_schedules) {
   cr_assert_eq(st.foreign_bytes, fb + 12288, "the race's foreign range is not the request");
   check_sim_map m;
   check_sim_read(sim, &m);
-  cr_assert_neq(check_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 128 * KiB, b + 140 * KiB),
+  cr_assert_neq(sup_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 128 * KiB, b + 140 * KiB),
                 (size_t)-1);
   check_sim_free_map(&m);
   cr_assert_eq(p->reserve(p->ctx, b + 192 * KiB, 4096), ILHEAP_OK, "the race schedule did not end");
@@ -344,8 +344,8 @@ Test(sim_provider, stats_ranges) {
   cr_assert_eq(st.committed_bytes, (uint64_t)2 * 4096);
   check_sim_map m;
   check_sim_read(sim, &m);
-  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]), 8192u);
-  cr_assert_eq(check_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]), (uint64_t)3 * 4096);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]), 8192u);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]), (uint64_t)3 * 4096);
   check_sim_free_map(&m);
   /* A release of part of a range splits it. */
   cr_assert_eq(p->release(p->ctx, b + 4096, 4096), ILHEAP_OK);
@@ -363,7 +363,7 @@ Test(sim_provider, random_ops_walk_matches_stats) {
   const ilheap_provider *p = ilheap_sim_provider(sim);
   uint64_t seed = 2024;
   for (int i = 0; i < 3000; i++) {
-    uint64_t r = check_rand(&seed);
+    uint64_t r = sup_rand(&seed);
     uintptr_t a = b + (uintptr_t)(r % 1024) * 4096;
     size_t len = (size_t)(1 + (r >> 10) % 16) * 4096;
     switch ((r >> 20) % 5) {
@@ -377,10 +377,10 @@ Test(sim_provider, random_ops_walk_matches_stats) {
       check_sim_map m;
       check_sim_read(sim, &m);
       ilheap_sim_stats st = check_sim_stats(sim);
-      uint64_t foreign = check_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]);
-      uint64_t committed = check_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]);
-      uint64_t reserved = check_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]) + committed;
-      uint64_t free_ = check_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]);
+      uint64_t foreign = sup_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]);
+      uint64_t committed = sup_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]);
+      uint64_t reserved = sup_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]) + committed;
+      uint64_t free_ = sup_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]);
       cr_assert_eq(st.foreign_bytes, foreign);
       cr_assert_eq(st.committed_bytes, committed);
       cr_assert_eq(st.reserved_bytes, reserved);

