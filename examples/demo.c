@@ -28,7 +28,6 @@
 #include "space.h"
 
 #include <assert.h>
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
@@ -37,7 +36,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <dlfcn.h>
 #include <unistd.h>
+#endif
 
 enum { MAX_MODULES = 64, MAX_THREADS = 64, MAX_REPORTED = 20 };
 
@@ -454,6 +458,27 @@ static void free_modules(void) {
 
 /* ---- Real mode ----------------------------------------------------------- */
 
+#ifdef _WIN32
+/* System DLLs every Windows (and Wine prefix) has; whichever fail to load are
+ * skipped. */
+static const char *const libraries[] = {
+    "ws2_32.dll",  "oleaut32.dll", "crypt32.dll", "shell32.dll", "dbghelp.dll", "version.dll",
+    "setupapi.dll", "winhttp.dll", "wininet.dll", "iphlpapi.dll", "secur32.dll", "comctl32.dll",
+};
+static int load_library(const char *name) { return LoadLibraryA(name) != NULL; }
+static long process_id(void) { return (long)GetCurrentProcessId(); }
+/* 32-bit Windows packs the system DLLs right under 2 GiB (Wine: with nothing
+ * free above them), where a heap rightly gets nothing (contract 6); the demo
+ * wants every body placed, so it takes the modules a profiler's managed
+ * modules could be: those with room in their window. */
+#define DEMO_NEEDS_ROOM 1
+static uintptr_t user_top(void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  return (uintptr_t)si.lpMaximumApplicationAddress;
+}
+static const char dir_sep = '\\';
+#else
 /* Libraries every Debian bookworm machine has (glibc, zlib, xz, bzip2, zstd,
  * gcc's runtime, libstdc++, libcrypt...); whichever fail to load are skipped. */
 static const char *const libraries[] = {
@@ -462,18 +487,47 @@ static const char *const libraries[] = {
     "libstdc++.so.6",  "libselinux.so.1", "libacl.so.1",   "libattr.so.1",
     "libpcre2-8.so.0", "libtinfo.so.6",   "libuuid.so.1",  "libblkid.so.1",
 };
+static int load_library(const char *name) { return dlopen(name, RTLD_NOW | RTLD_LOCAL) != NULL; }
+static long process_id(void) { return (long)getpid(); }
+#define DEMO_NEEDS_ROOM 0
+static uintptr_t user_top(void) { return UINTPTR_MAX; }
+static const char dir_sep = '/';
+#endif
 
 /* Every module of the process becomes one of the demo's modules. */
 static void add_modules(void) {
   static sup_module found[MAX_MODULES];
   size_t n = sup_modules(found, MAX_MODULES);
+  sup_ranges now = {0};
+  if (DEMO_NEEDS_ROOM && sup_space_read(&now, SUP_SPACE_ALL) < 0) {
+    return;
+  }
+  int roomless = 0;
   for (size_t k = 0; k < n; k++) {
+    if (DEMO_NEEDS_ROOM) { /* 64 MiB free in [base, base + the default window) */
+      uintptr_t lo = found[k].base, hi = lo + ILHEAP_DEFAULT_MAX_OFFSET;
+      if (hi < lo || hi > user_top()) { /* the snapshot ends at the top of user space */
+        hi = user_top();
+      }
+      if (hi <= lo) {
+        roomless++;
+        continue;
+      }
+      if ((hi - lo) - sup_ranges_overlap(&now, lo, hi) < ((uintptr_t)64 << 20)) {
+        roomless++;
+        continue;
+      }
+    }
     module *m = &mods[nmods++];
-    const char *slash = strrchr(found[k].name, '/');
+    const char *slash = strrchr(found[k].name, dir_sep);
     snprintf(m->name, sizeof m->name, "%.47s", slash ? slash + 1 : found[k].name);
     m->base = found[k].base;
     m->image_hi = found[k].end;
     m->kind = FLAVOUR_REAL;
+  }
+  sup_ranges_free(&now);
+  if (roomless > 0) {
+    printf("ilheap-demo: %d modules left out: less than 64 MiB free in their window\n", roomless);
   }
 }
 
@@ -483,13 +537,13 @@ static int map_read(sup_ranges *map) { return sup_space_read(map, SUP_SPACE_ALL)
 static int run_real(const options *o) {
   int loaded = 0;
   for (size_t k = 0; k < sizeof libraries / sizeof *libraries; k++) {
-    if (dlopen(libraries[k], RTLD_NOW | RTLD_LOCAL)) {
+    if (load_library(libraries[k])) {
       loaded++;
     }
   }
   add_modules();
-  printf("ilheap-demo: pid %ld, %d libraries loaded with dlopen, %d modules in the process\n",
-         (long)getpid(), loaded, nmods);
+  printf("ilheap-demo: pid %ld, %d libraries loaded, %d modules in the process\n", process_id(),
+         loaded, nmods);
   if (nmods > o->modules) {
     nmods = o->modules;
   }

@@ -17,7 +17,11 @@
 #include "ilheap.h"
 
 #if defined(__GNUC__)
+#if defined(__MINGW32__) /* C99 formats: mingw's printf (__USE_MINGW_ANSI_STDIO) */
+__attribute__((format(gnu_printf, 1, 2), noreturn))
+#else
 __attribute__((format(printf, 1, 2), noreturn))
+#endif
 #endif
 static void
 fuzz_fail(const char *fmt, ...) {

@@ -30,8 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 
 #include "check.h"
 #include "ilheap.h"
@@ -79,7 +81,13 @@ typedef struct oblock {
 } oblock;
 
 static uintptr_t crowd;    /* first page of the crowd, 0: none */
-static size_t crowd_pages; /* its extent, holes included */
+static size_t crowd_pages; /* its extent in 4 KiB pages, holes included */
+
+#ifdef _WIN32
+#include "os_win.h" /* program_break, make_crowd, free_crowd: fuzz_win */
+#else
+static uintptr_t program_break(void) { return (uintptr_t)sbrk(0); }
+#endif
 static oheap heaps[MAX_HEAPS];
 static oblock blocks[MAX_BLOCKS];
 static size_t nblocks;
@@ -219,7 +227,7 @@ static uintptr_t decode_base(fuzz_input *in) {
     return before.v[i].lo + (uintptr_t)fuzz_range(in, 0, 16);
   }
   case 4: /* the program break: the window starts where brk grows */
-    return (uintptr_t)sbrk(0) - (uintptr_t)fuzz_range(in, 0, 8 * page);
+    return program_break() - (uintptr_t)fuzz_range(in, 0, 8 * page);
   case 5: { /* the stack */
     int local;
     return (uintptr_t)&local - (uintptr_t)fuzz_range(in, 0, 1 << 24);
@@ -283,6 +291,7 @@ static uint32_t decode_size(const oheap *o, fuzz_input *in) {
   return cb;
 }
 
+#ifndef _WIN32
 /* n one-page mappings with a one-page hole after each. */
 static void make_crowd(size_t n) {
   size_t page = 4096;
@@ -293,6 +302,11 @@ static void make_crowd(size_t n) {
   for (size_t i = 0; i < n; i++)
     FUZZ_CHECK(munmap((char *)p + (2 * i + 1) * page, page) == 0, "cannot punch the crowd");
 }
+
+static void free_crowd(void) {
+  FUZZ_CHECK(munmap((void *)crowd, crowd_pages * 4096) == 0, "cannot unmap the crowd");
+}
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -343,6 +357,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (heaps[i].h != NULL)
       do_destroy(i);
   if (crowd != 0)
-    FUZZ_CHECK(munmap((void *)crowd, crowd_pages * 4096) == 0, "cannot unmap the crowd");
+    free_crowd();
   return 0;
 }

@@ -23,6 +23,12 @@
 #                                definite leaks fail: scripts/valgrind-test.sh)
 #   linux32: build/tests         gcc -m32 (gcc-multilib): corpus replay of every fuzz target, the
 #                                demo and the profiler self-test in a real 32-bit process
+#   mingw64: build/tests         mingw-w64 x86_64 with UBSan in trap mode; under Wine: the unit
+#                                tests (the same sources, through tests/compat), the corpus replay
+#                                of every target that is not Linux-only and fuzz_win's, the demo,
+#                                the consumer projects (scripts/wine-run.sh)
+#   mingw32: build/tests         the same in i686 but the consumers (needs wine32; a canary proves
+#                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   clang-tidy                   .clang-tidy over every file the project compiles
@@ -125,6 +131,15 @@ preset_tests() {
   ctest_labels "$1" "$labels"
 }
 
+wine_tests() { # preset [ctest args]: the tests of a mingw build under Wine
+  # (cmake/wine.cmake: the server fixtures and the canary come with any selection).
+  local dir
+  dir=$(bdir "$1")
+  shift
+  [[ -f "$dir/CTestTestfile.cmake" ]] || { echo "no build in $dir"; return 1; }
+  ctest --test-dir "$dir" --no-tests=error --output-on-failure -j 2 "$@"
+}
+
 need_script() { # path args...: a missing entry point is a failure
   if [[ ! -f "$1" ]]; then
     echo "$1 does not exist: this step cannot run"
@@ -191,6 +206,14 @@ step "valgrind: unit tests + demo" preset_tests valgrind
 
 step "linux32: build" configure_build linux32
 step "linux32: tests" ctest_labels linux32 'unit|replay|demo'
+
+step "mingw64: build" configure_build mingw64
+step "mingw64: tests under Wine" wine_tests mingw64
+step "mingw32: build" configure_build mingw32
+# The consumer projects (the library cross-built static and shared, consumers
+# linked and run: ~3 minutes) run in the 64-bit lane only, for CI time;
+# `cmake --workflow --preset mingw32` runs them in 32-bit too.
+step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e

@@ -8,7 +8,11 @@
 #include <string.h>
 
 #if defined(__GNUC__)
+#if defined(__MINGW32__) /* C99 formats: mingw's printf (__USE_MINGW_ANSI_STDIO) */
+__attribute__((format(gnu_printf, 2, 3)))
+#else
 __attribute__((format(printf, 2, 3)))
+#endif
 #endif
 static int
 fail(sup_why why, const char *fmt, ...) {

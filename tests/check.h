@@ -323,6 +323,15 @@ typedef struct check_modules {
   size_t n;
 } check_modules;
 
+/* A module every process has, with room above it for heaps: Linux's libc,
+ * mapped high; on Windows the program itself (32-bit Wine puts kernel32 and
+ * ntdll right under the top of user space, with no room above them). */
+#ifdef _WIN32
+#define CHECK_ROOMY_MODULE ".exe"
+#else
+#define CHECK_ROOMY_MODULE "libc.so"
+#endif
+
 /* Every module loaded in the process, the main program first. */
 static inline void check_loaded_modules(check_modules *ms) {
   ms->n = sup_modules(ms->v, sizeof ms->v / sizeof ms->v[0]);

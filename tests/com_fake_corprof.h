@@ -26,6 +26,12 @@
 #ifndef COM_FAKE_CORPROF_H
 #define COM_FAKE_CORPROF_H
 
+#ifdef _WIN32
+/* On Windows the PAL's part is the Windows SDK itself (windows.h: the base
+ * types, the COM macros with __stdcall, unknwn.h's IUnknown); only corprof.h's
+ * declarations below are modelled. */
+#include <windows.h>
+#else
 /* ---- pal_mstypes.h ---------------------------------------------------------- */
 #ifndef __PAL_MSTYPES_H__
 #define __PAL_MSTYPES_H__
@@ -36,12 +42,8 @@
 #define EXTERN_C extern
 #endif
 
-#if defined(_WIN32)
-/* Not the PAL's world: the compiler has __cdecl already. */
-#elif defined(__i386__)
-#if !defined(__cdecl)
+#if defined(__i386__)
 #define __cdecl __attribute__((cdecl))
-#endif
 #else
 #define __cdecl
 #endif
@@ -81,11 +83,7 @@ typedef const GUID *LPCGUID;
 /* clang-format on */
 
 #define interface struct
-#if defined(_WIN32)
-#define STDMETHODCALLTYPE __stdcall /* what windows.h gives corprof.h there */
-#else
 #define STDMETHODCALLTYPE __cdecl
-#endif
 
 typedef GUID IID;
 #ifdef __cplusplus
@@ -125,6 +123,8 @@ interface IUnknown {
 };
 #endif
 #endif /* __IUnknown_INTERFACE_DEFINED__ */
+
+#endif /* _WIN32 */
 
 /* ---- corprof.h --------------------------------------------------------------------- */
 #ifndef __IMethodMalloc_FWD_DEFINED__

@@ -12,7 +12,6 @@
 #include "check.h"
 
 #include <limits.h>
-#include <sys/mman.h>
 
 #define MiB ((size_t)1 << 20)
 #define KiB ((size_t)1 << 10)

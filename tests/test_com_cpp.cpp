@@ -32,8 +32,13 @@
 #define NO_VPTR_CHECK
 #endif
 
+#ifdef _WIN32
+static_assert(std::is_same<ULONG, unsigned long>::value, "ULONG is the Windows SDK's");
+static_assert(std::is_same<HRESULT, long>::value, "HRESULT is the Windows SDK's");
+#else
 static_assert(std::is_same<ULONG, unsigned int>::value, "ULONG is the PAL's");
 static_assert(std::is_same<HRESULT, int>::value, "HRESULT is the PAL's");
+#endif
 static_assert(std::is_same<REFIID, const IID &>::value, "REFIID is a reference in C++");
 static_assert(std::is_polymorphic<IMethodMalloc>::value, "the platform's C++ declaration");
 static_assert(std::is_abstract<IMethodMalloc>::value, "the platform's C++ declaration");

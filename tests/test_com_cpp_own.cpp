@@ -22,7 +22,13 @@
 
 #include <criterion/criterion.h>
 
+#ifdef _WIN32
+/* The linker's symbol at this image's base (no windows.h: this test is about
+ * ilheap_com.h's own declarations). */
+extern "C" char __ImageBase;
+#else
 #include <dlfcn.h>
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -416,9 +422,18 @@ Test(com_cpp_own, os_provider_virtual_calls_and_c_api_agree) {
   cr_assert_not_null(os, "Linux has an OS provider");
 
   /* The base of this test program, as a profiler would get a module's. */
-  Dl_info info;
-  std::memset(&info, 0, sizeof info);
-  cr_assert_neq(dladdr(reinterpret_cast<void *>(&anchor), &info), 0);
+  struct {
+    void *dli_fbase;
+  } info = {nullptr};
+#ifdef _WIN32
+  (void)&anchor;
+  info.dli_fbase = &__ImageBase;
+#else
+  Dl_info dl;
+  std::memset(&dl, 0, sizeof dl);
+  cr_assert_neq(dladdr(reinterpret_cast<void *>(&anchor), &dl), 0);
+  info.dli_fbase = dl.dli_fbase;
+#endif
   cr_assert_not_null(info.dli_fbase);
 
   ilheap_options o;

@@ -13,20 +13,57 @@
  */
 #include "check.h"
 
+#ifdef _WIN32
+#include <windows.h>
+/* System DLLs every Windows (and Wine prefix) has, loaded by this test; the
+ * program, ntdll, kernel32, kernelbase and msvcrt are there already. Names as
+ * support/os_windows.c lists them (lower case). */
+static const char *const wanted[] = {"ws2_32.dll", "oleaut32.dll", "crypt32.dll",
+                                     "shell32.dll", "dbghelp.dll",  "version.dll"};
+#define CYCLE_LIB "dbghelp.dll"
+static void *dlopen_(const char *name) { return (void *)LoadLibraryA(name); }
+static void dlclose_(void *h) { FreeLibrary((HMODULE)h); }
+static const char *dlerror_(void) {
+  static char msg[32];
+  snprintf(msg, sizeof msg, "error %lu", (unsigned long)GetLastError());
+  return msg;
+}
+#else
 #include <dlfcn.h>
 
 /* Libraries every Debian system has (libc6, zlib1g, libcrypt1, libgcc-s1...);
  * a missing one is logged and skipped, but at least two must load. */
 static const char *const wanted[] = {"libz.so.1",     "libm.so.6",      "libcrypt.so.1",
                                      "libgcc_s.so.1", "libresolv.so.2", "libutil.so.1"};
+#define CYCLE_LIB "libz.so.1"
+static void *dlopen_(const char *name) { return dlopen(name, RTLD_NOW | RTLD_LOCAL); }
+static void dlclose_(void *h) { dlclose(h); }
+static const char *dlerror_(void) { return dlerror(); }
+#endif
 #define NWANTED (sizeof wanted / sizeof wanted[0])
+
+/* Free bytes of a heap's window [base + 1, base + M) in the snapshot `maps`,
+ * up to the top of user space: a module with too little gets NULL legitimately
+ * (32-bit Wine: the system DLLs sit right under the top, FACTS 12). */
+static uint64_t window_free(const sup_ranges *maps, uintptr_t base) {
+  uintptr_t lo = base + 1, hi = base + ILHEAP_DEFAULT_MAX_OFFSET;
+  if (hi < base)
+    hi = UINTPTR_MAX;
+#ifdef _WIN32
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  if (hi > (uintptr_t)si.lpMaximumApplicationAddress)
+    hi = (uintptr_t)si.lpMaximumApplicationAddress;
+#endif
+  return hi > lo ? (hi - lo) - sup_ranges_overlap(maps, lo, hi) : 0;
+}
 
 static size_t load_libraries(void *handles[NWANTED]) {
   size_t loaded = 0;
   for (size_t i = 0; i < NWANTED; i++) {
-    handles[i] = dlopen(wanted[i], RTLD_NOW | RTLD_LOCAL);
+    handles[i] = dlopen_(wanted[i]);
     if (handles[i] == NULL)
-      cr_log_info("dlopen %s: %s (skipped)", wanted[i], dlerror());
+      cr_log_info("dlopen %s: %s (skipped)", wanted[i], dlerror_());
     else
       loaded++;
   }
@@ -37,7 +74,7 @@ static size_t load_libraries(void *handles[NWANTED]) {
 static void unload_libraries(void *handles[NWANTED]) {
   for (size_t i = 0; i < NWANTED; i++)
     if (handles[i] != NULL)
-      dlclose(handles[i]);
+      dlclose_(handles[i]);
 }
 
 /* The mapped range of the module at `base`: the mappings that contain it and
@@ -80,13 +117,23 @@ static void real_modules(size_t per_module, uint32_t alignment) {
     if (strstr(ms.v[i].name, "vdso") != NULL || strstr(ms.v[i].name, "linux-gate") != NULL) {
       cr_log_info("%s at %#" PRIxPTR ": %zu of %zu blocks", ms.v[i].name, ms.v[i].base, ok,
                   per_module);
+    } else if (ok < per_module && window_free(&m.before, ms.v[i].base) < 16 * ((uint64_t)1 << 20)) {
+      /* Contract 6: a window with (almost) nothing free is exhausted, not an error. */
+      cr_log_info("%s at %#" PRIxPTR ": %zu of %zu blocks, %" PRIu64 " bytes free in its window",
+                  ms.v[i].name, ms.v[i].base, ok, per_module, window_free(&m.before, ms.v[i].base));
     } else {
       cr_assert_eq(ok, per_module, "%s at %#" PRIxPTR ": %zu of %zu requests failed", ms.v[i].name,
                    ms.v[i].base, per_module - ok, per_module);
       used++;
     }
   }
-  cr_assert_gt(used, 4u);
+#if defined(_WIN32) && UINTPTR_MAX == 0xFFFFFFFFu
+  /* 32-bit Wine packs the system DLLs under the 2 GiB top: only the program
+   * (and what loads low) has room; the others were checked to be exhausted. */
+  cr_assert_geq(used, 1u, "not even the program had room for every block");
+#else
+  cr_assert_gt(used, 4u, "only %zu modules had room for every block", used);
+#endif
   check_read_maps(&m.now);
 
   /* Contract 3: no block overlaps any pre-existing mapping (modules included),
@@ -134,12 +181,12 @@ Test(real_modules, c1_to_c4_c7_every_loaded_module_align_4096) { real_modules(30
  * back each time (contract 7). */
 Test(real_modules, c7_load_use_unload_cycles) {
   for (int round = 0; round < 5; round++) {
-    void *lib = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
+    void *lib = dlopen_(CYCLE_LIB);
     if (lib == NULL)
-      cr_skip_test("libz.so.1 not installed: %s", dlerror());
+      cr_skip_test("%s not installed: %s", CYCLE_LIB, dlerror_());
     check_modules ms;
     check_loaded_modules(&ms);
-    const sup_module *z = sup_module_find(ms.v, ms.n, "libz.so.1");
+    const sup_module *z = sup_module_find(ms.v, ms.n, CYCLE_LIB);
     cr_assert_not_null(z);
     check_os_maps m = {0};
     check_blocks bs = {0};
@@ -147,7 +194,11 @@ Test(real_modules, c7_load_use_unload_cycles) {
     check_read_maps(&m.before);
     ilheap *h = check_create((void *)z->base, NULL);
     check_tally t = {0};
-    cr_assert_eq(check_alloc_il(h, 4000, (uint64_t)round, 0, &bs, &t), 4000u);
+    size_t got = check_alloc_il(h, 4000, (uint64_t)round, 0, &bs, &t);
+    if (window_free(&m.before, z->base) < 16 * ((uint64_t)1 << 20))
+      cr_log_info("%s: %zu of 4000 blocks, its window is (almost) full", CYCLE_LIB, got);
+    else
+      cr_assert_eq(got, 4000u);
     check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
     check_blocks_verify(&bs);
     check_heap_reserved(h, &m.reserved);
@@ -155,7 +206,7 @@ Test(real_modules, c7_load_use_unload_cycles) {
     ilheap_destroy(h);
     check_read_maps(&m.after);
     check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
-    dlclose(lib);
+    dlclose_(lib);
     check_os_maps_free(&m);
     check_blocks_free(&bs);
   }

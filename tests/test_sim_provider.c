@@ -8,14 +8,26 @@
 #include "check.h"
 
 #include <signal.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #define MiB ((size_t)1 << 20)
 #define KiB ((size_t)1 << 10)
 /* ilheap_sim_create's largest size (include/ilheap_sim.h). */
 #define SIM_MAX_DOC (SIZE_MAX > 0xFFFFFFFFu ? (size_t)(UINT64_C(1) << 40) : (size_t)1 << 31)
 
-static size_t host_page(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+static size_t host_page(void) {
+#ifdef _WIN32
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  return si.dwPageSize;
+#else
+  return (size_t)sysconf(_SC_PAGESIZE);
+#endif
+}
 
 Test(sim_provider, create_rounding_and_bounds) {
   ilheap_sim *sim = NULL;
