@@ -115,8 +115,17 @@ tsan_tests() {
   local shim
   shim="$(bdir tsan)/libcriterion_tsan_shim.so"
   [[ -f "$shim" ]] || { echo "$shim was not built"; return 1; }
-  # Everything runs: the concurrency tests, and the rest is cheap enough.
-  LD_PRELOAD=$shim ctest_labels tsan 'concurrency|unit|replay|demo'
+  # Everything runs: the concurrency tests, and the rest is cheap enough. The
+  # labels come from the tsan test preset, so that `ctest --preset tsan` and
+  # this step run the same set.
+  local labels
+  labels=$(python3 -c 'import json, sys
+for p in json.load(open(sys.argv[1]))["testPresets"]:
+    if p["name"] == "tsan":
+        print(p["filter"]["include"]["label"])' CMakePresets.json) || return 1
+  [[ $labels == *concurrency* ]] || { echo "the tsan preset does not run the concurrency label"; return 1; }
+  echo "tsan: labels $labels (from CMakePresets.json)"
+  LD_PRELOAD=$shim ctest_labels tsan "$labels"
 }
 
 need_script() { # path args...: a missing entry point is a failure
