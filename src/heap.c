@@ -74,8 +74,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assert.h"
 #include "ilheap.h"
 #include "internal.h"
+#include "seams.h"
 #include "track.h"
 
 #define MIN_STEP ((size_t)16 << 10)
@@ -90,6 +92,10 @@
 #define W_PAD(w) (((w) >> 20) & UINT64_C(0x3FFFFF))
 #define W_BLOCKS(w) ((w) >> 42)
 #define W_ADD(consumed, pad) (((consumed) >> 2) + ((uint64_t)(pad) << 20) + (UINT64_C(1) << 42))
+/* The fields cannot overflow into each other: used < CHUNK_CAP = 2^22 bytes is
+ * 2^20 units; padding < used; blocks <= used / 4 < 2^20. */
+_Static_assert(((uint64_t)4 << 20) >> 2 <= (UINT64_C(1) << 20), "used fits bits 0-19");
+_Static_assert(((uint64_t)4 << 20) <= (UINT64_C(1) << 22), "padding fits bits 20-41");
 
 /* The size of the first published version of each versioned struct. */
 #define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
@@ -211,10 +217,10 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   if ((err = check_provider(prov)) != ILHEAP_OK)
     return err;
 
-  h = calloc(1, sizeof *h);
+  h = ILHEAP_CALLOC(1, sizeof *h);
   if (h == NULL)
     return ILHEAP_ENOMEM;
-  if (pthread_mutex_init(&h->lock, NULL) != 0) {
+  if (ILHEAP_MUTEX_INIT(&h->lock) != 0) {
     free(h);
     return ILHEAP_ENOMEM;
   }
@@ -243,7 +249,11 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   } else {
     uint64_t room = (uint64_t)(h->whi - h->wlo);
     h->max_consumed = room > h->guard ? room - h->guard : 0;
+    /* The window: whole pages, strictly above the base, within max_offset. */
+    ILHEAP_ASSERT(h->wlo > base && h->wlo % h->page == 0 && h->whi % h->page == 0);
+    ILHEAP_ASSERT(h->whi - 1 - base < o.max_offset);
   }
+  ILHEAP_ASSERT(is_pow2(h->align) && h->align >= ILHEAP_MIN_ALIGNMENT && h->align <= h->page);
   atomic_init(&h->current, NULL);
   atomic_init(&h->failed, 0);
   ilheap_track_create(h);
@@ -258,6 +268,7 @@ void ilheap_destroy(ilheap *h) {
   ilheap_track_destroy(h);
   for (c = h->chunks; c != NULL; c = next) {
     next = c->next;
+    ILHEAP_ASSERT(h->wlo <= c->floor && c->floor <= c->top && c->top <= c->end && c->end <= h->whi);
     ilheap_track_release(h, (void *)c->floor, c->top - c->floor);
     /* Nothing useful can be done if the provider refuses at this point. */
     (void)h->prov.release(h->prov.ctx, c->floor, c->end - c->floor);
@@ -273,15 +284,29 @@ void ilheap_destroy(ilheap *h) {
 static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
   uint64_t add = W_ADD(consumed, consumed - cb);
+  ILHEAP_ASSERT(consumed >= cb && consumed % 4 == 0 && consumed - cb < CHUNK_CAP);
   for (;;) {
     uint64_t used = W_USED(w);
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_acquire);
+    /* The packing: padding never exceeds what was consumed, and a chunk's
+     * capacity (which used never exceeds) stays below the chunk cap. */
+    ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP);
+    ILHEAP_ASSERT(W_PAD(w) <= used && W_BLOCKS(w) <= used / 4);
     if (consumed > cap - used) /* used <= cap always holds */
       return 0;
     if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
                                               memory_order_relaxed))
       return c->top - (uintptr_t)(used + consumed);
   }
+}
+
+static void assert_chunk(const ilheap *h, const chunk *c) {
+  /* [floor, top) committed below [top, end) = the guard, all in the window. */
+  ILHEAP_ASSERT(c->floor >= h->wlo && c->end <= h->whi);
+  ILHEAP_ASSERT(c->floor % h->page == 0 && c->top % h->page == 0 && c->end % h->page == 0);
+  ILHEAP_ASSERT(c->floor < c->top && c->top <= c->end && c->end - c->top <= h->guard);
+  (void)h;
+  (void)c;
 }
 
 static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
@@ -299,9 +324,11 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
   }
+  ILHEAP_ASSERT(consumed % h->align == 0 && consumed >= (uint64_t)cb + ILHEAP_TRACK_REDZONE);
   c = atomic_load_explicit(&h->current, memory_order_acquire);
   if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
+  ILHEAP_ASSERT(p % h->align == 0 && p > h->base && p + cb <= h->whi);
   ilheap_track_alloc(h, (void *)p, cb);
   return (void *)p;
 }
@@ -312,7 +339,9 @@ static size_t step_size(const ilheap *h) {
   size_t lo = MIN_STEP > h->page ? MIN_STEP : h->page;
   size_t hi = MAX_STEP > h->page ? MAX_STEP : h->page;
   uint64_t s = round_up64(h->reserved / 32, h->page);
-  return s < lo ? lo : s > hi ? hi : (size_t)s;
+  s = s < lo ? lo : s > hi ? hi : s;
+  ILHEAP_ASSERT(s % h->page == 0 && s >= h->page && s <= MAX_STEP + MAX_PAGE);
+  return (size_t)s;
 }
 
 static int within_budget(const ilheap *h, uint64_t more) {
@@ -346,6 +375,8 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (want > left)
       want = left & ~(uint64_t)(h->page - 1);
   }
+  ILHEAP_ASSERT(c->floor >= h->wlo);
+  ILHEAP_ASSERT(want % h->page == 0 && need % h->page == 0);
   if (want > c->floor - h->wlo) /* floor >= wlo always */
     want = c->floor - h->wlo;
   if (want < need || need == 0)
@@ -362,6 +393,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     bl.free_lo = c->floor;
     if ((err = h->prov.walk_free(h->prov.ctx, at, c->floor, below_visit, &bl)) != ILHEAP_OK)
       return err;
+    ILHEAP_ASSERT(bl.free_lo >= at && bl.free_lo <= c->floor && bl.free_lo % h->page == 0);
     len = c->floor - bl.free_lo;
     if (len < need)
       return ILHEAP_EBUSY;
@@ -374,11 +406,14 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     (void)h->prov.release(h->prov.ctx, at, (size_t)len);
     return err;
   }
+  ILHEAP_ASSERT(len >= need && len <= want && at >= h->wlo && at + len == c->floor);
   ilheap_track_commit(h, (void *)at, (size_t)len);
   c->floor = at;
   h->reserved += len;
   h->committed += len;
   h->extensions++;
+  ILHEAP_ASSERT(c->top - at < CHUNK_CAP); /* the word's fields stay bounded */
+  assert_chunk(h, c);
   /* Publish last: the fast path may use the new bytes as soon as it sees cap. */
   atomic_store_explicit(&c->cap, (uint64_t)(c->top - at), memory_order_release);
   return ILHEAP_OK;
@@ -404,6 +439,7 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   if ((uint64_t)(b - a) < pl->roomy)
     return 0; /* remembered; look on for a roomier one */
   pl->addr = a + (uintptr_t)(pl->roomy - pl->total);
+  ILHEAP_ASSERT(pl->addr >= a && pl->addr + pl->total <= b && pl->addr % pl->page == 0);
   return 1;
 }
 
@@ -420,7 +456,7 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   if (!within_budget(h, total))
     return ILHEAP_ENOMEM;
   /* The chunk's hot word sits on its own cache line. */
-  c = aligned_alloc(_Alignof(chunk), sizeof *c);
+  c = ILHEAP_ALIGNED_ALLOC(_Alignof(chunk), sizeof *c);
   if (c == NULL)
     return ILHEAP_ENOMEM;
   memset(c, 0, sizeof *c);
@@ -435,6 +471,8 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
       err = ILHEAP_ENOMEM; /* the window is full */
       break;
     }
+    /* Gaps come from the window: so does the place chosen in one. */
+    ILHEAP_ASSERT(pl.addr >= h->wlo && pl.addr + total <= h->whi);
     err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
@@ -452,11 +490,15 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   c->end = pl.addr + (uintptr_t)total;
   atomic_init(&c->word, 0);
   atomic_init(&c->cap, own != NULL ? 0 : len);
+  ILHEAP_ASSERT(own != NULL || len < CHUNK_CAP);
+  assert_chunk(h, c);
   c->next = h->chunks;
   h->chunks = c;
   h->reserved += total;
   h->committed += len;
   h->nchunks++;
+  ILHEAP_ASSERT(h->committed <= h->reserved);
+  ILHEAP_ASSERT(h->budget == ILHEAP_UNLIMITED || h->reserved <= h->budget);
   if (own != NULL)
     *own = c;
   else
@@ -474,6 +516,7 @@ static int grow(ilheap *h, uint64_t consumed) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(uint64_t)(h->page - 1); /* cap < CHUNK_CAP */
+    ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP && cap == c->top - c->floor);
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
     minimal = round_up64(consumed - (cap - used), h->page);
@@ -514,6 +557,14 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
         break;
       if (grow(h, consumed) != ILHEAP_OK)
         break;
+      c = atomic_load_explicit(&h->current, memory_order_relaxed);
+      ILHEAP_ASSERT(c != NULL);
+      /* The room is there now; a test may have it taken away here, as any
+       * other thread on the fast path may (src/seams.h). */
+      ILHEAP_REFILL_HOOK(h,
+                         atomic_load_explicit(&c->cap, memory_order_relaxed) -
+                             W_USED(atomic_load_explicit(&c->word, memory_order_relaxed)),
+                         ILHEAP_TRACK_REDZONE);
     }
   }
   pthread_mutex_unlock(&h->lock);
@@ -579,7 +630,7 @@ int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg
   /* Copied under the lock and visited without it, so the visitor may call back
    * into the heap (ilheap_get_stats, even ilheap_alloc). */
   pthread_mutex_lock(&h->lock);
-  r = malloc(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
+  r = ILHEAP_MALLOC(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
   if (r != NULL)
     for (c = h->chunks; c != NULL; c = c->next, n++) {
       r[2 * n] = c->floor;

@@ -35,7 +35,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "assert.h"
 #include "ilheap.h"
+#include "seams.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -46,6 +48,19 @@
 #define STACK_ROOM_MAX ((uintptr_t)1 << 30)  /* when RLIMIT_STACK is unlimited */
 #define BRK_ROOM ((uintptr_t)64 << 20)
 #define MAPS_BUF ((size_t)64 * 1024)
+
+/* A system call through the failure-injection seam (src/seams.h): in checked
+ * builds a test may make it fail with an errno of its choosing instead of
+ * being made; elsewhere this is the call itself. */
+#define SYS(fail_value, call) (os_fault() ? (fail_value) : (call))
+
+static int os_fault(void) {
+  int err = ILHEAP_OS_FAILS();
+  if (err == 0)
+    return 0;
+  errno = err == ILHEAP__ELSEWHERE ? EINTR : err;
+  return 1;
+}
 
 #if defined(__x86_64__)
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
@@ -107,7 +122,7 @@ static growth growth_zones(void) {
 
   memset(&g, 0, sizeof g);
   (void)pthread_once(&stack_once, find_stack);
-  if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+  if (SYS(-1, getrlimit(RLIMIT_STACK, &rl)) == 0 && rl.rlim_cur != RLIM_INFINITY &&
       rl.rlim_cur < STACK_ROOM_MAX)
     room = (uintptr_t)rl.rlim_cur;
   room += STACK_GUARD_GAP;
@@ -125,6 +140,7 @@ static growth growth_zones(void) {
     g.z[0] = g.z[1];
     g.z[1] = t;
   }
+  ILHEAP_ASSERT(g.z[0].lo <= g.z[0].hi && g.z[1].lo <= g.z[1].hi && g.z[0].lo <= g.z[1].lo);
   return g;
 }
 
@@ -135,6 +151,7 @@ static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_gap_visitor vi
     const zone *z = &g->z[i];
     if (z->lo >= z->hi || z->hi <= a || z->lo >= b)
       continue;
+    ILHEAP_ASSERT(z->lo < b && z->hi > a); /* this zone cuts [a, b) */
     if (z->lo > a && visit(arg, a, z->lo) != 0)
       return 1;
     a = z->hi;
@@ -153,6 +170,7 @@ typedef struct walker {
 
 /* Feeds mapping [lo, hi); returns nonzero once the walk is over. */
 static int feed(walker *w, uintptr_t lo, uintptr_t hi) {
+  ILHEAP_ASSERT(lo <= hi);
   if (hi <= w->at)
     return 0;
   if (lo > w->at) {
@@ -180,7 +198,7 @@ static int walk_query(int fd, walker *w) {
     q.size = sizeof q;
     q.query_flags = ILHEAP_PROCMAP_COVERING_OR_NEXT;
     q.query_addr = w->at;
-    if (ioctl(fd, ILHEAP_PROCMAP_QUERY, &q) != 0) {
+    if (SYS(-1, ioctl(fd, ILHEAP_PROCMAP_QUERY, &q)) != 0) {
       if (errno == ENOENT)
         break; /* nothing mapped at or above */
       if (errno == EINTR)
@@ -231,14 +249,14 @@ static int take_line(walker *w, const char *s, const char *end) {
 
 /* /proc/self/maps, read line by line until the walk is over. */
 static int walk_maps(int fd, walker *w) {
-  char *buf = malloc(MAPS_BUF);
+  char *buf = ILHEAP_MALLOC(MAPS_BUF);
   size_t have = 0;
   int err = ILHEAP_OK, done = 0;
 
   if (buf == NULL)
     return ILHEAP_ENOMEM;
   while (!done) {
-    ssize_t got = read(fd, buf + have, MAPS_BUF - have);
+    ssize_t got = SYS(-1, read(fd, buf + have, MAPS_BUF - have));
     char *line, *nl, *end;
     int r;
     if (got < 0 && errno == EINTR)
@@ -300,7 +318,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
   if (lo >= hi)
     return ILHEAP_OK;
   (void)pthread_once(&mode_once, read_mode);
-  fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  fd = SYS(-1, open("/proc/self/maps", O_RDONLY | O_CLOEXEC));
   if (fd < 0)
     return ILHEAP_EPROVIDER;
   w.at = lo;
@@ -322,6 +340,19 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_vis
   return err;
 }
 
+/* mmap PROT_NONE at exactly addr, or MAP_FAILED (errno) or another address. */
+static void *mmap_noreplace(uintptr_t addr, size_t len) {
+  const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  int err = ILHEAP_OS_FAILS();
+  if (err == ILHEAP__ELSEWHERE) /* what a kernel before 4.17 may do: a hint */
+    return mmap(NULL, len, PROT_NONE, flags, -1, 0);
+  if (err != 0) {
+    errno = err;
+    return MAP_FAILED;
+  }
+  return mmap((void *)addr, len, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+}
+
 static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
   growth g = growth_zones();
   void *p;
@@ -334,27 +365,30 @@ static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
   for (i = 0; i < 2; i++)
     if (g.z[i].lo < g.z[i].hi && addr < g.z[i].hi && (g.z[i].lo <= addr || g.z[i].lo - addr < len))
       return ILHEAP_EBUSY;
-  p = mmap((void *)addr, len, PROT_NONE,
-           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  p = mmap_noreplace(addr, len);
   if (p == MAP_FAILED)
     return errno == EEXIST ? ILHEAP_EBUSY : errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */
-    munmap(p, len);
+    (void)munmap(p, len);
     return ILHEAP_EBUSY;
   }
   return ILHEAP_OK;
 }
 
+static ilheap_provider linux_provider; /* defined below; the asserts read its page size */
+
 static int linux_commit(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
-  if (mprotect((void *)addr, len, PROT_READ | PROT_WRITE) != 0)
+  ILHEAP_ASSERT(len > 0 && addr % linux_provider.page_size == 0 && len % linux_provider.page_size == 0);
+  if (SYS(-1, mprotect((void *)addr, len, PROT_READ | PROT_WRITE)) != 0)
     return errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   return ILHEAP_OK;
 }
 
 static int linux_release(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
-  return munmap((void *)addr, len) == 0 ? ILHEAP_OK : ILHEAP_EPROVIDER;
+  ILHEAP_ASSERT(len > 0 && addr % linux_provider.page_size == 0);
+  return SYS(-1, munmap((void *)addr, len)) == 0 ? ILHEAP_OK : ILHEAP_EPROVIDER;
 }
 
 static ilheap_provider linux_provider;
