@@ -233,7 +233,7 @@ static void race(ilheap_registry *reg, uintptr_t id, uintptr_t base, fuzz_input 
   pthread_barrier_destroy(&start);
   if (known != NULL && known->base != base) {
     for (unsigned i = 0; i < n; i++)
-      FUZZ_CHECK(r[i].err == ILHEAP_EINVAL && r[i].heap == NULL, "concurrent get(stale base)");
+      FUZZ_CHECK(r[i].err == ILHEAP_EEXIST && r[i].heap == NULL, "concurrent get(stale base)");
     return;
   }
   for (unsigned i = 0; i < n; i++) {
@@ -300,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.alignment = 4u << fuzz_range(&in, 0, 10);
   o.max_offset = fuzz_bool(&in) ? ILHEAP_DEFAULT_MAX_OFFSET
                                 : (uint32_t)(fuzz_range(&in, 1, 2 * SIM_PAGES) * page);
-  o.guard_pages = (uint32_t)fuzz_range(&in, 0, 1);
+  o.use_guard_pages = (uint32_t)fuzz_range(&in, 0, 1);
   o.budget = fuzz_bool(&in) ? ILHEAP_UNLIMITED : (size_t)fuzz_range(&in, 0, 64) * page;
 
   /* A bad template fails at create, never at the first get. */
@@ -346,7 +346,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ilheap *heap = (ilheap *)(uintptr_t)1;
       int err = ilheap_registry_get(reg, id, (const void *)base, &heap);
       if (known != NULL && known->base != base) {
-        FUZZ_CHECK(err == ILHEAP_EINVAL && heap == NULL, "get(stale base): %d, %p", err,
+        FUZZ_CHECK(err == ILHEAP_EEXIST && heap == NULL, "get(stale base): %d, %p", err,
                    (void *)heap);
       } else if (known != NULL) {
         FUZZ_CHECK(err == ILHEAP_OK && heap == known->heap, "get(known id) gave another heap");
@@ -378,7 +378,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (known != NULL)
         verify_all("before drop");
       int err = ilheap_registry_drop(reg, id);
-      FUZZ_CHECK(err == (known ? ILHEAP_OK : ILHEAP_EINVAL), "drop(%#lx): %d", (unsigned long)id,
+      FUZZ_CHECK(err == (known ? ILHEAP_OK : ILHEAP_ENOTFOUND), "drop(%#lx): %d", (unsigned long)id,
                  err);
       if (known != NULL) {
         forget_blocks(known->heap);

@@ -803,7 +803,7 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   o.max_offset = decode_max_offset(m, in);
   unsigned a = fuzz_pick(in, 16);
   o.alignment = a <= 10 ? 4u << (a > 0 ? a - 1 : 0) : a == 11 ? fuzz_u32(in) : 8u;
-  o.guard_pages = fuzz_pick(in, 4) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
+  o.use_guard_pages = fuzz_pick(in, 4) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
   switch (fuzz_pick(in, 4)) {
   case 0: o.budget = ILHEAP_UNLIMITED; break;
   case 1: o.budget = (size_t)(fuzz_range(in, 0, 64) * m->page); break;
@@ -852,7 +852,7 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   ilheap *heap = (ilheap *)(uintptr_t)1; /* must be overwritten */
   int err = ilheap_create((const void *)base, &o, &heap);
   TRACE("create heap %d base %#lx max_offset %#x align %u guard %u budget %zu -> %d\n", slot,
-        (unsigned long)base, (unsigned)o.max_offset, (unsigned)o.alignment, (unsigned)o.guard_pages,
+        (unsigned long)base, (unsigned)o.max_offset, (unsigned)o.alignment, (unsigned)o.use_guard_pages,
         o.budget, err);
   FUZZ_CHECK(err == expect, "create: %d (%s), expected %d (alignment %u, max_offset %#x)", err,
              ilheap_strerror(err), expect, (unsigned)o.alignment, (unsigned)o.max_offset);
@@ -868,7 +868,7 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   h->max_offset = o.max_offset;
   h->align_option = o.alignment;
   h->align = o.alignment > g_min_align ? o.alignment : g_min_align;
-  h->guard = o.guard_pages ? m->page : 0;
+  h->guard = o.use_guard_pages ? m->page : 0;
   h->budget = o.budget;
   h->current = -1;
   model_window(h, m->page);
@@ -940,16 +940,21 @@ static void do_misuse(model *m, fuzz_input *in) {
                "accessors on NULL");
     break;
   case 4: {
-    /* Every code has its own name; anything else is "unknown error". */
+    /* Every code has its own name; anything else is "unknown error". The codes
+     * run from ILHEAP_OK down to the lowest one in ILHEAP_ERROR_LIST. */
+    int lowest = 0;
+#define LOWEST_CODE(name, value, text) lowest = (value) < lowest ? (value) : lowest;
+    ILHEAP_ERROR_LIST(LOWEST_CODE)
+#undef LOWEST_CODE
     uint32_t k = fuzz_u32(in) % 1000000u;
-    int unknown_code = (k & 1) ? 1 + (int)(k >> 1) : ILHEAP_EVERSION - 1 - (int)(k >> 1);
+    int unknown_code = (k & 1) ? 1 + (int)(k >> 1) : lowest - 1 - (int)(k >> 1);
     const char *unknown = ilheap_strerror(unknown_code);
     FUZZ_CHECK(unknown != NULL && strcmp(unknown, "unknown error") == 0, "strerror(%d)",
                unknown_code);
-    for (int code = ILHEAP_EVERSION; code <= ILHEAP_OK; code++) {
+    for (int code = lowest; code <= ILHEAP_OK; code++) {
       const char *e = ilheap_strerror(code);
       FUZZ_CHECK(e != NULL && e[0] != '\0' && strcmp(e, unknown) != 0, "strerror(%d)", code);
-      for (int other = ILHEAP_EVERSION; other < code; other++)
+      for (int other = lowest; other < code; other++)
         FUZZ_CHECK(strcmp(e, ilheap_strerror(other)) != 0, "strerror(%d) == strerror(%d)", code,
                    other);
     }
@@ -1215,7 +1220,7 @@ static void probe(void) {
   ilheap_options_init(&o);
   o.provider = ilheap_sim_provider(sim);
   o.alignment = 4;
-  o.guard_pages = 0;
+  o.use_guard_pages = 0;
   FUZZ_CHECK(ilheap_create((const void *)(ilheap_sim_base(sim) - 1), &o, &h) == ILHEAP_OK,
              "probe: create");
   uintptr_t prev = (uintptr_t)ilheap_alloc(h, 1), top = 0;

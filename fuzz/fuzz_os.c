@@ -315,7 +315,7 @@ static void do_create(int hi, fuzz_input *in) {
   default: opts.max_offset = fuzz_u32(in) | 1u; break;
   }
   opts.alignment = 4u << fuzz_range(in, 0, 10);
-  opts.guard_pages = (uint32_t)fuzz_range(in, 0, 1);
+  opts.use_guard_pages = (uint32_t)fuzz_range(in, 0, 1);
   opts.budget = (size_t)fuzz_range(in, 0, MAX_BUDGET);
   int use_defaults = fuzz_pick(in, 8) == 0; /* opts NULL: the OS provider, no budget */
   int err = ilheap_create((const void *)o->base, use_defaults ? NULL : &opts, &o->h);

@@ -207,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     default: o.max_offset = fuzz_u32(&in) | 1u; break;
     }
     o.alignment = 4u << fuzz_range(&in, 0, 10);
-    o.guard_pages = (uint32_t)fuzz_range(&in, 0, 1);
+    o.use_guard_pages = (uint32_t)fuzz_range(&in, 0, 1);
     o.budget =
         fuzz_pick(&in, 3) == 0 ? (size_t)fuzz_range(&in, 0, npages) * page : ILHEAP_UNLIMITED;
     FUZZ_CHECK(ilheap_create((const void *)th->base, &o, &th->h) == ILHEAP_OK, "create");

@@ -73,24 +73,49 @@ extern "C" {
 #define ILHEAP_NODISCARD
 #endif
 
+/* ---- Version ------------------------------------------------------------- */
 #define ILHEAP_VERSION_MAJOR 0
-#define ILHEAP_VERSION_MINOR 1
+#define ILHEAP_VERSION_MINOR 2
 #define ILHEAP_VERSION_PATCH 0
+/* One number that compares in order: 0x00MMmmpp (major, minor, patch). */
+#define ILHEAP_VERSION                                                                             \
+  ((ILHEAP_VERSION_MAJOR << 16) | (ILHEAP_VERSION_MINOR << 8) | ILHEAP_VERSION_PATCH)
+
+/* The version of the library actually linked, encoded as ILHEAP_VERSION (the
+ * header's): a program can compare the two at run time. */
+ILHEAP_API uint32_t ilheap_version(void);
 
 /* ---- Error codes --------------------------------------------------------- */
-/* 0 is success; every error is a distinct negative number. */
+/* The one list of error codes: X(NAME, value, text) gives ILHEAP_NAME = value,
+ * and ilheap_strerror(value) returns text. 0 is success; every error is a
+ * distinct negative number. */
+#define ILHEAP_ERROR_LIST(X)                                                                       \
+  X(OK, 0, "success")                                                                              \
+  /* a bad argument: NULL pointer, bad option, bad size */                                        \
+  X(EINVAL, -1, "invalid argument")                                                                \
+  /* out of (ordinary) memory, or the provider has none */                                         \
+  X(ENOMEM, -2, "out of memory")                                                                   \
+  /* provider: the range is not free (occupied, or a race lost) */                                 \
+  X(EBUSY, -3, "address range not free")                                                           \
+  /* provider: the range is outside what it can map */                                             \
+  X(ERANGE, -4, "address range out of reach")                                                      \
+  /* provider: the OS refused for another reason */                                                \
+  X(EPROVIDER, -5, "address-space provider failed")                                                \
+  /* a versioned struct's size is one this library does not know */                               \
+  X(EVERSION, -6, "unknown structure version")                                                     \
+  /* registry: no module with that id */                                                           \
+  X(ENOTFOUND, -7, "module not found")                                                             \
+  /* registry: the module id is registered with another base (a stale id) */                       \
+  X(EEXIST, -8, "module id registered with another base")
+
 enum {
-  ILHEAP_OK = 0,
-  ILHEAP_EINVAL = -1,    /* a bad argument: NULL pointer, bad option, bad size */
-  ILHEAP_ENOMEM = -2,    /* out of (ordinary) memory, or the provider has none */
-  ILHEAP_EBUSY = -3,     /* provider: the range is not free (occupied, or a race lost) */
-  ILHEAP_ERANGE = -4,    /* provider: the range is outside what it can map */
-  ILHEAP_EPROVIDER = -5, /* provider: the OS refused for another reason */
-  ILHEAP_EVERSION = -6   /* a versioned struct's size is one this library does not know */
+#define ILHEAP__ERROR_ENUM(name, value, text) ILHEAP_##name = (value),
+  ILHEAP_ERROR_LIST(ILHEAP__ERROR_ENUM)
+#undef ILHEAP__ERROR_ENUM
 };
 
-/* A short English name for an error code ("invalid argument"...). Never NULL;
- * an unknown code gives "unknown error". */
+/* A short English name for an error code (the text in ILHEAP_ERROR_LIST). Never
+ * NULL; an unknown code gives "unknown error". */
 ILHEAP_API const char *ilheap_strerror(int err);
 
 /* ---- The address-space provider ---------------------------------------- */
@@ -116,14 +141,16 @@ ILHEAP_API const char *ilheap_strerror(int err);
  * The provider's ctx must outlive every heap that uses it. Its functions may be
  * called from several threads at once (for different heaps).
  */
-typedef int (*ilheap_gap_visitor)(void *arg, uintptr_t lo, uintptr_t hi);
+/* Called for each address range [lo, hi) a walk visits (free ranges for walk_free,
+ * reserved ones for ilheap_walk_reserved); nonzero stops the walk. */
+typedef int (*ilheap_range_visitor)(void *arg, uintptr_t lo, uintptr_t hi);
 
 typedef struct ilheap_provider {
   uint32_t size;    /* sizeof(ilheap_provider): versioning */
   uint32_t flags;   /* reserved, must be 0 */
   size_t page_size; /* reserve/commit granularity: a power of two in [4096, 1 MiB] */
   void *ctx;
-  int (*walk_free)(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit, void *arg);
+  int (*walk_free)(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit, void *arg);
   int (*reserve)(void *ctx, uintptr_t addr, size_t len);
   int (*commit)(void *ctx, uintptr_t addr, size_t len);
   int (*release)(void *ctx, uintptr_t addr, size_t len);
@@ -146,7 +173,8 @@ typedef struct ilheap_options {
   uint32_t alignment;  /* power of two in [4, 4096]; default 8 */
   uint32_t max_offset; /* window: blocks end at offset <= max_offset; in [1, 0xFFFFFFFF],
                           default 0x7FFFFFFF */
-  uint32_t guard_pages; /* nonzero: an inaccessible page above every chunk (default 1) */
+  uint32_t use_guard_pages; /* a flag: nonzero puts an inaccessible page above every chunk
+                               (default 1) */
   size_t budget;        /* most address space the heap may reserve, in bytes, guard pages
                            included; default ILHEAP_UNLIMITED */
   const ilheap_provider *provider; /* NULL: ilheap_os_provider() */
@@ -224,7 +252,7 @@ ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
  * when visit returns nonzero. The ranges are a snapshot: visit may call back
  * into the heap. Returns 0, ILHEAP_EINVAL for a NULL heap or visit, or
  * ILHEAP_ENOMEM when no memory is left for the snapshot. */
-ILHEAP_API int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg);
+ILHEAP_API int ilheap_walk_reserved(const ilheap *heap, ilheap_range_visitor visit, void *arg);
 
 #ifdef __cplusplus
 }

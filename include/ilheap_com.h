@@ -251,8 +251,8 @@ ILHEAP_API IMethodMalloc *ilheap_method_malloc(ilheap *heap);
 
 /* What a mock ICorProfilerInfo::GetILFunctionBodyAllocator does:
  * ilheap_registry_get(reg, module_id, module_base) then ilheap_method_malloc.
- * NULL when reg is NULL, the id is known with a different base, or there is no
- * memory (see ilheap_registry_get). */
+ * NULL when ilheap_registry_get fails (reg NULL, the id known with a different
+ * base, no memory). */
 ILHEAP_API IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintptr_t module_id,
                                                         const void *module_base);
 

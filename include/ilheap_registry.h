@@ -35,7 +35,8 @@ typedef struct ilheap_registry ilheap_registry;
 /*
  * Creates an empty registry. opts is the template for every heap it will
  * create (copied; NULL = defaults); its provider, if any, must outlive the
- * registry. The options are validated now, so a bad template fails here and
+ * registry. The options are checked now, exactly as ilheap_create checks them
+ * (nothing is reserved or created to do so), so a bad template fails here and
  * never at the first get.
  * Returns 0 and sets *out, or ILHEAP_EINVAL (out NULL or an option out of range,
  * as ilheap_create), ILHEAP_EVERSION (opts->size too small) or ILHEAP_ENOMEM.
@@ -52,8 +53,9 @@ ILHEAP_API void ilheap_registry_destroy(ilheap_registry *reg);
 /*
  * Get-or-create the heap of module module_id whose base is module_base.
  * Returns 0 and sets *out to the module's heap, or:
- *   ILHEAP_EINVAL  reg or out is NULL, or module_id is known with a different
- *                  base (a stale id: drop the old module first);
+ *   ILHEAP_EINVAL  reg or out is NULL;
+ *   ILHEAP_EEXIST  module_id is known with a different base (a stale id: drop
+ *                  the old module first); the registry is unchanged;
  *   ILHEAP_ENOMEM  no memory for the heap or the table.
  * On error *out is NULL (when out is not NULL). Any id is valid, 0 included.
  */
@@ -65,8 +67,8 @@ ILHEAP_API ILHEAP_NODISCARD int ilheap_registry_get(ilheap_registry *reg, uintpt
 ILHEAP_API ilheap *ilheap_registry_find(ilheap_registry *reg, uintptr_t module_id);
 
 /* The module unloaded: removes module_id and destroys its heap (its address
- * space is released now). Returns 0, or ILHEAP_EINVAL (reg NULL or id unknown;
- * nothing changes). */
+ * space is released now). Returns 0, ILHEAP_EINVAL (reg NULL) or
+ * ILHEAP_ENOTFOUND (no module with that id); on error nothing changes. */
 ILHEAP_API int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id);
 
 /* Number of modules the registry holds (NULL: 0). A snapshot when other

@@ -20,6 +20,7 @@ packages=(
   valgrind                                 # memcheck step (valgrind/memcheck.h too)
   python3                                  # small helpers in scripts/
   gnuplot-nox libmimalloc-dev libjemalloc-dev  # benchmarks: plots and the allocators compared
+  mingw-w64                                # header-order tests against the real windows.h (x86_64 and i686)
 )
 
 check_only=0

@@ -154,16 +154,15 @@ static uintptr_t round_down_ptr(uintptr_t x, uintptr_t a) { return x & ~(a - 1);
 
 const char *ilheap_strerror(int err) {
   switch (err) {
-  case ILHEAP_OK: return "success";
-  case ILHEAP_EINVAL: return "invalid argument";
-  case ILHEAP_ENOMEM: return "out of memory";
-  case ILHEAP_EBUSY: return "address range not free";
-  case ILHEAP_ERANGE: return "address range out of reach";
-  case ILHEAP_EPROVIDER: return "address-space provider failed";
-  case ILHEAP_EVERSION: return "unknown structure version";
+#define ERROR_TEXT(name, value, text)                                                              \
+  case ILHEAP_##name: return text;
+    ILHEAP_ERROR_LIST(ERROR_TEXT)
+#undef ERROR_TEXT
   default: return "unknown error";
   }
 }
+
+uint32_t ilheap_version(void) { return ILHEAP_VERSION; }
 
 /* ---- options -------------------------------------------------------------- */
 
@@ -174,7 +173,7 @@ void ilheap_options_init(ilheap_options *opts) {
   opts->size = (uint32_t)sizeof *opts;
   opts->alignment = ILHEAP_DEFAULT_ALIGNMENT;
   opts->max_offset = ILHEAP_DEFAULT_MAX_OFFSET;
-  opts->guard_pages = 1;
+  opts->use_guard_pages = 1;
   opts->budget = ILHEAP_UNLIMITED;
   opts->provider = NULL;
 }
@@ -191,16 +190,11 @@ static int check_provider(const ilheap_provider *p) {
 
 /* ---- create / destroy ------------------------------------------------------ */
 
-int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **out) {
+int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved) {
   ilheap_options o;
-  const ilheap_provider *prov;
-  ilheap *h;
-  uintptr_t base = (uintptr_t)module_base, lo, hi;
-  int overflow = 0, err;
+  int err;
 
-  if (out == NULL)
-    return ILHEAP_EINVAL;
-  *out = NULL;
+  /* An older caller's smaller struct: what it has, defaults for the rest. */
   ilheap_options_init(&o);
   if (opts != NULL) {
     if (opts->size < OPTIONS_V1_SIZE)
@@ -211,11 +205,28 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   if (o.alignment < ILHEAP_MIN_ALIGNMENT || o.alignment > ILHEAP_MAX_ALIGNMENT ||
       !is_pow2(o.alignment) || o.max_offset == 0)
     return ILHEAP_EINVAL;
-  prov = o.provider != NULL ? o.provider : ilheap_os_provider();
-  if (prov == NULL)
+  if (o.provider == NULL && ilheap_os_provider() == NULL)
     return ILHEAP_EINVAL;
-  if ((err = check_provider(prov)) != ILHEAP_OK)
+  if ((err = check_provider(o.provider != NULL ? o.provider : ilheap_os_provider())) != ILHEAP_OK)
     return err;
+  if (resolved != NULL)
+    *resolved = o;
+  return ILHEAP_OK;
+}
+
+int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **out) {
+  ilheap_options o;
+  const ilheap_provider *prov;
+  ilheap *h;
+  uintptr_t base = (uintptr_t)module_base, lo, hi;
+  int overflow = 0, err;
+
+  if (out == NULL)
+    return ILHEAP_EINVAL;
+  *out = NULL;
+  if ((err = ilheap__options_check(opts, &o)) != ILHEAP_OK)
+    return err;
+  prov = o.provider != NULL ? o.provider : ilheap_os_provider();
 
   h = ILHEAP_CALLOC(1, sizeof *h);
   if (h == NULL)
@@ -230,7 +241,7 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   h->align_option = o.alignment;
   h->align = o.alignment > ILHEAP_TRACK_MIN_ALIGN ? o.alignment : ILHEAP_TRACK_MIN_ALIGN;
   h->max_offset = o.max_offset;
-  h->guard = o.guard_pages ? (uint32_t)h->page : 0;
+  h->guard = o.use_guard_pages ? (uint32_t)h->page : 0;
   h->budget = o.budget;
   h->base = base;
 
@@ -620,7 +631,7 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   return ILHEAP_OK;
 }
 
-int ilheap_walk_reserved(const ilheap *heap, ilheap_gap_visitor visit, void *arg) {
+int ilheap_walk_reserved(const ilheap *heap, ilheap_range_visitor visit, void *arg) {
   ilheap *h = (ilheap *)(uintptr_t)heap;
   const chunk *c;
   uintptr_t *r;

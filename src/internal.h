@@ -15,4 +15,12 @@
 void *ilheap__ext(ilheap *heap);
 ilheap *ilheap__from_ext(void *ext);
 
+/*
+ * Checks *opts as ilheap_create does (NULL: the defaults) and, when resolved is
+ * not NULL, stores the full-size options it stands for (an older caller's
+ * smaller struct completed with defaults). Returns 0, ILHEAP_EINVAL or
+ * ILHEAP_EVERSION, with ilheap_create's meaning. Reserves and allocates nothing.
+ */
+int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
+
 #endif

@@ -145,7 +145,7 @@ static growth growth_zones(void) {
 }
 
 /* Visits [a, b) minus the growth zones; nonzero when the visitor stopped. */
-static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_gap_visitor visit, void *arg) {
+static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_range_visitor visit, void *arg) {
   int i;
   for (i = 0; i < 2 && a < b; i++) {
     const zone *z = &g->z[i];
@@ -163,7 +163,7 @@ static int emit(const growth *g, uintptr_t a, uintptr_t b, ilheap_gap_visitor vi
 typedef struct walker {
   uintptr_t at, hi;
   const growth *g;
-  ilheap_gap_visitor visit;
+  ilheap_range_visitor visit;
   void *arg;
   int stopped;
 } walker;
@@ -304,7 +304,7 @@ static void read_mode(void) {
     query_mode = 2;
 }
 
-static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
+static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                            void *arg) {
   growth g = growth_zones();
   walker w;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "assert.h"
+#include "internal.h"
 #include "seams.h"
 
 #define REGISTRY_MIN_CAPACITY 16u
@@ -109,22 +110,12 @@ int ilheap_registry_create(const ilheap_options *opts, ilheap_registry **out) {
     return ILHEAP_EINVAL;
   *out = NULL;
 
-  /* Validate the caller's struct itself now (its size included: a copy would
-   * hide a size too small to hold even the size field); creating a heap
-   * reserves nothing. */
-  ilheap *probe = NULL;
-  int err = ilheap_create(NULL, opts, &probe);
+  /* The caller's struct itself, its size included (a copy would hide a size
+   * too small to hold even the size field); tmpl is the full-size template. */
+  ilheap_options tmpl;
+  int err = ilheap__options_check(opts, &tmpl);
   if (err != ILHEAP_OK)
     return err;
-  ilheap_destroy(probe);
-
-  /* An older caller's smaller struct: what it has, defaults for the rest. */
-  ilheap_options tmpl;
-  ilheap_options_init(&tmpl);
-  if (opts != NULL) {
-    memcpy(&tmpl, opts, opts->size < sizeof tmpl ? opts->size : sizeof tmpl);
-    tmpl.size = (uint32_t)sizeof tmpl;
-  }
 
   ilheap_registry *reg = ILHEAP_CALLOC(1, sizeof *reg);
   if (reg == NULL)
@@ -160,7 +151,7 @@ static const registry_slot *registry_lookup(const ilheap_registry *reg, uintptr_
 
 static int registry_answer(const registry_slot *slot, const void *module_base, ilheap **out) {
   if (slot->module_base != (uintptr_t)module_base)
-    return ILHEAP_EINVAL;
+    return ILHEAP_EEXIST;
   *out = slot->heap;
   return ILHEAP_OK;
 }
@@ -230,7 +221,7 @@ int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
   ilheap *heap = reg->slots[hole].heap;
   if (heap == NULL) {
     pthread_rwlock_unlock(&reg->lock);
-    return ILHEAP_EINVAL;
+    return ILHEAP_ENOTFOUND;
   }
   /* Backward-shift deletion: pull every later member of the probe run whose
    * home slot does not lie cyclically in (hole, j] back into the hole. */
@@ -238,7 +229,6 @@ int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
     size_t home = registry_hash(reg->slots[j].module_id) & mask;
     int stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
     if (!stays) {
-      ILHEAP_ASSERT(reg->slots[hole].heap == heap || reg->slots[hole].heap != NULL);
       reg->slots[hole] = reg->slots[j];
       hole = j;
     }

@@ -179,7 +179,7 @@ static int in_space(const ilheap_sim *s, uintptr_t addr, size_t len) {
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int sim_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
+static int sim_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                          void *arg) {
   ilheap_sim *s = ctx;
   uintptr_t at, end = s->base + s->size;

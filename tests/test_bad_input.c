@@ -40,7 +40,7 @@ static void rec_check(recorder *r, uintptr_t addr, size_t len) {
   }
 }
 
-static int rec_walk(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit, void *arg) {
+static int rec_walk(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit, void *arg) {
   recorder *r = ctx;
   if (lo >= hi) {
     r->bad++;
@@ -292,7 +292,7 @@ Test(bad_input, invalid_max_offset_and_sizes) {
   cr_assert_eq(create_rc(&big.o), ILHEAP_OK);
 }
 
-static int w_ok(void *c, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor v, void *a) {
+static int w_ok(void *c, uintptr_t lo, uintptr_t hi, ilheap_range_visitor v, void *a) {
   (void)c, (void)lo, (void)hi, (void)v, (void)a;
   return ILHEAP_OK;
 }
@@ -357,7 +357,7 @@ Test(bad_input, null_everywhere) {
   cr_assert_eq(o.size, sizeof o);
   cr_assert_eq(o.alignment, ILHEAP_DEFAULT_ALIGNMENT);
   cr_assert_eq(o.max_offset, ILHEAP_DEFAULT_MAX_OFFSET);
-  cr_assert_eq(o.guard_pages, 1u);
+  cr_assert_eq(o.use_guard_pages, 1u);
   cr_assert_eq(o.budget, ILHEAP_UNLIMITED);
   cr_assert_null(o.provider);
 
@@ -399,31 +399,53 @@ Test(bad_input, null_everywhere) {
   ilheap_destroy(h);
 }
 
-/* ilheap_strerror: every code has its own name; anything else is "unknown
- * error"; never NULL. */
+/* ilheap_strerror: every code of ILHEAP_ERROR_LIST has its own name, the one
+ * the list gives; anything else is "unknown error"; never NULL. */
 Test(bad_input, strerror_every_code) {
-  static const int codes[] = {ILHEAP_OK,     ILHEAP_EINVAL,    ILHEAP_ENOMEM,  ILHEAP_EBUSY,
-                              ILHEAP_ERANGE, ILHEAP_EPROVIDER, ILHEAP_EVERSION};
+#define CODE(name, value, text) {ILHEAP_##name, #name, text},
+  static const struct {
+    int code;
+    const char *name, *text;
+  } codes[] = {ILHEAP_ERROR_LIST(CODE)};
+#undef CODE
   const size_t n = sizeof codes / sizeof codes[0];
+  cr_assert_geq(n, 9u, "the list lost codes");
+  int lowest = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *s = ilheap_strerror(codes[i]);
+    const char *s = ilheap_strerror(codes[i].code);
     cr_assert_not_null(s);
-    cr_assert_gt(strlen(s), 0u);
-    cr_assert_str_neq(s, "unknown error", "code %d has no name", codes[i]);
-    for (size_t j = 0; j < i; j++)
-      cr_assert_str_neq(s, ilheap_strerror(codes[j]), "codes %d and %d share a name", codes[i],
-                        codes[j]);
+    cr_assert_str_eq(s, codes[i].text, "ILHEAP_%s", codes[i].name);
+    cr_assert_str_neq(s, "unknown error", "ILHEAP_%s has no name", codes[i].name);
+    for (size_t j = 0; j < i; j++) {
+      cr_assert_str_neq(s, codes[j].text, "ILHEAP_%s and ILHEAP_%s share a name", codes[i].name,
+                        codes[j].name);
+      cr_assert_neq(codes[i].code, codes[j].code, "ILHEAP_%s and ILHEAP_%s share a value",
+                    codes[i].name, codes[j].name);
+    }
+    /* Every code is negative but OK. */
+    if (codes[i].code != ILHEAP_OK)
+      cr_assert_lt(codes[i].code, 0, "ILHEAP_%s", codes[i].name);
+    lowest = codes[i].code < lowest ? codes[i].code : lowest;
   }
   cr_assert_str_eq(ilheap_strerror(ILHEAP_EINVAL), "invalid argument");
-  static const int unknown[] = {1, 2, -7, -8, 100, -1000, INT_MAX, INT_MIN};
+  cr_assert_str_eq(ilheap_strerror(ILHEAP_ENOTFOUND), "module not found");
+  const int unknown[] = {1, 2, lowest - 1, lowest - 2, 100, -1000, INT_MAX, INT_MIN};
   for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
     const char *s = ilheap_strerror(unknown[i]);
     cr_assert_not_null(s);
     cr_assert_str_eq(s, "unknown error", "code %d: \"%s\"", unknown[i], s);
   }
-  /* Every code is distinct and negative but OK. */
-  for (size_t i = 1; i < n; i++)
-    cr_assert_lt(codes[i], 0);
+}
+
+/* ilheap_version: the linked library's version is the header's, and it orders
+ * as major.minor.patch. */
+Test(bad_input, version) {
+  cr_assert_eq(ilheap_version(), (uint32_t)ILHEAP_VERSION, "library %#x, header %#x",
+               (unsigned)ilheap_version(), (unsigned)ILHEAP_VERSION);
+  cr_assert_eq(ilheap_version() >> 16, (uint32_t)ILHEAP_VERSION_MAJOR);
+  cr_assert_eq((ilheap_version() >> 8) & 0xFFu, (uint32_t)ILHEAP_VERSION_MINOR);
+  cr_assert_eq(ilheap_version() & 0xFFu, (uint32_t)ILHEAP_VERSION_PATCH);
+  cr_assert_geq(ilheap_version(), 0x000200u, "0.2 introduced ilheap_version");
 }
 
 /* Guard pages off: the heap still respects every clause, and the budget
@@ -431,7 +453,7 @@ Test(bad_input, strerror_every_code) {
 Test(bad_input, guard_pages_off) {
   ilheap_sim *sim = check_sim_create(8 * MiB, 0);
   ilheap_options o = check_opts(ilheap_sim_provider(sim), (uint32_t)(64 * KiB), 8);
-  o.guard_pages = 0;
+  o.use_guard_pages = 0;
   ilheap *h = check_create((void *)(ilheap_sim_base(sim) + MiB), &o);
   check_blocks bs = {0};
   check_tally t = {0};

@@ -65,7 +65,7 @@ Test(registry, bad_input_gets_the_documented_answers) {
   cr_assert_eq(ilheap_registry_create(NULL, &reg), ILHEAP_OK, "NULL options: defaults");
   cr_assert_eq(ilheap_registry_get(reg, 1, NULL, NULL), ILHEAP_EINVAL);
   cr_assert_eq(ilheap_registry_count(reg), 0u, "a failed get creates nothing");
-  cr_assert_eq(ilheap_registry_drop(reg, 1), ILHEAP_EINVAL, "unknown id");
+  cr_assert_eq(ilheap_registry_drop(reg, 1), ILHEAP_ENOTFOUND, "unknown id");
   ilheap_registry_destroy(reg);
 }
 
@@ -107,7 +107,7 @@ Test(registry, get_creates_once_find_never_creates) {
 
   /* A known id with another base: refused, nothing changes. */
   ilheap *h3 = (ilheap *)(uintptr_t)1;
-  cr_assert_eq(ilheap_registry_get(reg, 42, (const char *)base + 4096, &h3), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_registry_get(reg, 42, (const char *)base + 4096, &h3), ILHEAP_EEXIST);
   cr_assert_null(h3);
   cr_assert_eq(ilheap_registry_find(reg, 42), h1);
   cr_assert_eq(ilheap_registry_count(reg), 1u);
@@ -179,7 +179,7 @@ Test(registry, drop_releases_that_module_then_and_only_then) {
   cr_assert_eq(sim_reserved(sim), sbst.bytes_reserved, "A's bytes went back, B's stayed");
   cr_assert_null(ilheap_registry_find(reg, 0xA));
   cr_assert_eq(ilheap_registry_count(reg), 1u);
-  cr_assert_eq(ilheap_registry_drop(reg, 0xA), ILHEAP_EINVAL, "dropping twice");
+  cr_assert_eq(ilheap_registry_drop(reg, 0xA), ILHEAP_ENOTFOUND, "dropping twice");
   for (int i = 0; i < 5000; i++)
     cr_assert_eq(pb[i], 0x77);
 

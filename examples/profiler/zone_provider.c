@@ -71,7 +71,7 @@ static void zone_free_runs(const zone_provider *z, uintptr_t lo, uintptr_t hi, s
   }
 }
 
-static int zone_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_gap_visitor visit,
+static int zone_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                           void *arg) {
   zone_provider *z = ctx;
   span_list os = {0}, zn = {0};
