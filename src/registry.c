@@ -67,7 +67,7 @@ static size_t registry_probe(const registry_slot *slots, size_t capacity, uintpt
   return i;
 }
 
-#if defined(ILHEAP_ASSERTS) && ILHEAP_ASSERTS
+#if ILHEAP_ASSERTS_ON
 /* The table's invariants (checked builds, after every change): count members,
  * load at most 3/4, every member found by a probe from its home slot (no
  * free slot between its home and itself). */

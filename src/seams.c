@@ -5,7 +5,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#if defined(ILHEAP_ASSERTS) && ILHEAP_ASSERTS
+#if ILHEAP_ASSERTS_ON
 void ilheap__assert_fail(const char *file, int line, const char *cond) {
   fprintf(stderr, "%s:%d: ilheap invariant violated: %s\n", file, line, cond);
   abort();
@@ -56,6 +56,6 @@ void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone) {
 }
 #endif
 
-#if !(defined(ILHEAP_ASSERTS) && ILHEAP_ASSERTS) && !(defined(ILHEAP_SEAMS) && ILHEAP_SEAMS)
+#if !ILHEAP_ASSERTS_ON && !(defined(ILHEAP_SEAMS) && ILHEAP_SEAMS)
 typedef int ilheap__seams_empty; /* ISO C wants a translation unit to declare something */
 #endif

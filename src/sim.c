@@ -64,7 +64,7 @@ static int reserve_slots(ilheap_sim *s, size_t more) {
   return 0;
 }
 
-#if defined(ILHEAP_ASSERTS) && ILHEAP_ASSERTS
+#if ILHEAP_ASSERTS_ON
 /* The map is canonical: ranges inside the space, whole pages, sorted, disjoint,
  * never FREE, and two that touch differ in kind (else they would be one). */
 static void check_map(const ilheap_sim *s) {
