@@ -23,8 +23,10 @@
 #include "demo.h"
 
 #include "ilheap.h"
+#include "ilheap_il.h"
 #include "ilheap_sim.h"
 
+#include <assert.h>
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -118,8 +120,113 @@ static const char *size_str(char *buf, size_t len, uint64_t bytes) {
 
 /* ---- One body ------------------------------------------------------------ */
 
+/* splitmix64: a small, good 64-bit mixer for deterministic choices. */
+static uint64_t mix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
 static uint64_t body_key(uint64_t seed, size_t module_index, size_t i) {
-  return demo_mix64(seed ^ demo_mix64((uint64_t)module_index << 40 ^ (uint64_t)i));
+  return mix64(seed ^ mix64((uint64_t)module_index << 40 ^ (uint64_t)i));
+}
+
+/* A number in [0, n) (0 when n is 0). */
+static uint32_t pick(uint64_t key, uint64_t salt, uint32_t n) {
+  return n ? (uint32_t)(mix64(key ^ (salt * 0xD1B54A32D192ED03ull)) % n) : 0;
+}
+
+#define DEMO_MAX_CODE 4064u
+#define DEMO_MAX_CLAUSES 6u
+
+/* A body described for ilheap_il.h, with room for its code and clauses. */
+typedef struct demo_body {
+  ilheap_il_body il;
+  ilheap_il_clause clauses[DEMO_MAX_CLAUSES];
+  uint8_t code[DEMO_MAX_CODE];
+} demo_body;
+
+/*
+ * The body for `key`, derived from the key alone so that the reader can
+ * recompute what the writer wrote without storing it. Mostly tiny (getters,
+ * setters, forwarding stubs: the smaller of two uniform draws leans towards
+ * short bodies), some fat ones of 64 bytes to about 4 KiB of code (quadratic,
+ * so most are a few hundred), many of those with exception clauses and locals.
+ * The library chooses the header and section formats.
+ */
+static void demo_body_for(uint64_t key, demo_body *b) {
+  memset(&b->il, 0, sizeof b->il);
+  b->il.code = b->code;
+  b->il.max_stack = 8;
+  if (pick(key, 1, 100) < 85) {
+    uint32_t x = 1 + pick(key, 2, 63), y = 1 + pick(key, 3, 63);
+    b->il.code_size = x < y ? x : y;
+  } else {
+    uint32_t x = pick(key, 4, 1000);
+    b->il.code_size = 64 + (uint32_t)((uint64_t)x * x * 4000u / 1000000u);
+    b->il.max_stack = 8 + pick(key, 9, 24);
+    if (pick(key, 7, 2)) {
+      b->il.local_sig_token = 0x11000000u | (1 + pick(key, 8, 500));
+      b->il.flags = ILHEAP_IL_INIT_LOCALS;
+    }
+    if (pick(key, 5, 100) < 60) {
+      b->il.clause_count = 1 + pick(key, 6, DEMO_MAX_CLAUSES);
+      b->il.clauses = b->clauses;
+    }
+  }
+  assert(b->il.code_size <= DEMO_MAX_CODE);
+  /* Arbitrary opcodes ending in ret. */
+  for (uint32_t i = 0; i + 1 < b->il.code_size; i++)
+    b->code[i] = (uint8_t)(mix64(key * 31u + i) >> 56);
+  b->code[b->il.code_size - 1] = 0x2A;
+  /* Typed catches and finallys, inside the code (code_size >= 64 here). */
+  uint32_t quarter = b->il.code_size / 4, cap = quarter < 255 ? quarter : 255;
+  for (uint32_t k = 0; k < b->il.clause_count; k++) {
+    ilheap_il_clause *c = &b->clauses[k];
+    memset(c, 0, sizeof *c);
+    c->kind = pick(key, 100 + k, 2) ? ILHEAP_IL_FINALLY : ILHEAP_IL_CATCH;
+    c->try_offset = pick(key, 200 + k, b->il.code_size / 2);
+    c->try_length = 1 + pick(key, 300 + k, cap);
+    c->handler_offset = c->try_offset + c->try_length;
+    c->handler_length = 1 + pick(key, 400 + k, cap);
+    if (c->kind == ILHEAP_IL_CATCH)
+      c->class_token = 0x01000000u | (1 + pick(key, 500 + k, 0xFFFF));
+  }
+}
+
+/* The bytes a body needs: the same at every 4-aligned address (contract 2
+ * gives the demo's heaps at least 4). 0 if the library refuses the body. */
+static uint32_t demo_body_size(const demo_body *b) {
+  uint32_t cb = 0;
+  return ilheap_il_size(&b->il, 0, &cb) == ILHEAP_IL_OK ? cb : 0;
+}
+
+/* Decodes the body at p (cb bytes readable) where it lives and compares it
+ * with what `key` describes. Returns NULL or the reason it differs. */
+static const char *demo_body_check(const uint8_t *p, uint32_t cb, uint64_t key) {
+  demo_body want;
+  demo_body_for(key, &want);
+  ilheap_il_view v;
+  int r = ilheap_il_parse(p, cb, &v);
+  if (r != ILHEAP_IL_OK)
+    return ilheap_il_strerror(r);
+  if (v.size != cb)
+    return "body size";
+  if (v.body.code_size != want.il.code_size || memcmp(v.body.code, want.code, v.body.code_size) != 0)
+    return "code bytes";
+  if (v.body.local_sig_token != want.il.local_sig_token ||
+      (v.body.flags & ILHEAP_IL_INIT_LOCALS) != want.il.flags ||
+      v.body.max_stack != want.il.max_stack)
+    return "header fields";
+  if (v.body.clause_count != want.il.clause_count)
+    return "clause count";
+  for (uint32_t k = 0; k < v.body.clause_count; k++) {
+    ilheap_il_clause c;
+    if (ilheap_il_clause_at(&v, k, &c) != ILHEAP_IL_OK || memcmp(&c, &want.clauses[k], sizeof c) != 0)
+      return "clause";
+  }
+  return NULL;
 }
 
 /* Requests one body, checks the block (contract 1, 2, 4) and writes the body.
@@ -130,11 +237,15 @@ static int one_body(module *m, size_t mi, uint64_t seed) {
     return -1;
   }
   uint64_t key = body_key(seed, mi, i);
-  demo_body_plan plan;
-  demo_body_plan_for(key, &plan);
-  uint8_t *p = ilheap_alloc(m->heap, plan.cb);
+  demo_body body;
+  demo_body_for(key, &body);
+  uint32_t cb = demo_body_size(&body);
+  if (cb == 0) {
+    fail(m, "ilheap_il_size refuses the body of key %#" PRIx64, key);
+  }
+  uint8_t *p = cb ? ilheap_alloc(m->heap, cb) : NULL;
   block *b = &m->blocks[i];
-  b->cb = plan.cb;
+  b->cb = cb;
   b->module = (uint32_t)mi;
   b->key = key;
   if (!p) {
@@ -146,24 +257,27 @@ static int one_body(module *m, size_t mi, uint64_t seed) {
   }
   uintptr_t a = (uintptr_t)p;
   /* Contract 1: every byte at an offset in [1, max_offset). */
-  if (a <= m->base || a - m->base > m->max_offset || plan.cb > m->max_offset - (a - m->base)) {
+  if (a <= m->base || a - m->base > m->max_offset || cb > m->max_offset - (a - m->base)) {
     fail(m, "block %p of %" PRIu32 " bytes is outside the window (base 0x%" PRIxPTR ")", (void *)p,
-         plan.cb, m->base);
+         cb, m->base);
   } else if (a % m->alignment != 0) { /* contract 2 */
     fail(m, "block %p is not %" PRIu32 "-aligned", (void *)p, m->alignment);
   } else {
-    for (uint32_t k = 0; k < plan.cb; k++) { /* contract 4: zero at first */
+    for (uint32_t k = 0; k < cb; k++) { /* contract 4: zero at first */
       if (p[k] != 0) {
         fail(m, "block %p byte %" PRIu32 " reads 0x%02x before it was written", (void *)p, k, p[k]);
         break;
       }
     }
-    if (demo_body_write(p, key, &plan) != 0) {
-      fail(m, "fat body at %p does not fit its block at that alignment", (void *)p);
+    /* Written where it lives: the library places the EH section by the
+     * block's absolute address and refuses a misaligned fat header. */
+    int r = ilheap_il_write(&body.il, p, cb, NULL);
+    if (r != ILHEAP_IL_OK) {
+      fail(m, "body at %p not written: %s", (void *)p, ilheap_il_strerror(r));
     }
   }
   b->p = p;
-  atomic_fetch_add(&m->requested, plan.cb);
+  atomic_fetch_add(&m->requested, cb);
   atomic_fetch_add(&m->bodies, 1);
   return 1;
 }
@@ -267,10 +381,8 @@ static void check_all_blocks(void) {
       if (!b->p) {
         continue;
       }
-      demo_body_plan plan;
-      demo_body_plan_for(b->key, &plan);
-      const char *why;
-      if (demo_body_check(b->p, b->key, &plan, &why) != 0) {
+      const char *why = demo_body_check(b->p, b->cb, b->key);
+      if (why) {
         fail(m, "body at %p does not read back: %s", (void *)b->p, why);
       }
       all[n].lo = (uintptr_t)b->p;
@@ -656,9 +768,9 @@ static int crowd(ilheap_sim *sim, uintptr_t from, uintptr_t to, uint64_t seed, s
   uintptr_t a = from;
   uint64_t r = seed;
   while (a < to) {
-    r = demo_mix64(r);
+    r = mix64(r);
     a += (1 + r % 16) * page; /* a gap */
-    r = demo_mix64(r);
+    r = mix64(r);
     size_t len = (1 + r % 8) * page;
     if (ilheap_sim_occupy(sim, a, len) != 0) {
       return -1;

@@ -293,8 +293,12 @@ static uintptr_t decode_base(fuzz_input *in) {
     return (uintptr_t)&local - (uintptr_t)fuzz_range(in, 0, 1 << 24);
   }
   case 6: /* near 0 */ return (uintptr_t)fuzz_range(in, 0, 0x20000);
-  case 7: /* near the top of user space (x86-64: 47 bits) */
+  case 7: /* near the top of user space (x86-64: 47 bits; 32-bit: a 3 GiB split) */
+#if UINTPTR_MAX > 0xFFFFFFFFu
     return ((uintptr_t)1 << 47) - (uintptr_t)fuzz_range(in, 0, 1 << 24);
+#else
+    return (uintptr_t)0xC0000000u - (uintptr_t)fuzz_range(in, 0, 1 << 24);
+#endif
   case 8: /* past the top of the address space */
     return UINTPTR_MAX - (uintptr_t)fuzz_range(in, 0, 1 << 20);
   default: return (uintptr_t)fuzz_u64(in);

@@ -991,6 +991,236 @@ static void seeds_com(void) {
   }
 }
 
+/* ---- fuzz_il (fuzz/fuzz_il.c) ---------------------------------------------------- */
+
+#define I_CODE_MAX 0x11000u
+#define I_CLAUSES_MAX 40u
+
+typedef struct i_clause {
+  unsigned kind_pick; /* 0 catch, 1 filter, 2 finally, 3 fault, 4 raw */
+  uint32_t raw_kind;
+  uint32_t to, tl, ho, hl; /* inside the code when in_code */
+  int in_code;
+  uint32_t tok; /* catch: table index << 24 | row when tok_mode 0; filter: offset */
+  int tok_mode;
+} i_clause;
+
+static void i_region(seed *s, uint32_t code, int in_code, uint32_t off, uint32_t len) {
+  put_pick(s, 2, in_code ? 0 : 1);
+  if (in_code && code > 0) {
+    put_range(s, 0, code - 1, off);
+    put_range(s, 1, code - off, len);
+  } else {
+    put_u32(s, off);
+    put_u32(s, len);
+  }
+}
+
+/* Program 0: rem, flags, code class and size, max stack, locals, clauses, the
+ * address multiplier, then mutation pairs (u16 position, u8 xor). */
+static void i_body(seed *s, unsigned rem, unsigned flags, unsigned code_class, uint32_t code,
+                   uint32_t max_stack, unsigned locals_mode, uint32_t locals, unsigned n,
+                   const i_clause *c) {
+  s->n = 0;
+  put_pick(s, 2, 0);
+  put_range(s, 0, 15, rem);
+  put_range(s, 0, 0x1F, flags);
+  put_pick(s, 4, code_class);
+  if (code_class == 1)
+    put_range(s, 0, I_CODE_MAX, code);
+  else if (code_class == 3)
+    put_u32(s, code);
+  else
+    put_range(s, 0, 70, code);
+  put_range(s, 0, 0x10001, max_stack);
+  put_pick(s, 3, locals_mode);
+  if (locals_mode == 1)
+    put_range(s, 0, 0xFFFFFF, locals & 0xFFFFFF);
+  else if (locals_mode == 2)
+    put_u32(s, locals);
+  put_range(s, 0, I_CLAUSES_MAX, n);
+  if (n)
+    put_pick(s, 8, 1); /* clauses not NULL */
+  for (unsigned i = 0; i < n; i++) {
+    put_pick(s, 5, c[i].kind_pick);
+    if (c[i].kind_pick == 4)
+      put_u32(s, c[i].raw_kind);
+    i_region(s, code, c[i].in_code, c[i].to, c[i].tl);
+    i_region(s, code, c[i].in_code, c[i].ho, c[i].hl);
+    if (c[i].kind_pick == 0) {
+      put_pick(s, 2, (unsigned)c[i].tok_mode);
+      if (c[i].tok_mode == 0) {
+        put_pick(s, 3, c[i].tok >> 24);
+        put_range(s, 1, 0xFFFFFF, c[i].tok & 0xFFFFFF);
+      } else {
+        put_u32(s, c[i].tok);
+      }
+    } else if (c[i].kind_pick == 1) {
+      put_pick(s, 2, (unsigned)c[i].tok_mode);
+      if (c[i].tok_mode == 0 && code > 0)
+        put_range(s, 0, code - 1, c[i].tok);
+      else
+        put_u32(s, c[i].tok);
+    } else {
+      put_u32(s, c[i].tok);
+    }
+  }
+  put_u32(s, 0x40000001u); /* the second address, far away, same remainder */
+}
+
+static void i_mutate(seed *s, unsigned pos, unsigned x) {
+  put_bytes(s, pos, 2);
+  put_bytes(s, x, 1);
+}
+
+/* Program 1: rem, below (module base = body - below), the window (max_offset,
+ * or when near_end the slack + 2 past the body's end), the bytes. */
+static void i_raw_window(seed *s, unsigned rem, uint32_t below, int near_end, uint32_t window,
+                         const uint8_t *b, size_t n) {
+  s->n = 0;
+  put_pick(s, 2, 1);
+  put_range(s, 0, 3, rem);
+  put_u32(s, below);
+  put_pick(s, 2, near_end ? 1 : 0);
+  if (near_end)
+    put_range(s, 0, 4, window);
+  else
+    put_u32(s, window);
+  for (size_t i = 0; i < n; i++)
+    put_bytes(s, b[i], 1);
+}
+
+static void i_raw(seed *s, unsigned rem, uint32_t below, uint32_t max_offset, const uint8_t *b,
+                  size_t n) {
+  i_raw_window(s, rem, below, 0, max_offset, b, n);
+}
+
+static i_clause i_in(unsigned kind_pick, uint32_t to, uint32_t tl, uint32_t ho, uint32_t hl,
+                     uint32_t tok) {
+  i_clause c = {kind_pick, 0, to, tl, ho, hl, 1, tok, 0};
+  return c;
+}
+
+static void seeds_il(void) {
+  const char *T = "fuzz_il";
+  seed s;
+  i_clause c[I_CLAUSES_MAX];
+  char name[64];
+  /* Tiny bodies at every address remainder; the largest tiny. */
+  for (unsigned r = 0; r < 4; r++) {
+    i_body(&s, r, 0, 0, 1 + r, 8, 0, 0, 0, NULL);
+    snprintf(name, sizeof name, "rt-tiny-rem%u", r);
+    save(T, name, &s);
+  }
+  i_body(&s, 1, 0, 0, 63, 0, 0, 0, 0, NULL);
+  save(T, "rt-tiny-63", &s);
+  /* Each L1 condition: 64 bytes, max stack 9, locals, InitLocals, forced. */
+  i_body(&s, 0, 0, 0, 64, 8, 0, 0, 0, NULL);
+  save(T, "rt-fat-64", &s);
+  i_body(&s, 4, 0, 0, 10, 9, 0, 0, 0, NULL);
+  save(T, "rt-fat-maxstack9", &s);
+  i_body(&s, 8, 0x10, 0, 10, 2, 1, 5, 0, NULL);
+  save(T, "rt-fat-locals-initlocals", &s);
+  i_body(&s, 0, 0x1, 0, 10, 2, 1, 5, 0, NULL);
+  save(T, "rt-tiny-forbidden", &s);
+  /* Fat headers at every remainder (1..3 refused) and every code-size remainder
+   * with a small EH section. */
+  for (unsigned r = 0; r < 4; r++) {
+    c[0] = i_in(2, 0, 1, 1, 1, 0);
+    i_body(&s, r, 0x2, 0, 4 + r, 8, 0, 0, 1, c);
+    snprintf(name, sizeof name, "rt-fat-eh-rem%u", r);
+    save(T, name, &s);
+    i_body(&s, 4 * r, 0x2, 0, 4 + r, 8, 0, 0, 1, c);
+    snprintf(name, sizeof name, "rt-fat-eh-code%u", 4 + r);
+    save(T, name, &s);
+  }
+  /* One clause of each kind, then mutated. */
+  c[0] = i_in(0, 0, 10, 10, 10, 0x00000001); /* catch TypeRef row 1 */
+  c[1] = i_in(1, 0, 10, 25, 5, 20);          /* filter at 20 */
+  c[2] = i_in(2, 0, 20, 20, 10, 0);
+  c[3] = i_in(3, 5, 5, 10, 10, 0);
+  i_body(&s, 0, 0x10, 0, 30, 4, 1, 1, 4, c);
+  save(T, "rt-four-kinds", &s);
+  i_mutate(&s, 0, 0x04);
+  i_mutate(&s, 48, 0x80);
+  i_mutate(&s, 49, 0x01);
+  i_mutate(&s, 52, 0x07);
+  save(T, "rt-four-kinds-mutated", &s);
+  /* Small limits and past them: 20 and 21 clauses, offsets past 16 bits. */
+  for (unsigned i = 0; i < 21; i++)
+    c[i] = i_in(2, 0, 1, 1, 1, 0);
+  i_body(&s, 0, 0, 0, 2, 8, 0, 0, 20, c);
+  save(T, "rt-small-20", &s);
+  i_body(&s, 0, 0, 0, 2, 8, 0, 0, 21, c);
+  save(T, "rt-fat-section-21", &s);
+  c[0] = i_in(2, 0x10000, 1, 0x10001, 0x100, 0);
+  i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
+  save(T, "rt-fat-section-offsets", &s);
+  c[0] = i_in(2, 0, 1, 1, 1, 0);
+  i_body(&s, 0, 0x4, 0, 2, 8, 0, 0, 1, c);
+  save(T, "rt-fat-section-forced", &s);
+  /* Refusals: empty, NULL code, bad locals, raw clause fields, too large. */
+  i_body(&s, 0, 0, 0, 0, 8, 0, 0, 0, NULL);
+  save(T, "rt-empty", &s);
+  i_body(&s, 0, 0, 2, 5, 8, 0, 0, 0, NULL);
+  save(T, "rt-code-null", &s);
+  i_body(&s, 0, 0, 0, 5, 8, 2, 0x02000001, 0, NULL);
+  save(T, "rt-bad-locals", &s);
+  c[0] = i_in(4, 0, 1, 1, 1, 0);
+  c[0].raw_kind = 3;
+  i_body(&s, 0, 0, 0, 5, 8, 0, 0, 1, c);
+  save(T, "rt-bad-kind", &s);
+  c[0] = i_in(2, 0xFFFFFFFFu, 2, 0, 1, 0);
+  c[0].in_code = 0;
+  c[0].ho = 0;
+  c[0].hl = 1;
+  i_body(&s, 0, 0, 0, 5, 8, 0, 0, 1, c);
+  save(T, "rt-clause-wraps", &s);
+  c[0] = i_in(0, 0, 1, 1, 1, 0);
+  c[0].tok_mode = 1;
+  c[0].tok = 0x06000001;
+  i_body(&s, 0, 0, 0, 5, 8, 0, 0, 1, c);
+  save(T, "rt-bad-class-token", &s);
+  i_body(&s, 0, 0, 3, 0xFFFFFFFFu, 8, 0, 0, 0, NULL);
+  save(T, "rt-too-large", &s);
+
+  /* Program 1: bodies by hand. */
+  static const uint8_t tiny[] = {0x0A, 0x16, 0x2A};
+  static const uint8_t fat[] = {0x13, 0x30, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00,
+                                0x01, 0x00, 0x00, 0x11, 0x16, 0x2A};
+  static const uint8_t fat_eh[] = {0x0B, 0x30, 0x02, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00,
+                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xDC, 0x2A,
+                                   0x00, 0x00, 0x01, 0x10, 0x00, 0x00, 0x02, 0x00, 0x00,
+                                   0x00, 0x02, 0x03, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
+  static const uint8_t fat_fat_eh[] = {
+      0x0B, 0x30, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x2A, 0x41, 0x1C, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00,
+      0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
+  i_raw(&s, 0, 1, 0x7FFFFFFF, tiny, sizeof tiny);
+  save(T, "raw-tiny", &s);
+  i_raw(&s, 3, 0x1000, 0x7FFFFFFF, tiny, sizeof tiny);
+  save(T, "raw-tiny-rem3", &s);
+  i_raw(&s, 0, 0x1000, 0x7FFFFFFF, fat, sizeof fat);
+  save(T, "raw-fat", &s);
+  i_raw(&s, 2, 0x1000, 0x7FFFFFFF, fat, sizeof fat);
+  save(T, "raw-fat-misaligned", &s);
+  i_raw(&s, 0, 0x1000, 0x7FFFFFFF, fat_eh, sizeof fat_eh);
+  save(T, "raw-fat-small-eh", &s);
+  i_raw(&s, 0, 0x1000, 0x7FFFFFFF, fat_eh, sizeof fat_eh - 1);
+  save(T, "raw-fat-small-eh-short", &s);
+  i_raw(&s, 0, 0x1000, 0x7FFFFFFF, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-fat-fat-eh", &s);
+  i_raw(&s, 0, 0, 0x7FFFFFFF, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-at-base", &s);
+  i_raw(&s, 0, 0x7FFFFFF0, 0x7FFFFFFF, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-outside-window", &s);
+  i_raw_window(&s, 0, 0x1000, 1, 2, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-window-exact", &s);
+  i_raw_window(&s, 0, 0x1000, 1, 1, fat_fat_eh, sizeof fat_fat_eh);
+  save(T, "raw-window-one-short", &s);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
@@ -1005,5 +1235,6 @@ int main(int argc, char **argv) {
   seeds_threads();
   seeds_os();
   seeds_com();
+  seeds_il();
   return 0;
 }

@@ -12,8 +12,8 @@
 # libFuzzer targets with clang ASan+UBSan, and then:
 #  1. replays the committed corpus (what CTest's "replay" tests do on every
 #     build): does the corpus already catch the bug?
-#  2. fuzzes each TARGET (default: the mutation's own list, else fuzz_model
-#     fuzz_threads) from its hand-written
+#  2. fuzzes each TARGET (default: the mutation's own list; fuzz_il for the il-*
+#     mutations; else fuzz_model fuzz_threads) from its hand-written
 #     seeds only (corpus/<target>/seed-*), or from nothing at all with
 #     ILHEAP_MUT_START=empty, two at a time, for at most SECONDS (default 600)
 #     each, and reports the wall-clock time to the first finding.
@@ -46,41 +46,64 @@ MUTATIONS=(
   "below-gap-misread@@src/heap.c@@  if (hi == bl->floor && !overflow && a < hi)@@  if (hi >= bl->floor && !overflow && a < hi)@@growth in place trusts a gap that does not reach the chunk's floor"
   "registry-shift@@src/registry.c@@(hole < home && home <= j)@@(hole <= home && home <= j)@@backward-shift deletion leaves an entry whose home is the hole behind it: the module is lost@@fuzz_com"
   "release-below-one@@src/com.c@@  while (cur > COM_BASE_REFS) {@@  while (cur >= COM_BASE_REFS) {@@Release without AddRef drops the count below the heap's own reference@@fuzz_com"
-  "stack-guard-gap-dropped@@src/os_linux.c@@  room += STACK_GUARD_GAP;@@  (void)0;@@the stack's zone loses the kernel's guard gap (the provider's zones; test_os_zones)@@fuzz_os"
-  "zone-reach-into@@src/os_linux.c@@(g.z[i].lo <= addr || g.z[i].lo - addr < len)@@(g.z[i].lo <= addr)@@reserve accepts a range that starts below a growth zone and reaches into it@@fuzz_os"
-  "walk-into-zone@@src/os_linux.c@@    if (z->lo > a && visit(arg, a, z->lo) != 0)@@    if (visit(arg, a, z->hi < b ? z->hi : b) != 0)@@walk_free reports a growth zone as free@@fuzz_os"
-  "hint-accepted@@src/os_linux.c@@  if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */@@  if (0) { /* an old kernel took the address as a hint */@@a mapping that landed elsewhere (pre-4.17 kernels) is taken as the one asked for@@fuzz_os"
-  "ioctl-eintr-fatal@@src/os_linux.c@@      if (errno == EINTR)
+  "stack-guard-gap-dropped@@src/os/provider_linux.c@@  room += STACK_GUARD_GAP;@@  (void)0;@@the stack's zone loses the kernel's guard gap (the provider's zones; test_os_zones)@@fuzz_os"
+  "zone-reach-into@@src/os/provider_linux.c@@(g.z[i].lo <= addr || g.z[i].lo - addr < len)@@(g.z[i].lo <= addr)@@reserve accepts a range that starts below a growth zone and reaches into it@@fuzz_os"
+  "walk-into-zone@@src/os/provider_linux.c@@    if (z->lo > a && visit(arg, a, z->lo) != 0)@@    if (visit(arg, a, z->hi < b ? z->hi : b) != 0)@@walk_free reports a growth zone as free@@fuzz_os"
+  "hint-accepted@@src/os/provider_linux.c@@  if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */@@  if (0) { /* an old kernel took the address as a hint */@@a mapping that landed elsewhere (pre-4.17 kernels) is taken as the one asked for@@fuzz_os"
+  "ioctl-eintr-fatal@@src/os/provider_linux.c@@      if (errno == EINTR)
         continue;@@      if (0)
         continue;@@an interrupted PROCMAP_QUERY ends the walk with an error instead of asking again@@fuzz_os"
-  "zones-unsorted@@src/os_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
+  "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
+  "il-tiny-limit@@src/il.c@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE + 1 &&@@a tiny header for 64 bytes of code (L1)"
+  "il-small-length@@src/il.c@@c->try_length <= 0xFFu &&@@c->try_length <= 0x100u &&@@a small clause for a try length of 256 (L4)"
+  "il-small-count@@src/il.c@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES;@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES + 1;@@a small section of 21 clauses: DataSize 256 wraps to 0 (L4)"
+  "il-tiny-overread@@src/il.c@@if (avail - 1 < v->body.code_size)@@if (avail < v->body.code_size)@@a tiny body one byte past the readable bytes passes (C6)"
+  "il-padding@@src/il.c@@      memset(p + ILHEAP_IL_FAT_HEADER_SIZE + body->code_size, 0, l.pad);
+@@@@padding before the EH section left unwritten (L3)"
+  "il-clause-wrap@@src/il.c@@if ((uint64_t)c->try_offset + c->try_length > code_size ||@@if ((uint32_t)(c->try_offset + c->try_length) > code_size ||@@a try region's end computed in 32 bits wraps (C5)"
+  "il-filter-end@@src/il.c@@c->filter_offset >= code_size)@@c->filter_offset > code_size)@@a filter offset at the end of the code passes (C5)"
+  "il-methoddef-catch@@src/il.c@@table != TOKEN_TYPESPEC) ||@@table != TOKEN_TYPESPEC && table != 0x06) ||@@a catch on a MethodDef token passes (C5)"
+  "il-more-sections@@src/il.c@@  if (kind & SECT_MORE_SECTS)
+    return ILHEAP_IL_EMORE_SECTIONS;
+@@@@a second section after the EH table passes (C3)"
+  "il-window-end@@src/il.c@@if (off > max_offset || v.size > max_offset - off)@@if (off > max_offset || v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
+  "il-section-size@@src/il.c@@if (data < SECT_HEADER || (data - SECT_HEADER) % each != 0)@@if (data < SECT_HEADER)@@a DataSize that is not 4 + n * clause size passes (C4)"
+  "il-format-bit2@@src/il.c@@if ((p[0] & 0x7u) != FAT_FORMAT)@@if ((p[0] & 0x3u) != FAT_FORMAT)@@a first byte ...111 taken for a fat header (L2)"
 )
 
-field() { # record n: the n-th field of a record
-  python3 -c 'import sys; print(sys.argv[1].split("@@")[int(sys.argv[2])], end="")' "$1" "$2"
+field() { # record n: the n-th field of a record (empty when it has fewer)
+  local rest=$1$'\x01' i
+  for ((i = 0; i < $2; i++)); do
+    [[ $rest == *@@* ]] || { printf ''; return; }
+    rest=${rest#*@@}
+  done
+  rest=${rest%%@@*}
+  printf '%s' "${rest%$'\x01'}"
 }
 
 # --check: every mutation applies to the code as it is (its text occurs exactly
 # once). Exit 1, naming the stale ones, when one does not.
 if [[ "${1:-}" == "--check" ]]; then
-  stale=0
+  args=()
   for m in "${MUTATIONS[@]}"; do
-    if ! python3 - "$ROOT/$(field "$m" 1)" "$(field "$m" 2)" "$(field "$m" 0)" <<'PY'
-import sys
-path, old, name = sys.argv[1], sys.argv[2], sys.argv[3]
-try:
-    n = open(path).read().count(old)
-except OSError as e:
-    sys.exit(f"mutation {name}: {e}")
-if n != 1:
-    sys.exit(f"mutation {name} is stale: its text occurs {n} times in {path}")
-PY
-    then
-      stale=$((stale + 1))
-    fi
+    args+=("$(field "$m" 0)" "$ROOT/$(field "$m" 1)" "$(field "$m" 2)")
   done
-  echo "mutate.sh --check: ${#MUTATIONS[@]} mutations, $stale stale"
-  ((stale == 0))
+  python3 - "${args[@]}" <<'PY'
+import sys
+a = sys.argv[1:]
+stale = 0
+for name, path, old in zip(a[0::3], a[1::3], a[2::3]):
+    try:
+        n = open(path).read().count(old)
+    except OSError as e:
+        n = 0
+        print(f"mutation {name}: {e}")
+    if n != 1:
+        stale += 1
+        print(f"mutation {name} is stale: its text occurs {n} times in {path}")
+print(f"mutate.sh --check: {len(a) // 3} mutations, {stale} stale")
+sys.exit(1 if stale else 0)
+PY
   exit
 fi
 
@@ -103,7 +126,8 @@ for m in "${MUTATIONS[@]}"; do
 done
 [[ -n "$record" ]] || { echo "unknown mutation $NAME (see --list)" >&2; exit 2; }
 if ((${#TARGETS[@]} == 0)); then
-  defaults=$(python3 -c 'import sys; f = sys.argv[1].split("@@"); print(f[5] if len(f) > 5 else "")' "$record")
+  defaults=$(field "$record" 5)
+  [[ -n $defaults || $NAME != il-* ]] || defaults=fuzz_il
   read -r -a TARGETS <<<"${defaults:-fuzz_model fuzz_threads}"
 fi
 

@@ -91,7 +91,7 @@ ILHEAP_API uint32_t ilheap_version(void);
  * distinct negative number. */
 #define ILHEAP_ERROR_LIST(X)                                                                       \
   X(OK, 0, "success")                                                                              \
-  /* a bad argument: NULL pointer, bad option, bad size */                                        \
+  /* a bad argument: NULL pointer, bad option, bad size */                                         \
   X(EINVAL, -1, "invalid argument")                                                                \
   /* out of (ordinary) memory, or the provider has none */                                         \
   X(ENOMEM, -2, "out of memory")                                                                   \
@@ -101,7 +101,7 @@ ILHEAP_API uint32_t ilheap_version(void);
   X(ERANGE, -4, "address range out of reach")                                                      \
   /* provider: the OS refused for another reason */                                                \
   X(EPROVIDER, -5, "address-space provider failed")                                                \
-  /* a versioned struct's size is one this library does not know */                               \
+  /* a versioned struct's size is one this library does not know */                                \
   X(EVERSION, -6, "unknown structure version")                                                     \
   /* registry: no module with that id */                                                           \
   X(ENOTFOUND, -7, "module not found")                                                             \
@@ -169,14 +169,14 @@ ILHEAP_API const ilheap_provider *ilheap_os_provider(void);
 #define ILHEAP_UNLIMITED SIZE_MAX
 
 typedef struct ilheap_options {
-  uint32_t size;       /* sizeof(ilheap_options): set by ilheap_options_init */
-  uint32_t alignment;  /* power of two in [4, 4096]; default 8 */
-  uint32_t max_offset; /* window: blocks end at offset <= max_offset; in [1, 0xFFFFFFFF],
-                          default 0x7FFFFFFF */
+  uint32_t size;            /* sizeof(ilheap_options): set by ilheap_options_init */
+  uint32_t alignment;       /* power of two in [4, 4096]; default 8 */
+  uint32_t max_offset;      /* window: blocks end at offset <= max_offset; in [1, 0xFFFFFFFF],
+                               default 0x7FFFFFFF */
   uint32_t use_guard_pages; /* a flag: nonzero puts an inaccessible page above every chunk
                                (default 1) */
-  size_t budget;        /* most address space the heap may reserve, in bytes, guard pages
-                           included; default ILHEAP_UNLIMITED */
+  size_t budget;            /* most address space the heap may reserve, in bytes, guard pages
+                               included; default ILHEAP_UNLIMITED */
   const ilheap_provider *provider; /* NULL: ilheap_os_provider() */
 } ilheap_options;
 

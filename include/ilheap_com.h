@@ -35,38 +35,50 @@
  *   NULL, exhaustion -> NULL; blocks are never freed one by one.
  * Thread-safe: any method, from any number of threads at once.
  *
- * ---- Coexisting with Windows, the CoreCLR PAL and CorProf.h -------------------
- * Include this header AFTER them (windows.h / pal.h / palrt.h / unknwn.h /
- * corprof.h). Every COM name here is declared only when the platform headers did
- * not already, using their own guards (GUID_DEFINED, __IID_DEFINED__,
- * _REFIID_DEFINED, __IUnknown_INTERFACE_DEFINED__,
- * __IMethodMalloc_INTERFACE_DEFINED__, __IMethodMalloc_FWD_DEFINED__, and the PAL
- * and Windows base-type headers), and with exactly their types: ULONG and
- * HRESULT are 32-bit (unsigned long / long on Windows, unsigned int / int like
- * the PAL elsewhere); STDMETHODCALLTYPE is __stdcall on Windows and nothing
- * elsewhere (the PAL's __cdecl is the default convention there). The other
- * order is not supported: platform headers included afterwards would find
- * GUID_DEFINED and skip more than this header declares (Windows skips all of
- * guiddef.h: REFGUID, CLSID...) or redefine its macros (STDMETHODCALLTYPE,
- * S_OK...).
+ * ---- C++ callers: a real C++ object ---------------------------------------------
+ * In C++ (without CINTERFACE), ilheap_method_malloc and
+ * ilheap_registry_method_malloc are inline functions of this header that hand
+ * out a C++ object, ilheap_method_malloc_object: a class derived from
+ * IMethodMalloc whose vtable and RTTI your compiler emits. So C++ clients that
+ * call m->Alloc(cb) run clean under -fsanitize=vptr (part of UBSan), whatever
+ * declaration of IMethodMalloc they were compiled with (corprof.h's, or their
+ * own: UBSan compares the type names). C callers get the C object, exactly as
+ * before. Both objects belong to the same heap and obey the same rules: each is
+ * created once, inside the heap, on first use from any thread; it lives exactly
+ * as long as the heap; it shares one reference count with the other (the rules
+ * above); Alloc is ilheap_alloc. They are two COM objects (QueryInterface on
+ * each returns itself), and either may be passed to C or C++ code: both have
+ * the COM binary layout. The C++ object's vtable lives in the module (program
+ * or shared library) that first asked for it, which must stay loaded while the
+ * heap lives.
+ *
+ * ---- Include order: any ------------------------------------------------------------
+ * Windows: this header includes <windows.h> and <unknwn.h> itself and takes
+ * every COM name from them (IUnknown, GUID, HRESULT, S_OK..., STDMETHODCALLTYPE
+ * = __stdcall); it declares only IMethodMalloc, under the MIDL guards
+ * (__IMethodMalloc_FWD_DEFINED__, __IMethodMalloc_INTERFACE_DEFINED__), so
+ * corprof.h before or after it is fine.
+ * Elsewhere (the CoreCLR PAL's world): each name is declared only when the PAL
+ * or corprof.h has not declared it already, under their own guards (GUID_DEFINED,
+ * __IID_DEFINED__, __IUnknown_INTERFACE_DEFINED__, the IMethodMalloc guards,
+ * __PAL_MSTYPES_H__), with exactly their types (ULONG unsigned int, HRESULT int,
+ * STDMETHODCALLTYPE __cdecl, which is empty off i386), together with every name
+ * the PAL keeps inside those guards (LPCGUID, LPUNKNOWN), and every macro the PAL
+ * defines without a guard (S_OK, E_*, SUCCEEDED, FAILED, REFIID,
+ * STDMETHODCALLTYPE, __cdecl, _HRESULT_TYPEDEF_) is spelled token for token as
+ * the PAL spells it, so that the PAL included afterwards redefines nothing
+ * differently. Both orders are tested under -Wall -Wextra -Werror, C and C++.
  *
  * As the MIDL headers do, C++ (without CINTERFACE) sees IUnknown and
  * IMethodMalloc as abstract structs with virtual STDMETHODCALLTYPE methods; C
  * (or C++ with CINTERFACE) sees structs whose first member is lpVtbl. Both
- * describe the same object.
+ * describe the same binary layout.
  *
  * The IIDs: IID_IUnknown and IID_IMethodMalloc are defined by the library, as
  * weak definitions with GCC and Clang off Windows (selectany with MSVC), so a
  * program that also defines them (e.g. by compiling corprof_i.cpp, or linking a
  * "corguids" library) links without duplicate-symbol errors; ilheap's own
  * QueryInterface never depends on which definition wins.
- *
- * C++ callers built with -fsanitize=vptr (part of clang's and gcc's
- * -fsanitize=undefined for C++): the object is implemented in C and carries no
- * RTTI, so the vptr check would reject virtual calls through the C++
- * declaration. Exempt the call sites (__attribute__((no_sanitize("vptr")))) or
- * build with -fno-sanitize=vptr; calls through lpVtbl (CINTERFACE) are not
- * checked.
  */
 #ifndef ILHEAP_COM_H
 #define ILHEAP_COM_H
@@ -74,38 +86,32 @@
 #include "ilheap.h"
 #include "ilheap_registry.h"
 
-/* ---- Calling convention -------------------------------------------------------*/
-#ifndef STDMETHODCALLTYPE
 #if defined(_WIN32)
-#define STDMETHODCALLTYPE __stdcall
+/* The platform's own COM declarations: nothing below redefines them. */
+#include <windows.h>
+#include <unknwn.h>
 #else
-#define STDMETHODCALLTYPE
+
+/* ---- Calling convention (the PAL's pal_mstypes.h and palrt.h spellings) -------------*/
+#ifndef __cdecl
+#if defined(__i386__)
+#define __cdecl __attribute__((cdecl))
+#else
+#define __cdecl
 #endif
+#endif
+#ifndef STDMETHODCALLTYPE
+#define STDMETHODCALLTYPE __cdecl
 #endif
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- Base types (windows.h: BASETYPES, _HRESULT_DEFINED, _WINNT_; the CoreCLR
- * PAL: pal_mstypes.h) ----------------------------------------------------------------*/
-#if !defined(BASETYPES) && !defined(__PAL_MSTYPES_H__)
-#if defined(_WIN32)
-typedef unsigned long ULONG;
-#else
+/* ---- Base types (the PAL: pal_mstypes.h; 32-bit on every target) --------------------*/
+#ifndef __PAL_MSTYPES_H__
 typedef unsigned int ULONG;
-#endif
-#endif
-
-#if !defined(_HRESULT_DEFINED) && !defined(__PAL_MSTYPES_H__)
-#if defined(_WIN32)
-typedef long HRESULT;
-#else
 typedef int HRESULT;
-#endif
-#endif
-
-#if !defined(_WINNT_) && !defined(__PAL_MSTYPES_H__)
 typedef void *PVOID;
 #endif
 
@@ -117,15 +123,15 @@ typedef struct _GUID {
   unsigned short Data3;
   unsigned char Data4[8];
 } GUID;
+typedef const GUID *LPCGUID; /* the PAL declares it inside this guard */
 #endif
 
-#if !defined(__IID_DEFINED__) && !defined(IID_DEFINED)
+/* The PAL's palrt.h repeats these without a guard: same types, same tokens. */
+#ifndef __IID_DEFINED__
 #define __IID_DEFINED__
 typedef GUID IID;
 #endif
-
-#if !defined(_REFIID_DEFINED) && !defined(REFIID)
-#define _REFIID_DEFINED
+#ifndef REFIID
 #ifdef __cplusplus
 #define REFIID const IID &
 #else
@@ -133,31 +139,37 @@ typedef GUID IID;
 #endif
 #endif
 
-/* ---- HRESULTs --------------------------------------------------------------------*/
+/* ---- HRESULTs (palrt.h's and pal.h's spellings, token for token) ------------------------*/
+#ifndef _HRESULT_TYPEDEF_
+#define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
+#endif
 #ifndef S_OK
-#define S_OK ((HRESULT)0)
+#define S_OK _HRESULT_TYPEDEF_(0x00000000L)
 #endif
 #ifndef E_NOINTERFACE
-#define E_NOINTERFACE ((HRESULT)0x80004002L)
+#define E_NOINTERFACE _HRESULT_TYPEDEF_(0x80004002L)
 #endif
 #ifndef E_POINTER
-#define E_POINTER ((HRESULT)0x80004003L)
+#define E_POINTER _HRESULT_TYPEDEF_(0x80004003L)
 #endif
 #ifndef E_FAIL
-#define E_FAIL ((HRESULT)0x80004005L)
+#define E_FAIL _HRESULT_TYPEDEF_(0x80004005L)
 #endif
 #ifndef E_OUTOFMEMORY
-#define E_OUTOFMEMORY ((HRESULT)0x8007000EL)
+#define E_OUTOFMEMORY _HRESULT_TYPEDEF_(0x8007000EL)
 #endif
 #ifndef E_INVALIDARG
-#define E_INVALIDARG ((HRESULT)0x80070057L)
+#define E_INVALIDARG _HRESULT_TYPEDEF_(0x80070057L)
 #endif
+/* The spacing is the PAL's, and part of each macro's identity. */
+/* clang-format off */
 #ifndef SUCCEEDED
-#define SUCCEEDED(hr) ((HRESULT)(hr) >= 0)
+#define SUCCEEDED(Status) ((HRESULT)(Status) >= 0)
 #endif
 #ifndef FAILED
-#define FAILED(hr) ((HRESULT)(hr) < 0)
+#define FAILED(Status) ((HRESULT)(Status)<0)
 #endif
+/* clang-format on */
 
 /* ---- IUnknown ----------------------------------------------------------------------*/
 #ifndef __IUnknown_FWD_DEFINED__
@@ -167,6 +179,8 @@ typedef struct IUnknown IUnknown;
 
 #ifndef __IUnknown_INTERFACE_DEFINED__
 #define __IUnknown_INTERFACE_DEFINED__
+
+typedef IUnknown *LPUNKNOWN; /* the PAL declares it inside this guard */
 
 /* {00000000-0000-0000-C000-000000000046} */
 ILHEAP_API extern const IID IID_IUnknown;
@@ -196,6 +210,15 @@ struct IUnknown {
 #endif
 #endif
 #endif /* __IUnknown_INTERFACE_DEFINED__ */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* !_WIN32 */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* ---- IMethodMalloc -------------------------------------------------------------------*/
 #ifndef __IMethodMalloc_FWD_DEFINED__
@@ -243,22 +266,25 @@ struct IMethodMalloc {
  * platform headers define in several incompatible ways. */
 ILHEAP_API int ilheap_guid_equal(const GUID *a, const GUID *b);
 
+#if !defined(__cplusplus) || defined(CINTERFACE)
 /* The heap's IMethodMalloc: the same object on every call, valid while the heap
  * lives (see "Lifetime model" above). Handed out without an AddRef. Safe to call
- * from several threads at once, the first time included.
+ * from several threads at once, the first time included. In C++ this is the
+ * C++ object (see "C++ callers" above and the end of this header).
  * NULL heap: NULL. */
 ILHEAP_API IMethodMalloc *ilheap_method_malloc(ilheap *heap);
 
 /* What a mock ICorProfilerInfo::GetILFunctionBodyAllocator does:
  * ilheap_registry_get(reg, module_id, module_base) then ilheap_method_malloc.
  * NULL when ilheap_registry_get fails (reg NULL, the id known with a different
- * base, no memory). */
+ * base, no memory). In C++ this is the C++ object too. */
 ILHEAP_API IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintptr_t module_id,
                                                         const void *module_base);
+#endif
 
-/* The heap behind m, if m is an IMethodMalloc that ilheap handed out (e.g. to
- * read its statistics); NULL for NULL or for any other COM object (m must point
- * to a COM object: its first word is read). */
+/* The heap behind m, if m is an IMethodMalloc that ilheap handed out, the C or
+ * the C++ object (e.g. to read its statistics); NULL for NULL or for any other
+ * COM object (m must point to a COM object: its first word is read). */
 ILHEAP_API ilheap *ilheap_method_malloc_heap(IMethodMalloc *m);
 
 /* The reported reference count of an ilheap IMethodMalloc, without changing it:
@@ -266,8 +292,94 @@ ILHEAP_API ilheap *ilheap_method_malloc_heap(IMethodMalloc *m);
  * object. */
 ILHEAP_API ULONG ilheap_method_malloc_refcount(IMethodMalloc *m);
 
+/* The methods of the heap's IMethodMalloc as plain functions, on the heap (the
+ * C object's vtable and the C++ object both call them; Alloc is ilheap_alloc):
+ *   query    S_OK and an AddRef when *riid is IID_IUnknown or IID_IMethodMalloc,
+ *            else E_NOINTERFACE (NULL riid too); E_POINTER for a NULL heap;
+ *   addref   AddRef: the new count (saturating at 0xFFFFFFFF); 0 for NULL;
+ *   release  Release: the new count (never below 1); 0 for NULL. */
+ILHEAP_API HRESULT ilheap_method_malloc_query(ilheap *heap, const IID *riid);
+ILHEAP_API ULONG ilheap_method_malloc_addref(ilheap *heap);
+ILHEAP_API ULONG ilheap_method_malloc_release(ilheap *heap);
+
+/* For this header's C++ code only. The room inside every heap for its C++
+ * object, and the one-time construction: the first call (from any thread) runs
+ * construct(storage, heap) exactly once and publishes the object; every call
+ * returns storage, after construction. NULL for a NULL heap or construct. */
+#define ILHEAP_METHOD_MALLOC_CXX_SIZE (4 * sizeof(void *))
+ILHEAP_API void *ilheap_method_malloc_cxx(ilheap *heap,
+                                          void (*construct)(void *storage, ilheap *heap));
+
 #ifdef __cplusplus
 }
 #endif
+
+/* ---- The C++ object ---------------------------------------------------------------------*/
+#if defined(__cplusplus) && !defined(CINTERFACE)
+#include <new>
+
+/* An IMethodMalloc with a C++ vtable and RTTI, living inside its heap. Every
+ * method forwards to the heap (ilheap_method_malloc_query/addref/release,
+ * ilheap_alloc), so it answers exactly as the C object does. Not copyable; never
+ * deleted (its storage is the heap's); get it from ilheap_method_malloc. */
+class ilheap_method_malloc_object final : public IMethodMalloc {
+public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void **ppvObject) override {
+    if (ppvObject == nullptr)
+      return E_POINTER;
+    *ppvObject = nullptr;
+    HRESULT hr = ilheap_method_malloc_query(heap_, &riid);
+    if (hr == S_OK)
+      *ppvObject = static_cast<IMethodMalloc *>(this); /* IUnknown is the same pointer */
+    return hr;
+  }
+  ULONG STDMETHODCALLTYPE AddRef(void) override { return ilheap_method_malloc_addref(heap_); }
+  ULONG STDMETHODCALLTYPE Release(void) override { return ilheap_method_malloc_release(heap_); }
+  PVOID STDMETHODCALLTYPE Alloc(ULONG cb) override {
+    return ilheap_alloc(heap_, static_cast<uint32_t>(cb));
+  }
+
+  /* The heap's C++ object, constructed on first use (any thread). NULL heap: NULL. */
+  static IMethodMalloc *of(ilheap *heap) {
+    void *storage = ilheap_method_malloc_cxx(heap, &construct);
+    return storage != nullptr
+               ? static_cast<IMethodMalloc *>(static_cast<ilheap_method_malloc_object *>(storage))
+               : nullptr;
+  }
+
+  ilheap_method_malloc_object(const ilheap_method_malloc_object &) = delete;
+  ilheap_method_malloc_object &operator=(const ilheap_method_malloc_object &) = delete;
+
+private:
+  explicit ilheap_method_malloc_object(ilheap *heap) : heap_(heap) {}
+  static void construct(void *storage, ilheap *heap) {
+    ::new (storage) ilheap_method_malloc_object(heap);
+  }
+
+  /* Read by the library (ilheap_method_malloc_heap): the vtable pointer, then
+   * this, and nothing else. */
+  ilheap *heap_;
+};
+
+static_assert(sizeof(ilheap_method_malloc_object) <= ILHEAP_METHOD_MALLOC_CXX_SIZE &&
+                  alignof(ilheap_method_malloc_object) <= alignof(void *),
+              "the C++ object fits the room the heap keeps for it");
+static_assert(sizeof(ULONG) == 4 && sizeof(HRESULT) == 4, "ULONG and HRESULT are 32-bit");
+
+/* C++: the heap's C++ object (see "C++ callers" above). NULL heap: NULL. */
+inline IMethodMalloc *ilheap_method_malloc(ilheap *heap) {
+  return ilheap_method_malloc_object::of(heap);
+}
+
+/* C++: ilheap_registry_get, then the module heap's C++ object; NULL when
+ * ilheap_registry_get fails. */
+inline IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintptr_t module_id,
+                                                    const void *module_base) {
+  ilheap *heap = nullptr;
+  if (ilheap_registry_get(reg, module_id, module_base, &heap) != ILHEAP_OK)
+    return nullptr;
+  return ilheap_method_malloc_object::of(heap);
+}
+#endif /* C++ */
 
 #endif /* ILHEAP_COM_H */

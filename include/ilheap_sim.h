@@ -31,7 +31,7 @@ typedef struct ilheap_sim ilheap_sim;
  * Creates a simulated space of `size` bytes with granularity `page_size` (0
  * means the host page size; otherwise a power of two, a multiple of the host
  * page size, at most 1 MiB). size is rounded up to page_size and must be in
- * [page_size, 1 TiB].
+ * [page_size, 1 TiB] (in a 32-bit process: [page_size, 2 GiB]).
  * Returns 0 and sets *out, ILHEAP_EINVAL (out NULL, bad size or page size), or
  * ILHEAP_ENOMEM (the host would not reserve the region).
  */

@@ -70,7 +70,7 @@ done
 # llvm-cov takes the first binary plainly and the others with -object.
 first=${objects[1]}
 rest=("${objects[@]:2}")
-sources=("$ROOT"/src/*.c "$ROOT"/src/*.h)
+sources=("$ROOT"/src/*.c "$ROOT"/src/*.h "$ROOT"/src/os/os.h "$ROOT"/src/os/posix.c "$ROOT"/src/os/provider_linux.c)
 echo
 echo "Coverage of src/ by the fuzz corpus ($(date -u +%Y-%m-%d), $(find "$ROOT"/corpus -type f | wc -l) inputs):"
 "$COV" report "$first" "${rest[@]}" -instr-profile="$PROFILES/merged.profdata" "${sources[@]}" |

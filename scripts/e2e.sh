@@ -189,6 +189,12 @@ else
   bad "the misaligned fat header was not rejected (exit $neg_rc); the app printed:"
   sed 's/^/e2e:         | /' "$neg_out" "$neg_out.stderr"
 fi
+# The library's check saw it first: answer 7 is ILHEAP_IL_EHEADER_MISALIGNED.
+if grep -q '^body method=IlHeapE2E.Targets::Guarded .* check=7 ' "$work/profiler-report-misaligned.txt"; then
+  ok "ilheap_il_check_in_module refused the misaligned fat header before the runtime did"
+else
+  bad "ilheap_il_check_in_module did not report the misaligned fat header (check=7)"
+fi
 
 # ---- The report -------------------------------------------------------------------------
 say "checking the profiler's report ($report)"
@@ -221,6 +227,7 @@ awk -v expected_many=1000 '
     seen[m]++
     if (off < 1 || off + size > 2147483647) { bad("body outside the window [1, 0x7FFFFFFF): " $0); outside++ }
     if (field("align4") != "1") { bad("body not 4-byte aligned: " $0); misaligned++ }
+    if (field("check") != "0") { bad("body refused by ilheap_il_check_in_module: " $0); unchecked++ }
     if (m ~ /^IlHeapE2E\.Many::M[0-9]+$/) { many++; threads[field("thread")] = 1 }
     if (m == "IlHeapE2E.Targets::Guarded") guarded_header = field("header")
     if (m == "IlHeapE2E.Targets::Answer") answer_header = field("header")
@@ -253,6 +260,7 @@ awk -v expected_many=1000 '
     if (nt >= 2) ok("the M bodies were allocated on " nt " JIT threads"); else bad("all M bodies came from " nt " thread(s): no concurrency")
     if (!outside && bodies) ok("every body inside [1, 0x7FFFFFFF) of its module (offsets " sprintf("0x%x..0x%x", min, max) ")")
     if (!misaligned && bodies) ok("every body 4-byte aligned")
+    if (!unchecked && bodies) ok("every body well formed and inside its window (ilheap_il_check_in_module)")
     if (unload == "") bad("no module-unload line for IlHeapE2E.Plugin.dll (ModuleUnloadFinished not seen)")
     else {
       $0 = unload

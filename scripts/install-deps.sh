@@ -20,7 +20,8 @@ packages=(
   valgrind                                 # memcheck step (valgrind/memcheck.h too)
   python3                                  # small helpers in scripts/
   gnuplot-nox libmimalloc-dev libjemalloc-dev  # benchmarks: plots and the allocators compared
-  mingw-w64                                # header-order tests against the real windows.h (x86_64 and i686)
+  gcc-multilib                             # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
+  mingw-w64 g++-mingw-w64                  # Windows cross builds (x86_64 and i686), header-order tests against the real windows.h
 )
 
 check_only=0

@@ -12,11 +12,16 @@
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
 #                                the benchmarks' smoke runs (they time nothing), and the
-#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand
+#                                OSS-Fuzz/ClusterFuzzLite build.sh run by hand; header order:
+#                                ilheap_com.h before/after the platform's COM headers, C and
+#                                C++, gcc and clang (PAL-shaped header), mingw-w64 x86_64/i686
+#                                (real windows.h + unknwn.h), -Werror, compile only
 #   asan-ubsan: build/unit/replay   clang, ASan+UBSan, no recovery: unit tests and demo, corpus replay
 #   tsan: build/all              clang, ThreadSanitizer: the concurrency tests, and all the others
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
+#   linux32: build/tests         gcc -m32 (gcc-multilib): corpus replay of every fuzz target, the
+#                                demo and the profiler self-test in a real 32-bit process
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   clang-tidy                   .clang-tidy over src/ and examples/
@@ -150,7 +155,8 @@ clang_tidy() {
   dir=$(bdir asan-ubsan)
   [[ -f "$dir/compile_commands.json" ]] || { echo "no compile_commands.json in $dir"; return 1; }
   command -v clang-tidy >/dev/null || { echo "clang-tidy not found"; return 1; }
-  local files=(src/*.c examples/demo*.c)
+  # The Linux build compiles the POSIX files of src/os/ (the Windows ones need mingw).
+  local files=(src/*.c src/os/posix.c src/os/provider_linux.c examples/demo*.c)
   echo "clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*') over ${files[*]}"
   # One file per run: clang-tidy 14 carries analyzer state from one file into
   # the next within a run (a false valist.Uninitialized report appears only
@@ -172,6 +178,7 @@ step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit
 step "release-gcc: demo" ctest_labels release-gcc demo
 step "release-gcc: consumers" ctest_labels release-gcc consumer
+step "release-gcc: header order" ctest_labels release-gcc headers
 step "release-gcc: bench smoke" ctest_labels release-gcc bench
 step "release-gcc: clusterfuzzlite build" ctest_labels release-gcc clusterfuzzlite
 
@@ -184,6 +191,9 @@ step "tsan: all tests" tsan_tests
 
 step "valgrind: build" configure_build valgrind
 step "valgrind: unit tests + demo" ctest_labels valgrind 'unit|demo'
+
+step "linux32: build" configure_build linux32
+step "linux32: tests" ctest_labels linux32 'unit|replay|demo'
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e

@@ -68,15 +68,15 @@
  * when nothing roomier is left. Taking the lowest keeps offsets small.
  */
 #include <limits.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assert.h"
+#include "invariant.h"
 #include "ilheap.h"
 #include "internal.h"
+#include "os/os.h"
 #include "seams.h"
 #include "track.h"
 
@@ -125,7 +125,7 @@ struct ilheap {
   ilheap_provider prov;
   _Atomic uint64_t failed; /* requests with cb > 0 that returned NULL */
 
-  pthread_mutex_t lock; /* guards everything below, and refills */
+  ilheap__mutex lock; /* guards everything below, and refills */
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
   uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
@@ -228,11 +228,12 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     return err;
   prov = o.provider != NULL ? o.provider : ilheap_os_provider();
 
-  h = ILHEAP_CALLOC(1, sizeof *h);
+  /* Not calloc: ext is _Alignas(16), more than malloc promises on i686 Windows. */
+  h = ilheap__aligned_calloc(_Alignof(ilheap), sizeof *h);
   if (h == NULL)
     return ILHEAP_ENOMEM;
-  if (ILHEAP_MUTEX_INIT(&h->lock) != 0) {
-    free(h);
+  if (ilheap__mutex_init(&h->lock) != ILHEAP_OK) {
+    ilheap__aligned_free(h);
     return ILHEAP_ENOMEM;
   }
   memcpy(&h->prov, prov, PROVIDER_V1_SIZE);
@@ -283,10 +284,10 @@ void ilheap_destroy(ilheap *h) {
     ilheap_track_release(h, (void *)c->floor, c->top - c->floor);
     /* Nothing useful can be done if the provider refuses at this point. */
     (void)h->prov.release(h->prov.ctx, c->floor, c->end - c->floor);
-    free(c);
+    ilheap__aligned_free(c);
   }
-  pthread_mutex_destroy(&h->lock);
-  free(h);
+  ilheap__mutex_destroy(&h->lock);
+  ilheap__aligned_free(h);
 }
 
 /* ---- the fast path ------------------------------------------------------------ */
@@ -467,10 +468,9 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   if (!within_budget(h, total))
     return ILHEAP_ENOMEM;
   /* The chunk's hot word sits on its own cache line. */
-  c = ILHEAP_ALIGNED_ALLOC(_Alignof(chunk), sizeof *c);
+  c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
   if (c == NULL)
     return ILHEAP_ENOMEM;
-  memset(c, 0, sizeof *c);
   for (tries = 0; tries < REFILL_RETRIES; tries++) {
     pl.total = total;
     pl.roomy = (total > CHUNK_CAP ? total : CHUNK_CAP) + h->guard;
@@ -492,7 +492,7 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
       (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
   if (err != ILHEAP_OK) {
-    free(c);
+    ilheap__aligned_free(c);
     return err;
   }
   ilheap_track_commit(h, (void *)pl.addr, (size_t)len);
@@ -555,7 +555,7 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
   chunk *c;
 
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);
   } else {
@@ -578,7 +578,7 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
                          ILHEAP_TRACK_REDZONE);
     }
   }
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   if (p == 0) {
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
@@ -605,7 +605,7 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   if (size < STATS_V1_SIZE)
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   s.blocks = h->large_blocks;
   s.bytes_requested = h->large_requested;
   s.padding_bytes = h->large_consumed - h->large_requested;
@@ -623,7 +623,7 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.bytes_committed = h->committed;
   s.chunks = h->nchunks;
   s.extensions = h->extensions;
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   s.failed_requests = atomic_load_explicit(&h->failed, memory_order_relaxed);
   s.size = size < sizeof s ? size : (uint32_t)sizeof s;
   s.version = ILHEAP_STATS_VERSION;
@@ -640,14 +640,14 @@ int ilheap_walk_reserved(const ilheap *heap, ilheap_range_visitor visit, void *a
     return ILHEAP_EINVAL;
   /* Copied under the lock and visited without it, so the visitor may call back
    * into the heap (ilheap_get_stats, even ilheap_alloc). */
-  pthread_mutex_lock(&h->lock);
+  ilheap__mutex_lock(&h->lock);
   r = ILHEAP_MALLOC(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
   if (r != NULL)
     for (c = h->chunks; c != NULL; c = c->next, n++) {
       r[2 * n] = c->floor;
       r[2 * n + 1] = c->end;
     }
-  pthread_mutex_unlock(&h->lock);
+  ilheap__mutex_unlock(&h->lock);
   if (r == NULL)
     return ILHEAP_ENOMEM;
   for (i = 0; i < n; i++)

@@ -16,13 +16,13 @@
  */
 #include "ilheap_registry.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assert.h"
+#include "invariant.h"
 #include "internal.h"
+#include "os/os.h"
 #include "seams.h"
 
 #define REGISTRY_MIN_CAPACITY 16u
@@ -34,7 +34,7 @@ typedef struct registry_slot {
 } registry_slot;
 
 struct ilheap_registry {
-  pthread_rwlock_t lock;
+  ilheap__rwlock lock;
   registry_slot *slots;
   size_t capacity; /* a power of two */
   _Atomic(size_t) count;
@@ -121,7 +121,7 @@ int ilheap_registry_create(const ilheap_options *opts, ilheap_registry **out) {
   if (reg == NULL)
     return ILHEAP_ENOMEM;
   reg->slots = ILHEAP_CALLOC(REGISTRY_MIN_CAPACITY, sizeof *reg->slots);
-  if (reg->slots == NULL || ILHEAP_RWLOCK_INIT(&reg->lock) != 0) {
+  if (reg->slots == NULL || ilheap__rwlock_init(&reg->lock) != ILHEAP_OK) {
     free(reg->slots);
     free(reg);
     return ILHEAP_ENOMEM;
@@ -138,7 +138,7 @@ void ilheap_registry_destroy(ilheap_registry *reg) {
     return;
   for (size_t i = 0; i < reg->capacity; i++)
     ilheap_destroy(reg->slots[i].heap);
-  pthread_rwlock_destroy(&reg->lock);
+  ilheap__rwlock_destroy(&reg->lock);
   free(reg->slots);
   free(reg);
 }
@@ -164,26 +164,26 @@ int ilheap_registry_get(ilheap_registry *reg, uintptr_t module_id, const void *m
   if (reg == NULL)
     return ILHEAP_EINVAL;
 
-  pthread_rwlock_rdlock(&reg->lock);
+  ilheap__rwlock_rdlock(&reg->lock);
   const registry_slot *known = registry_lookup(reg, module_id);
   int err = known != NULL ? registry_answer(known, module_base, out) : ILHEAP_OK;
-  pthread_rwlock_unlock(&reg->lock);
+  ilheap__rwlock_rdunlock(&reg->lock);
   if (known != NULL)
     return err;
 
-  pthread_rwlock_wrlock(&reg->lock);
+  ilheap__rwlock_wrlock(&reg->lock);
   known = registry_lookup(reg, module_id);
   if (known != NULL) {
     /* Another thread created it between our two locks. */
     err = registry_answer(known, module_base, out);
-    pthread_rwlock_unlock(&reg->lock);
+    ilheap__rwlock_wrunlock(&reg->lock);
     return err;
   }
   size_t count = atomic_load_explicit(&reg->count, memory_order_relaxed);
   if ((count + 1u) * 4u > reg->capacity * 3u) {
     err = registry_grow(reg);
     if (err != ILHEAP_OK) {
-      pthread_rwlock_unlock(&reg->lock);
+      ilheap__rwlock_wrunlock(&reg->lock);
       return err;
     }
   }
@@ -198,29 +198,29 @@ int ilheap_registry_get(ilheap_registry *reg, uintptr_t module_id, const void *m
     *out = heap;
     REGISTRY_CHECK(reg);
   }
-  pthread_rwlock_unlock(&reg->lock);
+  ilheap__rwlock_wrunlock(&reg->lock);
   return err;
 }
 
 ilheap *ilheap_registry_find(ilheap_registry *reg, uintptr_t module_id) {
   if (reg == NULL)
     return NULL;
-  pthread_rwlock_rdlock(&reg->lock);
+  ilheap__rwlock_rdlock(&reg->lock);
   const registry_slot *slot = registry_lookup(reg, module_id);
   ilheap *heap = slot != NULL ? slot->heap : NULL;
-  pthread_rwlock_unlock(&reg->lock);
+  ilheap__rwlock_rdunlock(&reg->lock);
   return heap;
 }
 
 int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
   if (reg == NULL)
     return ILHEAP_EINVAL;
-  pthread_rwlock_wrlock(&reg->lock);
+  ilheap__rwlock_wrlock(&reg->lock);
   size_t mask = reg->capacity - 1u;
   size_t hole = registry_probe(reg->slots, reg->capacity, module_id);
   ilheap *heap = reg->slots[hole].heap;
   if (heap == NULL) {
-    pthread_rwlock_unlock(&reg->lock);
+    ilheap__rwlock_wrunlock(&reg->lock);
     return ILHEAP_ENOTFOUND;
   }
   /* Backward-shift deletion: pull every later member of the probe run whose
@@ -236,7 +236,7 @@ int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
   memset(&reg->slots[hole], 0, sizeof reg->slots[hole]);
   atomic_fetch_sub_explicit(&reg->count, 1u, memory_order_relaxed);
   REGISTRY_CHECK(reg);
-  pthread_rwlock_unlock(&reg->lock);
+  ilheap__rwlock_wrunlock(&reg->lock);
   ilheap_destroy(heap);
   return ILHEAP_OK;
 }

@@ -1,5 +1,5 @@
 /* The state behind src/seams.h and src/assert.h (checked builds only). */
-#include "assert.h"
+#include "invariant.h"
 #include "seams.h"
 
 #include <stdatomic.h>

@@ -7,10 +7,12 @@
  * of the coming calls fails, and checks that the failure comes back as a
  * documented error (ENOMEM, NULL...) and leaks nothing.
  *  - ilheap__fault_alloc(n): the n-th call (1 = the next) of any of the
- *    library's resource allocations fails: malloc, calloc, realloc, aligned_alloc,
- *    pthread_mutex_init, pthread_rwlock_init (the ones that can fail).
+ *    library's resource allocations fails: malloc, calloc, realloc, the
+ *    platform layer's aligned allocation and lock initializations
+ *    (src/os/posix.c: the ones that can fail).
  *  - ilheap__fault_os(n, err): the n-th system call of the OS provider (open,
- *    ioctl, read, mmap, mprotect, munmap, getrlimit) fails with errno err
+ *    ioctl, read, mmap, mprotect, munmap, getrlimit) or of the platform
+ *    layer's host address space (src/os/posix.c) fails with errno err
  *    instead of being made; err == ILHEAP__ELSEWHERE makes that call, if it is
  *    mmap, map at an address other than the one asked for (what kernels before
  *    4.17 do with MAP_FIXED_NOREPLACE), and any other call fail with EINTR.
@@ -29,11 +31,13 @@
 #ifndef ILHEAP_SEAMS_H
 #define ILHEAP_SEAMS_H
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "ilheap.h"
+#if !defined(_WIN32)
+#include <pthread.h>
+#endif
 
 #define ILHEAP__ELSEWHERE (-1)
 
@@ -51,18 +55,22 @@ void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone);
 #define ILHEAP_MALLOC(n) (ilheap__alloc_fails() ? NULL : malloc(n))
 #define ILHEAP_CALLOC(n, m) (ilheap__alloc_fails() ? NULL : calloc((n), (m)))
 #define ILHEAP_REALLOC(p, n) (ilheap__alloc_fails() ? NULL : realloc((p), (n)))
-#define ILHEAP_ALIGNED_ALLOC(a, n) (ilheap__alloc_fails() ? NULL : aligned_alloc((a), (n)))
+#define ILHEAP_ALLOC_FAILS() ilheap__alloc_fails()
+#if !defined(_WIN32)
 #define ILHEAP_MUTEX_INIT(m) (ilheap__alloc_fails() ? -1 : pthread_mutex_init((m), NULL))
 #define ILHEAP_RWLOCK_INIT(l) (ilheap__alloc_fails() ? -1 : pthread_rwlock_init((l), NULL))
+#endif
 #define ILHEAP_OS_FAILS() ilheap__os_fails()
 #define ILHEAP_REFILL_HOOK(h, room, redzone) ilheap__run_refill_hook((h), (room), (redzone))
 #else
 #define ILHEAP_MALLOC(n) malloc(n)
 #define ILHEAP_CALLOC(n, m) calloc((n), (m))
 #define ILHEAP_REALLOC(p, n) realloc((p), (n))
-#define ILHEAP_ALIGNED_ALLOC(a, n) aligned_alloc((a), (n))
+#define ILHEAP_ALLOC_FAILS() 0
+#if !defined(_WIN32)
 #define ILHEAP_MUTEX_INIT(m) pthread_mutex_init((m), NULL)
 #define ILHEAP_RWLOCK_INIT(l) pthread_rwlock_init((l), NULL)
+#endif
 #define ILHEAP_OS_FAILS() 0
 #define ILHEAP_REFILL_HOOK(h, room, redzone) ((void)0)
 #endif

@@ -8,19 +8,17 @@
  * range covers is free. Every operation "paints" a kind over an interval, which
  * keeps the array canonical (maximal ranges), so walks report maximal ranges.
  */
-#include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include "assert.h"
+#include "invariant.h"
 #include "ilheap_sim.h"
+#include "os/os.h"
 #include "seams.h"
 
-#define SIM_MAX_SIZE ((size_t)1 << 40)
+/* 1 TiB; half the address space on a 32-bit host, so size + 2 pages cannot wrap. */
+#define SIM_MAX_SIZE (SIZE_MAX > UINT64_C(0xFFFFFFFF) ? (size_t)(UINT64_C(1) << 40) : SIZE_MAX / 2 + 1)
 #define SIM_MAX_PAGE ((size_t)1 << 20)
 
 typedef struct range {
@@ -30,7 +28,7 @@ typedef struct range {
 
 struct ilheap_sim {
   ilheap_provider prov; /* first: the provider's ctx is the sim */
-  pthread_mutex_t lock;
+  ilheap__mutex lock;
   uintptr_t base;
   size_t size, page;
   void *host;    /* the host reservation, possibly larger than the space */
@@ -185,9 +183,9 @@ static int sim_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
   uintptr_t at, end = s->base + s->size;
   size_t i;
 
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   if (injected(s, ILHEAP_SIM_WALK)) {
-    pthread_mutex_unlock(&s->lock);
+    ilheap__mutex_unlock(&s->lock);
     return ILHEAP_EPROVIDER;
   }
   if (lo < s->base)
@@ -208,14 +206,14 @@ static int sim_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
     if (i < s->n)
       at = s->r[i].hi;
   }
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return ILHEAP_OK;
 }
 
 static int sim_reserve(void *ctx, uintptr_t addr, size_t len) {
   ilheap_sim *s = ctx;
   int err = ILHEAP_OK;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   if (!in_space(s, addr, len))
     err = ILHEAP_ERANGE;
   else if (any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FOREIGN) | OURS))
@@ -227,44 +225,42 @@ static int sim_reserve(void *ctx, uintptr_t addr, size_t len) {
     err = paint(s, addr, addr + len, ILHEAP_SIM_FOREIGN) != 0 ? ILHEAP_ENOMEM : ILHEAP_EBUSY;
   } else if (paint(s, addr, addr + len, ILHEAP_SIM_RESERVED) != 0)
     err = ILHEAP_ENOMEM;
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return err;
 }
 
 static int sim_commit(void *ctx, uintptr_t addr, size_t len) {
   ilheap_sim *s = ctx;
   int err = ILHEAP_OK;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   if (!in_space(s, addr, len) ||
       any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
     err = ILHEAP_EINVAL; /* not ours: a caller bug, refused */
   else if (injected(s, ILHEAP_SIM_COMMIT))
     err = ILHEAP_ENOMEM;
-  else if (mprotect((void *)addr, len, PROT_READ | PROT_WRITE) != 0)
+  else if (ilheap__host_commit((void *)addr, len) != ILHEAP_OK)
     err = ILHEAP_ENOMEM;
   else if (paint(s, addr, addr + len, ILHEAP_SIM_COMMITTED) != 0) {
-    (void)mprotect((void *)addr, len, PROT_NONE);
+    (void)ilheap__host_decommit((void *)addr, len);
     err = ILHEAP_ENOMEM;
   }
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return err;
 }
 
 static int sim_release(void *ctx, uintptr_t addr, size_t len) {
   ilheap_sim *s = ctx;
   int err = ILHEAP_OK;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   if (!in_space(s, addr, len) ||
       any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
     err = ILHEAP_EINVAL;
-  /* Replacing our own host pages drops their contents: recommitted memory reads
-   * as zero again. The host range is the simulation's own reservation. */
-  else if (mmap((void *)addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-                -1, 0) == MAP_FAILED)
+  /* Decommitting drops the contents: recommitted memory reads as zero again. */
+  else if (ilheap__host_decommit((void *)addr, len) != ILHEAP_OK)
     err = ILHEAP_EPROVIDER;
   else if (paint(s, addr, addr + len, ILHEAP_SIM_FREE) != 0)
     err = ILHEAP_ENOMEM;
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return err;
 }
 
@@ -272,7 +268,7 @@ static int sim_release(void *ctx, uintptr_t addr, size_t len) {
 
 int ilheap_sim_create(size_t size, size_t page_size, ilheap_sim **out) {
   ilheap_sim *s;
-  size_t host_page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t host_page = ilheap__host_page();
   uintptr_t aligned;
 
   if (out == NULL)
@@ -288,10 +284,10 @@ int ilheap_sim_create(size_t size, size_t page_size, ilheap_sim **out) {
   if (s == NULL)
     return ILHEAP_ENOMEM;
   s->host_len = size + page_size; /* room to align the base to page_size */
-  s->host = mmap(NULL, s->host_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (s->host == MAP_FAILED || ILHEAP_MUTEX_INIT(&s->lock) != 0) {
-    if (s->host != MAP_FAILED)
-      munmap(s->host, s->host_len);
+  s->host = ilheap__host_reserve(s->host_len);
+  if (s->host == NULL || ilheap__mutex_init(&s->lock) != ILHEAP_OK) {
+    if (s->host != NULL)
+      ilheap__host_release(s->host, s->host_len);
     free(s);
     return ILHEAP_ENOMEM;
   }
@@ -314,8 +310,8 @@ int ilheap_sim_create(size_t size, size_t page_size, ilheap_sim **out) {
 void ilheap_sim_destroy(ilheap_sim *s) {
   if (s == NULL)
     return;
-  munmap(s->host, s->host_len);
-  pthread_mutex_destroy(&s->lock);
+  ilheap__host_release(s->host, s->host_len);
+  ilheap__mutex_destroy(&s->lock);
   free(s->r);
   free(s);
 }
@@ -350,12 +346,12 @@ int ilheap_sim_occupy(ilheap_sim *s, uintptr_t addr, size_t len) {
   int err = ILHEAP_OK;
   if (s == NULL || !clip(s, addr, len, &lo, &hi))
     return ILHEAP_EINVAL;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   if (any_kind(s, lo, hi, OURS))
     err = ILHEAP_EBUSY;
   else if (paint(s, lo, hi, ILHEAP_SIM_FOREIGN) != 0)
     err = ILHEAP_ENOMEM;
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return err;
 }
 
@@ -365,7 +361,7 @@ int ilheap_sim_vacate(ilheap_sim *s, uintptr_t addr, size_t len) {
   int err = ILHEAP_OK;
   if (s == NULL || !clip(s, addr, len, &lo, &hi))
     return ILHEAP_EINVAL;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   for (i = 0; i < s->n && s->r[i].lo < hi; i++) {
     uintptr_t a, b;
     if (s->r[i].kind != ILHEAP_SIM_FOREIGN || s->r[i].hi <= lo)
@@ -378,17 +374,17 @@ int ilheap_sim_vacate(ilheap_sim *s, uintptr_t addr, size_t len) {
     }
     i = (size_t)-1; /* the array changed: rescan (it only shrinks in foreign) */
   }
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return err;
 }
 
 int ilheap_sim_inject(ilheap_sim *s, ilheap_sim_op op, uint32_t skip, uint32_t count) {
   if (s == NULL || (unsigned)op >= ILHEAP_SIM_OP_COUNT)
     return ILHEAP_EINVAL;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   s->inj[op].skip = count != 0 ? skip : 0;
   s->inj[op].count = count;
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return ILHEAP_OK;
 }
 
@@ -398,7 +394,7 @@ int ilheap_sim_get_stats(const ilheap_sim *cs, ilheap_sim_stats *out) {
   if (s == NULL || out == NULL)
     return ILHEAP_EINVAL;
   memset(out, 0, sizeof *out);
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   for (i = 0; i < s->n; i++) {
     uint64_t len = s->r[i].hi - s->r[i].lo;
     if (s->r[i].kind == ILHEAP_SIM_FOREIGN) {
@@ -414,7 +410,7 @@ int ilheap_sim_get_stats(const ilheap_sim *cs, ilheap_sim_stats *out) {
   }
   memcpy(out->calls, s->calls, sizeof out->calls);
   out->failures = s->failures;
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return ILHEAP_OK;
 }
 
@@ -424,7 +420,7 @@ int ilheap_sim_walk(const ilheap_sim *cs, ilheap_sim_visitor visit, void *arg) {
   size_t i;
   if (s == NULL || visit == NULL)
     return ILHEAP_EINVAL;
-  pthread_mutex_lock(&s->lock);
+  ilheap__mutex_lock(&s->lock);
   at = s->base;
   end = s->base + s->size;
   for (i = 0; i <= s->n; i++) {
@@ -437,6 +433,6 @@ int ilheap_sim_walk(const ilheap_sim *cs, ilheap_sim_visitor visit, void *arg) {
       break;
     at = s->r[i].hi;
   }
-  pthread_mutex_unlock(&s->lock);
+  ilheap__mutex_unlock(&s->lock);
   return ILHEAP_OK;
 }

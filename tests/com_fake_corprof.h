@@ -2,14 +2,19 @@
  * A stand-in for the headers a profiler includes before ilheap_com.h: the
  * CoreCLR PAL's base types (pal_mstypes.h), its COM macros (palrt.h), IUnknown
  * (unknwn.h) and the MIDL-generated IMethodMalloc of corprof.h. It predefines
- * the same names, with the same guards and the same shapes, as those headers do
- * on Linux x86-64, so that a test can prove ilheap_com.h, included after it,
- * redefines nothing and uses the same types:
+ * the same names, with the same guards, the same shapes and the same macro
+ * spellings as those headers do on Linux, so that a test can prove
+ * ilheap_com.h, included before or after it, redefines nothing differently and
+ * uses the same types:
  *   - ULONG, LONG, HRESULT, PVOID as unguarded typedefs (pal_mstypes.h);
- *   - GUID under GUID_DEFINED, IID with __IID_DEFINED__ (palrt.h);
- *   - REFIID as a macro, a pointer in C and a reference in C++ (palrt.h);
- *   - HRESULT constants through _HRESULT_TYPEDEF_ (palrt.h);
- *   - STDMETHODCALLTYPE as __cdecl, itself empty off i386 (pal_mstypes.h);
+ *   - __cdecl: empty off i386 without a guard, cdecl on i386 under
+ *     !defined(__cdecl) (pal_mstypes.h);
+ *   - GUID and LPCGUID under GUID_DEFINED (pal_mstypes.h);
+ *   - IID, REFIID (a pointer in C, a reference in C++), __IID_DEFINED__, all
+ *     without a guard (palrt.h);
+ *   - HRESULT constants through _HRESULT_TYPEDEF_, STDMETHODCALLTYPE as
+ *     __cdecl, without guards (palrt.h); SUCCEEDED and FAILED (pal.h);
+ *   - IUnknown and LPUNKNOWN under __IUnknown_INTERFACE_DEFINED__ (unknwn.h);
  *   - IUnknown and IMethodMalloc under __IUnknown_INTERFACE_DEFINED__,
  *     __IMethodMalloc_FWD_DEFINED__ and __IMethodMalloc_INTERFACE_DEFINED__:
  *     abstract classes with virtual methods in C++, lpVtbl structs in C, as
@@ -22,6 +27,7 @@
 #define COM_FAKE_CORPROF_H
 
 /* ---- pal_mstypes.h ---------------------------------------------------------- */
+#ifndef __PAL_MSTYPES_H__
 #define __PAL_MSTYPES_H__
 
 #ifdef __cplusplus
@@ -31,7 +37,9 @@
 #endif
 
 #if defined(__i386__)
+#if !defined(__cdecl)
 #define __cdecl __attribute__((cdecl))
+#endif
 #else
 #define __cdecl
 #endif
@@ -50,8 +58,10 @@ typedef struct _GUID {
   USHORT Data3;
   UCHAR Data4[8];
 } GUID;
+typedef const GUID *LPCGUID;
 #define GUID_DEFINED
 #endif
+#endif /* __PAL_MSTYPES_H__ */
 
 /* ---- palrt.h ------------------------------------------------------------------ */
 #define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
@@ -61,6 +71,11 @@ typedef struct _GUID {
 #define E_INVALIDARG _HRESULT_TYPEDEF_(0x80070057L)
 #define E_POINTER _HRESULT_TYPEDEF_(0x80004003L)
 #define E_FAIL _HRESULT_TYPEDEF_(0x80004005L)
+/* pal.h's spacing, part of each macro's identity. */
+/* clang-format off */
+#define SUCCEEDED(Status) ((HRESULT)(Status) >= 0)
+#define FAILED(Status) ((HRESULT)(Status)<0)
+/* clang-format on */
 
 #define interface struct
 #define STDMETHODCALLTYPE __cdecl
@@ -80,6 +95,8 @@ typedef GUID IID;
 #define __IUnknown_INTERFACE_DEFINED__
 
 typedef interface IUnknown IUnknown;
+
+typedef IUnknown *LPUNKNOWN;
 
 EXTERN_C const IID IID_IUnknown;
 

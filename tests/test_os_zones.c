@@ -1,5 +1,5 @@
 /*
- * The Linux provider's promises about the growth zones (src/os_linux.c, README):
+ * The Linux provider's promises about the growth zones (src/os/provider_linux.c, README):
  * walk_free never reports, and reserve refuses, the room the main stack grows
  * into (RLIMIT_STACK, capped at 1 GiB when unlimited, plus the kernel's 1 MiB
  * stack guard gap below it) and the room above the program break (64 MiB).

@@ -65,7 +65,7 @@
 #include <string.h>
 
 #include "corprof_c.h"
-#include "il_body.h"
+#include "ilheap_il.h"
 #include "profiler.h"
 #include "zone_provider.h"
 #include "ilheap.h"
@@ -412,25 +412,23 @@ static int match_target(profiler *p, FunctionID fn, target *t) {
   return result;
 }
 
-/* A new body, before it has a home: code plus, for a fat body, the rest. */
+/* A new body, before it has a home: described for ilheap_il.h, which chooses
+ * the header and section formats and lays it out where it will live. */
 typedef struct body_plan {
-  int fat;
+  ilheap_il_body il;
   uint8_t code[64];
-  size_t code_size;
-  uint32_t header_flags;
-  uint16_t max_stack;
-  uint32_t local_sig_token;
-  il_clause clauses[1];
-  size_t clause_count;
+  ilheap_il_clause clauses[1];
 } body_plan;
+
+static void emit(body_plan *b, uint8_t byte) { b->code[b->il.code_size++] = byte; }
 
 static void emit_ldc_i4(body_plan *b, int32_t v) {
   uint32_t u = (uint32_t)v;
-  b->code[b->code_size++] = 0x20; /* ldc.i4 <int32> */
-  b->code[b->code_size++] = (uint8_t)u;
-  b->code[b->code_size++] = (uint8_t)(u >> 8);
-  b->code[b->code_size++] = (uint8_t)(u >> 16);
-  b->code[b->code_size++] = (uint8_t)(u >> 24);
+  emit(b, 0x20); /* ldc.i4 <int32> */
+  emit(b, (uint8_t)u);
+  emit(b, (uint8_t)(u >> 8));
+  emit(b, (uint8_t)(u >> 16));
+  emit(b, (uint8_t)(u >> 24));
 }
 
 /* "M0042" -> 42; -1 if the rest of the name is not all digits. */
@@ -460,12 +458,14 @@ static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
   if (FAILED(p->info->lpVtbl->GetILFunctionBody(p->info, t->module, t->token, &old, &old_size)) ||
       !old)
     return "GetILFunctionBody";
-  il_method m;
-  if (il_parse(old, old_size, &m) != 0)
+  ilheap_il_view m;
+  ilheap_il_clause catch0;
+  if (ilheap_il_parse(old, old_size, &m) != ILHEAP_IL_OK)
     return "original-body-unparsable";
-  if (!m.fat || m.local_sig_token == 0)
+  if (!(m.body.flags & ILHEAP_IL_FAT) || m.body.local_sig_token == 0)
     return "original-not-fat-with-locals";
-  if (m.clause_count != 1 || m.clauses[0].flags != IL_CLAUSE_TYPED)
+  if (m.body.clause_count != 1 || ilheap_il_clause_at(&m, 0, &catch0) != ILHEAP_IL_OK ||
+      catch0.kind != ILHEAP_IL_CATCH)
     return "original-not-one-catch";
 
   /* The local signature must start with an int32 local: LOCAL_SIG, count, I4. */
@@ -477,16 +477,15 @@ static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
   IMetaDataImport *md = (IMetaDataImport *)unk;
   PCCOR_SIGNATURE sig = NULL;
   ULONG sig_len = 0;
-  HRESULT hr = md->lpVtbl->GetSigFromToken(md, m.local_sig_token, &sig, &sig_len);
+  HRESULT hr = md->lpVtbl->GetSigFromToken(md, m.body.local_sig_token, &sig, &sig_len);
   int ok = SUCCEEDED(hr) && sig_len >= 3 && sig[0] == 0x07 && sig[1] >= 1 && sig[2] == 0x08;
   md->lpVtbl->Release(md);
   if (!ok)
     return "local-0-not-int32";
 
-  b->fat = 1;
-  b->header_flags = m.flags & IL_INIT_LOCALS;
-  b->max_stack = 2;
-  b->local_sig_token = m.local_sig_token;
+  b->il.flags = m.body.flags & ILHEAP_IL_INIT_LOCALS;
+  b->il.max_stack = 2;
+  b->il.local_sig_token = m.body.local_sig_token;
   static const uint8_t tail[] = {
       0x02,       /*  5: ldarg.0                 */
       0x5B,       /*  6: div                     */
@@ -500,32 +499,35 @@ static const char *plan_guarded(profiler *p, const target *t, body_plan *b) {
       0x2A,       /* 17: ret                     */
   };
   emit_ldc_i4(b, 1000); /* 0: ldc.i4 1000 (try start) */
-  memcpy(b->code + b->code_size, tail, sizeof tail);
-  b->code_size += sizeof tail;
-  b->clauses[0] = (il_clause){.flags = IL_CLAUSE_TYPED,
-                              .try_offset = 0,
-                              .try_length = 10,
-                              .handler_offset = 10,
-                              .handler_length = 6,
-                              .class_token = m.clauses[0].class_token};
-  b->clause_count = 1;
+  memcpy(b->code + b->il.code_size, tail, sizeof tail);
+  b->il.code_size += sizeof tail;
+  b->clauses[0] = (ilheap_il_clause){.kind = ILHEAP_IL_CATCH,
+                                     .try_offset = 0,
+                                     .try_length = 10,
+                                     .handler_offset = 10,
+                                     .handler_length = 6,
+                                     .class_token = catch0.class_token};
+  b->il.clauses = b->clauses;
+  b->il.clause_count = 1;
   return NULL;
 }
 
 static const char *plan_body(profiler *p, const target *t, body_plan *b) {
   memset(b, 0, sizeof *b);
+  b->il.code = b->code;
+  b->il.max_stack = 8;
   switch (t->rule->kind) {
   case RULE_CONST42:
-    b->code[b->code_size++] = 0x1F; /* ldc.i4.s 42 */
-    b->code[b->code_size++] = 42;
-    b->code[b->code_size++] = 0x2A; /* ret */
+    emit(b, 0x1F); /* ldc.i4.s 42 */
+    emit(b, 42);
+    emit(b, 0x2A); /* ret */
     return NULL;
   case RULE_MANY: {
     long i = many_index(t->method);
     if (i < 0)
       return "name-not-M-digits";
     emit_ldc_i4(b, (int32_t)(1000000 + i));
-    b->code[b->code_size++] = 0x2A; /* ret */
+    emit(b, 0x2A); /* ret */
     return NULL;
   }
   case RULE_GUARDED: return plan_guarded(p, t, b);
@@ -589,11 +591,15 @@ static void rewrite(profiler *p, const target *t) {
     fail(p, t, why);
     return;
   }
-  size_t size =
-      b.fat ? il_fat_size(b.code_size, b.clauses, b.clause_count) : il_tiny_size(b.code_size);
+  /* The size at any 4-byte-aligned address: ilheap blocks are (contract 2). */
+  uint32_t size = 0;
+  if (ilheap_il_size(&b.il, 0, &size) != ILHEAP_IL_OK) {
+    fail(p, t, "body-refused-by-ilheap_il_size");
+    return;
+  }
   uintptr_t base = 0;
   IMethodMalloc *alloc = module_allocator(p, t->module, &base);
-  if (!alloc || size == 0) {
+  if (!alloc) {
     fail(p, t, "no-allocator-for-module");
     return;
   }
@@ -604,27 +610,31 @@ static void rewrite(profiler *p, const target *t) {
     fail_no_room(p, t, base);
     return;
   }
-  size_t written;
+  int written;
   if (skew == 0) {
-    written = b.fat ? il_write_fat(blk, b.header_flags, b.max_stack, b.local_sig_token, b.code,
-                                   b.code_size, b.clauses, b.clause_count)
-                    : il_write_tiny(blk, b.code, b.code_size);
+    /* Written where it lives: the EH section's place depends on the address. */
+    written = ilheap_il_write(&b.il, blk, size, NULL);
   } else {
     /* The negative control (ILHEAP_PROFILER_MISALIGN): the body is laid out for
      * a 4-byte-aligned start, then placed skew bytes further, as it would be
      * by a profiler that pads relative to its buffer when the allocator does
      * not guarantee alignment. */
     uint32_t staging[64];
-    written = b.fat
-                  ? il_write_fat((uint8_t *)staging, b.header_flags, b.max_stack, b.local_sig_token,
-                                 b.code, b.code_size, b.clauses, b.clause_count)
-                  : il_write_tiny((uint8_t *)staging, b.code, b.code_size);
-    if (written == size)
+    written = ilheap_il_write(&b.il, staging, sizeof staging, NULL);
+    if (written == ILHEAP_IL_OK)
       memcpy(blk + skew, staging, size);
     blk += skew;
   }
-  if (written != size) {
-    fail(p, t, "write-failed-misaligned");
+  if (written != ILHEAP_IL_OK) {
+    fail(p, t, "ilheap_il_write-failed");
+    return;
+  }
+  /* What a .NET Framework runtime (or a mock runtime) would accept: a
+   * well-formed body at a positive offset, all of it inside the window. The
+   * negative control reports the answer and goes on, to show the runtime's. */
+  int check = ilheap_il_check_in_module(blk, size, base, ILHEAP_DEFAULT_MAX_OFFSET, NULL);
+  if (check != ILHEAP_IL_OK && skew == 0) {
+    fail(p, t, "body-refused-by-ilheap_il_check_in_module");
     return;
   }
   uintptr_t addr = (uintptr_t)blk;
@@ -639,10 +649,11 @@ static void rewrite(profiler *p, const target *t) {
   }
   atomic_fetch_add(&p->bodies, 1);
   atomic_fetch_add(&p->body_bytes, size);
-  report("body method=%s module=0x%jx token=0x%08x header=%s size=%zu addr=0x%jx offset=0x%jx "
-         "align4=%d thread=%u",
-         t->name, (uintmax_t)t->module, (unsigned)t->token, b.fat ? "fat" : "tiny", size,
-         (uintmax_t)addr, (uintmax_t)offset, (int)((addr & 3u) == 0), thread_number());
+  const char *header = (blk[0] & 3u) == 3u ? "fat" : "tiny"; /* the format bits */
+  report("body method=%s module=0x%jx token=0x%08x header=%s size=%u addr=0x%jx offset=0x%jx "
+         "align4=%d check=%d thread=%u",
+         t->name, (uintmax_t)t->module, (unsigned)t->token, header, (unsigned)size,
+         (uintmax_t)addr, (uintmax_t)offset, (int)((addr & 3u) == 0), check, thread_number());
 }
 
 /* ---- The ABI check ------------------------------------------------------------ */

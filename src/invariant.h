@@ -1,5 +1,5 @@
 /*
- * ILHEAP_ASSERT(cond): an invariant of the code next to it, SQLite-style. It is
+ * ILHEAP_ASSERT(cond) (src/invariant.h): an invariant of the code next to it, SQLite-style. It is
  * checked in checked builds (ILHEAP_CHECKS=ON: debug, sanitizer, fuzz and
  * coverage builds by default, see CMakeLists.txt) and compiled out of release
  * builds, where it costs nothing: the condition is not evaluated, so it must
@@ -8,8 +8,8 @@
  * Coverage is measured with -DILHEAP_NO_ASSERTS (scripts/coverage.sh), as
  * SQLite does: an assert's failing branch is never taken by design.
  */
-#ifndef ILHEAP_ASSERT_H
-#define ILHEAP_ASSERT_H
+#ifndef ILHEAP_INVARIANT_H
+#define ILHEAP_INVARIANT_H
 
 #if defined(ILHEAP_ASSERTS) && ILHEAP_ASSERTS && !defined(ILHEAP_NO_ASSERTS)
 #define ILHEAP_ASSERTS_ON 1

@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +34,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "assert.h"
+#include "../invariant.h"
 #include "ilheap.h"
-#include "seams.h"
+#include "os.h"
+#include "../seams.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -62,10 +62,15 @@ static int os_fault(void) {
   return 1;
 }
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && UINTPTR_MAX > 0xFFFFFFFFu
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
 #elif defined(__aarch64__)
 #define USER_TOP ((uintptr_t)0xFFFFFFFFF000) /* 48-bit user space */
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+/* A 32-bit process: the kernel decides (0xFFFFE000 under an x86-64 kernel, 0xC0000000
+ * or another split under a 32-bit one): found once by probing (user_top32). */
+#define USER_TOP user_top
+#define USER_TOP_PROBED 1
 #else
 #define USER_TOP UINTPTR_MAX /* unknown: mmap itself refuses what is out of reach */
 #endif
@@ -92,7 +97,7 @@ typedef struct growth {
 
 /* Where the main stack starts (/proc/self/stat, field 28), read once. */
 static uintptr_t stack_start;
-static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
+static ilheap__once stack_once = ILHEAP__ONCE_INIT;
 
 static void find_stack(void) {
   char buf[1024];
@@ -114,6 +119,49 @@ static void find_stack(void) {
     stack_start = (uintptr_t)strtoull(p + 1, NULL, 10);
 }
 
+#ifdef USER_TOP_PROBED
+/* Is the page at addr inside user space? mmap answers ENOMEM for a fixed range
+ * past the top, EEXIST for one that is taken (so, reachable). */
+static int page_reachable(uintptr_t addr, size_t page) {
+  void *p = mmap((void *)addr, page, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p == MAP_FAILED)
+    return errno != ENOMEM;
+  munmap(p, page);
+  return 1; /* mapped (here, or elsewhere by a kernel that took it as a hint) */
+}
+
+/* The end of user space: without it, the free range above the highest mapping
+ * would reach 4 GiB, and a chunk placed at its top could never be reserved.
+ * Reachability is monotone in the address, so a binary search over pages from
+ * the stack (reachable) to 4 GiB (not) finds it in about 20 probes, once. */
+static uintptr_t user_top;
+static ilheap__once top_once = ILHEAP__ONCE_INIT;
+#define PROBE_USER_TOP() ilheap__once_run(&top_once, find_user_top)
+
+static void find_user_top(void) {
+  int local;
+  uint64_t page = ilheap__host_page();
+  uint64_t hi = UINT64_C(1) << 32, lo;
+  /* From the main stack's start (the search stays above it and its growth
+   * zone), or this thread's stack when that is unknown. */
+  ilheap__once_run(&stack_once, find_stack);
+  lo = (stack_start != 0 ? stack_start : (uintptr_t)&local) & ~(uintptr_t)(page - 1);
+  while (hi - lo > page) {
+    uint64_t mid = (lo + (hi - lo) / 2) & ~(page - 1);
+    if (page_reachable((uintptr_t)mid, (size_t)page))
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* hi is the first page out of reach (lo + page); all of 4 GiB reachable would
+   * make it 2^32, which wraps: give up the last page then. */
+  user_top = (uintptr_t)(hi < (UINT64_C(1) << 32) ? hi : lo);
+}
+#else
+#define PROBE_USER_TOP() ((void)0)
+#endif
+
 static growth growth_zones(void) {
   growth g;
   struct rlimit rl;
@@ -121,7 +169,7 @@ static growth growth_zones(void) {
   void *cur = sbrk(0);
 
   memset(&g, 0, sizeof g);
-  (void)pthread_once(&stack_once, find_stack);
+  ilheap__once_run(&stack_once, find_stack);
   if (SYS(-1, getrlimit(RLIMIT_STACK, &rl)) == 0 && rl.rlim_cur != RLIM_INFINITY &&
       rl.rlim_cur < STACK_ROOM_MAX)
     room = (uintptr_t)rl.rlim_cur;
@@ -296,7 +344,7 @@ static int walk_maps(int fd, walker *w) {
  * environment variable ILHEAP_PROCMAP=text forces the text path (tests use it to
  * cover the path older kernels take). */
 static _Atomic int query_mode;
-static pthread_once_t mode_once = PTHREAD_ONCE_INIT;
+static ilheap__once mode_once = ILHEAP__ONCE_INIT;
 
 static void read_mode(void) {
   const char *v = getenv("ILHEAP_PROCMAP");
@@ -311,13 +359,14 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_v
   int fd, err = 1;
   (void)ctx;
 
+  PROBE_USER_TOP();
   if (lo < LOWEST_ADDR)
     lo = LOWEST_ADDR;
   if (hi > USER_TOP)
     hi = USER_TOP;
   if (lo >= hi)
     return ILHEAP_OK;
-  (void)pthread_once(&mode_once, read_mode);
+  ilheap__once_run(&mode_once, read_mode);
   fd = SYS(-1, open("/proc/self/maps", O_RDONLY | O_CLOEXEC));
   if (fd < 0)
     return ILHEAP_EPROVIDER;
@@ -360,6 +409,7 @@ static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
   /* "Free" excludes the growth zones (walk_free): reserve refuses them too, so
    * that it stays the authority and the core may reserve without walking. */
+  PROBE_USER_TOP();
   if (addr < LOWEST_ADDR || addr > USER_TOP || len > USER_TOP - addr)
     return ILHEAP_ERANGE;
   for (i = 0; i < 2; i++)
@@ -392,13 +442,12 @@ static int linux_release(void *ctx, uintptr_t addr, size_t len) {
 }
 
 static ilheap_provider linux_provider;
-static pthread_once_t linux_once = PTHREAD_ONCE_INIT;
+static ilheap__once linux_once = ILHEAP__ONCE_INIT;
 
 static void linux_init(void) {
-  long page = sysconf(_SC_PAGESIZE);
   linux_provider.size = (uint32_t)sizeof linux_provider;
   linux_provider.flags = 0;
-  linux_provider.page_size = page > 0 ? (size_t)page : 4096;
+  linux_provider.page_size = ilheap__host_page();
   linux_provider.ctx = NULL;
   linux_provider.walk_free = linux_walk_free;
   linux_provider.reserve = linux_reserve;
@@ -407,5 +456,6 @@ static void linux_init(void) {
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
-  return pthread_once(&linux_once, linux_init) == 0 ? &linux_provider : NULL;
+  ilheap__once_run(&linux_once, linux_init);
+  return &linux_provider;
 }

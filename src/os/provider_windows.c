@@ -1,0 +1,197 @@
+/*
+ * The Windows address-space provider.
+ *
+ * page_size is the allocation granularity (GetSystemInfo: 64 KiB), the unit in
+ * which Windows places reservations; the process's usable range is
+ * [lpMinimumApplicationAddress, lpMaximumApplicationAddress] (on 32-bit, 2 GiB,
+ * or 3-4 GiB for a /LARGEADDRESSAWARE program).
+ *
+ * walk_free asks VirtualQuery region by region from lo and reports the MEM_FREE
+ * ones, clipped to [lo, hi) and to the usable range. It stops at the first gap
+ * the core accepts. The view can be stale the moment it is read: reserve is the
+ * authority.
+ *
+ * reserve is VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address
+ * asked. Over anything busy Windows fails with ERROR_INVALID_ADDRESS (487):
+ * ILHEAP_EBUSY, and the core walks again; it replaces nothing. An address that
+ * is not a multiple of the granularity would be rounded down silently (Wine and
+ * Windows alike), so such a request is refused before asking, and every result
+ * is still compared with the address asked (a reservation that landed elsewhere
+ * is undone: ILHEAP_EBUSY).
+ *
+ * commit is VirtualAlloc(MEM_COMMIT, PAGE_READWRITE), one reservation at a time:
+ * a commit cannot span two reservations, and growing a chunk in place puts a new
+ * reservation right below the old one. Fresh pages read as zero.
+ *
+ * release takes a union of whole reservations. MEM_RELEASE frees exactly one
+ * reservation (its base, size 0), so it loops over them via VirtualQuery's
+ * AllocationBase; it first checks that the range is exactly such a union and
+ * releases nothing otherwise.
+ *
+ * Nothing here is ever made executable.
+ */
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <stdint.h>
+
+#include "ilheap.h"
+#include "os.h"
+
+static uintptr_t lowest;  /* lpMinimumApplicationAddress */
+static uintptr_t highest; /* lpMaximumApplicationAddress: the last usable byte */
+static size_t granularity;
+
+/* Is [addr, addr + len) a whole number of granules inside the usable range?
+ * ILHEAP_OK, ILHEAP_EINVAL (empty or not granule aligned) or ILHEAP_ERANGE. */
+static int check_range(uintptr_t addr, size_t len) {
+  if (len == 0 || (addr & (granularity - 1)) != 0 || (len & (granularity - 1)) != 0)
+    return ILHEAP_EINVAL;
+  if (addr < lowest || addr > highest || len - 1 > highest - addr)
+    return ILHEAP_ERANGE;
+  return ILHEAP_OK;
+}
+
+static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
+                         void *arg) {
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t at;
+  (void)ctx;
+
+  if (lo < lowest)
+    lo = lowest;
+  if (hi > highest)
+    hi = highest + 1; /* highest < UINTPTR_MAX: the last page is never usable */
+  for (at = lo; at < hi;) {
+    uintptr_t base, end;
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
+      return ILHEAP_EPROVIDER; /* at is inside the usable range: this is not expected */
+    base = (uintptr_t)mbi.BaseAddress;
+    end = mbi.RegionSize > UINTPTR_MAX - base ? UINTPTR_MAX : base + mbi.RegionSize;
+    if (end <= at)
+      return ILHEAP_EPROVIDER; /* no progress: a broken answer */
+    if (mbi.State == MEM_FREE && visit(arg, at, end < hi ? end : hi) != 0)
+      break;
+    at = end;
+  }
+  return ILHEAP_OK;
+}
+
+static int win_reserve(void *ctx, uintptr_t addr, size_t len) {
+  void *p;
+  int err;
+  (void)ctx;
+  if ((err = check_range(addr, len)) != ILHEAP_OK)
+    return err;
+  p = VirtualAlloc((LPVOID)addr, len, MEM_RESERVE, PAGE_NOACCESS);
+  if (p == NULL) {
+    DWORD e = GetLastError();
+    return e == ERROR_INVALID_ADDRESS ? ILHEAP_EBUSY
+           : e == ERROR_NOT_ENOUGH_MEMORY || e == ERROR_COMMITMENT_LIMIT ? ILHEAP_ENOMEM
+                                                                           : ILHEAP_EPROVIDER;
+  }
+  if ((uintptr_t)p != addr) { /* rounded or moved: not what was asked */
+    (void)VirtualFree(p, 0, MEM_RELEASE);
+    return ILHEAP_EBUSY;
+  }
+  return ILHEAP_OK;
+}
+
+static int win_commit(void *ctx, uintptr_t addr, size_t len) {
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t at, end;
+  int err;
+  (void)ctx;
+  if ((err = check_range(addr, len)) != ILHEAP_OK)
+    return err;
+  /* First check that all of it is reserved, then commit region by region (a
+   * region never spans two reservations). */
+  end = addr + len;
+  for (at = addr; at < end; at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize)
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE)
+      return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
+  for (at = addr; at < end;) {
+    uintptr_t next;
+    size_t n;
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
+      return ILHEAP_EPROVIDER;
+    next = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+    n = (size_t)((next < end ? next : end) - at);
+    if (VirtualAlloc((LPVOID)at, n, MEM_COMMIT, PAGE_READWRITE) != (LPVOID)at)
+      return GetLastError() == ERROR_COMMITMENT_LIMIT ||
+                     GetLastError() == ERROR_NOT_ENOUGH_MEMORY
+                 ? ILHEAP_ENOMEM
+                 : ILHEAP_EPROVIDER;
+    at += n;
+  }
+  return ILHEAP_OK;
+}
+
+/* The end of the reservation that starts at base (0 on a broken answer). */
+static uintptr_t reservation_end(uintptr_t base) {
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t at = base;
+  while (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) == sizeof mbi &&
+         (uintptr_t)mbi.AllocationBase == base && mbi.State != MEM_FREE) {
+    uintptr_t next = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+    if (next <= at)
+      return 0;
+    at = next;
+  }
+  return at > base ? at : 0;
+}
+
+static int win_release(void *ctx, uintptr_t addr, size_t len) {
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t at, end;
+  int err;
+  (void)ctx;
+  if ((err = check_range(addr, len)) != ILHEAP_OK)
+    return err;
+  end = addr + len;
+  /* All or nothing: [addr, end) must be exactly a run of whole reservations. */
+  for (at = addr; at < end;) {
+    uintptr_t next;
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE ||
+        (uintptr_t)mbi.AllocationBase != at || (next = reservation_end(at)) == 0 || next > end)
+      return ILHEAP_EINVAL;
+    at = next;
+  }
+  for (at = addr; at < end;) {
+    uintptr_t next = reservation_end(at);
+    if (next == 0 || !VirtualFree((LPVOID)at, 0, MEM_RELEASE))
+      return ILHEAP_EPROVIDER;
+    at = next;
+  }
+  return ILHEAP_OK;
+}
+
+static ilheap_provider win_provider;
+static ilheap__once win_once = ILHEAP__ONCE_INIT;
+
+static void win_init(void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  lowest = (uintptr_t)si.lpMinimumApplicationAddress;
+  highest = (uintptr_t)si.lpMaximumApplicationAddress;
+  granularity = si.dwAllocationGranularity;
+  win_provider.size = (uint32_t)sizeof win_provider;
+  win_provider.flags = 0;
+  win_provider.page_size = granularity;
+  win_provider.ctx = NULL;
+  win_provider.walk_free = win_walk_free;
+  win_provider.reserve = win_reserve;
+  win_provider.commit = win_commit;
+  win_provider.release = win_release;
+}
+
+const ilheap_provider *ilheap_os_provider(void) {
+  ilheap__once_run(&win_once, win_init);
+  /* A granularity the core cannot use (not a power of two in [4 KiB, 1 MiB]):
+   * no provider, rather than a wrong one. */
+  if (granularity < 4096 || granularity > ((size_t)1 << 20) ||
+      (granularity & (granularity - 1)) != 0)
+    return NULL;
+  return &win_provider;
+}
