@@ -5,7 +5,7 @@
 #
 # Builds the corpus replay drivers (fuzz/replay.c, no libFuzzer) with
 # -fprofile-instr-generate -fcoverage-mapping in build/coverage-fuzz, replays
-# every corpus/<target>/ through its target (fuzz_os a second time with
+# every corpus/<target>/ through its target (fuzz_os and fuzz_faults a second time with
 # ILHEAP_PROCMAP=text, the path kernels older than 6.11 take), merges the
 # profiles with llvm-profdata and prints llvm-cov's report of src/: regions,
 # functions, lines and branches per file and in total. The build is a checked
@@ -59,7 +59,7 @@ for drv in "$BUILD"/fuzz/fuzz_*_replay; do
   echo "coverage: replaying $n inputs of $t"
   LLVM_PROFILE_FILE="$PROFILES/$t-%p.profraw" "$drv" "$ROOT/corpus/$t" 2>"$PROFILES/$t.log" ||
     { tail -n 20 "$PROFILES/$t.log"; echo "coverage: $t failed on its corpus" >&2; exit 1; }
-  if [[ $t == fuzz_os ]]; then
+  if [[ $t == fuzz_os || $t == fuzz_faults ]]; then
     ILHEAP_PROCMAP=text LLVM_PROFILE_FILE="$PROFILES/$t-text-%p.profraw" "$drv" "$ROOT/corpus/$t" \
       2>"$PROFILES/$t-text.log" || { echo "coverage: $t (text maps) failed" >&2; exit 1; }
   fi
