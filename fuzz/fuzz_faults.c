@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "ilheap.h"
@@ -83,6 +84,9 @@ static void disarm(void) {
 }
 
 static int documented(int err) {
+  /* Every code has its text (ilheap_strerror never answers NULL). */
+  if (ilheap_strerror(err) == NULL || ilheap_version() == 0)
+    return 0;
   switch (err) {
   case ILHEAP_OK:
   case ILHEAP_EINVAL:
@@ -319,6 +323,165 @@ static void op_registry(state *st, fuzz_input *in) {
   }
 }
 
+/* The C++ object's first two words, as ilheap_com.h's constructor writes them. */
+static const char fake_vtables[4];
+
+static void construct_like_cxx(void *storage, ilheap *heap) {
+  const void *words[2] = {&fake_vtables[0], heap};
+  memcpy(storage, words, sizeof words);
+}
+
+static void op_com(state *st, fuzz_input *in) {
+  unsigned i = fuzz_pick(in, MAX_HEAPS);
+  ilheap *h = st->heaps[i].h;
+  if (h == NULL) {
+    FUZZ_CHECK(ilheap_method_malloc(NULL) == NULL && ilheap_method_malloc_addref(NULL) == 0 &&
+                   ilheap_method_malloc_release(NULL) == 0 &&
+                   ilheap_method_malloc_query(NULL, &IID_IUnknown) == E_POINTER &&
+                   ilheap_method_malloc_heap(NULL) == NULL &&
+                   ilheap_method_malloc_cxx(NULL, construct_like_cxx) == NULL,
+               "the COM helpers on NULL");
+    return;
+  }
+  switch (fuzz_pick(in, 3)) {
+  case 0: { /* the C++ object: recognized unless the note of its vtable failed */
+    uint64_t before = ilheap__faults_fired();
+    void *obj = ilheap_method_malloc_cxx(h, construct_like_cxx);
+    FUZZ_CHECK(obj != NULL && ilheap_method_malloc_cxx(h, NULL) == NULL, "method_malloc_cxx");
+    ilheap *back = ilheap_method_malloc_heap((IMethodMalloc *)obj);
+    FUZZ_CHECK(back == h || (back == NULL && ilheap__faults_fired() != before),
+               "the C++ object of heap %u is not recognized", i);
+    FUZZ_CHECK(back == NULL || ilheap_method_malloc_refcount((IMethodMalloc *)obj) >= 1, "refs");
+    break;
+  }
+  case 1: { /* QueryInterface, AddRef, Release through the helpers */
+    IID iid = fuzz_bool(in) ? IID_IMethodMalloc : IID_IUnknown;
+    iid.Data4[7] ^= (unsigned char)fuzz_range(in, 0, 1);
+    HRESULT hr = ilheap_method_malloc_query(h, &iid);
+    FUZZ_CHECK(hr == S_OK || hr == E_NOINTERFACE, "query answered %#x", (unsigned)hr);
+    ULONG up = ilheap_method_malloc_addref(h), down = ilheap_method_malloc_release(h);
+    FUZZ_CHECK(up >= 2 && down == up - 1, "AddRef %lu then Release %lu", (unsigned long)up,
+               (unsigned long)down);
+    break;
+  }
+  default: { /* Alloc through the vtable, used at once */
+    IMethodMalloc *m = ilheap_method_malloc(h);
+    uint32_t cb = (uint32_t)fuzz_range(in, 0, 512);
+    void *p = m->lpVtbl->Alloc(m, cb);
+    if (p != NULL) {
+      FUZZ_CHECK(cb != 0, "Alloc(0) gave a block");
+      fuzz_check_zero(p, cb);
+      st->heaps[i].blocks++;
+      st->heaps[i].requested += cb;
+      uint32_t tag = ++st->next_tag;
+      fuzz_fill(p, cb, tag);
+      if (st->nblocks < MAX_BLOCKS)
+        st->blocks[st->nblocks++] = (block){p, cb, tag, i};
+    } else if (cb != 0) {
+      st->heaps[i].nulls++;
+    }
+    break;
+  }
+  }
+}
+
+/* The Linux provider called directly, as the authority it is documented to be:
+ * out of reach (ERANGE), into the brk zone (EBUSY), walks clipped to user
+ * space and stopped early, and reserve/commit/release of a free range, all
+ * under whatever faults are armed. */
+static int stop_at_first(void *arg, uintptr_t lo, uintptr_t hi) {
+  (void)lo;
+  (void)hi;
+  return ++*(unsigned *)arg >= 1;
+}
+
+static void op_provider(state *st, fuzz_input *in) {
+  const ilheap_provider *p = ilheap_os_provider();
+  (void)st;
+  if (p == NULL)
+    return;
+  uintptr_t page = p->page_size, brk = (uintptr_t)sbrk(0);
+  int err;
+  switch (fuzz_pick(in, 4)) {
+  case 0: /* out of reach: below the lowest address, past the top */
+    err = p->reserve(p->ctx, page * (uintptr_t)fuzz_range(in, 0, 15), page);
+    FUZZ_CHECK(err == ILHEAP_ERANGE, "reserve below 64 KiB answered %d", err);
+    err = p->reserve(p->ctx, UINTPTR_MAX & ~(page - 1), page);
+    FUZZ_CHECK(err == ILHEAP_ERANGE, "reserve of the last page answered %d", err);
+    break;
+  case 1: /* inside the brk zone */
+    err = p->reserve(p->ctx, ((brk + page - 1) & ~(page - 1)) + page * fuzz_range(in, 0, 255), page);
+    FUZZ_CHECK(err == ILHEAP_EBUSY, "reserve inside the brk zone answered %d", err);
+    break;
+  case 2: { /* walks: all of user space and beyond, stopped at the first gap */
+    unsigned seen = 0;
+    err = p->walk_free(p->ctx, 0, UINTPTR_MAX, stop_at_first, &seen);
+    FUZZ_CHECK(documented(err), "walk_free answered %d", err);
+    FUZZ_CHECK(err != ILHEAP_OK || seen <= 1, "the walk went on after its visitor stopped it");
+    break;
+  }
+  default: { /* a free range below the program break's zone: reserve, commit, use, release */
+    uintptr_t a = (brk & ~(page - 1)) - ((uintptr_t)4 << 30) - page * fuzz_range(in, 0, 255);
+    err = p->reserve(p->ctx, a, 2 * page);
+    FUZZ_CHECK(documented(err), "reserve answered %d", err);
+    if (err != ILHEAP_OK)
+      break;
+    if (p->commit(p->ctx, a, page) == ILHEAP_OK) {
+      fuzz_check_zero((const void *)a, (uint32_t)page);
+      *(volatile char *)a = 1;
+    }
+    disarm(); /* a failed release cannot be reported: nothing to learn from it */
+    FUZZ_CHECK(p->release(p->ctx, a, 2 * page) == ILHEAP_OK, "release");
+    break;
+  }
+  }
+}
+
+/* The refill hook (src/seams.h) takes the room a refill made before the
+ * refilling call takes its block, for the next few refills of one heap. */
+typedef struct thief {
+  ilheap *h;
+  unsigned left;
+  state *st;
+  unsigned idx;
+} thief;
+
+static void rob(ilheap *h, uint64_t room, uint32_t redzone, void *arg) {
+  thief *t = arg;
+  if (t->left == 0 || h != t->h)
+    return;
+  t->left--;
+  while (room > redzone + 64) { /* fast-path pieces; the request needs more than 64 bytes */
+    uint64_t piece = room < 65536 ? room : 65536;
+    uint32_t cb = (uint32_t)(piece - redzone);
+    void *p = ilheap_alloc(h, cb);
+    if (p == NULL)
+      break; /* the alignment rounded it past the room */
+    t->st->heaps[t->idx].blocks++;
+    t->st->heaps[t->idx].requested += cb;
+    room -= piece;
+  }
+}
+
+static void op_robbed(state *st, fuzz_input *in) {
+  unsigned i = fuzz_pick(in, MAX_HEAPS);
+  heap_slot *hs = &st->heaps[i];
+  if (hs->h == NULL)
+    return;
+  thief t = {hs->h, (unsigned)fuzz_range(in, 1, 4), st, i};
+  uint32_t cb = (uint32_t)fuzz_range(in, 65, 512 << 10);
+  ilheap__set_refill_hook(rob, &t);
+  void *p = ilheap_alloc(hs->h, cb);
+  ilheap__set_refill_hook(NULL, NULL);
+  if (p == NULL) {
+    hs->nulls++;
+    return;
+  }
+  fuzz_check_window(hs->base, hs->max_offset, hs->alignment, p, cb);
+  hs->blocks++;
+  hs->requested += cb;
+}
+
 static void teardown(state *st) {
   disarm();
   verify_blocks(st, MAX_HEAPS, "at the end");
@@ -371,7 +534,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   arm(&in);
   for (unsigned n = 0; n < MAX_OPS && fuzz_remaining(&in) > 0; n++) {
-    switch (fuzz_pick(&in, 8)) {
+    switch (fuzz_pick(&in, 11)) {
     case 0: op_create(&st, &in); break;
     case 1:
     case 2: op_alloc(&st, &in); break;
@@ -379,6 +542,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 4: op_walk(&st, &in); break;
     case 5: op_registry(&st, &in); break;
     case 6: arm(&in); break;
+    case 7: op_com(&st, &in); break;
+    case 8: op_provider(&st, &in); break;
+    case 9: op_robbed(&st, &in); break;
     default: check_no_leak(&st, "after an operation"); break;
     }
     if (n % 4 == 3)

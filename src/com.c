@@ -30,6 +30,7 @@
 
 #include "internal.h"
 #include "os/os.h"
+#include "seams.h"
 
 #if defined(__GNUC__) && !defined(_WIN32)
 #define ILHEAP_WEAK __attribute__((weak))
@@ -231,7 +232,7 @@ static int cxx_vtable_known(const void *vptr) {
 static void cxx_vtable_note(const void *vptr) {
   if (cxx_vtable_known(vptr))
     return;
-  cxx_vtable *v = malloc(sizeof *v);
+  cxx_vtable *v = ILHEAP_MALLOC(sizeof *v);
   if (v == NULL)
     return;
   v->vptr = vptr;
