@@ -46,6 +46,16 @@ PY
   fi
 }
 
+# The support library the targets share (support/README.md), built the same way.
+SUPPORT_OBJS=()
+for src in "$SRC_DIR"/support/*.c; do
+  case $(basename "$src") in os_*.c) [[ $(basename "$src") == os_linux.c ]] || continue ;; esac
+  obj="$WORK/support_$(basename "$src" .c).o"
+  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
+    -c "$src" -o "$obj"
+  SUPPORT_OBJS+=("$obj")
+done
+
 for src in "$SRC_DIR"/fuzz/fuzz_*.c; do
   target=$(basename "$src" .c)
   if [[ $target == fuzz_com && $has_com == 0 ]]; then
@@ -54,9 +64,9 @@ for src in "$SRC_DIR"/fuzz/fuzz_*.c; do
   fi
   seams=()
   [[ $target == fuzz_faults ]] && seams=(-DILHEAP_SEAMS=1 -I"$SRC_DIR/src")
-  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" "${seams[@]}" \
-    -c "$src" -o "$WORK/$target.o"
-  $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.o" "$BUILD_DIR/libilheap.a" \
+  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
+    -I"$SRC_DIR/support" "${seams[@]}" -c "$src" -o "$WORK/$target.o"
+  $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.o" "${SUPPORT_OBJS[@]}" "$BUILD_DIR/libilheap.a" \
     -lpthread -ldl -o "$OUT/$target"
   if [[ -d "$SRC_DIR/corpus/$target" ]]; then
     zip_dir "$SRC_DIR/corpus/$target" "$OUT/${target}_seed_corpus.zip"

@@ -34,6 +34,7 @@
  */
 #include "bench_bump.h"
 #include "bench_common.h"
+#include "space.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,24 +156,15 @@ static const bench_allocator local_allocators[] = {
 
 /* ---- placement: the first allocation of a module in a crowded process ---- */
 
-static size_t count_mappings(char *buf, size_t cap, uint64_t *read_ns) {
+/* Mappings in the process now (support/space.h), and how long reading and
+ * parsing the whole map took. */
+static size_t count_mappings(sup_ranges *map, uint64_t *read_ns) {
   uint64_t t0 = bench_now_ns();
-  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  size_t lines = 0;
-  ssize_t got;
-  if (fd < 0) {
-    return 0;
-  }
-  while ((got = read(fd, buf, cap)) > 0) {
-    for (ssize_t i = 0; i < got; i++) {
-      lines += buf[i] == '\n';
-    }
-  }
-  close(fd);
+  int n = sup_space_read(map, SUP_SPACE_ALL);
   if (read_ns != NULL) {
     *read_ns = bench_now_ns() - t0;
   }
-  return lines;
+  return n > 0 ? (size_t)n : 0;
 }
 
 static int cmp_uptr(const void *a, const void *b) {
@@ -213,22 +205,25 @@ static int cmd_placement(int argc, char **argv) {
     fprintf(stderr, "usage: %s placement MAPPINGS ITERATIONS\n", argv[0]);
     return 2;
   }
-  size_t bufcap = (size_t)4 << 20;
-  char *buf = malloc(bufcap);
+  sup_ranges map = {0};
+  sup_ranges_reserve(&map, (size_t)target + SUP_SPACE_CAP);
   double *first = malloc(iters * sizeof *first);
   double *maps = malloc(iters * sizeof *maps);
   double *skipped = malloc(iters * sizeof *skipped);
-  uint32_t *sizes = malloc(iters * sizeof *sizes);
+  uint32_t *sizes = bench_sizes(iters, NULL);
   uintptr_t *crowd = malloc((size_t)(target + 1) * sizeof *crowd);
-  if (buf == NULL || first == NULL || maps == NULL || skipped == NULL || sizes == NULL ||
-      crowd == NULL) {
+  if (first == NULL || maps == NULL || skipped == NULL || sizes == NULL || crowd == NULL) {
+    free(first);
+    free(maps);
+    free(skipped);
+    free(sizes);
+    free(crowd);
     return 2;
   }
-  bench_sizes(sizes, iters, BENCH_SEED);
   /* The crowd: single pages, alternately read-only and read-write so that no
    * two neighbours merge into one mapping. The kernel packs them top-down among
    * the shared libraries, where a runtime's modules are mapped too. */
-  size_t base_count = count_mappings(buf, bufcap, NULL);
+  size_t base_count = count_mappings(&map, NULL);
   size_t k = target > base_count ? (size_t)target - base_count : 0;
   long page = sysconf(_SC_PAGESIZE);
   for (size_t i = 0; i < k; i++) {
@@ -248,7 +243,7 @@ static int cmd_placement(int argc, char **argv) {
     crowd[k++] = (uintptr_t)m;
   }
   qsort(crowd, k, sizeof *crowd, cmp_uptr);
-  size_t mappings = count_mappings(buf, bufcap, NULL);
+  size_t mappings = count_mappings(&map, NULL);
 
   for (uint64_t it = 0; it < iters; it++) {
     /* Module bases spread evenly over the crowd (a fixed stride through it). */
@@ -269,7 +264,7 @@ static int cmd_placement(int argc, char **argv) {
     first[it] = (double)(t1 - t0) / 1e3;
     skipped[it] = (double)crowd_between(crowd, k, base, (uintptr_t)st.lowest);
     uint64_t read_ns = 0;
-    (void)count_mappings(buf, bufcap, &read_ns);
+    (void)count_mappings(&map, &read_ns);
     maps[it] = (double)read_ns / 1e3;
   }
   printf("P mappings %zu\n", mappings);
@@ -293,14 +288,16 @@ static int cmd_economy_ilheap(int argc, char **argv) {
     return 2;
   }
   size_t total = (size_t)(modules * per);
-  uint32_t *sizes = malloc(total * sizeof *sizes);
-  ilheap **heaps = calloc((size_t)modules, sizeof *heaps);
+  uint32_t *sizes = bench_sizes(total, NULL);
+  ilheap **heaps =
+      calloc((size_t)modules,
+             sizeof(ilheap *)); // NOLINT(bugprone-sizeof-expression): an array of pointers
   unsigned char *images = map_module((size_t)modules * MODULE_IMAGE);
   if (sizes == NULL || heaps == NULL || images == NULL) {
+    free(sizes);
+    free(heaps);
     return 2;
   }
-  bench_sizes(sizes, total, BENCH_SEED);
-  bench_body_init();
   bench_mem m0, m1;
   if (bench_mem_read(&m0) != 0) {
     return 2;
@@ -690,7 +687,11 @@ static void run_placement(void) {
           series *s = series_get("placement", kase, who, 1, metric, unit);
           s->param += mappings / 3.0;
           char *p = line + used, *end;
-          for (double v = strtod(p, &end); end != p; v = strtod(p, &end)) {
+          for (;;) {
+            double v = strtod(p, &end);
+            if (end == p) {
+              break;
+            }
             series_add(s, v);
             p = end;
           }
@@ -761,6 +762,7 @@ static void write_csv(const char *file) {
     const series *s = &all_series[i];
     summary m = summarize(s);
     double vb = NAN, vg = NAN;
+    // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): all_series holds n_series entries
     if (strcmp(s->section, "throughput") == 0 && strcmp(s->metric, "ns_per_alloc") == 0) {
       vb = m.med / median_of("throughput", s->kase, "atomic-bump", s->threads, s->metric);
       vg = m.med / median_of("throughput", s->kase, "glibc", s->threads, s->metric);
@@ -967,6 +969,7 @@ static void print_targets(void) {
 }
 
 /* gnuplot reads "?" as a missing value (chart.gp: set datafile missing "?"). */
+/* A column of a plot file; "?" for a missing value. */
 static void put_value(FILE *f, double v) {
   if (isnan(v)) {
     fprintf(f, " ?");
@@ -975,16 +978,33 @@ static void put_value(FILE *f, double v) {
   }
 }
 
-static void write_plot_data(const char *dir) {
+static void put_values(FILE *f, double a, double b, double c) {
+  put_value(f, a);
+  put_value(f, b);
+  put_value(f, c);
+}
+
+/* dir/name, opened for writing with its header line(s) written; NULL (and a
+ * message) if it cannot be created. */
+static FILE *open_plot_file(const char *dir, const char *name, const char *header) {
   char file[4200];
-  snprintf(file, sizeof file, "%s/throughput.dat", dir);
+  snprintf(file, sizeof file, "%s/%s", dir, name);
   FILE *f = fopen(file, "w");
   if (f == NULL) {
     perror(file);
+    return NULL;
+  }
+  fputs(header, f);
+  return f;
+}
+
+static void write_plot_data(const char *dir) {
+  FILE *f = open_plot_file(dir, "throughput.dat",
+                           "# allocator, then for alloc and write, for 1 2 4 threads: median min "
+                           "max\n# (the \"warm\" rows: alloc-warm in the alloc columns)\n");
+  if (f == NULL) {
     return;
   }
-  fprintf(f, "# allocator, then for alloc and write, for 1 2 4 threads: median min max\n"
-             "# (the \"warm\" rows: alloc-warm in the alloc columns)\n");
   for (size_t r = 0; r < 2 * N_CONTENDERS; r++) {
     const contender *c = &contenders[r % N_CONTENDERS];
     int warm = r >= N_CONTENDERS;
@@ -997,20 +1017,17 @@ static void write_plot_data(const char *dir) {
         const char *k = warm ? (w == 0 ? "warm" : "none") : workloads[w];
         summary m =
             summarize(series_find("throughput", k, c->name, thread_counts[t], "ns_per_alloc"));
-        put_value(f, m.med);
-        put_value(f, m.min);
-        put_value(f, m.max);
+        put_values(f, m.med, m.min, m.max);
       }
     }
     fprintf(f, "\n");
   }
   fclose(f);
-  snprintf(file, sizeof file, "%s/placement.dat", dir);
-  if ((f = fopen(file, "w")) == NULL) {
-    perror(file);
+  f = open_plot_file(dir, "placement.dat",
+                     "# mappings, then for ilheap, ilheap-text, read-maps: median q1 q3\n");
+  if (f == NULL) {
     return;
   }
-  fprintf(f, "# mappings, then for ilheap, ilheap-text, read-maps: median q1 q3\n");
   for (size_t t = 0; t < 3; t++) {
     char kase[24];
     snprintf(kase, sizeof kase, "maps~%u", placement_targets[t]);
@@ -1020,19 +1037,16 @@ static void write_plot_data(const char *dir) {
                            series_find("placement", kase, "read-maps", 1, "read_whole_maps")};
     for (size_t w = 0; w < 3; w++) {
       summary m = summarize(ss[w]);
-      put_value(f, m.med);
-      put_value(f, m.q1);
-      put_value(f, m.q3);
+      put_values(f, m.med, m.q1, m.q3);
     }
     fprintf(f, "\n");
   }
   fclose(f);
-  snprintf(file, sizeof file, "%s/economy.dat", dir);
-  if ((f = fopen(file, "w")) == NULL) {
-    perror(file);
+  f = open_plot_file(dir, "economy.dat",
+                     "# allocator, then for 1x100000 and 200x500: address space/byte, RSS/byte\n");
+  if (f == NULL) {
     return;
   }
-  fprintf(f, "# allocator, then for 1x100000 and 200x500: address space/byte, RSS/byte\n");
   static const char *const who[] = {"ilheap", "glibc", "mimalloc", "jemalloc"};
   for (size_t a = 0; a < 4; a++) {
     fprintf(f, "\"%s\"", who[a]);

@@ -1,6 +1,8 @@
 /* Shared parts of the ilheap benchmarks (see bench_common.h). */
 #include "bench_common.h"
 
+#include "mix.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,31 +19,25 @@ uint64_t bench_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t splitmix64(uint64_t *state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-void bench_sizes(uint32_t *out, size_t n, uint64_t seed) {
-  uint64_t st = seed;
-  for (size_t i = 0; i < n; i++) {
-    if (splitmix64(&st) % 100 < 80) {
-      out[i] = 1 + (uint32_t)(splitmix64(&st) % 64);
-    } else {
-      uint32_t lo = 1u << (6 + splitmix64(&st) % 7);      /* 64 .. 4096 */
-      out[i] = lo + 1 + (uint32_t)(splitmix64(&st) % lo); /* lo+1 .. 2*lo */
-    }
+uint32_t *bench_sizes(size_t n, uint64_t *bytes) {
+  uint32_t *out = malloc((n ? n : 1) * sizeof *out);
+  if (out == NULL) {
+    return NULL;
   }
-}
-
-void bench_body_init(void) {
+  uint64_t st = BENCH_SEED, sum = 0;
+  for (size_t i = 0; i < n; i++) {
+    out[i] = sup_il_size(&st);
+    sum += out[i]; /* also faults the array in before any measurement */
+  }
+  if (bytes != NULL) {
+    *bytes = sum;
+  }
   /* Something that looks like IL: a fat header, then opcodes. The content does
    * not matter to an allocator; that every byte is written does. */
   for (size_t i = 0; i < sizeof bench_body; i++) {
     bench_body[i] = (unsigned char)(0x02 + (i * 7) % 0xE0);
   }
+  return out;
 }
 
 int bench_parse_u64(const char *s, uint64_t *out) {
@@ -222,15 +218,10 @@ int bench_cmd_run(const bench_allocator *list, size_t count, int argc, char **ar
     return 2;
   }
   size_t total = (size_t)threads * n;
-  uint32_t *sizes = malloc(total * sizeof *sizes);
+  uint64_t bytes = 0;
+  uint32_t *sizes = bench_sizes(total, &bytes);
   if (sizes == NULL) {
     return 2;
-  }
-  bench_sizes(sizes, total, BENCH_SEED);
-  bench_body_init();
-  uint64_t bytes = 0;
-  for (size_t i = 0; i < total; i++) {
-    bytes += sizes[i];
   }
   void *ctx = NULL;
   if (a->setup != NULL && a->setup(&ctx, (int)threads, bytes) != 0) {
@@ -267,21 +258,16 @@ int bench_cmd_economy_malloc(void *(*alloc)(size_t), size_t (*usable)(void *),
     return 2;
   }
   size_t total = (size_t)(modules * per);
-  uint32_t *sizes = malloc(total * sizeof *sizes);
+  uint64_t requested = 0;
+  uint32_t *sizes = bench_sizes(total, &requested);
   if (sizes == NULL) {
     return 2;
-  }
-  bench_sizes(sizes, total, BENCH_SEED);
-  bench_body_init();
-  /* Fault the size array in before the first reading. */
-  uint64_t requested = 0;
-  for (size_t i = 0; i < total; i++) {
-    requested += sizes[i];
   }
   bench_mem m0, m1;
   size_t used0 = in_use != NULL ? in_use() : 0;
   size_t system0 = system != NULL ? system() : 0;
   if (bench_mem_read(&m0) != 0) {
+    free(sizes);
     return 2;
   }
   uint64_t slack = 0;

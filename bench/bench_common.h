@@ -15,28 +15,25 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mix.h"
+
 /* The one seed: every allocator sees the same sequence of sizes. */
 #define BENCH_SEED 0x11EA9B0D1E5ULL
 /* Allocations per thread in a throughput run, and bodies in an economy run. */
 #define BENCH_N 100000u
 #define BENCH_MAX_THREADS 8
-#define BENCH_BODY_MAX 8192u
+#define BENCH_BODY_MAX SUP_IL_SIZE_MAX
 
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
 
-/*
- * IL-like body sizes: 80% tiny bodies, uniform in [1, 64] bytes (a tiny header
- * holds at most 63 bytes of code); 20% fat bodies in [65, 8192] bytes, the
- * octave [2^e, 2^(e+1)) chosen uniformly for e in 6..12 and the size uniform
- * inside it (so the tail thins out like real method sizes). Mean about 370
- * bytes. Deterministic for a given seed (splitmix64).
- */
-void bench_sizes(uint32_t *out, size_t n, uint64_t seed);
+/* A new array of n IL-like body sizes (support/mix.h, sup_il_size), the same
+ * in every run and every process (BENCH_SEED), or NULL when out of memory;
+ * *bytes (if not NULL) gets their sum. Also fills bench_body. */
+uint32_t *bench_sizes(size_t n, uint64_t *bytes);
 
 /* The bytes copied into every body in the "alloc+write" workload. */
 extern unsigned char bench_body[BENCH_BODY_MAX];
-void bench_body_init(void);
 
 /* One thread's share of a throughput run. */
 typedef struct bench_thread {

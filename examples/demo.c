@@ -20,27 +20,26 @@
  *
  * Exit status: 0 when every check passed, 1 when any failed, 2 on a usage error.
  */
-#include "demo.h"
-
+#include "contract.h"
 #include "ilheap.h"
 #include "ilheap_il.h"
 #include "ilheap_sim.h"
+#include "mix.h"
+#include "space.h"
 
 #include <assert.h>
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <unistd.h>
 
-enum { MAX_MODULES = 64, MAX_THREADS = 64, MAX_REPORTED = 20, MAP_CAP = 16384 };
+enum { MAX_MODULES = 64, MAX_THREADS = 64, MAX_REPORTED = 20 };
 
 typedef struct block {
   uint8_t *p; /* NULL: the request got NULL (or was never made) */
@@ -70,9 +69,8 @@ typedef struct module {
   atomic_uint_fast64_t first_null_at; /* bytes handed out when the first NULL came */
   atomic_int stop;
 
-  ilheap_stats stats; /* taken before destroy */
-  demo_range *reserved;
-  size_t nreserved, reserved_cap;
+  ilheap_stats stats;         /* taken before destroy */
+  sup_ranges reserved;        /* normalized, taken before destroy */
   uintptr_t window_free;      /* crowded: free bytes in the window at the start */
   uint64_t window_gaps;       /* crowded: free ranges in the window at the start */
   uint64_t foreign_in_window; /* crowded: foreign ranges in the window */
@@ -120,21 +118,13 @@ static const char *size_str(char *buf, size_t len, uint64_t bytes) {
 
 /* ---- One body ------------------------------------------------------------ */
 
-/* splitmix64: a small, good 64-bit mixer for deterministic choices. */
-static uint64_t mix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 static uint64_t body_key(uint64_t seed, size_t module_index, size_t i) {
-  return mix64(seed ^ mix64((uint64_t)module_index << 40 ^ (uint64_t)i));
+  return sup_mix64(seed ^ sup_mix64((uint64_t)module_index << 40 ^ (uint64_t)i));
 }
 
 /* A number in [0, n) (0 when n is 0). */
 static uint32_t pick(uint64_t key, uint64_t salt, uint32_t n) {
-  return n ? (uint32_t)(mix64(key ^ (salt * 0xD1B54A32D192ED03ull)) % n) : 0;
+  return n ? (uint32_t)(sup_mix64(key ^ (salt * 0xD1B54A32D192ED03ull)) % n) : 0;
 }
 
 #define DEMO_MAX_CODE 4064u
@@ -178,7 +168,7 @@ static void demo_body_for(uint64_t key, demo_body *b) {
   assert(b->il.code_size <= DEMO_MAX_CODE);
   /* Arbitrary opcodes ending in ret. */
   for (uint32_t i = 0; i + 1 < b->il.code_size; i++)
-    b->code[i] = (uint8_t)(mix64(key * 31u + i) >> 56);
+    b->code[i] = (uint8_t)(sup_mix64(key * 31u + i) >> 56);
   b->code[b->il.code_size - 1] = 0x2A;
   /* Typed catches and finallys, inside the code (code_size >= 64 here). */
   uint32_t quarter = b->il.code_size / 4, cap = quarter < 255 ? quarter : 255;
@@ -213,7 +203,8 @@ static const char *demo_body_check(const uint8_t *p, uint32_t cb, uint64_t key) 
     return ilheap_il_strerror(r);
   if (v.size != cb)
     return "body size";
-  if (v.body.code_size != want.il.code_size || memcmp(v.body.code, want.code, v.body.code_size) != 0)
+  if (v.body.code_size != want.il.code_size ||
+      memcmp(v.body.code, want.code, v.body.code_size) != 0)
     return "code bytes";
   if (v.body.local_sig_token != want.il.local_sig_token ||
       (v.body.flags & ILHEAP_IL_INIT_LOCALS) != want.il.flags ||
@@ -223,7 +214,8 @@ static const char *demo_body_check(const uint8_t *p, uint32_t cb, uint64_t key) 
     return "clause count";
   for (uint32_t k = 0; k < v.body.clause_count; k++) {
     ilheap_il_clause c;
-    if (ilheap_il_clause_at(&v, k, &c) != ILHEAP_IL_OK || memcmp(&c, &want.clauses[k], sizeof c) != 0)
+    if (ilheap_il_clause_at(&v, k, &c) != ILHEAP_IL_OK ||
+        memcmp(&c, &want.clauses[k], sizeof c) != 0)
       return "clause";
   }
   return NULL;
@@ -255,20 +247,11 @@ static int one_body(module *m, size_t mi, uint64_t seed) {
     }
     return 0;
   }
-  uintptr_t a = (uintptr_t)p;
-  /* Contract 1: every byte at an offset in [1, max_offset). */
-  if (a <= m->base || a - m->base > m->max_offset || cb > m->max_offset - (a - m->base)) {
-    fail(m, "block %p of %" PRIu32 " bytes is outside the window (base 0x%" PRIxPTR ")", (void *)p,
-         cb, m->base);
-  } else if (a % m->alignment != 0) { /* contract 2 */
-    fail(m, "block %p is not %" PRIu32 "-aligned", (void *)p, m->alignment);
+  sup_why why;
+  if (sup_check_window(m->base, m->max_offset, m->alignment, p, cb, why) != 0 ||
+      sup_check_zero(p, cb, why) != 0) {
+    fail(m, "%s", why);
   } else {
-    for (uint32_t k = 0; k < cb; k++) { /* contract 4: zero at first */
-      if (p[k] != 0) {
-        fail(m, "block %p byte %" PRIu32 " reads 0x%02x before it was written", (void *)p, k, p[k]);
-        break;
-      }
-    }
     /* Written where it lives: the library places the EH section by the
      * block's absolute address and refuses a misaligned fat header. */
     int r = ilheap_il_write(&body.il, p, cb, NULL);
@@ -348,17 +331,6 @@ static int run_threads(int nthreads, work *w) {
 
 /* ---- Checks after the fact ---------------------------------------------- */
 
-/* A block's place, for sorting every block of every heap by address. */
-typedef struct placed {
-  uintptr_t lo, hi;
-  uint32_t module;
-} placed;
-
-static int cmp_placed(const void *x, const void *y) {
-  const placed *a = x, *b = y;
-  return a->lo < b->lo ? -1 : a->lo > b->lo;
-}
-
 /* Contract 3 across every heap: sort all blocks by address, neighbours must
  * not overlap. Also reads every body back. */
 static void check_all_blocks(void) {
@@ -367,7 +339,7 @@ static void check_all_blocks(void) {
     size_t n = atomic_load(&mods[mi].issued);
     total += n < mods[mi].cap ? n : mods[mi].cap;
   }
-  placed *all = malloc((total ? total : 1) * sizeof(placed));
+  sup_block *all = malloc((total ? total : 1) * sizeof(sup_block));
   if (!all) {
     fail(NULL, "out of memory for the disjointness check");
     return;
@@ -385,43 +357,14 @@ static void check_all_blocks(void) {
       if (why) {
         fail(m, "body at %p does not read back: %s", (void *)b->p, why);
       }
-      all[n].lo = (uintptr_t)b->p;
-      all[n].hi = (uintptr_t)b->p + b->cb;
-      all[n].module = b->module;
-      n++;
+      all[n++] = (sup_block){(uintptr_t)b->p, b->cb, b->module, 0};
     }
   }
-  qsort(all, n, sizeof(placed), cmp_placed);
-  for (size_t i = 1; i < n; i++) {
-    const placed *a = &all[i - 1], *b = &all[i];
-    if (a->hi > b->lo) {
-      fail(&mods[b->module], "block 0x%" PRIxPTR " (%s) overlaps block 0x%" PRIxPTR " (%s)", b->lo,
-           mods[b->module].name, a->lo, mods[a->module].name);
-    }
+  sup_why why;
+  if (sup_check_disjoint(all, n, why) != 0) {
+    fail(NULL, "%s", why);
   }
   free(all);
-}
-
-static int collect_reserved(void *arg, uintptr_t lo, uintptr_t hi) {
-  module *m = arg;
-  if (m->nreserved == m->reserved_cap) {
-    size_t cap = m->reserved_cap ? 2 * m->reserved_cap : 64;
-    demo_range *r = realloc(m->reserved, cap * sizeof(demo_range));
-    if (!r) {
-      return 1;
-    }
-    m->reserved = r;
-    m->reserved_cap = cap;
-  }
-  m->reserved[m->nreserved].lo = lo;
-  m->reserved[m->nreserved].hi = hi;
-  m->nreserved++;
-  return 0;
-}
-
-static int cmp_range(const void *x, const void *y) {
-  const demo_range *a = x, *b = y;
-  return a->lo < b->lo ? -1 : a->lo > b->lo;
 }
 
 /* Takes the heap's statistics and reserved ranges, and checks that every
@@ -431,12 +374,11 @@ static void take_heap_state(module *m) {
   if (ilheap_get_stats(m->heap, &m->stats) != 0) {
     fail(m, "ilheap_get_stats failed");
   }
-  m->nreserved = 0;
-  if (ilheap_walk_reserved(m->heap, collect_reserved, m) != 0) {
+  m->reserved.n = 0;
+  if (ilheap_walk_reserved(m->heap, sup_ranges_visit, &m->reserved) != 0) {
     fail(m, "ilheap_walk_reserved failed");
   }
-  qsort(m->reserved, m->nreserved, sizeof *m->reserved, cmp_range);
-  demo_map r = {m->reserved, m->nreserved, m->nreserved};
+  sup_ranges_normalize(&m->reserved);
   uint64_t bodies = 0, requested = 0;
   size_t issued = atomic_load(&m->issued);
   for (size_t i = 0; i < issued && i < m->cap; i++) {
@@ -446,20 +388,13 @@ static void take_heap_state(module *m) {
     }
     bodies++;
     requested += b->cb;
-    if (!demo_map_covers(&r, (uintptr_t)b->p, (uintptr_t)b->p + b->cb)) {
+    if (!sup_ranges_covers(&m->reserved, (uintptr_t)b->p, (uintptr_t)b->p + b->cb)) {
       fail(m, "block %p is not inside a range the heap reports as reserved", (void *)b->p);
     }
   }
-  if (m->stats.blocks != bodies || m->stats.bytes_requested != requested) {
-    fail(m, "stats say %" PRIu64 " blocks / %" PRIu64 " bytes, the demo got %" PRIu64 " / %" PRIu64,
-         m->stats.blocks, m->stats.bytes_requested, bodies, requested);
-  }
-  if (m->stats.failed_requests != atomic_load(&m->nulls)) {
-    fail(m, "stats count %" PRIu64 " failed requests, the demo saw %" PRIu64 " NULLs",
-         m->stats.failed_requests, (uint64_t)atomic_load(&m->nulls));
-  }
-  if (m->stats.bytes_committed > m->stats.bytes_reserved) {
-    fail(m, "more committed than reserved");
+  sup_why why;
+  if (sup_check_stats(m->heap, bodies, requested, atomic_load(&m->nulls), why) != 0) {
+    fail(m, "%s", why);
   }
   if (m->budget != ILHEAP_UNLIMITED && m->stats.bytes_reserved > m->budget) {
     fail(m, "reserved %" PRIu64 " bytes, over its budget of %zu", m->stats.bytes_reserved,
@@ -513,7 +448,7 @@ static int alloc_blocks(module *m, size_t cap) {
 static void free_modules(void) {
   for (int mi = 0; mi < nmods; mi++) {
     free(mods[mi].blocks);
-    free(mods[mi].reserved);
+    sup_ranges_free(&mods[mi].reserved);
   }
 }
 
@@ -528,52 +463,22 @@ static const char *const libraries[] = {
     "libpcre2-8.so.0", "libtinfo.so.6",   "libuuid.so.1",  "libblkid.so.1",
 };
 
-static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  (void)arg;
-  if (nmods == MAX_MODULES) {
-    return 1;
+/* Every module of the process becomes one of the demo's modules. */
+static void add_modules(void) {
+  static sup_module found[MAX_MODULES];
+  size_t n = sup_modules(found, MAX_MODULES);
+  for (size_t k = 0; k < n; k++) {
+    module *m = &mods[nmods++];
+    const char *slash = strrchr(found[k].name, '/');
+    snprintf(m->name, sizeof m->name, "%.47s", slash ? slash + 1 : found[k].name);
+    m->base = found[k].base;
+    m->image_hi = found[k].end;
+    m->kind = FLAVOUR_REAL;
   }
-  uintptr_t lo = UINTPTR_MAX, hi = 0;
-  for (int k = 0; k < info->dlpi_phnum; k++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[k];
-    if (ph->p_type == PT_LOAD) {
-      lo = ph->p_vaddr < lo ? ph->p_vaddr : lo;
-      hi = ph->p_vaddr + ph->p_memsz > hi ? ph->p_vaddr + ph->p_memsz : hi;
-    }
-  }
-  if (hi == 0) {
-    return 0;
-  }
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t base = (info->dlpi_addr + lo) & ~(page - 1);
-  /* The vDSO is a mapping the kernel provides, not a module a runtime loads
-   * IL for. */
-  if (base == (uintptr_t)getauxval(AT_SYSINFO_EHDR)) {
-    return 0;
-  }
-  module *m = &mods[nmods++];
-  const char *name = info->dlpi_name;
-  char exe[PATH_MAX];
-  if (!name || !*name) {
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = '\0';
-    name = exe;
-  }
-  const char *slash = strrchr(name, '/');
-  snprintf(m->name, sizeof m->name, "%.47s", slash ? slash + 1 : name);
-  m->base = base;
-  m->image_hi = info->dlpi_addr + hi;
-  m->kind = FLAVOUR_REAL;
-  return 0;
 }
 
-static int map_init(demo_map *map) {
-  map->ranges = calloc(MAP_CAP, sizeof *map->ranges);
-  map->cap = map->ranges ? MAP_CAP : 0;
-  map->count = 0;
-  return map->ranges ? 0 : -1;
-}
+/* A snapshot of the process map (support/space.h: the read allocates nothing). */
+static int map_read(sup_ranges *map) { return sup_space_read(map, SUP_SPACE_ALL) < 0 ? -1 : 0; }
 
 static int run_real(const options *o) {
   int loaded = 0;
@@ -582,7 +487,7 @@ static int run_real(const options *o) {
       loaded++;
     }
   }
-  dl_iterate_phdr(add_module, NULL);
+  add_modules();
   printf("ilheap-demo: pid %ld, %d libraries loaded with dlopen, %d modules in the process\n",
          (long)getpid(), loaded, nmods);
   if (nmods > o->modules) {
@@ -593,11 +498,9 @@ static int run_real(const options *o) {
     return 1;
   }
 
-  demo_map before, during, after;
-  if (map_init(&before) || map_init(&during) || map_init(&after)) {
-    fail(NULL, "out of memory");
-    return 1;
-  }
+  sup_ranges before = {0}, during = {0}, after = {0};
+  sup_ranges_reserve(&during, SUP_SPACE_CAP); /* room for every snapshot, before the first */
+  sup_ranges_reserve(&after, SUP_SPACE_CAP);
   for (int mi = 0; mi < nmods; mi++) {
     if (alloc_blocks(&mods[mi], (size_t)o->bodies) != 0) {
       fail(NULL, "out of memory for %ld bodies", o->bodies);
@@ -611,7 +514,7 @@ static int run_real(const options *o) {
   /* The map before any heap exists. Everything the demo itself needs is
    * allocated by now, so what appears later is the heaps, the threads'
    * stacks and whatever malloc does for them. */
-  if (demo_map_read(&before) != 0) {
+  if (map_read(&before) != 0) {
     fail(NULL, "cannot read /proc/self/maps");
     return 1;
   }
@@ -632,7 +535,7 @@ static int run_real(const options *o) {
   run_threads(o->threads, &w);
   pthread_barrier_destroy(&start);
 
-  if (demo_map_read(&during) != 0) {
+  if (map_read(&during) != 0) {
     fail(NULL, "cannot read /proc/self/maps");
   }
   check_all_blocks();
@@ -645,21 +548,14 @@ static int run_real(const options *o) {
     /* Contract 3: nothing the heap reserved was mapped before, and it is all
      * really mapped now. Blocks lie inside these ranges (take_heap_state), so
      * no block overlaps an earlier mapping or the module either. */
-    for (size_t k = 0; k < m->nreserved; k++) {
-      const demo_range *r = &m->reserved[k];
-      if (demo_map_overlap(&before, r->lo, r->hi) != 0) {
-        fail(m, "reserved [0x%" PRIxPTR ", 0x%" PRIxPTR ") overlaps a mapping that existed before",
-             r->lo, r->hi);
-      }
-      if (!demo_map_covers(&during, r->lo, r->hi)) {
-        fail(m, "reserved [0x%" PRIxPTR ", 0x%" PRIxPTR ") is not in /proc/self/maps", r->lo,
-             r->hi);
-      }
+    sup_why why;
+    if (sup_check_reserved_fresh(&m->reserved, &before, &during, why) != 0) {
+      fail(m, "%s", why);
     }
     size_t issued = atomic_load(&m->issued);
     for (size_t i = 0; i < issued && i < m->cap; i++) {
       const block *b = &m->blocks[i];
-      if (b->p && demo_map_overlap(&before, (uintptr_t)b->p, (uintptr_t)b->p + b->cb) != 0) {
+      if (b->p && sup_ranges_overlap(&before, (uintptr_t)b->p, (uintptr_t)b->p + b->cb) != 0) {
         fail(m, "block %p overlaps a mapping that existed before", (void *)b->p);
       }
     }
@@ -672,29 +568,21 @@ static int run_real(const options *o) {
     ilheap_destroy(mods[mi].heap);
     mods[mi].heap = NULL;
   }
-  if (demo_map_read(&after) != 0) {
+  if (map_read(&after) != 0) {
     fail(NULL, "cannot read /proc/self/maps");
   }
   uint64_t reserved_total = 0;
+  const sup_ranges nowhere = {0};
   for (int mi = 0; mi < nmods; mi++) {
     module *m = &mods[mi];
-    for (size_t k = 0; k < m->nreserved; k++) {
-      reserved_total += m->reserved[k].hi - m->reserved[k].lo;
-      if (demo_map_overlap(&after, m->reserved[k].lo, m->reserved[k].hi) != 0) {
-        fail(m, "[0x%" PRIxPTR ", 0x%" PRIxPTR ") is still mapped after ilheap_destroy",
-             m->reserved[k].lo, m->reserved[k].hi);
-      }
+    sup_why why;
+    reserved_total += sup_ranges_bytes(&m->reserved);
+    if (sup_check_restored(&before, &after, &m->reserved, &nowhere, why) != 0) {
+      fail(m, "%s", why);
     }
   }
-  uint64_t gone = 0, extra = 0;
-  for (size_t k = 0; k < before.count; k++) {
-    gone += (before.ranges[k].hi - before.ranges[k].lo) -
-            demo_map_overlap(&after, before.ranges[k].lo, before.ranges[k].hi);
-  }
-  for (size_t k = 0; k < after.count; k++) {
-    extra += (after.ranges[k].hi - after.ranges[k].lo) -
-             demo_map_overlap(&before, after.ranges[k].lo, after.ranges[k].hi);
-  }
+  uint64_t gone = sup_ranges_missing(&before, &after, 0, UINTPTR_MAX);
+  uint64_t extra = sup_ranges_missing(&after, &before, 0, UINTPTR_MAX);
   if (gone) {
     fail(NULL, "%" PRIu64 " bytes that were mapped before the heaps are no longer mapped", gone);
   }
@@ -702,11 +590,11 @@ static int run_real(const options *o) {
   printf("\nprocess map: %zu ranges before, %zu with the heaps, %zu after destroy; "
          "%s reserved by the heaps, all of it released; every earlier mapping intact; "
          "%s mapped since by threads and malloc, none of it in the heaps' ranges\n",
-         before.count, during.count, after.count, size_str(s1, sizeof s1, reserved_total),
+         before.n, during.n, after.n, size_str(s1, sizeof s1, reserved_total),
          size_str(s2, sizeof s2, extra));
-  free(before.ranges);
-  free(during.ranges);
-  free(after.ranges);
+  sup_ranges_free(&before);
+  sup_ranges_free(&during);
+  sup_ranges_free(&after);
   return 0;
 }
 
@@ -741,24 +629,8 @@ static int count_kinds(void *arg, uintptr_t lo, uintptr_t hi, ilheap_sim_kind ki
   return 0;
 }
 
-typedef struct sim_ranges {
-  demo_map committed;
-  int overflow;
-} sim_ranges;
-
 static int collect_committed(void *arg, uintptr_t lo, uintptr_t hi, ilheap_sim_kind kind) {
-  sim_ranges *s = arg;
-  if (kind != ILHEAP_SIM_COMMITTED) {
-    return 0;
-  }
-  if (s->committed.count == s->committed.cap) {
-    s->overflow = 1;
-    return 1;
-  }
-  s->committed.ranges[s->committed.count].lo = lo;
-  s->committed.ranges[s->committed.count].hi = hi;
-  s->committed.count++;
-  return 0;
+  return kind == ILHEAP_SIM_COMMITTED ? sup_ranges_visit(arg, lo, hi) : 0;
 }
 
 /* Lays out a crowded, fragmented window: foreign ranges of 1-8 pages (small
@@ -768,9 +640,9 @@ static int crowd(ilheap_sim *sim, uintptr_t from, uintptr_t to, uint64_t seed, s
   uintptr_t a = from;
   uint64_t r = seed;
   while (a < to) {
-    r = mix64(r);
+    r = sup_mix64(r);
     a += (1 + r % 16) * page; /* a gap */
-    r = mix64(r);
+    r = sup_mix64(r);
     size_t len = (1 + r % 8) * page;
     if (ilheap_sim_occupy(sim, a, len) != 0) {
       return -1;
@@ -908,15 +780,9 @@ static int run_crowded(const options *o) {
 
   /* Every block lies in committed simulated memory: never in a foreign range
    * nor in one that is free. */
-  sim_ranges sr = {{NULL, 0, 0}, 0};
-  if (map_init(&sr.committed) != 0) {
-    fail(NULL, "out of memory");
-    return 1;
-  }
-  ilheap_sim_walk(sim, collect_committed, &sr);
-  if (sr.overflow) {
-    fail(NULL, "too many committed ranges to check");
-  }
+  sup_ranges committed = {0};
+  ilheap_sim_walk(sim, collect_committed, &committed);
+  sup_ranges_normalize(&committed);
   check_all_blocks();
   for (int mi = 0; mi < nmods; mi++) {
     module *m = &mods[mi];
@@ -924,12 +790,12 @@ static int run_crowded(const options *o) {
     size_t issued = atomic_load(&m->issued);
     for (size_t i = 0; i < issued && i < m->cap; i++) {
       const block *b = &m->blocks[i];
-      if (b->p && !demo_map_covers(&sr.committed, (uintptr_t)b->p, (uintptr_t)b->p + b->cb)) {
+      if (b->p && !sup_ranges_covers(&committed, (uintptr_t)b->p, (uintptr_t)b->p + b->cb)) {
         fail(m, "block %p is not in committed simulated memory", (void *)b->p);
       }
     }
   }
-  free(sr.committed.ranges);
+  sup_ranges_free(&committed);
   print_table(1);
   printf("\n");
   for (int mi = 0; mi < nmods; mi++) {

@@ -151,15 +151,16 @@ static void com_alloc(module *md, uint32_t cb) {
   }
   if (p == NULL)
     return; /* exhaustion is legitimate here: fuzz_model owns that question */
-  fuzz_check_window(md->base, ilheap_max_offset(md->heap), ilheap_alignment(md->heap), p, cb);
+  FUZZ_OK(sup_check_window(md->base, ilheap_max_offset(md->heap), ilheap_alignment(md->heap), p, cb,
+                           why));
   uintptr_t a = (uintptr_t)p;
   for (size_t i = 0; i < nblocks; i++)
     FUZZ_CHECK(a + cb <= blocks[i].p || blocks[i].p + blocks[i].cb <= a,
                "contract 3: Alloc block %#lx+%u overlaps %#lx+%u", (unsigned long)a, (unsigned)cb,
                (unsigned long)blocks[i].p, (unsigned)blocks[i].cb);
-  fuzz_check_zero(p, cb);
+  FUZZ_OK(sup_check_zero(p, cb, why));
   uint32_t tag = ++next_tag;
-  fuzz_fill(p, cb, tag);
+  sup_fill(p, cb, tag);
   if (nblocks < MAX_BLOCKS) {
     blocks[nblocks].p = a;
     blocks[nblocks].cb = cb;
@@ -211,7 +212,7 @@ static void *race_get(void *arg) {
 }
 
 static void race(ilheap_registry *reg, uintptr_t id, uintptr_t base, fuzz_input *in) {
-  racer r[4];
+  racer r[4] = {0};
   pthread_t tid[4];
   pthread_barrier_t start;
   unsigned n = (unsigned)fuzz_range(in, 2, 4);
@@ -263,8 +264,8 @@ static void race(ilheap_registry *reg, uintptr_t id, uintptr_t base, fuzz_input 
       continue;
     for (unsigned k = 0; k < i; k++)
       FUZZ_CHECK(r[k].block != r[i].block, "two threads got the same block");
-    fuzz_check_window(known->base, ilheap_max_offset(known->heap), ilheap_alignment(known->heap),
-                      r[i].block, 24);
+    FUZZ_OK(sup_check_window(known->base, ilheap_max_offset(known->heap),
+                             ilheap_alignment(known->heap), r[i].block, 24, why));
   }
 }
 
@@ -299,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.provider = ilheap_sim_provider(sim);
   o.alignment = 4u << fuzz_range(&in, 0, 10);
   o.max_offset = fuzz_bool(&in) ? ILHEAP_DEFAULT_MAX_OFFSET
-                                : (uint32_t)(fuzz_range(&in, 1, 2 * SIM_PAGES) * page);
+                                : (uint32_t)(fuzz_range(&in, 1, 2 * (uint64_t)SIM_PAGES) * page);
   o.use_guard_pages = (uint32_t)fuzz_range(&in, 0, 1);
   o.budget = fuzz_bool(&in) ? ILHEAP_UNLIMITED : (size_t)fuzz_range(&in, 0, 64) * page;
 
@@ -315,9 +316,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   case 1: {
     ilheap_options bad = o;
-    bad.size = (uint32_t)fuzz_range(&in, 0, sizeof bad - 1);
+    /* Smaller than the first published struct (version 1 ended before
+     * window_policy): refused. A version-1 struct is accepted. */
+    bad.size = (uint32_t)fuzz_range(&in, 0, offsetof(ilheap_options, window_policy) - 1);
     FUZZ_CHECK(ilheap_registry_create(&bad, &reg) == ILHEAP_EVERSION && reg == NULL,
                "registry_create(small size)");
+    bad.size = (uint32_t)offsetof(ilheap_options, window_policy);
+    FUZZ_CHECK(ilheap_registry_create(&bad, &reg) == ILHEAP_OK && reg != NULL,
+               "registry_create(version-1 size)");
+    ilheap_registry_destroy(reg);
+    reg = NULL;
     break;
   }
   case 2:

@@ -213,13 +213,13 @@ static void op_alloc(state *st, fuzz_input *in) {
       hs->nulls++;
       continue;
     }
-    fuzz_check_window(hs->base, hs->max_offset, hs->alignment, p, cb);
-    fuzz_check_zero(p, cb);
+    FUZZ_OK(sup_check_window(hs->base, hs->max_offset, hs->alignment, p, cb, why));
+    FUZZ_OK(sup_check_zero(p, cb, why));
     hs->blocks++;
     hs->requested += cb;
     st->total += cb;
     uint32_t tag = ++st->next_tag;
-    fuzz_fill(p, cb, tag);
+    sup_fill(p, cb, tag);
     if (st->nblocks < MAX_BLOCKS)
       st->blocks[st->nblocks++] = (block){p, cb, tag, i};
   }
@@ -299,7 +299,7 @@ static void op_registry(state *st, fuzz_input *in) {
       FUZZ_CHECK(m != NULL, "no IMethodMalloc for a live heap");
       void *p = m->lpVtbl->Alloc(m, 64);
       if (p != NULL)
-        fuzz_check_zero(p, 64);
+        FUZZ_OK(sup_check_zero(p, 64, why));
     }
     break;
   }
@@ -370,11 +370,11 @@ static void op_com(state *st, fuzz_input *in) {
     void *p = m->lpVtbl->Alloc(m, cb);
     if (p != NULL) {
       FUZZ_CHECK(cb != 0, "Alloc(0) gave a block");
-      fuzz_check_zero(p, cb);
+      FUZZ_OK(sup_check_zero(p, cb, why));
       st->heaps[i].blocks++;
       st->heaps[i].requested += cb;
       uint32_t tag = ++st->next_tag;
-      fuzz_fill(p, cb, tag);
+      sup_fill(p, cb, tag);
       if (st->nblocks < MAX_BLOCKS)
         st->blocks[st->nblocks++] = (block){p, cb, tag, i};
     } else if (cb != 0) {
@@ -427,7 +427,7 @@ static void op_provider(state *st, fuzz_input *in) {
     if (err != ILHEAP_OK)
       break;
     if (p->commit(p->ctx, a, page) == ILHEAP_OK) {
-      fuzz_check_zero((const void *)a, (uint32_t)page);
+      FUZZ_OK(sup_check_zero((const void *)a, (uint32_t)page, why));
       *(volatile char *)a = 1;
     }
     disarm(); /* a failed release cannot be reported: nothing to learn from it */
@@ -477,7 +477,7 @@ static void op_robbed(state *st, fuzz_input *in) {
     hs->nulls++;
     return;
   }
-  fuzz_check_window(hs->base, hs->max_offset, hs->alignment, p, cb);
+  FUZZ_OK(sup_check_window(hs->base, hs->max_offset, hs->alignment, p, cb, why));
   hs->blocks++;
   hs->requested += cb;
 }

@@ -36,6 +36,7 @@
 #include "check.h"
 #include "ilheap.h"
 #include "ilheap_sim.h"
+#include "model_ops.h"
 #include "provider.h"
 
 #define MAX_OPS 192
@@ -72,6 +73,8 @@ typedef struct mchunk {
   uintptr_t floor, top, end; /* [floor, top) committed, [top, end) guard */
   uint64_t used;             /* bytes consumed downward from top */
   int own;                   /* a large request's own chunk: never current */
+  int outside;               /* wholly outside the window (WINDOW_PREFERRED) */
+  uintptr_t lim;             /* the floor never grows below this */
   uint64_t blocks, requested;
 } mchunk;
 
@@ -84,6 +87,9 @@ typedef struct mheap {
   uint64_t guard; /* bytes: 0 or one page */
   size_t budget;
   uintptr_t wlo, whi; /* page-aligned window; empty when wlo >= whi */
+  uint32_t policy;    /* ILHEAP_WINDOW_* */
+  uintptr_t above_lo; /* outside: [above_lo, top) above the window; 0: none */
+  uintptr_t below_hi; /* outside: [page, below_hi) below the module */
   uint64_t max_consumed;
   mchunk *chunks;
   size_t nchunks, cap;
@@ -138,11 +144,16 @@ static void set_owner(model *m, uintptr_t lo, uintptr_t hi, int owner) {
 static void model_window(mheap *h, uint64_t page) {
   uintptr_t lo, hi;
   h->wlo = h->whi = 0;
-  h->max_consumed = 0;
+  h->max_consumed = h->policy == ILHEAP_WINDOW_PREFERRED ? UINT64_MAX : 0;
+  /* Outside: the pages sharing no byte with [B + 1, B + M). */
+  h->below_hi = (h->base == UINTPTR_MAX ? h->base : h->base + 1) & ~(uintptr_t)(page - 1);
+  h->above_lo = 0;
   if (h->base == UINTPTR_MAX)
     return;
   lo = h->base + 1;
   hi = (UINTPTR_MAX - h->base < h->max_offset) ? UINTPTR_MAX : h->base + h->max_offset;
+  if (hi <= UINTPTR_MAX - (page - 1))
+    h->above_lo = (hi + page - 1) & ~(uintptr_t)(page - 1);
   if (lo > UINTPTR_MAX - (page - 1))
     return;
   lo = (lo + page - 1) & ~(uintptr_t)(page - 1);
@@ -151,7 +162,8 @@ static void model_window(mheap *h, uint64_t page) {
     return;
   h->wlo = lo;
   h->whi = hi;
-  h->max_consumed = (hi - lo) > h->guard ? (hi - lo) - h->guard : 0;
+  if (h->policy != ILHEAP_WINDOW_PREFERRED)
+    h->max_consumed = (hi - lo) > h->guard ? (hi - lo) - h->guard : 0;
 }
 
 static uint64_t consumption(const mheap *h, uint32_t cb) {
@@ -178,6 +190,8 @@ typedef struct plan {
   uint64_t consumed;
   uint64_t len;   /* EXTEND, NEW: committed bytes added */
   uintptr_t addr; /* NEW: where the chunk starts */
+  int outside;    /* NEW, LARGE: outside the window */
+  uintptr_t lim;  /* NEW, LARGE: how far it may grow down */
 } plan;
 
 /* How far the chunk grows in place: min(want, budget left, window below
@@ -189,8 +203,8 @@ static uint64_t extend_len(const model *m, const mheap *h, const mchunk *c, uint
     if (want > left)
       want = left & ~(m->page - 1);
   }
-  if (want > (uint64_t)(c->floor - h->wlo))
-    want = c->floor - h->wlo;
+  if (want > (uint64_t)(c->floor - c->lim))
+    want = c->floor - c->lim;
   if (want < need || need == 0)
     return 0;
   uint64_t len = 0;
@@ -205,10 +219,11 @@ static uint64_t extend_len(const model *m, const mheap *h, const mchunk *c, uint
  * CHUNK_CAP plus the guard page, or the chunk plus a guard page if larger), at
  * the top of that room, the gap's lowest roomy slice; if no gap is roomy, at
  * the top of the lowest gap that holds it at all. */
-static uintptr_t find_gap(const model *m, const mheap *h, uint64_t total) {
+static uintptr_t find_gap(const model *m, const mheap *h, uint64_t total, uintptr_t lo,
+                          uintptr_t hi) {
   uint64_t roomy = (total > CHUNK_CAP ? total : CHUNK_CAP) + h->guard;
-  uintptr_t lo = h->wlo > m->sbase ? h->wlo : m->sbase;
-  uintptr_t hi = h->whi < m->send ? h->whi : m->send;
+  lo = lo > m->sbase ? lo : m->sbase;
+  hi = hi < m->send ? hi : m->send;
   uintptr_t a = lo, first = 0;
   while (a < hi) {
     while (a < hi && m->owner[page_index(m, a)] != PG_FREE)
@@ -227,14 +242,60 @@ static uintptr_t find_gap(const model *m, const mheap *h, uint64_t total) {
   return first;
 }
 
-static int can_new(const model *m, const mheap *h, uint64_t len, uintptr_t *addr) {
+/* Outside the window below the module: the top of the highest gap of
+ * [page, below_hi) that holds total bytes. */
+static uintptr_t find_highest(const model *m, uint64_t total, uintptr_t hi) {
+  uintptr_t lo = m->sbase > m->page ? m->sbase : (uintptr_t)m->page;
+  uintptr_t b = (hi < m->send ? hi : m->send), found = 0;
+  for (uintptr_t a = lo; a < b;) {
+    while (a < b && m->owner[page_index(m, a)] != PG_FREE)
+      a += m->page;
+    uintptr_t e = a;
+    while (e < b && m->owner[page_index(m, e)] == PG_FREE)
+      e += m->page;
+    if (e > a && (uint64_t)(e - a) >= total)
+      found = e - (uintptr_t)total;
+    a = e;
+  }
+  return found;
+}
+
+/* A new chunk of len committed bytes: in the window, or outside it (above
+ * the window first, then below the module). */
+static int can_new(const model *m, const mheap *h, uint64_t len, int outside, plan *p) {
   uint64_t total = len + h->guard;
-  if (h->wlo >= h->whi || total > (uint64_t)(h->whi - h->wlo))
-    return 0;
   if (!within_budget(h, total))
     return 0;
-  *addr = find_gap(m, h, total);
-  return *addr != 0;
+  p->outside = outside;
+  if (!outside) {
+    if (h->wlo >= h->whi || total > (uint64_t)(h->whi - h->wlo))
+      return 0;
+    p->lim = h->wlo;
+    p->addr = find_gap(m, h, total, h->wlo, h->whi);
+    return p->addr != 0;
+  }
+  p->addr = 0;
+  if (h->above_lo != 0) {
+    p->lim = h->above_lo;
+    p->addr = find_gap(m, h, total, h->above_lo, UINTPTR_MAX);
+  }
+  if (p->addr == 0) {
+    p->lim = (uintptr_t)m->page;
+    p->addr = find_highest(m, total, h->below_hi);
+  }
+  return p->addr != 0;
+}
+
+/* A new chunk for a request needing minimal bytes: a step if more, then
+ * minimal. */
+static int can_new_for(const model *m, const mheap *h, uint64_t minimal, uint64_t step, int outside,
+                       plan *p) {
+  if (minimal < step && can_new(m, h, step, outside, p)) {
+    p->len = step;
+    return 1;
+  }
+  p->len = minimal;
+  return can_new(m, h, minimal, outside, p);
 }
 
 static plan predict(const model *m, const mheap *h, uint32_t cb) {
@@ -249,7 +310,8 @@ static plan predict(const model *m, const mheap *h, uint32_t cb) {
   if (p.consumed > LARGE) {
     /* A chunk of its own, placed like any new chunk, sized to fit. */
     p.len = round_up(p.consumed, m->page);
-    if (can_new(m, h, p.len, &p.addr))
+    if (can_new(m, h, p.len, 0, &p) ||
+        (h->policy == ILHEAP_WINDOW_PREFERRED && can_new(m, h, p.len, 1, &p)))
       p.kind = PLAN_LARGE;
     return p;
   }
@@ -259,29 +321,34 @@ static plan predict(const model *m, const mheap *h, uint32_t cb) {
     return p;
   }
   uint64_t step = step_size(h, m->page);
+  uint64_t ext = 0; /* how far the current chunk can grow in place */
   if (c != NULL) {
     uint64_t cap = (uint64_t)(c->top - c->floor);
     uint64_t room = cap - c->used;
-    uint64_t minimal = round_up(p.consumed - room, m->page);
+    uint64_t need = round_up(p.consumed - room, m->page);
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(m->page - 1);
-    uint64_t len = extend_len(m, h, c, step < under_cap ? step : under_cap, minimal);
-    if (len != 0) {
+    ext = extend_len(m, h, c, step < under_cap ? step : under_cap, need);
+    /* A chunk outside the window grows only after the window was tried. */
+    if (ext != 0 && !c->outside) {
       p.kind = PLAN_EXTEND;
-      p.len = len;
+      p.len = ext;
       return p;
     }
   }
   uint64_t minimal = round_up(p.consumed, m->page);
-  if (minimal < step && can_new(m, h, step, &p.addr)) {
+  if (can_new_for(m, h, minimal, step, 0, &p)) {
     p.kind = PLAN_NEW;
-    p.len = step;
     return p;
   }
-  if (can_new(m, h, minimal, &p.addr)) {
-    p.kind = PLAN_NEW;
-    p.len = minimal;
+  if (h->policy != ILHEAP_WINDOW_PREFERRED)
+    return p;
+  if (ext != 0 && c->outside) {
+    p.kind = PLAN_EXTEND;
+    p.len = ext;
     return p;
   }
+  if (can_new_for(m, h, minimal, step, 1, &p))
+    p.kind = PLAN_NEW;
   return p;
 }
 
@@ -316,6 +383,8 @@ static void apply_plan(model *m, int slot, const plan *p) {
     c->end = c->top + (uintptr_t)h->guard;
     set_owner(m, c->floor, c->end, slot);
     c->own = p->kind == PLAN_LARGE;
+    c->outside = p->outside;
+    c->lim = p->lim;
     if (!c->own)
       h->current = (long)(h->nchunks - 1);
     h->reserved += p->len + h->guard;
@@ -401,11 +470,12 @@ static void check_heap(const mheap *h) {
   memset(&s, 0xA5, sizeof s);
   s.size = (uint32_t)sizeof s;
   FUZZ_CHECK(ilheap_get_stats(h->h, &s) == ILHEAP_OK, "get_stats failed");
-  uint64_t blocks = 0, requested = 0, used = 0, committed = 0, reserved = 0;
+  uint64_t blocks = 0, requested = 0, used = 0, committed = 0, reserved = 0, outside = 0;
   uintptr_t lowest = 0, highest = 0;
   for (size_t i = 0; i < h->nchunks; i++) {
     const mchunk *c = &h->chunks[i];
     blocks += c->blocks;
+    outside += c->outside ? c->blocks : 0;
     requested += c->requested;
     used += c->used;
     committed += c->top - c->floor;
@@ -432,6 +502,8 @@ static void check_heap(const mheap *h) {
              h->nchunks);
   FUZZ_CHECK(s.failed_requests == h->failed, "stats: failed %llu, model %llu",
              (unsigned long long)s.failed_requests, (unsigned long long)h->failed);
+  FUZZ_CHECK(s.blocks_outside_window == outside, "stats: outside %llu, model %llu",
+             (unsigned long long)s.blocks_outside_window, (unsigned long long)outside);
   FUZZ_CHECK(s.extensions == h->extensions, "stats: extensions %llu, model %llu",
              (unsigned long long)s.extensions, (unsigned long long)h->extensions);
   FUZZ_CHECK(s.lowest == lowest && s.highest == highest,
@@ -452,6 +524,7 @@ static void check_heap(const mheap *h) {
   FUZZ_CHECK(ilheap_module_base(h->h) == h->base && ilheap_max_offset(h->h) == h->max_offset &&
                  ilheap_alignment(h->h) == h->align_option,
              "accessors disagree with the options");
+  FUZZ_CHECK(ilheap_window_policy(h->h) == h->policy, "policy accessor");
 }
 
 /* Everything: the simulated space page by page, its statistics, every heap. */
@@ -502,7 +575,27 @@ static void verify_blocks(const model *m, const char *when) {
  * foreign page, a guard page or another heap's page). */
 static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) {
   const mheap *h = &m->heaps[slot];
-  fuzz_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb);
+  const mchunk *home = NULL;
+  for (size_t i = 0; i < h->nchunks; i++)
+    if (p >= h->chunks[i].floor && p < h->chunks[i].top)
+      home = &h->chunks[i];
+  uint32_t rva = 1;
+  int rc = ilheap_rva(h->h, (const void *)p, cb, &rva);
+  if (home != NULL && home->outside) {
+    /* Contract 1, WINDOW_PREFERRED: wholly outside, never across the edge. */
+    FUZZ_CHECK(h->policy == ILHEAP_WINDOW_PREFERRED, "a chunk outside the window");
+    FUZZ_CHECK(h->base == UINTPTR_MAX || p + cb <= h->base + 1 ||
+                   (p > h->base && p - h->base >= h->max_offset),
+               "contract 1: outside block %#lx+%u touches the window of base %#lx",
+               (unsigned long)p, (unsigned)cb, (unsigned long)h->base);
+    FUZZ_CHECK(rc == ILHEAP_ERANGE && rva == 0, "rva of an outside block: %d %#x", rc,
+               (unsigned)rva);
+  } else {
+    FUZZ_OK(sup_check_window(h->base, h->max_offset, h->align_option, (const void *)p, cb, why));
+    FUZZ_CHECK(rc == ILHEAP_OK && rva == p - h->base, "rva of an inside block: %d %#x", rc,
+               (unsigned)rva);
+  }
+  FUZZ_CHECK(p % h->align_option == 0, "contract 2: block %#lx", (unsigned long)p);
   FUZZ_CHECK(p % h->align == 0, "block %#lx not aligned to the effective %llu", (unsigned long)p,
              (unsigned long long)h->align);
   int inside = 0;
@@ -526,9 +619,9 @@ static void check_new_block(const model *m, int slot, uintptr_t p, uint32_t cb) 
 }
 
 static void remember_block(model *m, int slot, uintptr_t p, uint32_t cb) {
-  fuzz_check_zero((const void *)p, cb);
+  FUZZ_OK(sup_check_zero((const void *)p, cb, why));
   uint32_t tag = ++m->next_tag;
-  fuzz_fill((void *)p, cb, tag);
+  sup_fill((void *)p, cb, tag);
   if (m->nblocks < MAX_BLOCKS) {
     mblock *b = &m->blocks[m->nblocks++];
     b->p = p;
@@ -582,7 +675,7 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
   for (size_t i = 0; i < m->npages; i++) {
     if (before[i] != m->owner[i]) {
       uintptr_t a = m->sbase + i * m->page;
-      FUZZ_CHECK(races > 0 && a >= h->wlo && a < h->whi,
+      FUZZ_CHECK(races > 0 && ((a >= h->wlo && a < h->whi) || h->policy == ILHEAP_WINDOW_PREFERRED),
                  "page %#lx turned foreign without a lost race in the window", (unsigned long)a);
     }
   }
@@ -622,7 +715,7 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
                  (unsigned long)snap.hi[i]);
       if (snap.lo[i] < c->floor) {
         FUZZ_CHECK((long)k == h->current, "a chunk other than the current one grew");
-        FUZZ_CHECK(range_free(m, snap.lo[i], c->floor) && snap.lo[i] >= h->wlo,
+        FUZZ_CHECK(range_free(m, snap.lo[i], c->floor) && snap.lo[i] >= c->lim,
                    "contract 3: a chunk grew over pages that were not free");
         uint64_t len = c->floor - snap.lo[i];
         FUZZ_CHECK(within_budget(h, len), "budget exceeded by growth in place");
@@ -636,7 +729,10 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
       }
     } else {
       uintptr_t lo = snap.lo[i], hi = snap.hi[i];
-      FUZZ_CHECK(lo >= h->wlo && hi <= h->whi && hi - lo > h->guard,
+      int in_window = lo >= h->wlo && hi <= h->whi;
+      int above = h->above_lo != 0 && lo >= h->above_lo, below = hi <= h->below_hi;
+      FUZZ_CHECK(hi - lo > h->guard &&
+                     (in_window || (h->policy == ILHEAP_WINDOW_PREFERRED && (above || below))),
                  "contract 1: new chunk %#lx-%#lx outside window %#lx-%#lx", (unsigned long)lo,
                  (unsigned long)hi, (unsigned long)h->wlo, (unsigned long)h->whi);
       FUZZ_CHECK(range_free(m, lo, hi), "contract 3: new chunk %#lx-%#lx over pages not free",
@@ -647,6 +743,8 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
       c->end = hi;
       c->top = hi - (uintptr_t)h->guard;
       c->own = consumed > LARGE;
+      c->outside = !in_window;
+      c->lim = in_window ? h->wlo : above ? h->above_lo : (uintptr_t)m->page;
       set_owner(m, lo, hi, slot);
       h->reserved += hi - lo;
       h->committed += c->top - lo;
@@ -753,28 +851,29 @@ static uintptr_t decode_base(model *m, fuzz_input *in) {
   uintptr_t size = m->send - m->sbase;
   uintptr_t page = (uintptr_t)m->page;
   uintptr_t delta;
-  switch (fuzz_pick(in, 9)) {
-  case 0: /* inside the space, page aligned or not */
+  switch ((model_base)fuzz_pick(in, MB_COUNT)) {
+  case MB_INSIDE: /* inside the space, page aligned or not */
     return m->sbase + (uintptr_t)fuzz_range(in, 0, m->npages) * page +
            (uintptr_t)fuzz_range(in, 0, 3) * (page / 4 - 1);
-  case 1: /* below the space: the window starts outside it */
+  case MB_BELOW: /* below the space: the window starts outside it */
     return m->sbase - (uintptr_t)fuzz_range(in, 0, 16) * page - (uintptr_t)fuzz_range(in, 0, 255);
-  case 2: /* near the end of the space: "near the top of the address space" */
+  case MB_NEAR_END: /* near the end of the space: "near the top of the address space" */
     delta = (uintptr_t)fuzz_range(in, 0, 8) * page + (uintptr_t)fuzz_range(in, 0, 17);
     return m->send - (delta < size ? delta : size);
-  case 3: { /* inside a crowded region: at or next to a foreign page */
+  case MB_FOREIGN: { /* inside a crowded region: at or next to a foreign page */
     size_t i = (size_t)fuzz_range(in, 0, m->npages - 1);
     for (size_t k = 0; k < m->npages; k++, i = (i + 1) % m->npages)
       if (m->owner[i] == PG_FOREIGN)
         break;
     return m->sbase + i * page + (uintptr_t)fuzz_range(in, 0, page);
   }
-  case 4: /* near address 0 */ return (uintptr_t)fuzz_range(in, 0, 3 * page);
-  case 5: /* near the top of the real address space: window past the top */
+  case MB_NEAR_ZERO: /* near address 0 */ return (uintptr_t)fuzz_range(in, 0, 3 * page);
+  case MB_NEAR_TOP: /* near the top of the real address space: window past the top */
     return UINTPTR_MAX - (uintptr_t)fuzz_range(in, 0, 3 * page);
-  case 6: /* anywhere */ return (uintptr_t)fuzz_u64(in);
-  case 7: /* one page below a byte inside the space (unaligned) */
+  case MB_ANY: /* anywhere */ return (uintptr_t)fuzz_u64(in);
+  case MB_BYTE: /* one page below a byte inside the space (unaligned) */
     return m->sbase + (uintptr_t)fuzz_range(in, 0, size) - 1;
+  case MB_START:
   default: /* the very start: window begins at the first page */
     return m->sbase - 1 + (uintptr_t)fuzz_range(in, 0, 1);
   }
@@ -782,13 +881,14 @@ static uintptr_t decode_base(model *m, fuzz_input *in) {
 
 static uint32_t decode_max_offset(model *m, fuzz_input *in) {
   uint64_t page = m->page;
-  switch (fuzz_pick(in, 6)) {
-  case 0: return ILHEAP_DEFAULT_MAX_OFFSET;
-  case 1: /* a few pages, plus or minus a little: window edges */
+  switch ((model_max_offset)fuzz_pick(in, MMO_COUNT)) {
+  case MMO_DEFAULT: return ILHEAP_DEFAULT_MAX_OFFSET;
+  case MMO_PAGES: /* a few pages, plus or minus a little: window edges */
     return (uint32_t)(fuzz_range(in, 1, 2 * m->npages + 2) * page + fuzz_range(in, 0, 4) - 2);
-  case 2: return fuzz_u32(in);
-  case 3: return UINT32_MAX;
-  case 4: return (uint32_t)fuzz_range(in, 0, 3 * page);
+  case MMO_ANY: return fuzz_u32(in);
+  case MMO_MAX: return UINT32_MAX;
+  case MMO_TINY: return (uint32_t)fuzz_range(in, 0, 3 * page);
+  case MMO_SIM:
   default: return (uint32_t)(m->npages * page - fuzz_range(in, 0, 2 * page));
   }
 }
@@ -801,48 +901,63 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   o.provider = ilheap_sim_provider(m->sim);
   uintptr_t base = decode_base(m, in);
   o.max_offset = decode_max_offset(m, in);
-  unsigned a = fuzz_pick(in, 16);
-  o.alignment = a <= 10 ? 4u << (a > 0 ? a - 1 : 0) : a == 11 ? fuzz_u32(in) : 8u;
-  o.use_guard_pages = fuzz_pick(in, 4) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
-  switch (fuzz_pick(in, 4)) {
-  case 0: o.budget = ILHEAP_UNLIMITED; break;
-  case 1: o.budget = (size_t)(fuzz_range(in, 0, 64) * m->page); break;
-  case 2: o.budget = (size_t)fuzz_range(in, 0, m->npages * m->page + m->page); break;
+  unsigned a = fuzz_pick(in, MODEL_ALIGN_CHOICES);
+  o.alignment = a < MODEL_ALIGN_RAW    ? 4u << (a > 0 ? a - 1 : 0)
+                : a == MODEL_ALIGN_RAW ? fuzz_u32(in)
+                                       : 8u;
+  o.use_guard_pages = fuzz_pick(in, MODEL_GUARD_CHOICES) == 0 ? 0 : (uint32_t)fuzz_range(in, 1, 3);
+  unsigned pol = fuzz_pick(in, MODEL_POLICY_CHOICES);
+  o.window_policy = pol < MODEL_POLICY_UNKNOWN    ? ILHEAP_WINDOW_PREFERRED
+                    : pol == MODEL_POLICY_UNKNOWN ? (uint32_t)fuzz_range(in, 2, UINT32_MAX)
+                                                  : ILHEAP_WINDOW_REQUIRED;
+  switch (fuzz_pick(in, MODEL_BUDGET_CHOICES)) {
+  case MODEL_BUDGET_UNLIMITED: o.budget = ILHEAP_UNLIMITED; break;
+  case MODEL_BUDGET_PAGES: o.budget = (size_t)(fuzz_range(in, 0, 64) * m->page); break;
+  case MODEL_BUDGET_BYTES:
+    o.budget = (size_t)fuzz_range(in, 0, m->npages * m->page + m->page);
+    break;
   default: break;
   }
   int expect = ILHEAP_OK;
   if (o.alignment < 4 || o.alignment > 4096 || (o.alignment & (o.alignment - 1)) != 0 ||
-      o.max_offset == 0)
+      o.max_offset == 0 || o.window_policy > ILHEAP_WINDOW_PREFERRED)
     expect = ILHEAP_EINVAL;
   /* Now and then one versioning or provider fault, one at a time. */
   if (expect == ILHEAP_OK) {
-    switch (fuzz_pick(in, 12)) {
-    case 1:
-      o.size = (uint32_t)fuzz_range(in, 0, sizeof o - 1);
+    switch ((model_fault)fuzz_pick(in, MODEL_FAULT_CHOICES)) {
+    case MF_OPTIONS_SIZE:
+      /* Smaller than the first published struct (version 1 ended before
+       * window_policy). */
+      o.size = (uint32_t)fuzz_range(in, 0, offsetof(ilheap_options, window_policy) - 1);
       expect = ILHEAP_EVERSION;
       break;
-    case 2:
+    case MF_OPTIONS_V1:
+      /* A version-1 caller: window_policy is not read (the default). */
+      o.size = (uint32_t)offsetof(ilheap_options, window_policy);
+      break;
+    case MF_PROVIDER:
       bad = *o.provider;
-      switch (fuzz_pick(in, 8)) {
-      case 0: bad.walk_free = NULL; break;
-      case 1: bad.reserve = NULL; break;
-      case 2: bad.commit = NULL; break;
-      case 3: bad.release = NULL; break;
-      case 4: bad.flags = (uint32_t)fuzz_range(in, 1, UINT32_MAX); break;
-      case 5: bad.page_size = (size_t)fuzz_range(in, 0, 4095); break;
-      case 6: bad.page_size = m->page * 3; break;
+      switch ((model_provider_field)fuzz_pick(in, MPF_COUNT)) {
+      case MPF_WALK_FREE: bad.walk_free = NULL; break;
+      case MPF_RESERVE: bad.reserve = NULL; break;
+      case MPF_COMMIT: bad.commit = NULL; break;
+      case MPF_RELEASE: bad.release = NULL; break;
+      case MPF_FLAGS: bad.flags = (uint32_t)fuzz_range(in, 1, UINT32_MAX); break;
+      case MPF_PAGE_SMALL: bad.page_size = (size_t)fuzz_range(in, 0, 4095); break;
+      case MPF_PAGE_ODD: bad.page_size = m->page * 3; break;
+      case MPF_PAGE_HUGE:
       default: bad.page_size = (size_t)1 << 31; break;
       }
       o.provider = &bad;
       expect = ILHEAP_EINVAL;
       break;
-    case 3:
+    case MF_PROVIDER_SIZE:
       bad = *o.provider;
       bad.size = (uint32_t)fuzz_range(in, 0, offsetof(ilheap_provider, release));
       o.provider = &bad;
       expect = ILHEAP_EVERSION;
       break;
-    case 4:
+    case MF_OPTIONS_BIGGER:
       /* A caller that knows a newer, larger options struct. */
       o.size = (uint32_t)(sizeof o + fuzz_range(in, 1, 64));
       break;
@@ -852,8 +967,8 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   ilheap *heap = (ilheap *)(uintptr_t)1; /* must be overwritten */
   int err = ilheap_create((const void *)base, &o, &heap);
   TRACE("create heap %d base %#lx max_offset %#x align %u guard %u budget %zu -> %d\n", slot,
-        (unsigned long)base, (unsigned)o.max_offset, (unsigned)o.alignment, (unsigned)o.use_guard_pages,
-        o.budget, err);
+        (unsigned long)base, (unsigned)o.max_offset, (unsigned)o.alignment,
+        (unsigned)o.use_guard_pages, o.budget, err);
   FUZZ_CHECK(err == expect, "create: %d (%s), expected %d (alignment %u, max_offset %#x)", err,
              ilheap_strerror(err), expect, (unsigned)o.alignment, (unsigned)o.max_offset);
   if (err != ILHEAP_OK) {
@@ -871,6 +986,10 @@ static void do_create(model *m, int slot, fuzz_input *in) {
   h->guard = o.use_guard_pages ? m->page : 0;
   h->budget = o.budget;
   h->current = -1;
+  /* A caller's struct older than version 2 gets the default policy. */
+  h->policy = o.size >= offsetof(ilheap_options, window_policy) + sizeof(uint32_t)
+                  ? o.window_policy
+                  : ILHEAP_WINDOW_REQUIRED;
   model_window(h, m->page);
   check_all(m); /* contract: creating reserves nothing */
 }
@@ -878,12 +997,12 @@ static void do_create(model *m, int slot, fuzz_input *in) {
 /* Sizes that reach the policy's edges. */
 static uint32_t decode_size(model *m, const mheap *h, fuzz_input *in) {
   uint64_t page = m->page;
-  switch (fuzz_pick(in, 10)) {
-  case 0: return (uint32_t)fuzz_range(in, 1, 64); /* tiny IL bodies */
-  case 1: return (uint32_t)fuzz_range(in, 0, 4096);
-  case 2: /* a number of pages, give or take the redzone and a byte */
+  switch ((model_size)fuzz_pick(in, MS_COUNT)) {
+  case MS_TINY: return (uint32_t)fuzz_range(in, 1, 64); /* tiny IL bodies */
+  case MS_SMALL: return (uint32_t)fuzz_range(in, 0, 4096);
+  case MS_PAGES: /* a number of pages, give or take the redzone and a byte */
     return (uint32_t)(fuzz_range(in, 1, 40) * page - g_redzone + fuzz_range(in, 0, 2) - 1);
-  case 3: { /* exactly the room left in the current chunk, give or take */
+  case MS_ROOM: { /* exactly the room left in the current chunk, give or take */
     uint64_t room = 0;
     if (h->current >= 0) {
       const mchunk *c = &h->chunks[h->current];
@@ -892,12 +1011,13 @@ static uint32_t decode_size(model *m, const mheap *h, fuzz_input *in) {
     room = room > g_redzone ? room - g_redzone : 0;
     return (uint32_t)(room + fuzz_range(in, 0, 2 * h->align) - h->align);
   }
-  case 4: /* the whole window, give or take */
+  case MS_WINDOW: /* the whole window, give or take */
     return (uint32_t)(h->max_consumed - g_redzone + fuzz_range(in, 0, 2 * h->align) - h->align);
-  case 5: return UINT32_MAX - (uint32_t)fuzz_range(in, 0, 4096); /* contract 9 */
-  case 6: return (uint32_t)fuzz_range(in, 0, 256 << 10);
-  case 7: return (uint32_t)fuzz_range(in, 0, MAX_STEP + 2 * page);
-  case 8: return fuzz_u32(in);
+  case MS_HUGE: return UINT32_MAX - (uint32_t)fuzz_range(in, 0, 4096); /* contract 9 */
+  case MS_256K: return (uint32_t)fuzz_range(in, 0, 256 << 10);
+  case MS_STEP: return (uint32_t)fuzz_range(in, 0, MAX_STEP + 2 * page);
+  case MS_ANY: return fuzz_u32(in);
+  case MS_ZERO:
   default: return 0; /* contract 5 */
   }
 }
@@ -913,7 +1033,7 @@ static int count_kinds(void *arg, uintptr_t lo, uintptr_t hi, ilheap_sim_kind ki
 /* Arguments the contract says are bad, or edge values, with their answers. */
 static void do_misuse(model *m, fuzz_input *in) {
   ilheap_stats s;
-  switch (fuzz_pick(in, 10)) {
+  switch (fuzz_pick(in, MODEL_MISUSE_CHOICES)) {
   case 0:
     FUZZ_CHECK(ilheap_alloc(NULL, fuzz_u32(in)) == NULL, "alloc(NULL) returned a block");
     break;
@@ -929,6 +1049,23 @@ static void do_misuse(model *m, fuzz_input *in) {
         FUZZ_CHECK(ilheap_get_stats(m->heaps[i].h, &s) == ILHEAP_EVERSION, "get_stats(small size)");
         FUZZ_CHECK(ilheap_walk_reserved(m->heaps[i].h, NULL, NULL) == ILHEAP_EINVAL,
                    "walk_reserved(NULL visit)");
+        {
+          /* ilheap_rva of what the heap did not hand out: a page it does not
+           * own, or a NULL argument. */
+          uint32_t rva = 7;
+          size_t pg = (size_t)fuzz_range(in, 0, m->npages - 1);
+          uintptr_t a = m->sbase + pg * m->page + (uintptr_t)fuzz_range(in, 0, m->page - 1);
+          int owned = m->owner[pg] == i;
+          FUZZ_CHECK(owned ||
+                         (ilheap_rva(m->heaps[i].h, (const void *)a, 1, &rva) == ILHEAP_EINVAL &&
+                          rva == 0),
+                     "rva of a foreign address %#lx", (unsigned long)a);
+          FUZZ_CHECK(ilheap_rva(NULL, (const void *)a, 1, &rva) == ILHEAP_EINVAL &&
+                         ilheap_rva(m->heaps[i].h, NULL, 1, &rva) == ILHEAP_EINVAL &&
+                         ilheap_rva(m->heaps[i].h, (const void *)a, 0, &rva) == ILHEAP_EINVAL &&
+                         ilheap_rva(m->heaps[i].h, (const void *)a, 1, NULL) == ILHEAP_EINVAL,
+                     "rva with a bad argument");
+        }
         break;
       }
     break;
@@ -1076,14 +1213,14 @@ static int in_space(const model *m, uintptr_t addr, size_t len) {
 static void do_direct(model *m, fuzz_input *in) {
   const ilheap_provider *pv = ilheap_sim_provider(m->sim);
   uintptr_t page = (uintptr_t)m->page;
-  unsigned what = fuzz_pick(in, 4);
+  model_direct what = (model_direct)fuzz_pick(in, MD_COUNT);
   uintptr_t addr = m->sbase - 2 * page + (uintptr_t)fuzz_range(in, 0, m->npages + 4) * page;
   size_t len = (size_t)fuzz_range(in, 0, 8) * page;
   if (fuzz_pick(in, 4) == 0) /* unaligned */
     addr += (uintptr_t)fuzz_range(in, 1, page - 1);
   ilheap_sim_stats before, after;
   ilheap_sim_get_stats(m->sim, &before);
-  if (what == 0) {
+  if (what == MD_WALK_FREE) {
     static struct gap_list g;
     uintptr_t lo = addr, hi = addr + len + (uintptr_t)fuzz_range(in, 0, m->npages) * page;
     g.n = 0;
@@ -1123,11 +1260,11 @@ static void do_direct(model *m, fuzz_input *in) {
     FUZZ_CHECK(k == g.n, "walk_free: %zu gaps, the model has %zu", g.n, k);
     return;
   }
-  if (what != 1 && touches_heap(m, addr, addr + len))
+  if (what != MD_RESERVE && touches_heap(m, addr, addr + len))
     return;
   int expect;
   int err;
-  if (what == 1) {
+  if (what == MD_RESERVE) {
     err = pv->reserve(pv->ctx, addr, len);
     expect = !in_space(m, addr, len)           ? ILHEAP_ERANGE
              : range_free(m, addr, addr + len) ? ILHEAP_OK
@@ -1136,21 +1273,21 @@ static void do_direct(model *m, fuzz_input *in) {
     int ours = in_space(m, addr, len);
     for (uintptr_t a = addr; ours && a < addr + len; a += page)
       ours = m->owner[page_index(m, a)] <= PG_DIRECT;
-    err = what == 2 ? pv->commit(pv->ctx, addr, len) : pv->release(pv->ctx, addr, len);
+    err = what == MD_COMMIT ? pv->commit(pv->ctx, addr, len) : pv->release(pv->ctx, addr, len);
     expect = ours ? ILHEAP_OK : ILHEAP_EINVAL;
   }
   ilheap_sim_get_stats(m->sim, &after);
   TRACE("%s %#lx len %zu -> %d (expected %d)\n",
-        what == 1   ? "reserve"
-        : what == 2 ? "commit"
-                    : "release",
+        what == MD_RESERVE  ? "reserve"
+        : what == MD_COMMIT ? "commit"
+                            : "release",
         (unsigned long)addr, len, err, expect);
   if (after.failures != before.failures) {
     /* An injected failure hit this call: reserve fails with ENOMEM or loses a
      * race (the range turns foreign), commit fails with ENOMEM. */
     FUZZ_CHECK(expect == ILHEAP_OK, "an injected failure on a call that must fail anyway");
     if (after.calls[ILHEAP_SIM_RACE] != before.calls[ILHEAP_SIM_RACE]) {
-      FUZZ_CHECK(what == 1 && err == ILHEAP_EBUSY, "lost race: %d", err);
+      FUZZ_CHECK(what == MD_RESERVE && err == ILHEAP_EBUSY, "lost race: %d", err);
       set_owner(m, addr, addr + len, PG_FOREIGN);
     } else {
       FUZZ_CHECK(err == ILHEAP_ENOMEM, "injected failure: %d", err);
@@ -1170,7 +1307,7 @@ static void do_direct(model *m, fuzz_input *in) {
       /* Committed memory reads as zero the first time, every time. */
       for (uintptr_t a = addr; a < addr + len; a += page) {
         if (m->owner[page_index(m, a)] == PG_DIRECT) {
-          fuzz_check_zero((const void *)a, (uint32_t)page);
+          FUZZ_OK(sup_check_zero((const void *)a, (uint32_t)page, why));
           memset((void *)a, 0xAB, page);
         }
       }
@@ -1258,8 +1395,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     probe();
   }
   fuzz_input in = fuzz_input_make(data, size);
-  static const size_t pages[] = {0, 4096, 8192, 16384, 65536};
-  size_t psz = pages[fuzz_pick(&in, 5)];
+  static const size_t pages[MODEL_PAGE_SIZE_COUNT] = MODEL_PAGE_SIZES;
+  size_t psz = pages[fuzz_pick(&in, MODEL_PAGE_SIZE_COUNT)];
   size_t page = psz ? psz : 4096;
   size_t npages = (size_t)fuzz_range(&in, 1, MAX_SIM_BYTES / page);
 
@@ -1281,43 +1418,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int op = 0; op < MAX_OPS && fuzz_remaining(&in) > 0; op++) {
     int slot = (int)fuzz_pick(&in, MAX_HEAPS);
     mheap *h = &m.heaps[slot];
-    switch (fuzz_pick(&in, 13)) {
-    case 0:
-    case 1:
+    switch ((model_op)fuzz_pick(&in, MOP_COUNT)) {
+    case MOP_CREATE:
+    case MOP_CREATE_2:
       if (h->live)
         do_destroy(&m, slot);
       do_create(&m, slot, &in);
       break;
-    case 2:
+    case MOP_DESTROY:
       if (h->live)
         do_destroy(&m, slot);
       break;
-    case 3:
-    case 4:
-    case 5:
+    case MOP_ALLOC:
+    case MOP_ALLOC_2:
+    case MOP_ALLOC_3:
       if (h->live)
         do_alloc(&m, slot, decode_size(&m, h, &in));
       break;
-    case 6: { /* a burst of equal requests: fills chunks, crosses boundaries */
+    case MOP_BURST: { /* a burst of equal requests: fills chunks, crosses boundaries */
       unsigned n = (unsigned)fuzz_range(&in, 1, 64);
       uint32_t cb = (uint32_t)fuzz_range(&in, 1, 512);
       for (unsigned i = 0; i < n && h->live && m.nblocks < MAX_BLOCKS; i++)
         do_alloc(&m, slot, cb);
       break;
     }
-    case 7: do_layout(&m, &in, 1); break;
-    case 8: do_layout(&m, &in, 0); break;
-    case 9: {
+    case MOP_OCCUPY: do_layout(&m, &in, 1); break;
+    case MOP_VACATE: do_layout(&m, &in, 0); break;
+    case MOP_INJECT: {
       ilheap_sim_op sop = (ilheap_sim_op)fuzz_pick(&in, ILHEAP_SIM_OP_COUNT);
       uint32_t skip = (uint32_t)fuzz_range(&in, 0, 7);
-      static const uint32_t counts[] = {0, 1, 2, 3, 8, 9, UINT32_MAX};
-      uint32_t count = counts[fuzz_pick(&in, 7)];
+      static const uint32_t counts[MODEL_INJECT_COUNT_CHOICES] = MODEL_INJECT_COUNTS;
+      uint32_t count = counts[fuzz_pick(&in, MODEL_INJECT_COUNT_CHOICES)];
       FUZZ_CHECK(ilheap_sim_inject(m.sim, sop, skip, count) == ILHEAP_OK, "inject");
       TRACE("inject op %d skip %u count %u\n", (int)sop, (unsigned)skip, (unsigned)count);
       break;
     }
-    case 10: do_misuse(&m, &in); break;
-    case 11: do_direct(&m, &in); break;
+    case MOP_MISUSE: do_misuse(&m, &in); break;
+    case MOP_DIRECT: do_direct(&m, &in); break;
+    case MOP_CHECK:
     default:
       verify_blocks(&m, "checkpoint");
       check_all(&m);

@@ -3,7 +3,7 @@
  *
  * The input decodes into a bounded sequence of create / alloc / destroy on up
  * to MAX_HEAPS heaps, with bases taken from the process itself (module bases
- * from dl_iterate_phdr, the ends and starts of existing mappings, the program
+ * of the process (support/space.h), the ends and starts of existing mappings, the program
  * break, the stack) or made up (near 0, near the top of user space, past the
  * top of the address space, anything). A quarter of the inputs first crowd
  * the process: up to MAX_CROWD one-page mappings with one-page holes between
@@ -26,8 +26,6 @@
  * unless the request is one that cannot succeed anyway, and the bytes
  * requested per input are capped at MAX_TOTAL.
  */
-#include <fcntl.h>
-#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,98 +36,30 @@
 #include "check.h"
 #include "ilheap.h"
 #include "provider.h"
+#include "space.h"
 
 #define MAX_HEAPS 4
 #define MAX_OPS 48
 #define MAX_BLOCKS 1024
-#define MAX_RANGES 4096
 #define MAX_BUDGET ((size_t)8 << 20)
 #define MAX_TOTAL ((uint64_t)24 << 20)
 #define MAX_MODULES 64
-#define MAPS_BYTES (1 << 20)
 #define MAX_CROWD 1200
 
-/* ---- the process map, read without allocating ------------------------------------ */
+/* ---- the process map and its modules (support/space.h) ---------------------------- */
 
-typedef struct map {
-  uintptr_t lo[MAX_RANGES], hi[MAX_RANGES];
-  char rw[MAX_RANGES]; /* readable and writable */
-  size_t n;
-} map;
+/* Snapshots of the map; their room is reserved once, before the first input,
+ * so that reading them never maps anything (a fresh mapping could land where
+ * a heap was just destroyed). */
+static sup_ranges before, now, now_rw;
 
-static char maps_text[MAPS_BYTES];
-
-/* Reads /proc/self/maps with open/read into a static buffer: no malloc, so no
- * mapping appears between a destroy and the check that follows it. */
-static void read_map(map *m) {
-  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  FUZZ_CHECK(fd >= 0, "cannot open /proc/self/maps");
-  size_t have = 0;
-  for (;;) {
-    ssize_t got = read(fd, maps_text + have, sizeof maps_text - 1 - have);
-    FUZZ_CHECK(got >= 0, "cannot read /proc/self/maps");
-    if (got == 0)
-      break;
-    have += (size_t)got;
-    FUZZ_CHECK(have < sizeof maps_text - 1, "/proc/self/maps larger than %zu bytes", have);
-  }
-  close(fd);
-  maps_text[have] = '\0';
-  m->n = 0;
-  for (char *line = maps_text; *line != '\0';) {
-    char *end = strchr(line, '\n');
-    char *p;
-    unsigned long lo = strtoul(line, &p, 16), hi;
-    FUZZ_CHECK(*p == '-', "unexpected line in /proc/self/maps");
-    hi = strtoul(p + 1, &p, 16);
-    FUZZ_CHECK(m->n < MAX_RANGES, "more than %d mappings", MAX_RANGES);
-    m->lo[m->n] = (uintptr_t)lo;
-    m->hi[m->n] = (uintptr_t)hi;
-    m->rw[m->n] = p[1] == 'r' && p[2] == 'w';
-    m->n++;
-    if (end == NULL)
-      break;
-    line = end + 1;
-  }
+static void read_map(sup_ranges *m, sup_space_filter filter) {
+  int n = sup_space_read(m, filter);
+  FUZZ_CHECK(n >= 0, "cannot read the process map (%d)", n);
 }
 
-/* The first mapping of m that intersects [lo, hi), or -1. Mappings are sorted. */
-static long intersecting(const map *m, uintptr_t lo, uintptr_t hi) {
-  for (size_t i = 0; i < m->n && m->lo[i] < hi; i++)
-    if (m->hi[i] > lo)
-      return (long)i;
-  return -1;
-}
-
-/* Is every byte of [lo, hi) mapped (read-write, if rw)? */
-static int covered(const map *m, uintptr_t lo, uintptr_t hi, int rw) {
-  uintptr_t at = lo;
-  for (size_t i = 0; i < m->n && at < hi; i++) {
-    if (m->hi[i] <= at)
-      continue;
-    if (m->lo[i] > at || (rw && !m->rw[i]))
-      return 0;
-    at = m->hi[i];
-  }
-  return at >= hi;
-}
-
-/* ---- module bases ---------------------------------------------------------------- */
-
-static uintptr_t modules[MAX_MODULES];
+static sup_module modules[MAX_MODULES];
 static size_t nmodules;
-
-static int module_visit(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  (void)arg;
-  uintptr_t lowest = UINTPTR_MAX;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_LOAD && info->dlpi_phdr[i].p_vaddr < lowest)
-      lowest = (uintptr_t)info->dlpi_phdr[i].p_vaddr;
-  if (lowest != UINTPTR_MAX && nmodules < MAX_MODULES)
-    modules[nmodules++] = ((uintptr_t)info->dlpi_addr + lowest) & ~(uintptr_t)4095;
-  return 0;
-}
 
 /* ---- state ----------------------------------------------------------------------- */
 
@@ -148,7 +78,6 @@ typedef struct oblock {
   int heap;
 } oblock;
 
-static map before, now;
 static uintptr_t crowd;    /* first page of the crowd, 0: none */
 static size_t crowd_pages; /* its extent, holes included */
 static oheap heaps[MAX_HEAPS];
@@ -172,13 +101,14 @@ static void snapshot(oheap *o) {
 
 /* Contract 3 for a heap's reservations against the map at the input's start and now. */
 static void check_reservations(oheap *o) {
-  read_map(&now);
+  read_map(&now, SUP_SPACE_ALL);
   for (size_t i = 0; i < o->n; i++) {
-    long k = intersecting(&before, o->lo[i], o->hi[i]);
-    FUZZ_CHECK(k < 0, "contract 3: reserved %#lx-%#lx overlaps the pre-existing mapping %#lx-%#lx",
-               (unsigned long)o->lo[i], (unsigned long)o->hi[i], (unsigned long)before.lo[k],
-               (unsigned long)before.hi[k]);
-    FUZZ_CHECK(covered(&now, o->lo[i], o->hi[i], 0), "reserved %#lx-%#lx is not mapped",
+    size_t k = sup_ranges_hit(&before, o->lo[i], o->hi[i]);
+    FUZZ_CHECK(k == SUP_NONE,
+               "contract 3: reserved %#lx-%#lx overlaps the pre-existing mapping %#lx-%#lx",
+               (unsigned long)o->lo[i], (unsigned long)o->hi[i], (unsigned long)before.v[k].lo,
+               (unsigned long)before.v[k].hi);
+    FUZZ_CHECK(sup_ranges_covers(&now, o->lo[i], o->hi[i]), "reserved %#lx-%#lx is not mapped",
                (unsigned long)o->lo[i], (unsigned long)o->hi[i]);
     FUZZ_CHECK(o->lo[i] > o->base && o->hi[i] - o->base <= (uintptr_t)o->max_offset,
                "contract 1: reserved %#lx-%#lx outside the window of base %#lx (max_offset %#x)",
@@ -209,12 +139,12 @@ static void do_alloc(int hi, uint32_t cb) {
     return;
   }
   total_requested += cb;
-  fuzz_check_window(o->base, o->max_offset, o->alignment, p, cb);
+  FUZZ_OK(sup_check_window(o->base, o->max_offset, o->alignment, p, cb, why));
   uintptr_t a = (uintptr_t)p;
-  long k = intersecting(&before, a, a + cb);
-  FUZZ_CHECK(k < 0, "contract 3: block %#lx+%u overlaps the pre-existing mapping %#lx-%#lx",
-             (unsigned long)a, (unsigned)cb, (unsigned long)before.lo[k],
-             (unsigned long)before.hi[k]);
+  size_t k = sup_ranges_hit(&before, a, a + cb);
+  FUZZ_CHECK(k == SUP_NONE, "contract 3: block %#lx+%u overlaps the pre-existing mapping %#lx-%#lx",
+             (unsigned long)a, (unsigned)cb, (unsigned long)before.v[k].lo,
+             (unsigned long)before.v[k].hi);
   int in_chunk = 0;
   for (size_t i = 0; i < o->n; i++)
     in_chunk |= a >= o->lo[i] && a + cb <= o->hi[i];
@@ -229,12 +159,14 @@ static void do_alloc(int hi, uint32_t cb) {
     changed = o->lo[i] != lo0[i] || o->hi[i] != hi0[i];
   if (changed) {
     check_reservations(o);
-    FUZZ_CHECK(covered(&now, a, a + cb, 1), "contract 4: block %#lx+%u is not read-write mapped",
-               (unsigned long)a, (unsigned)cb);
+    read_map(&now_rw, SUP_SPACE_RW);
+    FUZZ_CHECK(sup_ranges_covers(&now_rw, a, a + cb),
+               "contract 4: block %#lx+%u is not read-write mapped", (unsigned long)a,
+               (unsigned)cb);
   }
-  fuzz_check_zero(p, cb);
+  FUZZ_OK(sup_check_zero(p, cb, why));
   uint32_t tag = (uint32_t)(nblocks + 1) | ((uint32_t)hi << 28);
-  fuzz_fill(p, cb, tag);
+  sup_fill(p, cb, tag);
   if (nblocks < MAX_BLOCKS) {
     blocks[nblocks].p = a;
     blocks[nblocks].cb = cb;
@@ -251,12 +183,12 @@ static void do_destroy(int hi) {
   snapshot(o);
   ilheap_destroy(o->h);
   o->h = NULL;
-  read_map(&now);
+  read_map(&now, SUP_SPACE_ALL);
   for (size_t i = 0; i < o->n; i++) {
-    long k = intersecting(&now, o->lo[i], o->hi[i]);
-    FUZZ_CHECK(k < 0, "contract 7: %#lx-%#lx still mapped (%#lx-%#lx) after destroy",
-               (unsigned long)o->lo[i], (unsigned long)o->hi[i], (unsigned long)now.lo[k],
-               (unsigned long)now.hi[k]);
+    size_t k = sup_ranges_hit(&now, o->lo[i], o->hi[i]);
+    FUZZ_CHECK(k == SUP_NONE, "contract 7: %#lx-%#lx still mapped (%#lx-%#lx) after destroy",
+               (unsigned long)o->lo[i], (unsigned long)o->hi[i], (unsigned long)now.v[k].lo,
+               (unsigned long)now.v[k].hi);
   }
   size_t k = 0;
   for (size_t i = 0; i < nblocks; i++)
@@ -274,17 +206,17 @@ static uintptr_t decode_base(fuzz_input *in) {
   case 10: /* inside the crowd */
     if (crowd != 0)
       return crowd + (uintptr_t)fuzz_range(in, 0, crowd_pages * page);
-    return modules[0];
+    return modules[0].base;
   case 0:
   case 1: /* a real module */
-    return modules[fuzz_u8(in) % nmodules] + (uintptr_t)fuzz_range(in, 0, 2) * 2047;
+    return modules[fuzz_u8(in) % nmodules].base + (uintptr_t)fuzz_range(in, 0, 2) * 2047;
   case 2: { /* the end of an existing mapping, give or take */
     size_t i = fuzz_u16(in) % before.n;
-    return before.hi[i] - (uintptr_t)fuzz_range(in, 0, 2 * page);
+    return before.v[i].hi - (uintptr_t)fuzz_range(in, 0, 2 * page);
   }
   case 3: { /* the start of an existing mapping */
     size_t i = fuzz_u16(in) % before.n;
-    return before.lo[i] + (uintptr_t)fuzz_range(in, 0, 16);
+    return before.v[i].lo + (uintptr_t)fuzz_range(in, 0, 16);
   }
   case 4: /* the program break: the window starts where brk grows */
     return (uintptr_t)sbrk(0) - (uintptr_t)fuzz_range(in, 0, 8 * page);
@@ -365,8 +297,13 @@ static void make_crowd(size_t n) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (nmodules == 0)
-    dl_iterate_phdr(module_visit, NULL);
+  if (nmodules == 0) {
+    nmodules = sup_modules(modules, MAX_MODULES);
+    FUZZ_CHECK(nmodules > 0, "no module found");
+    sup_ranges_reserve(&before, SUP_SPACE_CAP);
+    sup_ranges_reserve(&now, SUP_SPACE_CAP);
+    sup_ranges_reserve(&now_rw, SUP_SPACE_CAP);
+  }
   fuzz_input in = fuzz_input_make(data, size);
   memset(heaps, 0, sizeof heaps);
   nblocks = 0;
@@ -374,7 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   crowd = 0;
   if (fuzz_pick(&in, 4) == 0)
     make_crowd((size_t)fuzz_range(&in, 16, MAX_CROWD));
-  read_map(&before);
+  read_map(&before, SUP_SPACE_ALL);
 
   for (int op = 0; op < MAX_OPS && fuzz_remaining(&in) > 0; op++) {
     int hi = (int)fuzz_pick(&in, MAX_HEAPS);

@@ -79,10 +79,10 @@ static void take(worker *w, int hi, uint32_t cb) {
     w->failed[hi]++;
     return;
   }
-  fuzz_check_window(th->base, th->max_offset, th->alignment, p, cb);
-  fuzz_check_zero(p, cb);
+  FUZZ_OK(sup_check_window(th->base, th->max_offset, th->alignment, p, cb, why));
+  FUZZ_OK(sup_check_zero(p, cb, why));
   uint32_t tag = ((uint32_t)w->id << 24) | (uint32_t)(w->nblocks + 1);
-  fuzz_fill(p, cb, tag);
+  sup_fill(p, cb, tag);
   w->ok[hi]++;
   w->requested[hi] += cb;
   if (w->nblocks < MAX_THREAD_BLOCKS) {

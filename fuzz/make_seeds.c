@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ilheap_sim.h"
+#include "model_ops.h"
+
 /* ---- the encoder, mirror of fuzz/provider.h ------------------------------------- */
 
 typedef struct seed {
@@ -78,154 +81,143 @@ static void save(const char *target, const char *name, const seed *s) {
 
 #define M_HEAPS 4
 #define M_SIM_BYTES ((uint64_t)16 << 20)
-#define M_PAGE 4096u /* seeds use the host page: index 1 of {0, 4096, 8192, 16384, 65536} */
-enum {
-  M_CREATE = 0,
-  M_DESTROY = 2,
-  M_ALLOC = 3,
-  M_BURST = 6,
-  M_OCCUPY = 7,
-  M_VACATE = 8,
-  M_INJECT = 9,
-  M_MISUSE = 10,
-  M_DIRECT = 11,
-  M_CHECK = 12
-};
+#define M_PAGE ((uint64_t)4096) /* seeds use the host page (MODEL_PAGE_HOST) */
 
 static void m_header(seed *s, uint64_t npages) {
   s->n = 0;
-  put_pick(s, 5, 1);
+  put_pick(s, MODEL_PAGE_SIZE_COUNT, MODEL_PAGE_HOST);
   put_range(s, 1, M_SIM_BYTES / M_PAGE, npages);
 }
 
 static void m_op(seed *s, unsigned slot, unsigned op) {
   put_pick(s, M_HEAPS, slot);
-  put_pick(s, 13, op);
+  put_pick(s, MOP_COUNT, op);
 }
-
-/* base modes of decode_base */
-enum { B_INSIDE, B_BELOW, B_NEAR_END, B_FOREIGN, B_NEAR_ZERO, B_NEAR_TOP, B_ANY, B_BYTE, B_START };
-/* max_offset modes of decode_max_offset */
-enum { MO_DEFAULT, MO_PAGES, MO_ANY, MO_MAX, MO_TINY, MO_SIM };
 
 typedef struct m_heap_spec {
   unsigned base_mode;
   uint64_t b1, b2; /* the mode's arguments */
   unsigned mo_mode;
   uint64_t mo1, mo2;
-  unsigned align_idx; /* 0..10: 4 << (idx - 1) (0 -> 4); 11: raw u32 (align_raw); 12+: 8 */
+  unsigned align_idx; /* see MODEL_ALIGN_CHOICES */
   uint32_t align_raw;
   unsigned guard;       /* 0: none, else 1..3 */
-  unsigned budget_mode; /* 0 unlimited, 1 pages (budget1), 2 bytes (budget1), 3 default */
+  unsigned policy;      /* 0 ILHEAP_WINDOW_REQUIRED, 1 ILHEAP_WINDOW_PREFERRED, 2 unknown */
+  unsigned budget_mode; /* MODEL_BUDGET_*, the pages or bytes in budget1 */
   uint64_t budget1;
-  unsigned fault; /* 0 none (kind 0), 1 options size, 2 provider field, 3 provider size, 4 bigger
-                     options */
+  model_fault fault;
   uint64_t f1, f2;
 } m_heap_spec;
 
 static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec *h) {
-  m_op(s, slot, M_CREATE);
-  put_pick(s, 9, h->base_mode);
+  m_op(s, slot, MOP_CREATE);
+  put_pick(s, MB_COUNT, h->base_mode);
   switch (h->base_mode) {
-  case B_INSIDE:
+  case MB_INSIDE:
     put_range(s, 0, npages, h->b1);
     put_range(s, 0, 3, h->b2);
     break;
-  case B_BELOW:
+  case MB_BELOW:
     put_range(s, 0, 16, h->b1);
     put_range(s, 0, 255, h->b2);
     break;
-  case B_NEAR_END:
+  case MB_NEAR_END:
     put_range(s, 0, 8, h->b1);
     put_range(s, 0, 17, h->b2);
     break;
-  case B_FOREIGN:
+  case MB_FOREIGN:
     put_range(s, 0, npages - 1, h->b1);
     put_range(s, 0, M_PAGE, h->b2);
     break;
-  case B_NEAR_ZERO: put_range(s, 0, 3 * M_PAGE, h->b1); break;
-  case B_NEAR_TOP: put_range(s, 0, 3 * M_PAGE, h->b1); break;
-  case B_ANY: put_u64(s, h->b1); break;
-  case B_BYTE: put_range(s, 0, npages * M_PAGE, h->b1); break;
+  case MB_NEAR_ZERO: put_range(s, 0, 3 * M_PAGE, h->b1); break;
+  case MB_NEAR_TOP: put_range(s, 0, 3 * M_PAGE, h->b1); break;
+  case MB_ANY: put_u64(s, h->b1); break;
+  case MB_BYTE: put_range(s, 0, npages * M_PAGE, h->b1); break;
   default: put_range(s, 0, 1, h->b1); break;
   }
-  put_pick(s, 6, h->mo_mode);
+  put_pick(s, MMO_COUNT, h->mo_mode);
   switch (h->mo_mode) {
-  case MO_PAGES:
+  case MMO_PAGES:
     put_range(s, 1, 2 * npages + 2, h->mo1);
     put_range(s, 0, 4, h->mo2);
     break;
-  case MO_ANY: put_u32(s, (uint32_t)h->mo1); break;
-  case MO_TINY: put_range(s, 0, 3 * M_PAGE, h->mo1); break;
-  case MO_SIM: put_range(s, 0, 2 * M_PAGE, h->mo1); break;
+  case MMO_ANY: put_u32(s, (uint32_t)h->mo1); break;
+  case MMO_TINY: put_range(s, 0, 3 * M_PAGE, h->mo1); break;
+  case MMO_SIM: put_range(s, 0, 2 * M_PAGE, h->mo1); break;
   default: break;
   }
-  put_pick(s, 16, h->align_idx);
-  if (h->align_idx == 11)
+  put_pick(s, MODEL_ALIGN_CHOICES, h->align_idx);
+  if (h->align_idx == MODEL_ALIGN_RAW)
     put_u32(s, h->align_raw);
-  put_pick(s, 4, h->guard ? 1 : 0);
+  put_pick(s, MODEL_GUARD_CHOICES, h->guard ? 1 : 0);
   if (h->guard)
     put_range(s, 1, 3, h->guard);
-  put_pick(s, 4, h->budget_mode);
-  if (h->budget_mode == 1)
+  put_pick(s, MODEL_POLICY_CHOICES,
+           h->policy == 1   ? 0 /* ILHEAP_WINDOW_PREFERRED */
+           : h->policy == 2 ? MODEL_POLICY_UNKNOWN
+                            : MODEL_POLICY_REQUIRED);
+  if (h->policy == 2)
+    put_range(s, 2, UINT32_MAX, 2);
+  put_pick(s, MODEL_BUDGET_CHOICES, h->budget_mode);
+  if (h->budget_mode == MODEL_BUDGET_PAGES)
     put_range(s, 0, 64, h->budget1);
-  else if (h->budget_mode == 2)
+  else if (h->budget_mode == MODEL_BUDGET_BYTES)
     put_range(s, 0, npages * M_PAGE + M_PAGE, h->budget1);
   /* The fault byte is read only when the options are valid. */
-  uint32_t align = h->align_idx <= 10   ? 4u << (h->align_idx > 0 ? h->align_idx - 1 : 0)
-                   : h->align_idx == 11 ? h->align_raw
-                                        : 8u;
-  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0;
+  uint32_t align = h->align_idx < MODEL_ALIGN_RAW ? 4u << (h->align_idx > 0 ? h->align_idx - 1 : 0)
+                   : h->align_idx == MODEL_ALIGN_RAW ? h->align_raw
+                                                     : 8u;
+  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0 && h->policy != 2;
   if (valid) {
-    put_pick(s, 12, h->fault);
+    put_pick(s, MODEL_FAULT_CHOICES, h->fault);
     switch (h->fault) {
-    case 1: put_range(s, 0, 31, h->f1); break; /* below sizeof(ilheap_options): one byte */
-    case 2:
-      put_pick(s, 8, (unsigned)h->f1);
-      if (h->f1 == 4)
+    case MF_OPTIONS_SIZE:         /* below the version-1 size: one byte */
+      put_range(s, 0, 39, h->f1); /* offsetof(ilheap_options, window_policy) - 1 */
+      break;
+    case MF_PROVIDER:
+      put_pick(s, MPF_COUNT, (unsigned)h->f1);
+      if (h->f1 == MPF_FLAGS)
         put_range(s, 1, UINT32_MAX, h->f2);
-      else if (h->f1 == 5)
+      else if (h->f1 == MPF_PAGE_SMALL)
         put_range(s, 0, 4095, h->f2);
       break;
-    case 3: put_range(s, 0, 40, h->f1); break; /* below offsetof(ilheap_provider, release) */
-    case 4: put_range(s, 1, 64, h->f1); break;
+    case MF_PROVIDER_SIZE: put_range(s, 0, 40, h->f1); break; /* below offsetof(.., release) */
+    case MF_OPTIONS_BIGGER: put_range(s, 1, 64, h->f1); break;
+    case MF_OPTIONS_V1: break;
     default: break;
     }
   }
 }
 
-/* decode_size classes */
-enum { S_TINY, S_SMALL, S_PAGES, S_ROOM, S_WINDOW, S_HUGE, S_256K, S_STEP, S_ANY, S_ZERO };
-
 static void m_alloc(seed *s, unsigned slot, unsigned cls, uint64_t a1, uint64_t a2,
                     uint64_t align) {
-  m_op(s, slot, M_ALLOC);
-  put_pick(s, 10, cls);
+  m_op(s, slot, MOP_ALLOC);
+  put_pick(s, MS_COUNT, cls);
   switch (cls) {
-  case S_TINY: put_range(s, 1, 64, a1); break;
-  case S_SMALL: put_range(s, 0, 4096, a1); break;
-  case S_PAGES:
+  case MS_TINY: put_range(s, 1, 64, a1); break;
+  case MS_SMALL: put_range(s, 0, 4096, a1); break;
+  case MS_PAGES:
     put_range(s, 1, 40, a1);
     put_range(s, 0, 2, a2);
     break;
-  case S_ROOM:
-  case S_WINDOW: put_range(s, 0, 2 * align, a1); break;
-  case S_HUGE: put_range(s, 0, 4096, a1); break;
-  case S_256K: put_range(s, 0, 256 << 10, a1); break;
-  case S_STEP: put_range(s, 0, (1 << 20) + 2 * M_PAGE, a1); break;
-  case S_ANY: put_u32(s, (uint32_t)a1); break;
+  case MS_ROOM:
+  case MS_WINDOW: put_range(s, 0, 2 * align, a1); break;
+  case MS_HUGE: put_range(s, 0, 4096, a1); break;
+  case MS_256K: put_range(s, 0, 256 << 10, a1); break;
+  case MS_STEP: put_range(s, 0, (1 << 20) + 2 * M_PAGE, a1); break;
+  case MS_ANY: put_u32(s, (uint32_t)a1); break;
   default: break;
   }
 }
 
 static void m_burst(seed *s, unsigned slot, unsigned n, unsigned cb) {
-  m_op(s, slot, M_BURST);
+  m_op(s, slot, MOP_BURST);
   put_range(s, 1, 64, n);
   put_range(s, 1, 512, cb);
 }
 
 static void m_layout(seed *s, uint64_t npages, int occupy, uint64_t page_at, uint64_t len_pages) {
-  m_op(s, 0, occupy ? M_OCCUPY : M_VACATE);
+  m_op(s, 0, occupy ? MOP_OCCUPY : MOP_VACATE);
   /* addr = sbase - 4 pages + v */
   put_range(s, 0, (npages + 8) * M_PAGE, (page_at + 4) * M_PAGE);
   put_bool(s, 0); /* long form: len up to the whole space */
@@ -233,15 +225,15 @@ static void m_layout(seed *s, uint64_t npages, int occupy, uint64_t page_at, uin
 }
 
 static void m_inject(seed *s, unsigned op, unsigned skip, unsigned count_idx) {
-  m_op(s, 0, M_INJECT);
-  put_pick(s, 4, op);
+  m_op(s, 0, MOP_INJECT);
+  put_pick(s, ILHEAP_SIM_OP_COUNT, op);
   put_range(s, 0, 7, skip);
-  put_pick(s, 7, count_idx); /* {0, 1, 2, 3, 8, 9, UINT32_MAX} */
+  put_pick(s, MODEL_INJECT_COUNT_CHOICES, count_idx); /* an index into MODEL_INJECT_COUNTS */
 }
 
 static void m_misuse(seed *s, unsigned kind) {
-  m_op(s, 0, M_MISUSE);
-  put_pick(s, 10, kind);
+  m_op(s, 0, MOP_MISUSE);
+  put_pick(s, MODEL_MISUSE_CHOICES, kind);
   switch (kind) {
   case 0: put_u32(s, 100); break;
   case 2: put_range(s, 0, 96, 7); break; /* below offsetof(ilheap_stats, highest) */
@@ -257,14 +249,14 @@ static void m_misuse(seed *s, unsigned kind) {
  * after `stop` gaps for a walk). */
 static void m_direct(seed *s, unsigned what, uint64_t npages, uint64_t page_at, uint64_t len_pages,
                      uint64_t unaligned, uint64_t extra, unsigned stop) {
-  m_op(s, 0, M_DIRECT);
-  put_pick(s, 4, what);
+  m_op(s, 0, MOP_DIRECT);
+  put_pick(s, MD_COUNT, what);
   put_range(s, 0, npages + 4, page_at);
   put_range(s, 0, 8, len_pages);
   put_pick(s, 4, unaligned ? 0 : 1);
   if (unaligned)
     put_range(s, 1, M_PAGE - 1, unaligned);
-  if (what == 0) {
+  if (what == MD_WALK_FREE) {
     put_range(s, 0, npages, extra);
     put_pick(s, 4, stop);
   }
@@ -280,16 +272,16 @@ static void seeds_model(void) {
    * does not. */
   m_header(&s, 64);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_START;
-  h.mo_mode = MO_PAGES;
+  h.base_mode = MB_START;
+  h.mo_mode = MMO_PAGES;
   h.mo1 = 8;
   h.mo2 = 2; /* 8 pages exactly */
   h.align_idx = 2;
   h.guard = 1;
   m_create(&s, 64, 0, &h);
-  m_alloc(&s, 0, S_WINDOW, 9, 0, 8); /* a byte more than fits */
-  m_alloc(&s, 0, S_WINDOW, 8, 0, 8); /* exactly what fits */
-  m_alloc(&s, 0, S_TINY, 1, 0, 8);   /* the window is full */
+  m_alloc(&s, 0, MS_WINDOW, 9, 0, 8); /* a byte more than fits */
+  m_alloc(&s, 0, MS_WINDOW, 8, 0, 8); /* exactly what fits */
+  m_alloc(&s, 0, MS_TINY, 1, 0, 8);   /* the window is full */
   save(T, "window-edge", &s);
 
   /* The window's end one byte short of a page: the last page is not usable. */
@@ -297,8 +289,8 @@ static void seeds_model(void) {
   h.mo2 = 1;
   h.guard = 0;
   m_create(&s, 64, 0, &h);
-  m_alloc(&s, 0, S_WINDOW, 8, 0, 8);
-  m_alloc(&s, 0, S_WINDOW, 9, 0, 8);
+  m_alloc(&s, 0, MS_WINDOW, 8, 0, 8);
+  m_alloc(&s, 0, MS_WINDOW, 9, 0, 8);
   m_burst(&s, 0, 64, 500);
   save(T, "window-end-unaligned", &s);
 
@@ -308,40 +300,40 @@ static void seeds_model(void) {
    * full. */
   m_header(&s, 32);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_NEAR_END;
+  h.base_mode = MB_NEAR_END;
   h.b1 = 4;
   h.b2 = 0;
   h.align_idx = 2;
   h.guard = 1;
   m_create(&s, 32, 1, &h);
-  m_alloc(&s, 1, S_TINY, 16, 0, 8);
-  m_alloc(&s, 1, S_SMALL, 4000, 0, 8);
-  m_alloc(&s, 1, S_PAGES, 1, 1, 8);
+  m_alloc(&s, 1, MS_TINY, 16, 0, 8);
+  m_alloc(&s, 1, MS_SMALL, 4000, 0, 8);
+  m_alloc(&s, 1, MS_PAGES, 1, 1, 8);
   save(T, "near-top", &s);
 
   /* Near the top of the real address space and near 0: windows outside the
    * space, every request fails, nothing crashes (contract 9). */
   m_header(&s, 16);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_NEAR_TOP;
+  h.base_mode = MB_NEAR_TOP;
   h.b1 = 5;
-  h.mo_mode = MO_MAX;
+  h.mo_mode = MMO_MAX;
   h.align_idx = 3;
   m_create(&s, 16, 0, &h);
-  h.base_mode = B_NEAR_ZERO;
+  h.base_mode = MB_NEAR_ZERO;
   h.b1 = 0;
   m_create(&s, 16, 1, &h);
-  m_alloc(&s, 0, S_TINY, 64, 0, 16);
-  m_alloc(&s, 1, S_TINY, 64, 0, 16);
-  m_alloc(&s, 0, S_HUGE, 0, 0, 16);
-  m_alloc(&s, 1, S_HUGE, 1, 0, 16);
+  m_alloc(&s, 0, MS_TINY, 64, 0, 16);
+  m_alloc(&s, 1, MS_TINY, 64, 0, 16);
+  m_alloc(&s, 0, MS_HUGE, 0, 0, 16);
+  m_alloc(&s, 1, MS_HUGE, 1, 0, 16);
   save(T, "address-space-ends", &s);
 
   /* Exhaustion by budget: 3 pages of budget with a guard page, a burst until
    * requests fail, then one that still fits in the chunk (contract 6). */
   m_header(&s, 256);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_INSIDE;
+  h.base_mode = MB_INSIDE;
   h.b1 = 10;
   h.b2 = 1;
   h.align_idx = 1;
@@ -351,9 +343,9 @@ static void seeds_model(void) {
   m_create(&s, 256, 2, &h);
   m_burst(&s, 2, 64, 400);
   m_burst(&s, 2, 64, 400);
-  m_alloc(&s, 2, S_ROOM, 4, 0, 4);
-  m_alloc(&s, 2, S_ROOM, 5, 0, 4);
-  m_alloc(&s, 2, S_TINY, 1, 0, 4);
+  m_alloc(&s, 2, MS_ROOM, 4, 0, 4);
+  m_alloc(&s, 2, MS_ROOM, 5, 0, 4);
+  m_alloc(&s, 2, MS_TINY, 1, 0, 4);
   save(T, "exhaustion-budget", &s);
 
   /* Exhaustion by a crowded window: foreign ranges leave holes of one and two
@@ -364,98 +356,171 @@ static void seeds_model(void) {
   m_layout(&s, 48, 0, 10, 2);
   m_layout(&s, 48, 0, 20, 3);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_FOREIGN;
+  h.base_mode = MB_FOREIGN;
   h.b1 = 0;
   h.b2 = 7;
   h.align_idx = 2;
   h.guard = 0;
   m_create(&s, 48, 0, &h);
-  m_alloc(&s, 0, S_SMALL, 4096, 0, 8);
-  m_alloc(&s, 0, S_PAGES, 2, 1, 8);
-  m_alloc(&s, 0, S_PAGES, 3, 1, 8);
-  m_alloc(&s, 0, S_SMALL, 100, 0, 8);
+  m_alloc(&s, 0, MS_SMALL, 4096, 0, 8);
+  m_alloc(&s, 0, MS_PAGES, 2, 1, 8);
+  m_alloc(&s, 0, MS_PAGES, 3, 1, 8);
+  m_alloc(&s, 0, MS_SMALL, 100, 0, 8);
   m_layout(&s, 48, 0, 30, 10);
-  m_alloc(&s, 0, S_SMALL, 100, 0, 8);
+  m_alloc(&s, 0, MS_SMALL, 100, 0, 8);
   save(T, "crowded-window", &s);
 
+  /* The same crowded window under ILHEAP_WINDOW_PREFERRED: once the holes are
+   * full, chunks go above the window, then below the module; a hole opening in
+   * the window is used again by the next refill. */
+  m_header(&s, 48);
+  m_layout(&s, 48, 1, 0, 48);
+  m_layout(&s, 48, 0, 4, 1);
+  m_layout(&s, 48, 0, 10, 2);
+  m_layout(&s, 48, 0, 40, 6);
+  memset(&h, 0, sizeof h);
+  h.base_mode = MB_FOREIGN;
+  h.b1 = 8;
+  h.b2 = 7;
+  h.mo_mode = MMO_PAGES;
+  h.mo1 = 12;
+  h.mo2 = 2;
+  h.align_idx = 2;
+  h.guard = 1;
+  h.policy = 1;
+  m_create(&s, 48, 0, &h);
+  m_alloc(&s, 0, MS_SMALL, 4096, 0, 8);
+  m_alloc(&s, 0, MS_PAGES, 2, 1, 8);
+  m_alloc(&s, 0, MS_PAGES, 3, 1, 8);
+  m_burst(&s, 0, 64, 300);
+  m_layout(&s, 48, 0, 12, 4);
+  m_burst(&s, 0, 64, 300);
+  m_alloc(&s, 0, MS_PAGES, 6, 1, 8);
+  m_alloc(&s, 0, MS_PAGES, 30, 1, 8);
+  save(T, "preferred-crowded-window", &s);
+
+  /* PREFERRED with no window at all (past the end of the space, an empty
+   * window) and a window smaller than the request; large requests outside. */
+  m_header(&s, 256);
+  memset(&h, 0, sizeof h);
+  h.base_mode = MB_NEAR_END;
+  h.b1 = 0;
+  h.b2 = 3;
+  h.align_idx = 3;
+  h.guard = 1;
+  h.policy = 1;
+  m_create(&s, 256, 0, &h);
+  h.base_mode = MB_INSIDE;
+  h.b1 = 100;
+  h.b2 = 1;
+  h.mo_mode = MMO_TINY;
+  h.mo1 = 1;
+  m_create(&s, 256, 1, &h);
+  h.mo_mode = MMO_PAGES;
+  h.mo1 = 2;
+  h.mo2 = 2;
+  m_create(&s, 256, 2, &h);
+  m_alloc(&s, 0, MS_TINY, 20, 0, 16);
+  m_alloc(&s, 1, MS_TINY, 20, 0, 16);
+  m_alloc(&s, 2, MS_PAGES, 3, 1, 16);
+  m_alloc(&s, 2, MS_TINY, 20, 0, 16);
+  m_alloc(&s, 1, MS_STEP, 1049000, 0, 16);
+  m_burst(&s, 1, 64, 200);
+  m_burst(&s, 2, 64, 200);
+  m_alloc(&s, 0, MS_HUGE, 0, 0, 16);
+  save(T, "preferred-no-window", &s);
+
   /* Injected failures, one of each kind, then requests that must work again. */
-  for (unsigned op = 0; op < 4; op++) {
-    static const char *names[] = {"inject-walk", "inject-reserve", "inject-commit", "inject-race"};
+  for (unsigned op = 0; op < 8; op++) {
+    static const char *names[] = {"inject-walk",
+                                  "inject-reserve",
+                                  "inject-commit",
+                                  "inject-race",
+                                  "preferred-inject-walk",
+                                  "preferred-inject-reserve",
+                                  "preferred-inject-commit",
+                                  "preferred-inject-race"};
     m_header(&s, 128);
     memset(&h, 0, sizeof h);
-    h.base_mode = B_INSIDE;
-    h.b1 = 0;
+    h.base_mode = MB_INSIDE;
+    h.b1 = op < 4 ? 0 : 64;
     h.align_idx = 2;
     h.guard = 1;
+    if (op >= 4) { /* a 16-page window: full soon, then outside */
+      h.policy = 1;
+      h.mo_mode = MMO_PAGES;
+      h.mo1 = 16;
+      h.mo2 = 2;
+    }
     m_create(&s, 128, 0, &h);
-    m_inject(&s, op, 0, 2);
-    m_alloc(&s, 0, S_TINY, 10, 0, 8);
-    m_alloc(&s, 0, S_TINY, 10, 0, 8);
-    m_alloc(&s, 0, S_PAGES, 6, 1, 8);
+    m_inject(&s, op % 4, 0, 2);
+    m_alloc(&s, 0, MS_TINY, 10, 0, 8);
+    m_alloc(&s, 0, MS_TINY, 10, 0, 8);
+    m_alloc(&s, 0, MS_PAGES, 6, 1, 8);
     m_burst(&s, 0, 64, 512);
-    m_inject(&s, op, 1, 6);
-    m_alloc(&s, 0, S_STEP, 70000, 0, 8);
-    m_alloc(&s, 0, S_STEP, 1049000, 0, 8);
+    m_inject(&s, op % 4, 1, 6);
+    m_alloc(&s, 0, MS_STEP, 70000, 0, 8);
+    m_alloc(&s, 0, MS_STEP, 1049000, 0, 8);
     save(T, names[op], &s);
   }
 
   /* Races until the retries run out: every reserve loses. */
   m_header(&s, 512);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_START;
+  h.base_mode = MB_START;
   h.align_idx = 1;
   h.guard = 1;
   m_create(&s, 512, 0, &h);
   m_inject(&s, 3, 0, 6);
-  m_alloc(&s, 0, S_TINY, 1, 0, 4);
-  m_alloc(&s, 0, S_TINY, 1, 0, 4);
+  m_alloc(&s, 0, MS_TINY, 1, 0, 4);
+  m_alloc(&s, 0, MS_TINY, 1, 0, 4);
   save(T, "race-retries", &s);
 
   /* Large requests (a chunk of their own) next to small ones, growth in place
    * up to the chunk capacity. */
   m_header(&s, 4096);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_START;
+  h.base_mode = MB_START;
   h.align_idx = 4;
   h.guard = 1;
   m_create(&s, 4096, 3, &h);
-  m_alloc(&s, 3, S_TINY, 30, 0, 32);
-  m_alloc(&s, 3, S_STEP, (1 << 20) - 16, 0, 32);
-  m_alloc(&s, 3, S_STEP, (1 << 20) + 1, 0, 32);
-  m_alloc(&s, 3, S_TINY, 30, 0, 32);
+  m_alloc(&s, 3, MS_TINY, 30, 0, 32);
+  m_alloc(&s, 3, MS_STEP, (1 << 20) - 16, 0, 32);
+  m_alloc(&s, 3, MS_STEP, (1 << 20) + 1, 0, 32);
+  m_alloc(&s, 3, MS_TINY, 30, 0, 32);
   for (int i = 0; i < 8; i++)
-    m_alloc(&s, 3, S_256K, 250000, 0, 32);
-  m_alloc(&s, 3, S_ROOM, 32, 0, 32);
+    m_alloc(&s, 3, MS_256K, 250000, 0, 32);
+  m_alloc(&s, 3, MS_ROOM, 32, 0, 32);
   save(T, "large-and-growth", &s);
 
   /* Several heaps in one space, destroyed and created again (contract 7). */
   m_header(&s, 200);
   for (unsigned slot = 0; slot < 4; slot++) {
     memset(&h, 0, sizeof h);
-    h.base_mode = B_INSIDE;
-    h.b1 = slot * 40;
+    h.base_mode = MB_INSIDE;
+    h.b1 = (uint64_t)slot * 40;
     h.b2 = slot % 4;
     h.align_idx = slot + 1;
     h.guard = slot & 1;
-    h.mo_mode = MO_PAGES;
+    h.mo_mode = MMO_PAGES;
     h.mo1 = 30;
     h.mo2 = slot;
     m_create(&s, 200, slot, &h);
     m_burst(&s, slot, 20, 100 + slot);
   }
-  m_op(&s, 1, M_DESTROY);
+  m_op(&s, 1, MOP_DESTROY);
   m_burst(&s, 0, 64, 200);
   m_burst(&s, 2, 64, 200);
-  m_op(&s, 3, M_CHECK);
+  m_op(&s, 3, MOP_CHECK);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_BELOW;
+  h.base_mode = MB_BELOW;
   h.b1 = 2;
   h.b2 = 9;
   h.align_idx = 10;
   h.guard = 1;
   m_create(&s, 200, 1, &h);
-  m_alloc(&s, 1, S_TINY, 1, 0, 2048);
-  m_alloc(&s, 1, S_TINY, 1, 0, 2048);
+  m_alloc(&s, 1, MS_TINY, 1, 0, 2048);
+  m_alloc(&s, 1, MS_TINY, 1, 0, 2048);
   save(T, "heaps-destroy-recreate", &s);
 
   /* Bad options: each answered with the documented code. */
@@ -467,10 +532,10 @@ static void seeds_model(void) {
   h.align_raw = 8192;
   m_create(&s, 8, 0, &h);
   h.align_idx = 2;
-  h.mo_mode = MO_TINY;
+  h.mo_mode = MMO_TINY;
   h.mo1 = 0; /* max_offset 0 */
   m_create(&s, 8, 0, &h);
-  h.mo_mode = MO_DEFAULT;
+  h.mo_mode = MMO_DEFAULT;
   for (unsigned f = 1; f <= 4; f++) {
     h.fault = f;
     h.f1 = f == 2 ? 5 : 3;
@@ -483,33 +548,39 @@ static void seeds_model(void) {
     h.f2 = 7;
     m_create(&s, 8, 2, &h);
   }
+  h.fault = 0;
+  h.policy = 2; /* an unknown window policy */
+  m_create(&s, 8, 3, &h);
+  h.policy = 1;
+  h.fault = 5; /* a version-1 struct: the policy is not read */
+  m_create(&s, 8, 3, &h);
   save(T, "bad-options", &s);
 
   /* Misuse of every entry point with NULL and out-of-range arguments. */
   m_header(&s, 8);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_INSIDE;
+  h.base_mode = MB_INSIDE;
   m_create(&s, 8, 0, &h);
   for (unsigned k = 0; k < 10; k++)
     m_misuse(&s, k);
-  m_alloc(&s, 0, S_ZERO, 0, 0, 8);
-  m_alloc(&s, 0, S_HUGE, 0, 0, 8);
-  m_alloc(&s, 0, S_ANY, 0x80000000u, 0, 8);
+  m_alloc(&s, 0, MS_ZERO, 0, 0, 8);
+  m_alloc(&s, 0, MS_HUGE, 0, 0, 8);
+  m_alloc(&s, 0, MS_ANY, 0x80000000u, 0, 8);
   save(T, "misuse", &s);
 
   /* Occupy over a heap's chunk (EBUSY), vacate around it, and unaligned bases. */
   m_header(&s, 64);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_BYTE;
+  h.base_mode = MB_BYTE;
   h.b1 = 3 * M_PAGE + 123;
   h.align_idx = 5;
   h.guard = 2;
   m_create(&s, 64, 0, &h);
-  m_alloc(&s, 0, S_SMALL, 3000, 0, 64);
+  m_alloc(&s, 0, MS_SMALL, 3000, 0, 64);
   m_layout(&s, 64, 1, 60, 4);
   m_layout(&s, 64, 1, 0, 64);
   m_layout(&s, 64, 0, 0, 64);
-  m_alloc(&s, 0, S_PAGES, 5, 2, 64);
+  m_alloc(&s, 0, MS_PAGES, 5, 2, 64);
   save(T, "layout-busy", &s);
 
   /* The provider used directly beside a heap: reserve, commit (zero-filled),
@@ -531,11 +602,11 @@ static void seeds_model(void) {
   m_direct(&s, 0, 32, 2, 8, 77, 30, 1);
   m_direct(&s, 0, 32, 1, 0, 0, 32, 2);
   memset(&h, 0, sizeof h);
-  h.base_mode = B_START;
+  h.base_mode = MB_START;
   h.align_idx = 2;
   m_create(&s, 32, 0, &h);
-  m_alloc(&s, 0, S_PAGES, 20, 1, 8);
-  m_alloc(&s, 0, S_TINY, 8, 0, 8);
+  m_alloc(&s, 0, MS_PAGES, 20, 1, 8);
+  m_alloc(&s, 0, MS_TINY, 8, 0, 8);
   m_direct(&s, 3, 32, 3, 3, 0, 0, 0); /* release pages 1-3 */
   m_direct(&s, 1, 32, 3, 1, 0, 0, 0); /* reserve again, */
   m_direct(&s, 2, 32, 3, 1, 0, 0, 0); /* commit: zero again */
@@ -684,7 +755,7 @@ static void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a
   o_op(s, heap, 0);
   put_pick(s, 11, m);
   switch (m) {
-  case 10: put_range(s, 0, 2 * 1200 * 4096, a1); break; /* inside the crowd */
+  case 10: put_range(s, 0, (uint64_t)2 * 1200 * 4096, a1); break; /* inside the crowd */
   case 0:
   case 1:
     put_bytes(s, a1, 1);
@@ -698,7 +769,7 @@ static void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a
     put_bytes(s, a1, 2);
     put_range(s, 0, 16, a2);
     break;
-  case 4: put_range(s, 0, 8 * 4096, a1); break;
+  case 4: put_range(s, 0, (uint64_t)8 * 4096, a1); break;
   case 5: put_range(s, 0, 1 << 24, a1); break;
   case 6: put_range(s, 0, 0x20000, a1); break;
   case 7: put_range(s, 0, 1 << 24, a1); break;
@@ -756,10 +827,10 @@ static void seeds_os(void) {
   o_start(&s, 1000);
   o_create(&s, 0, 10, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
   o_burst(&s, 0, 20, 1000);
-  o_create(&s, 1, 10, 4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
+  o_create(&s, 1, 10, (uint64_t)4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
   o_alloc(&s, 1, 1, 5000);
   o_alloc(&s, 1, 2, 100000);
-  o_create(&s, 2, 10, 4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
+  o_create(&s, 2, 10, (uint64_t)4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
   o_alloc(&s, 2, 0, 8);
   save(T, "crowd", &s);
 
@@ -814,7 +885,7 @@ static void seeds_os(void) {
 
   /* Exhaustion by budget: a budget of 3 pages with a guard page. */
   o_start(&s, 0);
-  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, 3 * 4096, 0);
+  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, (uint64_t)3 * 4096, 0);
   o_burst(&s, 0, 64, 400);
   o_alloc(&s, 0, 1, 100);
   o_alloc(&s, 0, 4, 0xFFFFFFF0u);
@@ -863,7 +934,7 @@ static void c_get_new(seed *s, unsigned nmods, unsigned id_mode, uint64_t id, un
   if (base_mode == 0)
     put_range(s, 0, 1024, base);
   else if (base_mode == 1)
-    put_range(s, 0, 1024 * 4096, base);
+    put_range(s, 0, (uint64_t)1024 * 4096, base);
   else if (base_mode == 2)
     put_u64(s, base);
 }
@@ -877,7 +948,7 @@ static void seeds_com(void) {
   c_header(&s, 1, 1, 1, 3);
   unsigned n = 0;
   for (unsigned i = 0; i < 40; i++, n++)
-    c_get_new(&s, n, 1, i, 0, i * 8);
+    c_get_new(&s, n, 1, i, 0, (uint64_t)i * 8);
   for (unsigned i = 0; i < 20; i++) {
     c_pick(&s, n, (i * 7) % n);
     put_pick(&s, C_OPS, 3);
@@ -891,7 +962,7 @@ static void seeds_com(void) {
     put_pick(&s, C_OPS, 2);
     put_bool(&s, 0); /* find an id */
     put_pick(&s, 5, 1);
-    put_range(&s, 0, 63, i * 3);
+    put_range(&s, 0, 63, (uint64_t)i * 3);
   }
   save(T, "registry-collisions", &s);
 
@@ -976,7 +1047,7 @@ static void seeds_com(void) {
     }
     put_range(&s, 2, 4, 4);
     for (unsigned t = 0; t < 4; t++)
-      put_range(&s, 0, 8, 2 * t);
+      put_range(&s, 0, 8, (uint64_t)2 * t);
   }
   c_pick(&s, 1, 0);
   put_pick(&s, C_OPS, 9);
@@ -1156,6 +1227,16 @@ static void seeds_il(void) {
   c[0] = i_in(2, 0x10000, 1, 0x10001, 0x100, 0);
   i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
   save(T, "rt-fat-section-offsets", &s);
+  /* One field past its small maximum at a time (L4). */
+  static const char *const past[] = {"try-offset", "try-length", "handler-offset",
+                                     "handler-length"};
+  for (unsigned f = 0; f < 4; f++) {
+    c[0] = i_in(2, f == 0 ? 0x10000 : 0, f == 1 ? 0x100 : 1, f == 2 ? 0x10000 : 0x101,
+                f == 3 ? 0x100 : 1, 0);
+    i_body(&s, 0, 0, 1, 0x10200, 8, 0, 0, 1, c);
+    snprintf(name, sizeof name, "rt-fat-section-%s", past[f]);
+    save(T, name, &s);
+  }
   c[0] = i_in(2, 0, 1, 1, 1, 0);
   i_body(&s, 0, 0x4, 0, 2, 8, 0, 0, 1, c);
   save(T, "rt-fat-section-forced", &s);
@@ -1186,21 +1267,23 @@ static void seeds_il(void) {
 
   /* Program 1: bodies by hand. */
   static const uint8_t tiny[] = {0x0A, 0x16, 0x2A};
-  static const uint8_t fat[] = {0x13, 0x30, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00,
-                                0x01, 0x00, 0x00, 0x11, 0x16, 0x2A};
+  static const uint8_t fat[] = {0x13, 0x30, 0x02, 0x00, 0x02, 0x00, 0x00,
+                                0x00, 0x01, 0x00, 0x00, 0x11, 0x16, 0x2A};
   static const uint8_t fat_eh[] = {0x0B, 0x30, 0x02, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00,
                                    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xDC, 0x2A,
                                    0x00, 0x00, 0x01, 0x10, 0x00, 0x00, 0x02, 0x00, 0x00,
                                    0x00, 0x02, 0x03, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
-  static const uint8_t fat_fat_eh[] = {
-      0x0B, 0x30, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-      0x00, 0x2A, 0x41, 0x1C, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-      0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00,
-      0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
+  static const uint8_t fat_fat_eh[] = {0x0B, 0x30, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x2A, 0x41, 0x1C, 0x00, 0x00,
+                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00,
+                                       0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                       0x01, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00};
   i_raw(&s, 0, 1, 0x7FFFFFFF, tiny, sizeof tiny);
   save(T, "raw-tiny", &s);
   i_raw(&s, 3, 0x1000, 0x7FFFFFFF, tiny, sizeof tiny);
   save(T, "raw-tiny-rem3", &s);
+  i_raw(&s, 0, 0x1000, 0x7FFFFFFF, tiny, sizeof tiny - 1);
+  save(T, "raw-tiny-short", &s);
   i_raw(&s, 0, 0x1000, 0x7FFFFFFF, fat, sizeof fat);
   save(T, "raw-fat", &s);
   i_raw(&s, 2, 0x1000, 0x7FFFFFFF, fat, sizeof fat);

@@ -32,12 +32,14 @@ MUTATIONS=(
   "round-up-overflow@@src/heap.c@@  if (x > UINTPTR_MAX - (a - 1)) {@@  if (0) {@@the overflow check of round_up_ptr is gone: a base in the last page wraps the window (contract 1, 9)"
   "lost-race@@src/heap.c@@    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
                                               memory_order_relaxed))@@    if ((atomic_store_explicit(&c->word, w + add, memory_order_relaxed), 1))@@the fast path's compare-and-swap becomes a load and a store: a lost race hands one block out twice (contract 3, 8)"
-  "extend-below-window@@src/heap.c@@  if (want > c->floor - h->wlo) /* floor >= wlo always */
-    want = c->floor - h->wlo;@@  if (want > c->floor) /* floor >= wlo always */
-    want = c->floor - h->wlo;@@growth in place no longer stops at the window's start (contract 1)"
+  "extend-below-window@@src/heap.c@@  if (want > c->floor - c->lim) /* floor >= lim always */
+    want = c->floor - c->lim;@@  if (want > c->floor) /* floor >= lim always */
+    want = c->floor - c->lim;@@growth in place no longer stops at the lower end of its range (contract 1)"
   "budget-off-by-page@@src/heap.c@@(h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved)@@(h->reserved <= h->budget + h->page && more <= (uint64_t)h->budget + h->page - h->reserved)@@the budget lets one page more through (contract 6: budget reached)"
   "no-race-retry@@src/heap.c@@    if (err != ILHEAP_EBUSY)@@    if (1)@@a reserve that loses a race ends the attempt instead of walking again (contract 6: NULL only when the window is full)"
-  "guard-dropped@@src/heap.c@@  uint64_t total = len + h->guard;@@  uint64_t total = len;@@new chunks get no guard page (the documented layout)"
+  "guard-dropped@@src/heap.c@@  struct placement pl;
+  uint64_t total = len + h->guard;@@  struct placement pl;
+  uint64_t total = len;@@new chunks get no guard page (the documented layout)"
   "commit-failure-leak@@src/heap.c@@    (void)h->prov.release(h->prov.ctx, at, (size_t)len);@@    (void)0;@@growth in place keeps its reservation when commit fails (contract 6, 7)"
   "refill-once@@src/heap.c@@      if (grow(h, consumed) != ILHEAP_OK)
         break;@@      if (grow(h, consumed) != ILHEAP_OK ||

@@ -122,7 +122,7 @@ static int run_dir(const char *dir, unsigned *count) {
     n++;
   }
   closedir(d);
-  if (rc == 0) {
+  if (rc == 0 && n > 1) {
     qsort(names, n, sizeof *names, by_name);
   }
   for (size_t i = 0; i < n && rc == 0; i++) {

@@ -3,17 +3,42 @@
  * the .NET profiling API's IMethodMalloc.
  *
  * One heap belongs to one module. It hands out blocks that are never freed one
- * by one and that all lie at a positive offset from the module's base, inside
- * the window a method RVA can express. Address space is reached only through an
- * ilheap_provider: the operating system's (the default) or a simulated one
- * (include/ilheap_sim.h).
+ * by one and that lie at a positive offset from the module's base, inside the
+ * window a method RVA can express, as its window policy says (below). Address
+ * space is reached only through an ilheap_provider: the operating system's (the
+ * default), a simulated one (include/ilheap_sim.h) or a landing zone composed
+ * over either (include/ilheap_zone.h).
+ *
+ * WHICH WINDOW POLICY FOR WHICH RUNTIME (ilheap_options.window_policy)
+ *  ILHEAP_WINDOW_REQUIRED (the default): every block lies inside the window, or
+ *    the answer is NULL. For .NET Framework (2.0 and later), whose
+ *    SetILFunctionBody refuses a body at or below the module base and stores
+ *    (ULONG)(body - base) as the method's RVA, and for mock runtimes that check
+ *    that rule. It is what the runtimes' own allocators promised.
+ *  ILHEAP_WINDOW_PREFERRED: blocks lie inside the window while it has room;
+ *    when it is full, elsewhere (the nearest free range above the window,
+ *    else below the module, anywhere the provider can reserve) instead of
+ *    NULL. For CoreCLR (.NET Core 1.0 to .NET 10 measured): its
+ *    SetILFunctionBody keeps the POINTER and never derives an RVA from it;
+ *    measured on .NET 10.0.12 Linux x64, bodies (also of methods added with
+ *    IMetaDataEmit::DefineMethod, whatever their RVA) run from any address,
+ *    while the window of an assembly mapped late was full in about two runs
+ *    in five. Use ilheap_rva to find out whether a block has an RVA.
  *
  * THE CONTRACT (tests and fuzzers cite these numbers)
  *
- *  1. Positive offset. For a non-NULL block p of cb bytes from a heap with base
- *     B and window max_offset M, every byte lies at an offset in [1, M) from B:
- *     p - B >= 1 and p + cb - B <= M. The whole body is inside the window, not
- *     only its first byte.
+ *  1. Positive offset. For base B and window max_offset M, a block p of cb bytes
+ *     is "inside the window" when every byte lies at an offset in [1, M) from
+ *     B: p - B >= 1 and p + cb - B <= M (the whole body, not only its first
+ *     byte).
+ *     ILHEAP_WINDOW_REQUIRED: every non-NULL block is inside the window.
+ *     ILHEAP_WINDOW_PREFERRED: the heap takes address space outside the
+ *     window only when the window has no room for what it needs (every refill
+ *     tries the window first), so a block is outside the window only after the
+ *     window was found full; every block lies either wholly inside the window
+ *     or wholly outside it (no byte in [B + 1, B + M)), and the outside ones
+ *     are counted in ilheap_stats.blocks_outside_window. Every other clause
+ *     holds for both policies.
  *  2. Alignment. p is a multiple of the heap's alignment.
  *  3. Disjoint. Blocks never overlap each other (from any heap), the module, or
  *     any mapping that existed before. The library reserves only ranges that are
@@ -21,8 +46,9 @@
  *  4. Usable and zero-filled. All cb bytes are readable and writable and read as
  *     zero the first time.
  *  5. cb == 0 returns NULL (as CoreCLR and .NET Framework do).
- *  6. Exhaustion returns NULL: window full, budget reached, or the provider
- *     refuses. No abort, no crash; the heap stays usable, blocks already handed
+ *  6. Exhaustion returns NULL: window full (ILHEAP_WINDOW_REQUIRED only; with
+ *     ILHEAP_WINDOW_PREFERRED, the window and what lies outside it are full),
+ *     budget reached, or the provider refuses. No abort, no crash; the heap stays usable, blocks already handed
  *     out are untouched, and a later request that fits still succeeds. Address
  *     space is reserved in whole provider pages, plus a guard page when guard
  *     pages are on, so a window with room for fewer pages than that is full.
@@ -156,9 +182,39 @@ typedef struct ilheap_provider {
   int (*release)(void *ctx, uintptr_t addr, size_t len);
 } ilheap_provider;
 
-/* The operating system's provider (Linux: /proc/self/maps and mmap with
- * MAP_FIXED_NOREPLACE). A static object, valid for the life of the process.
- * NULL where the platform has none. */
+/*
+ * The operating system's provider: a static object, valid for the life of the
+ * process. NULL where the platform has none yet (not Linux, not Windows); then
+ * ilheap_create needs a provider of the caller's (ILHEAP_EINVAL otherwise).
+ *
+ * Linux: free ranges from the PROCMAP_QUERY ioctl or /proc/self/maps, minus the
+ *   room the main stack and the brk heap grow into; reserve is mmap(PROT_NONE,
+ *   MAP_FIXED_NOREPLACE), commit mprotect, release munmap; page_size is the
+ *   system page. In a 32-bit process the end of user space (0xFFFFE000 under a
+ *   64-bit kernel, lower under a 32-bit one) is found once, at first use, and
+ *   nothing above it counts as free.
+ * Windows: free ranges from a VirtualQuery walk; reserve is
+ *   VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address asked, commit
+ *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
+ *   VirtualFree(MEM_RELEASE) of each reservation in the range; page_size is the
+ *   allocation granularity (64 KiB), so a chunk with its guard page reserves at
+ *   least 128 KiB. Nothing is ever made executable. Its answers:
+ *   - Outside the process's usable range (GetSystemInfo's lpMinimumApplicationAddress
+ *     to lpMaximumApplicationAddress: the first 64 KiB; above 2 GiB in a 32-bit
+ *     process, 3 or 4 GiB with /LARGEADDRESSAWARE; the system's areas at the top
+ *     of a 64-bit one) nothing is free: walk_free reports nothing there and
+ *     reserve answers ILHEAP_ERANGE. A heap whose window lies there, or is full
+ *     (kernel32 and ntdll at the top of a 32-bit process under Wine have no room
+ *     above them), gets NULL from ilheap_alloc (contract 6).
+ *   - reserve, commit or release with an address or length that is not a
+ *     multiple of page_size, or a length 0: ILHEAP_EINVAL, nothing done (Windows
+ *     itself would round the address down silently).
+ *   - reserve over anything that exists: ILHEAP_EBUSY (Windows' error 487).
+ *   - commit of a range that is not wholly reserved: ILHEAP_EINVAL, nothing
+ *     committed.
+ *   - release of a range that is not exactly a run of whole reservations:
+ *     ILHEAP_EINVAL, nothing released (Windows frees a reservation only whole).
+ */
 ILHEAP_API const ilheap_provider *ilheap_os_provider(void);
 
 /* ---- Options ---------------------------------------------------------------*/
@@ -167,6 +223,10 @@ ILHEAP_API const ilheap_provider *ilheap_os_provider(void);
 #define ILHEAP_MAX_ALIGNMENT 4096u
 #define ILHEAP_DEFAULT_MAX_OFFSET 0x7FFFFFFFu /* .NET Framework 2.0+ METHOD_MAX_RVA */
 #define ILHEAP_UNLIMITED SIZE_MAX
+
+/* Window policies (ilheap_options.window_policy; see the top of this file). */
+#define ILHEAP_WINDOW_REQUIRED 0u  /* inside the window or NULL: .NET Framework */
+#define ILHEAP_WINDOW_PREFERRED 1u /* inside while it has room, then outside: CoreCLR */
 
 typedef struct ilheap_options {
   uint32_t size;            /* sizeof(ilheap_options): set by ilheap_options_init */
@@ -178,6 +238,8 @@ typedef struct ilheap_options {
   size_t budget;            /* most address space the heap may reserve, in bytes, guard pages
                                included; default ILHEAP_UNLIMITED */
   const ilheap_provider *provider; /* NULL: ilheap_os_provider() */
+  /* Version 2 (a version-1 caller's smaller struct gets the default). */
+  uint32_t window_policy; /* ILHEAP_WINDOW_REQUIRED (default) or ILHEAP_WINDOW_PREFERRED */
 } ilheap_options;
 
 /* Fills *opts with the defaults. Does nothing if opts is NULL. */
@@ -192,7 +254,8 @@ typedef struct ilheap ilheap;
  * first ilheap_alloc.
  * Returns 0 and sets *out, or:
  *   ILHEAP_EINVAL   out is NULL, or an option is out of range (alignment not a
- *                   power of two in [4, 4096], max_offset 0, provider NULL
+ *                   power of two in [4, 4096], max_offset 0, an unknown
+ *                   window_policy, provider NULL
  *                   where the platform has none, a provider missing a
  *                   function or with a bad page_size);
  *   ILHEAP_EVERSION opts->size (or the provider's size) is smaller than the
@@ -218,6 +281,8 @@ ILHEAP_API void ilheap_destroy(ilheap *heap);
 ILHEAP_API uintptr_t ilheap_module_base(const ilheap *heap);
 ILHEAP_API uint32_t ilheap_max_offset(const ilheap *heap);
 ILHEAP_API uint32_t ilheap_alignment(const ilheap *heap);
+/* The heap's ILHEAP_WINDOW_* policy (NULL heap: ILHEAP_WINDOW_REQUIRED). */
+ILHEAP_API uint32_t ilheap_window_policy(const ilheap *heap);
 
 /* ---- Statistics -------------------------------------------------------------*/
 typedef struct ilheap_stats {
@@ -233,9 +298,12 @@ typedef struct ilheap_stats {
   uint64_t extensions;      /* times a chunk grew in place */
   uintptr_t lowest;         /* lowest reserved address (0 if none) */
   uintptr_t highest;        /* end of the highest reserved range (0 if none) */
+  /* Version 2. */
+  uint64_t blocks_outside_window; /* blocks placed outside the window (contract 1;
+                                     ILHEAP_WINDOW_PREFERRED only, else 0) */
 } ilheap_stats;
 
-#define ILHEAP_STATS_VERSION 1u
+#define ILHEAP_STATS_VERSION 2u
 
 /*
  * Fills *out. The caller sets out->size = sizeof(ilheap_stats); fields past that
@@ -246,6 +314,22 @@ typedef struct ilheap_stats {
  * are in flight on other threads.
  */
 ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
+
+/*
+ * The RVA of a block: block - module base, what .NET Framework stores in the
+ * method's metadata and what a mock runtime checks. Checked: [block, block + cb)
+ * must lie inside memory this heap handed out (the part of one of its chunks
+ * already carved into blocks: a block, part of one, or its padding; the heap
+ * keeps no per-block sizes), and inside the window.
+ * Returns 0 and sets *rva, or (with *rva set to 0 when rva is not NULL):
+ *   ILHEAP_EINVAL  heap, block or rva NULL, cb 0, or [block, block + cb) not
+ *                  within what this heap handed out (another heap's block, a
+ *                  stale or made-up pointer);
+ *   ILHEAP_ERANGE  the block is this heap's but lies outside the window (only
+ *                  with ILHEAP_WINDOW_PREFERRED): it has no RVA.
+ * Thread-safe; it takes the heap's lock (refill's), never the fast path's.
+ */
+ILHEAP_API int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva);
 
 /* Calls visit(arg, lo, hi) for each range of address space the heap has
  * reserved, in no particular order (for checks against a process map); it stops

@@ -74,17 +74,37 @@
  * (or C++ with CINTERFACE) sees structs whose first member is lpVtbl. Both
  * describe the same binary layout.
  *
- * The IIDs: IID_IUnknown and IID_IMethodMalloc are defined by the library, as
- * weak definitions with GCC and Clang off Windows (selectany with MSVC), so a
- * program that also defines them (e.g. by compiling corprof_i.cpp, or linking a
- * "corguids" library) links without duplicate-symbol errors; ilheap's own
- * QueryInterface never depends on which definition wins.
+ * The IIDs: IID_IUnknown and IID_IMethodMalloc are defined by the library for
+ * callers that have no other definition, so that a profiler also defining them
+ * links: with the real corprof_i.cpp (whose IIDs are selectany), with its own
+ * strong definition (e.g. of IID_IUnknown), or with a "corguids" library. Each
+ * sits alone in its archive member, so a static link takes it only when nothing
+ * linked before libilheap defined the name (put your own objects and IID
+ * libraries before it, as linkers see them anyway); where two definitions meet
+ * they merge (weak on ELF, selectany on Windows: GCC, Clang and MSVC). The DLL
+ * exports both; a caller's own definitions take precedence within its module.
+ * ilheap's own QueryInterface never depends on which definition wins.
+ *
+ * Binary compatibility is checked at compile time (static asserts below, C11 or
+ * C++11): every interface is one vtable pointer, and IMethodMalloc's vtable
+ * has exactly four slots, Alloc fourth. On 32-bit Windows every method is
+ * __stdcall (STDMETHODCALLTYPE), the C and C++ declarations alike, as COM
+ * requires; on x64 there is one convention.
  */
 #ifndef ILHEAP_COM_H
 #define ILHEAP_COM_H
 
 #include "ilheap.h"
 #include "ilheap_registry.h"
+
+/* Compile-time checks of the layout (C11 / C++11; nothing on older compilers). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define ILHEAP__COM_ASSERT(cond, msg) static_assert(cond, msg)
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define ILHEAP__COM_ASSERT(cond, msg) _Static_assert(cond, msg)
+#else
+#define ILHEAP__COM_ASSERT(cond, msg)
+#endif
 
 #if defined(_WIN32)
 /* The platform's own COM declarations: nothing below redefines them. */
@@ -124,6 +144,7 @@ typedef struct _GUID {
   unsigned char Data4[8];
 } GUID;
 typedef const GUID *LPCGUID; /* the PAL declares it inside this guard */
+ILHEAP__COM_ASSERT(sizeof(GUID) == 16 && offsetof(GUID, Data4) == 8, "GUID is 16 bytes, Data4 at 8");
 #endif
 
 /* The PAL's palrt.h repeats these without a guard: same types, same tokens. */
@@ -141,6 +162,7 @@ typedef GUID IID;
 
 /* ---- HRESULTs (palrt.h's and pal.h's spellings, token for token) ------------------------*/
 #ifndef _HRESULT_TYPEDEF_
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): the PAL's spelling, token for token */
 #define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
 #endif
 #ifndef S_OK
@@ -236,6 +258,7 @@ ILHEAP_API extern const IID IID_IMethodMalloc;
 struct IMethodMalloc : public IUnknown {
   virtual PVOID STDMETHODCALLTYPE Alloc(ULONG cb) = 0;
 };
+ILHEAP__COM_ASSERT(sizeof(IMethodMalloc) == sizeof(void *), "an interface is one vtable pointer");
 #else
 /* Slots in this order: 0 QueryInterface, 1 AddRef, 2 Release, 3 Alloc. */
 typedef struct IMethodMallocVtbl {
@@ -248,6 +271,10 @@ typedef struct IMethodMallocVtbl {
 struct IMethodMalloc {
   const IMethodMallocVtbl *lpVtbl;
 };
+ILHEAP__COM_ASSERT(sizeof(IMethodMalloc) == sizeof(void *), "an interface is one vtable pointer");
+ILHEAP__COM_ASSERT(sizeof(IMethodMallocVtbl) == 4 * sizeof(void (*)(void)) &&
+                       offsetof(IMethodMallocVtbl, Alloc) == 3 * sizeof(void (*)(void)),
+                   "IMethodMalloc: four slots, Alloc fourth");
 
 #ifdef COBJMACROS
 #define IMethodMalloc_QueryInterface(This, riid, ppvObject)                                        \
@@ -382,4 +409,5 @@ inline IMethodMalloc *ilheap_registry_method_malloc(ilheap_registry *reg, uintpt
 }
 #endif /* C++ */
 
+#undef ILHEAP__COM_ASSERT
 #endif /* ILHEAP_COM_H */

@@ -20,7 +20,7 @@ packages=(
   valgrind                                 # memcheck step (valgrind/memcheck.h too)
   python3                                  # small helpers in scripts/
   gnuplot-nox libmimalloc-dev libjemalloc-dev  # benchmarks: plots and the allocators compared
-  gcc-multilib                             # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
+  gcc-multilib g++-multilib                # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
   mingw-w64 g++-mingw-w64                  # Windows cross builds (x86_64 and i686), header-order tests against the real windows.h
 )
 
@@ -50,7 +50,7 @@ else
     fi
   fi
   export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get update -q || echo "install-deps: apt-get update reported errors; going on"
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
   echo "install-deps: installed ${#missing[@]} packages"
 fi

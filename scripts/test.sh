@@ -17,14 +17,15 @@
 #                                C++, gcc and clang (PAL-shaped header), mingw-w64 x86_64/i686
 #                                (real windows.h + unknwn.h), -Werror, compile only
 #   asan-ubsan: build/unit/replay   clang, ASan+UBSan, no recovery: unit tests and demo, corpus replay
-#   tsan: build/all              clang, ThreadSanitizer: the concurrency tests, and all the others
+#   tsan: build/all              clang, ThreadSanitizer: the tsan test preset (concurrency, unit,
+#                                replay and demo tests)
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
 #   linux32: build/tests         gcc -m32 (gcc-multilib): corpus replay of every fuzz target, the
 #                                demo and the profiler self-test in a real 32-bit process
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
-#   clang-tidy                   .clang-tidy over src/ and examples/
+#   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
 # is a failure, never a skip. The last line is the summary, "N passed, N failed,
@@ -114,23 +115,14 @@ ctest_labels() { # preset label-regex [extra ctest args]
   ctest --test-dir "$dir" -L "$labels" --no-tests=error --output-on-failure -j 2 "$@"
 }
 
-tsan_tests() {
-  # Criterion's sandbox needs tests/tsan's preload library to find room for its
-  # arena beside ThreadSanitizer's reserved ranges (Snaipe/Criterion issue 274).
-  local shim
-  shim="$(bdir tsan)/libcriterion_tsan_shim.so"
-  [[ -f "$shim" ]] || { echo "$shim was not built"; return 1; }
-  # Everything runs: the concurrency tests, and the rest is cheap enough. The
-  # labels come from the tsan test preset, so that `ctest --preset tsan` and
-  # this step run the same set.
+# preset_tests PRESET: the tests of the test preset of that name (its label
+# filter, read from CMakePresets.json), so that a developer's
+# `ctest --preset PRESET` and this step run the same set.
+preset_tests() {
   local labels
-  labels=$(python3 -c 'import json, sys
-for p in json.load(open(sys.argv[1]))["testPresets"]:
-    if p["name"] == "tsan":
-        print(p["filter"]["include"]["label"])' CMakePresets.json) || return 1
-  [[ $labels == *concurrency* ]] || { echo "the tsan preset does not run the concurrency label"; return 1; }
-  echo "tsan: labels $labels (from CMakePresets.json)"
-  LD_PRELOAD=$shim ctest_labels tsan "$labels"
+  labels=$(cmake -DPRESET="$1" -P scripts/preset-labels.cmake) || return 1
+  echo "test preset $1: labels $labels"
+  ctest_labels "$1" "$labels"
 }
 
 need_script() { # path args...: a missing entry point is a failure
@@ -155,9 +147,14 @@ clang_tidy() {
   dir=$(bdir asan-ubsan)
   [[ -f "$dir/compile_commands.json" ]] || { echo "no compile_commands.json in $dir"; return 1; }
   command -v clang-tidy >/dev/null || { echo "clang-tidy not found"; return 1; }
-  # The Linux build compiles the POSIX files of src/os/ (the Windows ones need mingw).
-  local files=(src/*.c src/os/posix.c src/os/provider_linux.c examples/demo*.c)
-  echo "clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*') over ${files[*]}"
+  # Every file the project compiles: all that the asan-ubsan build compiled (the
+  # library, support/, tests, fuzz targets, benchmarks, examples), plus the two
+  # that only other builds compile (clang-tidy infers their flags).
+  local files
+  mapfile -t files < <(sed -n 's/^ *"file": "\(.*\)",\{0,1\}$/\1/p' "$dir/compile_commands.json" |
+    sed "s|^$ROOT/||" | sort -u)
+  files+=(tests/tsan/criterion_tsan_shim.c tests/consumer/app/consumer.c)
+  echo "clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*') over ${#files[@]} files: ${files[*]}"
   # One file per run: clang-tidy 14 carries analyzer state from one file into
   # the next within a run (a false valist.Uninitialized report appears only
   # when another file was analyzed first).
@@ -187,10 +184,10 @@ step "asan-ubsan: unit tests + demo" ctest_labels asan-ubsan 'unit|demo'
 step "asan-ubsan: corpus replay" ctest_labels asan-ubsan replay
 
 step "tsan: build" configure_build tsan
-step "tsan: all tests" tsan_tests
+step "tsan: all tests" preset_tests tsan
 
 step "valgrind: build" configure_build valgrind
-step "valgrind: unit tests + demo" ctest_labels valgrind 'unit|demo'
+step "valgrind: unit tests + demo" preset_tests valgrind
 
 step "linux32: build" configure_build linux32
 step "linux32: tests" ctest_labels linux32 'unit|replay|demo'

@@ -32,33 +32,14 @@
 #include "os/os.h"
 #include "seams.h"
 
-#if defined(__GNUC__) && !defined(_WIN32)
-#define ILHEAP_WEAK __attribute__((weak))
-#elif defined(_MSC_VER)
-#define ILHEAP_WEAK __declspec(selectany)
-#else
-#define ILHEAP_WEAK
-#endif
-
-/* The exported IIDs (weak: see ilheap_com.h). Memory order of IID_IMethodMalloc,
- * little-endian: 8B B2 EF A0 E2 6E 7B 4D B9 83 A7 5E F7 BE ED B8. */
-ILHEAP_WEAK const IID IID_IUnknown = {
-    0x00000000u, 0x0000u, 0x0000u, {0xC0u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x46u}};
-ILHEAP_WEAK const IID IID_IMethodMalloc = {
-    0xA0EFB28Bu, 0x6EE2u, 0x4D7Bu, {0xB9u, 0x83u, 0xA7u, 0x5Eu, 0xF7u, 0xBEu, 0xEDu, 0xB8u}};
-
 /* QueryInterface compares against private copies, so that its answer never
- * depends on which definition of the exported IIDs the linker picked. */
-static const IID iid_unknown = {
-    0x00000000u, 0x0000u, 0x0000u, {0xC0u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x46u}};
-static const IID iid_method_malloc = {
-    0xA0EFB28Bu, 0x6EE2u, 0x4D7Bu, {0xB9u, 0x83u, 0xA7u, 0x5Eu, 0xF7u, 0xBEu, 0xEDu, 0xB8u}};
+ * depends on which definition of the exported IIDs the linker picked
+ * (internal.h; the exported ones are in src/com_iid_*.c). */
+static const IID iid_unknown = ILHEAP__IID_IUNKNOWN_INIT;
+static const IID iid_method_malloc = ILHEAP__IID_IMETHODMALLOC_INIT;
 
-_Static_assert(sizeof(GUID) == 16, "GUID must be 16 bytes");
+/* The header checks the vtable and GUID layout; this, what the code relies on. */
 _Static_assert(sizeof(ULONG) == 4 && sizeof(HRESULT) == 4, "ULONG and HRESULT must be 32-bit");
-_Static_assert(offsetof(GUID, Data4) == 8, "GUID layout");
-_Static_assert(offsetof(IMethodMallocVtbl, Alloc) == 3 * sizeof(void (*)(void)),
-               "IMethodMalloc slot 3 is Alloc");
 
 enum { COM_UNINIT = 0, COM_BUSY = 1, COM_READY = 2 };
 

@@ -29,32 +29,55 @@
  * three fields. A request consuming more than LARGE (1 MiB; no IL body is near
  * that) gets a chunk of its own instead, sized to fit, accounted under the lock.
  *
- * Refill, under the heap's lock, when the current chunk cannot hold a request:
- *  1. Grow the current chunk downward in place, once, by
- *         len = min(step, room under CHUNK_CAP, budget left, room in the
- *                   window below floor, free pages just below floor)
- *     (all whole pages; "free" as the provider defines it, so the zones it
- *     keeps clear stay clear), if len covers what the request still needs:
- *     reserve the whole step directly, and only if that range is busy, walk
- *     to find the free pages just below floor and reserve those. Any failure
- *     moves on to 2. Growing by what is there, never page by page, keeps a
- *     refill to one reserve and one commit, plus a walk when it is crowded.
- *  2. Otherwise start a new chunk: walk the free gaps of the window in
- *     ascending order. In the lowest gap with room for the chunk to grow to
- *     CHUNK_CAP (a roomy gap: CHUNK_CAP plus the guard page, or the chunk if
- *     larger), the chunk goes at the top of that room, the gap's lowest
- *     roomy slice, so it can grow down through the rest of the slice. If no
- *     gap is roomy, it goes at the TOP of the lowest gap that holds it at all
- *     (pages for the request, plus the guard page). First a full step, then
- *     just enough for the request. A reserve that
- *     loses a race (ILHEAP_EBUSY) walks again, up to REFILL_RETRIES times; any
- *     other provider error ends the attempt. The old chunk's unused bottom is
- *     abandoned (it is counted in the statistics as reserved, not consumed).
- *  3. Otherwise the request fails: NULL (contract 6).
- * A LARGE request skips 1: its own chunk is placed as in 2, sized to fit.
- * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB,
- * page)): small modules stay small, and once a heap holds 1 MiB the address
- * space reserved beyond what was consumed is at most about 1/32.
+ * Refill, under the heap's lock, when the current chunk C cannot hold a request
+ * consuming `consumed` bytes. need = what C still lacks, in whole pages;
+ * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB, page)),
+ * so small modules stay small and, once a heap holds 1 MiB, the address space
+ * reserved beyond what was consumed is at most about 1/32.
+ *  1. If C has room now (another thread's refill made it while this one waited
+ *     for the lock), take it.
+ *  2. If C lies in the window, grow it downward in place, once, by
+ *         want = min(step, room left under CHUNK_CAP, budget left, floor - lim)
+ *     (whole pages; lim is the lower end of C's range, here the window's wlo):
+ *     reserve [floor - want, floor) directly; if the provider answers busy or
+ *     out of reach, walk the free gaps of that range and reserve only the free
+ *     pages that end at floor. It succeeds when at least need pages were
+ *     reserved and committed. One reserve and one commit, plus a walk when the
+ *     range is crowded: never page by page.
+ *  3. Place a new chunk in the window (PLACE below): of step bytes when the
+ *     request needs less, and if that fails, of just the request's pages.
+ *  4. With ILHEAP_WINDOW_REQUIRED: the request fails, NULL (contract 6).
+ *  5. With ILHEAP_WINDOW_PREFERRED: if C lies outside the window, grow it as
+ *     in 2, down to its own lim; else place a new chunk outside the window
+ *     (OUTSIDE below), step bytes first, then just the request's pages.
+ *  6. Otherwise the request fails: NULL (contract 6).
+ * The request then takes its block from the new room; threads carving
+ * meanwhile may take that room first, and the refill runs again (each round
+ * consumes address space, so the loop ends, at the latest when the window or
+ * the budget is full). A new chunk becomes the current one; the old one's
+ * unused bottom is abandoned (counted as reserved, not consumed). A request
+ * consuming more than LARGE skips 1 and 2 and gets a chunk of its own sized to
+ * fit, placed by 3, then (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever
+ * placed beyond the budget.
+ *
+ * PLACE, in a range [lo, hi) (the window): walk its free gaps in ascending
+ * order. total = the chunk's pages plus the guard page; roomy = max(CHUNK_CAP,
+ * total) + the guard page, room for the chunk to grow to CHUNK_CAP. In the
+ * lowest gap at least roomy long, the chunk goes at the top of its lowest
+ * roomy slice ([bottom, bottom + roomy)), so that it can grow down through the
+ * rest of the slice; if no gap is that long, at the top of the lowest gap that
+ * holds total. A reserve that loses a race (ILHEAP_EBUSY) walks again, up to
+ * REFILL_RETRIES times; any other provider error ends the attempt.
+ *
+ * OUTSIDE (ILHEAP_WINDOW_PREFERRED only): PLACE in the free address space above
+ * the window, [round_up(B + M), top), the nearest roomy slice above it; if
+ * that fails, at the top of the highest gap that holds total below the module,
+ * [page, round_down(B + 1)). Neither range touches a page of the window, so a
+ * chunk is wholly inside or wholly outside it (its lim is its range's lower
+ * end) and blocks outside the window are counted per chunk, exactly. Address
+ * space outside the window is taken only when the window has no room for the
+ * refill (contract 1); an outside chunk's committed room is used until it is
+ * used up.
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
@@ -99,8 +122,9 @@ _Static_assert(((uint64_t)4 << 20) <= (UINT64_C(1) << 22), "padding fits bits 20
 
 /* The size of the first published version of each versioned struct. */
 #define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
+#define OPTIONS_V2_SIZE (offsetof(ilheap_options, window_policy) + sizeof(uint32_t))
 #define STATS_V1_SIZE (offsetof(ilheap_stats, highest) + sizeof(uintptr_t))
-#define PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+#define PROVIDER_V1_SIZE ILHEAP__PROVIDER_V1_SIZE
 
 typedef struct chunk {
   _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks, see above */
@@ -108,6 +132,9 @@ typedef struct chunk {
   uintptr_t top;                      /* end of the committed part; blocks below it */
   uintptr_t floor;                    /* lowest reserved (and committed) address */
   uintptr_t end;                      /* end of the reservation (top + guard) */
+  uintptr_t lim;                      /* floor never grows below this */
+  unsigned char outside;              /* 1: wholly outside the window */
+  unsigned char own;                  /* 1: a large request's own chunk */
   struct chunk *next;                 /* all chunks, newest first */
 } chunk;
 
@@ -119,6 +146,9 @@ struct ilheap {
   uint32_t guard;           /* guard bytes per chunk: 0 or page */
   uintptr_t base;
   uintptr_t wlo, whi;       /* the window, page aligned; wlo >= whi: empty */
+  uint32_t policy;          /* ILHEAP_WINDOW_* */
+  uintptr_t above_lo, top;  /* outside: [above_lo, top) above the window, 0: none */
+  uintptr_t below_hi;       /* outside: [page, below_hi) below the module */
   uint64_t max_consumed;    /* no request consuming more can ever fit */
   size_t page;
   size_t budget;
@@ -129,6 +159,7 @@ struct ilheap {
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
   uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
+  uint64_t large_outside;                                 /* of which outside the window */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
 };
@@ -178,7 +209,7 @@ void ilheap_options_init(ilheap_options *opts) {
   opts->provider = NULL;
 }
 
-static int check_provider(const ilheap_provider *p) {
+int ilheap__provider_check(const ilheap_provider *p) {
   if (p->size < PROVIDER_V1_SIZE)
     return ILHEAP_EVERSION;
   if (p->flags != 0 || p->walk_free == NULL || p->reserve == NULL || p->commit == NULL ||
@@ -199,15 +230,18 @@ int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved) 
   if (opts != NULL) {
     if (opts->size < OPTIONS_V1_SIZE)
       return ILHEAP_EVERSION;
-    memcpy(&o, opts, OPTIONS_V1_SIZE);
+    /* What the caller's version has; defaults for the rest. */
+    memcpy(&o, opts, opts->size < OPTIONS_V2_SIZE ? OPTIONS_V1_SIZE : OPTIONS_V2_SIZE);
     o.size = (uint32_t)sizeof o;
   }
   if (o.alignment < ILHEAP_MIN_ALIGNMENT || o.alignment > ILHEAP_MAX_ALIGNMENT ||
-      !is_pow2(o.alignment) || o.max_offset == 0)
+      !is_pow2(o.alignment) || o.max_offset == 0 ||
+      (o.window_policy != ILHEAP_WINDOW_REQUIRED && o.window_policy != ILHEAP_WINDOW_PREFERRED))
     return ILHEAP_EINVAL;
   if (o.provider == NULL && ilheap_os_provider() == NULL)
     return ILHEAP_EINVAL;
-  if ((err = check_provider(o.provider != NULL ? o.provider : ilheap_os_provider())) != ILHEAP_OK)
+  if ((err = ilheap__provider_check(o.provider != NULL ? o.provider : ilheap_os_provider())) !=
+      ILHEAP_OK)
     return err;
   if (resolved != NULL)
     *resolved = o;
@@ -245,6 +279,7 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   h->guard = o.use_guard_pages ? (uint32_t)h->page : 0;
   h->budget = o.budget;
   h->base = base;
+  h->policy = o.window_policy;
 
   /* Window [base + 1, base + M) clipped to the address space, then to pages. */
   if (base == UINTPTR_MAX) {
@@ -265,6 +300,16 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     ILHEAP_ASSERT(h->wlo > base && h->wlo % h->page == 0 && h->whi % h->page == 0);
     ILHEAP_ASSERT(h->whi - 1 - base < o.max_offset);
   }
+  /* Outside the window: every page that shares no byte with [base + 1,
+   * base + M). A request no window chunk could hold goes there directly. */
+  overflow = 0;
+  h->top = round_down_ptr(UINTPTR_MAX, h->page);
+  h->above_lo = base == UINTPTR_MAX ? 0 : round_up_ptr(hi, h->page, &overflow);
+  if (overflow)
+    h->above_lo = 0;
+  h->below_hi = round_down_ptr(base == UINTPTR_MAX ? base : base + 1, h->page);
+  if (h->policy == ILHEAP_WINDOW_PREFERRED)
+    h->max_consumed = UINT64_MAX;
   ILHEAP_ASSERT(is_pow2(h->align) && h->align >= ILHEAP_MIN_ALIGNMENT && h->align <= h->page);
   atomic_init(&h->current, NULL);
   atomic_init(&h->failed, 0);
@@ -280,7 +325,7 @@ void ilheap_destroy(ilheap *h) {
   ilheap_track_destroy(h);
   for (c = h->chunks; c != NULL; c = next) {
     next = c->next;
-    ILHEAP_ASSERT(h->wlo <= c->floor && c->floor <= c->top && c->top <= c->end && c->end <= h->whi);
+    ILHEAP_ASSERT(c->lim <= c->floor && c->floor <= c->top && c->top <= c->end);
     ilheap_track_release(h, (void *)c->floor, c->top - c->floor);
     /* Nothing useful can be done if the provider refuses at this point. */
     (void)h->prov.release(h->prov.ctx, c->floor, c->end - c->floor);
@@ -314,7 +359,10 @@ static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
 
 static void assert_chunk(const ilheap *h, const chunk *c) {
   /* [floor, top) committed below [top, end) = the guard, all in the window. */
-  ILHEAP_ASSERT(c->floor >= h->wlo && c->end <= h->whi);
+  /* Wholly in the window, or (ILHEAP_WINDOW_PREFERRED) wholly outside it. */
+  ILHEAP_ASSERT(c->floor >= c->lim &&
+                (c->outside ? h->policy == ILHEAP_WINDOW_PREFERRED && (c->end <= h->wlo || c->floor >= h->whi)
+                            : c->lim == h->wlo && c->end <= h->whi));
   ILHEAP_ASSERT(c->floor % h->page == 0 && c->top % h->page == 0 && c->end % h->page == 0);
   ILHEAP_ASSERT(c->floor < c->top && c->top <= c->end && c->end - c->top <= h->guard);
   (void)h;
@@ -340,7 +388,7 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
   c = atomic_load_explicit(&h->current, memory_order_acquire);
   if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
-  ILHEAP_ASSERT(p % h->align == 0 && p > h->base && p + cb <= h->whi);
+  ILHEAP_ASSERT(p % h->align == 0 && (c->outside || (p > h->base && p + cb <= h->whi)));
   ilheap_track_alloc(h, (void *)p, cb);
   return (void *)p;
 }
@@ -387,10 +435,10 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (want > left)
       want = left & ~(uint64_t)(h->page - 1);
   }
-  ILHEAP_ASSERT(c->floor >= h->wlo);
+  ILHEAP_ASSERT(c->floor >= c->lim);
   ILHEAP_ASSERT(want % h->page == 0 && need % h->page == 0);
-  if (want > c->floor - h->wlo) /* floor >= wlo always */
-    want = c->floor - h->wlo;
+  if (want > c->floor - c->lim) /* floor >= lim always */
+    want = c->floor - c->lim;
   if (want < need || need == 0)
     return ILHEAP_ENOMEM;
   /* Usually all of it is free: reserve is the authority (it refuses whatever
@@ -418,7 +466,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     (void)h->prov.release(h->prov.ctx, at, (size_t)len);
     return err;
   }
-  ILHEAP_ASSERT(len >= need && len <= want && at >= h->wlo && at + len == c->floor);
+  ILHEAP_ASSERT(len >= need && len <= want && at >= c->lim && at + len == c->floor);
   ilheap_track_commit(h, (void *)at, (size_t)len);
   c->floor = at;
   h->reserved += len;
@@ -455,35 +503,40 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   return 1;
 }
 
-/* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
- * becomes the current chunk unless it is a large request's own (*own). */
-static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
+/* The top of the highest gap that holds the chunk (below the module). */
+static int highest_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct placement *pl = arg;
+  int overflow = 0;
+  uintptr_t a = round_up_ptr(lo, pl->page, &overflow);
+  uintptr_t b = round_down_ptr(hi, pl->page);
+  if (!overflow && a < b && (uint64_t)(b - a) >= pl->total)
+    pl->addr = b - (uintptr_t)pl->total;
+  return 0;
+}
+
+/* Reserves and commits total bytes (len committed) in [lo, hi): placed by
+ * visit, walking again after a lost race. Sets *at. */
+static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
+                    uint64_t len, uintptr_t *at) {
   struct placement pl;
   uint64_t total = len + h->guard;
-  chunk *c;
   int err = ILHEAP_ENOMEM, tries;
 
-  if (total > (uint64_t)(h->whi - h->wlo))
+  if (lo >= hi || total > (uint64_t)(hi - lo))
     return ILHEAP_ERANGE;
-  if (!within_budget(h, total))
-    return ILHEAP_ENOMEM;
-  /* The chunk's hot word sits on its own cache line. */
-  c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
-  if (c == NULL)
-    return ILHEAP_ENOMEM;
   for (tries = 0; tries < REFILL_RETRIES; tries++) {
     pl.total = total;
     pl.roomy = (total > CHUNK_CAP ? total : CHUNK_CAP) + h->guard;
     pl.page = h->page;
     pl.addr = 0;
-    if ((err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, place_visit, &pl)) != ILHEAP_OK)
+    if ((err = h->prov.walk_free(h->prov.ctx, lo, hi, visit, &pl)) != ILHEAP_OK)
       break;
     if (pl.addr == 0) {
-      err = ILHEAP_ENOMEM; /* the window is full */
+      err = ILHEAP_ENOMEM; /* full */
       break;
     }
-    /* Gaps come from the window: so does the place chosen in one. */
-    ILHEAP_ASSERT(pl.addr >= h->wlo && pl.addr + total <= h->whi);
+    /* Gaps come from [lo, hi): so does the place chosen in one. */
+    ILHEAP_ASSERT(pl.addr >= lo && pl.addr + total <= hi);
     err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
@@ -491,14 +544,48 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   if (err == ILHEAP_OK &&
       (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
+  *at = pl.addr;
+  return err;
+}
+
+/* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
+ * becomes the current chunk unless it is a large request's own (*own). In the
+ * window, or (outside != 0) above it, else below the module. */
+static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
+  uint64_t total = len + h->guard;
+  uintptr_t at = 0;
+  chunk *c;
+  int err;
+
+  if (!within_budget(h, total))
+    return ILHEAP_ENOMEM;
+  /* The chunk's hot word sits on its own cache line. */
+  c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
+  if (c == NULL)
+    return ILHEAP_ENOMEM;
+  c->lim = h->wlo;
+  if (!outside) {
+    err = place_in(h, h->wlo, h->whi, place_visit, len, &at);
+  } else {
+    ILHEAP_ASSERT(h->policy == ILHEAP_WINDOW_PREFERRED);
+    c->outside = 1;
+    c->lim = h->above_lo;
+    err = h->above_lo != 0 ? place_in(h, h->above_lo, h->top, place_visit, len, &at)
+                           : ILHEAP_ERANGE;
+    if (err != ILHEAP_OK) {
+      c->lim = h->page;
+      err = place_in(h, h->page, h->below_hi, highest_visit, len, &at);
+    }
+  }
   if (err != ILHEAP_OK) {
     ilheap__aligned_free(c);
     return err;
   }
-  ilheap_track_commit(h, (void *)pl.addr, (size_t)len);
-  c->floor = pl.addr;
-  c->top = pl.addr + (uintptr_t)len;
-  c->end = pl.addr + (uintptr_t)total;
+  ilheap_track_commit(h, (void *)at, (size_t)len);
+  c->floor = at;
+  c->top = at + (uintptr_t)len;
+  c->end = at + (uintptr_t)total;
+  c->own = own != NULL;
   atomic_init(&c->word, 0);
   atomic_init(&c->cap, own != NULL ? 0 : len);
   ILHEAP_ASSERT(own != NULL || len < CHUNK_CAP);
@@ -517,11 +604,20 @@ static int new_chunk(ilheap *h, uint64_t len, chunk **own) {
   return ILHEAP_OK;
 }
 
-/* Makes room for `consumed` more bytes: in place first, then a new chunk. */
+/* A new chunk of step bytes if the request needs less, else (or when that
+ * fails) of minimal bytes: in the window, or outside it. */
+static int new_chunk_for(ilheap *h, uint64_t minimal, uint64_t step, int outside) {
+  if (minimal < step && new_chunk(h, step, outside, NULL) == ILHEAP_OK)
+    return ILHEAP_OK;
+  return new_chunk(h, minimal, outside, NULL);
+}
+
+/* Makes room for `consumed` more bytes: in place first, then a new chunk in
+ * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. */
 static int grow(ilheap *h, uint64_t consumed) {
   chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
   uint64_t step = step_size(h);
-  uint64_t minimal;
+  uint64_t minimal, want = 0, need = 0;
 
   if (c != NULL) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
@@ -530,24 +626,33 @@ static int grow(ilheap *h, uint64_t consumed) {
     ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP && cap == c->top - c->floor);
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
-    minimal = round_up64(consumed - (cap - used), h->page);
-    if (extend(h, c, step < under_cap ? step : under_cap, minimal) == ILHEAP_OK)
+    need = round_up64(consumed - (cap - used), h->page);
+    want = step < under_cap ? step : under_cap;
+    /* An outside chunk grows only after the window was tried. */
+    if (!c->outside && extend(h, c, want, need) == ILHEAP_OK)
       return ILHEAP_OK;
   }
   minimal = round_up64(consumed, h->page);
-  if (minimal < step && new_chunk(h, step, NULL) == ILHEAP_OK)
+  if (new_chunk_for(h, minimal, step, 0) == ILHEAP_OK)
     return ILHEAP_OK;
-  return new_chunk(h, minimal, NULL);
+  if (h->policy != ILHEAP_WINDOW_PREFERRED)
+    return ILHEAP_ENOMEM;
+  if (c != NULL && c->outside && extend(h, c, want, need) == ILHEAP_OK)
+    return ILHEAP_OK;
+  return new_chunk_for(h, minimal, step, 1);
 }
 
 /* A large request's own chunk; the block sits at its top like any other. */
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   chunk *c;
-  if (new_chunk(h, round_up64(consumed, h->page), &c) != ILHEAP_OK)
+  uint64_t len = round_up64(consumed, h->page);
+  if (new_chunk(h, len, 0, &c) != ILHEAP_OK &&
+      (h->policy != ILHEAP_WINDOW_PREFERRED || new_chunk(h, len, 1, &c) != ILHEAP_OK))
     return 0;
   h->large_blocks++;
   h->large_requested += cb;
   h->large_consumed += consumed;
+  h->large_outside += c->outside;
   return c->top - (uintptr_t)consumed;
 }
 
@@ -592,6 +697,9 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
 uintptr_t ilheap_module_base(const ilheap *h) { return h != NULL ? h->base : 0; }
 uint32_t ilheap_max_offset(const ilheap *h) { return h != NULL ? h->max_offset : 0; }
 uint32_t ilheap_alignment(const ilheap *h) { return h != NULL ? h->align_option : 0; }
+uint32_t ilheap_window_policy(const ilheap *h) {
+  return h != NULL ? h->policy : ILHEAP_WINDOW_REQUIRED;
+}
 
 int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   ilheap *h = (ilheap *)(uintptr_t)heap; /* the lock is state, not value */
@@ -609,9 +717,12 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.blocks = h->large_blocks;
   s.bytes_requested = h->large_requested;
   s.padding_bytes = h->large_consumed - h->large_requested;
+  s.blocks_outside_window = h->large_outside;
   for (c = h->chunks; c != NULL; c = c->next) {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
     s.blocks += W_BLOCKS(w);
+    if (c->outside)
+      s.blocks_outside_window += W_BLOCKS(w);
     s.padding_bytes += W_PAD(w);
     s.bytes_requested += W_USED(w) - W_PAD(w);
     if (s.lowest == 0 || c->floor < s.lowest)
@@ -628,6 +739,35 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.size = size < sizeof s ? size : (uint32_t)sizeof s;
   s.version = ILHEAP_STATS_VERSION;
   memcpy(out, &s, s.size);
+  return ILHEAP_OK;
+}
+
+int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva) {
+  ilheap *h = (ilheap *)(uintptr_t)heap;
+  uintptr_t p = (uintptr_t)block;
+  const chunk *c;
+  int found = 0;
+
+  if (rva != NULL)
+    *rva = 0;
+  if (h == NULL || block == NULL || rva == NULL || cb == 0 || p > UINTPTR_MAX - cb)
+    return ILHEAP_EINVAL;
+  ilheap__mutex_lock(&h->lock);
+  for (c = h->chunks; c != NULL && !found; c = c->next) {
+    /* What the chunk handed out: its consumed part below top (a large
+     * request's own chunk: all of it). */
+    uintptr_t lo = c->own ? c->floor
+                          : c->top - (uintptr_t)W_USED(atomic_load_explicit(&c->word,
+                                                                             memory_order_acquire));
+    found = p >= lo && p + cb <= c->top;
+  }
+  ilheap__mutex_unlock(&h->lock);
+  if (!found)
+    return ILHEAP_EINVAL;
+  /* Contract 1's test, on the block itself. */
+  if (p <= h->base || (uint64_t)(p + cb - h->base) > h->max_offset)
+    return ILHEAP_ERANGE;
+  *rva = (uint32_t)(p - h->base);
   return ILHEAP_OK;
 }
 

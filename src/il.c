@@ -159,6 +159,7 @@ static int plan(const ilheap_il_body *b, uintptr_t at, layout *l) {
     /* L3: the boundary of the absolute address; at % 4 == 0 here, so it is
      * also the boundary of the offset, but the sum says what the rule says. */
     l->pad = pad4(at + (uintptr_t)end);
+    ILHEAP_ASSERT(l->pad < 4 && (end + l->pad) % 4 == 0);
     uint64_t section = end + l->pad;
     end = section + SECT_HEADER +
           (uint64_t)b->clause_count * (l->fat_section ? FAT_CLAUSE : SMALL_CLAUSE);
@@ -222,11 +223,13 @@ int ilheap_il_write(const ilheap_il_body *body, void *dst, size_t cap, uint32_t 
     return ILHEAP_IL_ETOO_SMALL;
   uint8_t *p = dst;
   if (!l.fat) {
+    ILHEAP_ASSERT(body->code_size <= ILHEAP_IL_TINY_MAX_CODE && l.size == 1 + body->code_size);
     p[0] = (uint8_t)(body->code_size << 2 | TINY_FORMAT);
     memmove(p + 1, body->code, body->code_size);
   } else {
     uint32_t flags = FAT_FORMAT | (body->flags & ILHEAP_IL_INIT_LOCALS) |
                      (body->clause_count ? FAT_MORE_SECTS : 0);
+    ILHEAP_ASSERT(((uintptr_t)p & 3u) == 0); /* L2, refused by plan otherwise */
     wr16(p, (uint32_t)FAT_HEADER_DWORDS << 12 | flags);
     wr16(p + 2, body->max_stack);
     wr32(p + 4, body->code_size);
@@ -334,6 +337,7 @@ static int parse(const uint8_t *p, size_t avail, ilheap_il_view *v) {
   }
   /* L3: the section starts at the next 4-byte boundary of the absolute address. */
   uint64_t sect = end + pad4((uintptr_t)p + (uintptr_t)end);
+  ILHEAP_ASSERT(sect >= end && sect - end < 4);
   if (sect > avail || avail - sect < SECT_HEADER)
     return ILHEAP_IL_ESECTION_PAST_END;
   const uint8_t *s = p + sect;
@@ -353,6 +357,7 @@ static int parse(const uint8_t *p, size_t avail, ilheap_il_view *v) {
   if (sect + data > UINT32_MAX)
     return ILHEAP_IL_ETOO_LARGE;
   v->body.clause_count = (data - SECT_HEADER) / each;
+  ILHEAP_ASSERT(v->body.clause_count <= (fat ? ILHEAP_IL_FAT_MAX_CLAUSES : ILHEAP_IL_SMALL_MAX_CLAUSES));
   v->body.flags |= fat ? ILHEAP_IL_FAT_SECTION : 0;
   v->section = s;
   v->size = (uint32_t)(sect + data);

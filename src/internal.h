@@ -23,4 +23,34 @@ ilheap *ilheap__from_ext(void *ext);
  */
 int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
 
+/* The size of the first published ilheap_provider, and the check every user
+ * of a caller's provider makes (heaps, the landing zone): 0, ILHEAP_EVERSION or
+ * ILHEAP_EINVAL, as ilheap_create documents. */
+#define ILHEAP__PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
+int ilheap__provider_check(const ilheap_provider *p);
+
+/*
+ * The IIDs. The library exports IID_IUnknown and IID_IMethodMalloc for callers
+ * that have no other definition, each in a file of its own (src/com_iid_*.c):
+ * a static link then pulls one in only when nothing linked before it defined
+ * the name, as a profiler's own IIDs (corprof_i.cpp, a dllmain.cpp of its own)
+ * do. Where two definitions still meet, they merge: weak on ELF and Mach-O,
+ * selectany on PE (what MIDL's generated _i.c files use). The COM adapter
+ * compares against private copies, so it never depends on which one won.
+ */
+#if defined(_WIN32) && (defined(__GNUC__) || defined(_MSC_VER))
+#define ILHEAP__IID_MERGEABLE __declspec(selectany)
+#elif defined(__GNUC__)
+#define ILHEAP__IID_MERGEABLE __attribute__((weak))
+#else
+#define ILHEAP__IID_MERGEABLE
+#endif
+/* {00000000-0000-0000-C000-000000000046} */
+#define ILHEAP__IID_IUNKNOWN_INIT                                                                  \
+  {0x00000000u, 0x0000u, 0x0000u, {0xC0u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x00u, 0x46u}}
+/* {A0EFB28B-6EE2-4d7b-B983-A75EF7BEEDB8}; in memory (little-endian):
+ * 8B B2 EF A0 E2 6E 7B 4D B9 83 A7 5E F7 BE ED B8. */
+#define ILHEAP__IID_IMETHODMALLOC_INIT                                                             \
+  {0xA0EFB28Bu, 0x6EE2u, 0x4D7Bu, {0xB9u, 0x83u, 0xA7u, 0x5Eu, 0xF7u, 0xBEu, 0xEDu, 0xB8u}}
+
 #endif

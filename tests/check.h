@@ -1,7 +1,8 @@
 /*
- * Shared helpers for the Criterion test programs. Each tests/test_*.c is its
- * own program, so everything here is static (inline): a program uses what it
- * needs and the rest costs nothing.
+ * Shared helpers for the Criterion test programs: thin Criterion wrappers over
+ * the support library (support/: address-space snapshots, modules, the size
+ * mix, THE CONTRACT's checks), plus what only tests need (the sim walk). Each
+ * tests/test_*.c is its own program, so everything here is static inline.
  *
  * The checks cite THE CONTRACT in include/ilheap.h by clause number. They use
  * Criterion assertions, so they must be called from the test's own thread
@@ -10,127 +11,7 @@
 #ifndef ILHEAP_TESTS_CHECK_H
 #define ILHEAP_TESTS_CHECK_H
 
-#ifndef CHECK_STANDALONE
 #include <criterion/criterion.h>
-#else
-/*
- * A minimal stand-in for the part of Criterion these tests use, so that a test
- * program can also be built without it: -DCHECK_STANDALONE, one process, tests
- * run in order, the first failed assertion aborts. It exists for ThreadSanitizer:
- * Criterion 2.4.1's runner cannot start under TSan (its BoxFort arena is mapped
- * at a random fixed address that TSan refuses; Criterion issue #274), e.g.
- *   clang -fsanitize=thread -g -DCHECK_STANDALONE -D_GNU_SOURCE -Iinclude \
- *         tests/test_threads.c libilheap.a -lpthread -ldl && ./a.out
- * Tests that expect a crash (.exit_code, .signal) need Criterion's fork and are
- * skipped here.
- */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-typedef struct check_test_opts {
-  int exit_code, signal;
-  double timeout;
-  const char *description;
-} check_test_opts;
-
-typedef struct check_test {
-  const char *suite, *name;
-  void (*fn)(void);
-  check_test_opts opts;
-  struct check_test *next;
-} check_test;
-
-static check_test *check_tests;
-static jmp_buf check_skip_jmp;
-
-#define Test(suite, name, ...)                                                                     \
-  static void suite##__##name(void);                                                               \
-  static check_test suite##__##name##_test = {                                                     \
-      #suite, #name, suite##__##name, {.exit_code = 0, __VA_ARGS__}, NULL};                        \
-  __attribute__((constructor)) static void suite##__##name##_register(void) {                      \
-    check_test **at = &check_tests;                                                                \
-    while (*at)                                                                                    \
-      at = &(*at)->next;                                                                           \
-    *at = &suite##__##name##_test;                                                                 \
-  }                                                                                                \
-  static void suite##__##name(void)
-
-static inline void check_standalone_fail(const char *file, int line, const char *expr,
-                                         const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "%s:%d: assertion failed: %s\n  ", file, line, expr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\n");
-  abort();
-}
-
-#define cr_assert(cond, ...)                                                                       \
-  do {                                                                                             \
-    if (!(cond))                                                                                   \
-      check_standalone_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);                            \
-  } while (0)
-#define cr_assert_fail(...) check_standalone_fail(__FILE__, __LINE__, "fail", "" __VA_ARGS__)
-#define cr_assert_eq(a, b, ...) cr_assert((a) == (b), __VA_ARGS__)
-#define cr_assert_neq(a, b, ...) cr_assert((a) != (b), __VA_ARGS__)
-#define cr_assert_lt(a, b, ...) cr_assert((a) < (b), __VA_ARGS__)
-#define cr_assert_leq(a, b, ...) cr_assert((a) <= (b), __VA_ARGS__)
-#define cr_assert_gt(a, b, ...) cr_assert((a) > (b), __VA_ARGS__)
-#define cr_assert_geq(a, b, ...) cr_assert((a) >= (b), __VA_ARGS__)
-#define cr_assert_null(p, ...) cr_assert((p) == NULL, __VA_ARGS__)
-#define cr_assert_not_null(p, ...) cr_assert((p) != NULL, __VA_ARGS__)
-#define cr_assert_str_eq(a, b, ...) cr_assert(strcmp((a), (b)) == 0, __VA_ARGS__)
-#define cr_assert_str_neq(a, b, ...) cr_assert(strcmp((a), (b)) != 0, __VA_ARGS__)
-#define cr_log_info(...) ((void)0)
-#define cr_log_warn(...) (fprintf(stderr, "[WARN] " __VA_ARGS__), (void)fprintf(stderr, "\n"))
-#define cr_skip_test(...)                                                                          \
-  do {                                                                                             \
-    fprintf(stderr, "[SKIP] " __VA_ARGS__);                                                        \
-    fprintf(stderr, "\n");                                                                         \
-    longjmp(check_skip_jmp, 1);                                                                    \
-  } while (0)
-
-/* Runs one test; 1 if it passed, 0 if it skipped itself. setjmp lives alone in
- * here so that no caller variable can be clobbered by the longjmp. */
-static int check_run_one(const check_test *t) {
-  if (setjmp(check_skip_jmp) != 0)
-    return 0;
-  t->fn();
-  return 1;
-}
-
-/* Runs every test, or those whose "suite::name" contains argv[1], or (with
- * a leading '-') all but those. */
-int main(int argc, char **argv) {
-  int ran = 0, skipped = 0;
-  for (const check_test *t = check_tests; t; t = t->next) {
-    char full[256];
-    snprintf(full, sizeof full, "%s::%s", t->suite, t->name);
-    if (argc > 1 && argv[1][0] == '-' && strstr(full, argv[1] + 1) != NULL)
-      continue;
-    if (argc > 1 && argv[1][0] != '-' && strstr(full, argv[1]) == NULL)
-      continue;
-    if (t->opts.exit_code != 0 || t->opts.signal != 0) {
-      fprintf(stderr, "[SKIP] %s: expects a crash (Criterion only)\n", full);
-      skipped++;
-      continue;
-    }
-    fprintf(stderr, "[RUN ] %s\n", full);
-    if (check_run_one(t)) {
-      fprintf(stderr, "[PASS] %s\n", full);
-      ran++;
-    } else {
-      skipped++;
-    }
-  }
-  fprintf(stderr, "[====] Synthesis: Passing: %d | Skipped: %d\n", ran, skipped);
-  return 0;
-}
-#endif
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -138,8 +19,11 @@ int main(int argc, char **argv) {
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
 #include "ilheap.h"
 #include "ilheap_sim.h"
+#include "mix.h"
+#include "space.h"
 
 /* ---- Sanitizer detection ------------------------------------------------ */
 #if defined(__SANITIZE_ADDRESS__)
@@ -193,181 +77,45 @@ int main(int argc, char **argv) {
 #define CHECK_TSAN 0
 #endif
 
-/* ---- Small arithmetic --------------------------------------------------- */
+/* Runs a support check (support/contract.h) that writes its reason into
+ * `why`, and asserts that it held. */
+#define CHECK_OK(call)                                                                             \
+  do {                                                                                             \
+    sup_why why;                                                                                   \
+    cr_assert((call) == 0, "%s", why);                                                             \
+  } while (0)
+
 static inline int check_is_pow2(uintptr_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
-/* A deterministic generator (xorshift64*), so every run sees the same sizes. */
-static inline uint64_t check_rand(uint64_t *state) {
-  uint64_t x = *state ? *state : 0x9E3779B97F4A7C15ULL; /* 0 is a fixed point */
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *state = x;
-  return x * 0x2545F4914F6CDD1DULL;
+/* ---- Ranges and the process map ----------------------------------------- */
+/* Reads the process's address space (normalized) without allocating while
+ * reading (support/space.h). */
+static inline void check_read_maps(sup_ranges *rs) {
+  int n = sup_space_read(rs, SUP_SPACE_ALL);
+  cr_assert_geq(n, 0, "cannot read the address space (%d)", n);
 }
 
-/* IL-like sizes: most bodies are tiny (a 1-byte header + < 64 bytes of code);
- * one in 16 is a fat body of 64..8192 bytes. */
-static inline uint32_t check_il_size(uint64_t *state) {
-  uint64_t r = check_rand(state);
-  if ((r & 15) == 0)
-    return 64 + (uint32_t)((r >> 8) % (8192 - 64 + 1));
-  return 1 + (uint32_t)((r >> 8) % 63);
-}
-
-/* ---- Ranges ------------------------------------------------------------- */
-typedef struct check_range {
-  uintptr_t lo, hi; /* [lo, hi) */
-} check_range;
-
-typedef struct check_ranges {
-  check_range *v;
-  size_t n, cap;
-  check_range brk; /* check_read_maps: the "[heap]" line (the brk heap), or {0, 0} */
-} check_ranges;
-
-static inline void check_ranges_push(check_ranges *rs, uintptr_t lo, uintptr_t hi) {
-  if (rs->n == rs->cap) {
-    size_t cap = rs->cap ? rs->cap * 2 : 64;
-    check_range *v = realloc(rs->v, cap * sizeof *v);
-    cr_assert_not_null(v, "out of memory in the test itself");
-    rs->v = v;
-    rs->cap = cap;
-  }
-  rs->v[rs->n].lo = lo;
-  rs->v[rs->n].hi = hi;
-  rs->n++;
-}
-
-static inline void check_ranges_free(check_ranges *rs) {
-  free(rs->v);
-  rs->v = NULL;
-  rs->n = rs->cap = 0;
-}
-
-static inline int check_range_cmp(const void *a, const void *b) {
-  const check_range *x = a, *y = b;
-  if (x->lo != y->lo)
-    return x->lo < y->lo ? -1 : 1;
-  if (x->hi != y->hi)
-    return x->hi < y->hi ? -1 : 1;
-  return 0;
-}
-
-/* Sorts and merges touching or overlapping ranges: the covered set. */
-static inline void check_ranges_normalize(check_ranges *rs) {
-  if (rs->n == 0)
-    return;
-  qsort(rs->v, rs->n, sizeof rs->v[0], check_range_cmp);
-  size_t w = 0;
-  for (size_t i = 1; i < rs->n; i++) {
-    if (rs->v[i].lo <= rs->v[w].hi) {
-      if (rs->v[i].hi > rs->v[w].hi)
-        rs->v[w].hi = rs->v[i].hi;
-    } else {
-      rs->v[++w] = rs->v[i];
-    }
-  }
-  rs->n = w + 1;
-}
-
-/* Does [lo, hi) intersect any range of the normalized set rs? Returns the index
- * of the first range that does, or (size_t)-1. */
-static inline size_t check_ranges_hit(const check_ranges *rs, uintptr_t lo, uintptr_t hi) {
-  size_t a = 0, b = rs->n;
-  while (a < b) { /* first range with hi > lo */
-    size_t m = a + (b - a) / 2;
-    if (rs->v[m].hi <= lo)
-      a = m + 1;
-    else
-      b = m;
-  }
-  if (a < rs->n && rs->v[a].lo < hi)
-    return a;
-  return (size_t)-1;
-}
-
-/* The covered set of rs intersected with [lo, hi), into *out (normalized). */
-static inline void check_ranges_clip(const check_ranges *rs, uintptr_t lo, uintptr_t hi,
-                                     check_ranges *out) {
-  for (size_t i = 0; i < rs->n; i++) {
-    uintptr_t a = rs->v[i].lo > lo ? rs->v[i].lo : lo;
-    uintptr_t b = rs->v[i].hi < hi ? rs->v[i].hi : hi;
-    if (a < b)
-      check_ranges_push(out, a, b);
-  }
-  check_ranges_normalize(out);
-}
-
-/* Reads the process map (/proc/self/maps) into *rs, normalized. */
-static inline void check_read_maps(check_ranges *rs) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  cr_assert_not_null(f, "cannot open /proc/self/maps");
-  char line[4096];
-  while (fgets(line, sizeof line, f)) {
-    unsigned long long lo, hi;
-    if (sscanf(line, "%llx-%llx", &lo, &hi) == 2) {
-      check_ranges_push(rs, (uintptr_t)lo, (uintptr_t)hi);
-      if (strstr(line, "[heap]")) {
-        rs->brk.lo = (uintptr_t)lo;
-        rs->brk.hi = (uintptr_t)hi;
-      }
-    }
-    /* The rest of a long line (a long path) must not be parsed as a new line. */
-    while (strchr(line, '\n') == NULL && fgets(line, sizeof line, f))
-      ;
-  }
-  fclose(f);
-  check_ranges_normalize(rs);
-}
-
-/* Logs (does not assert) how two normalized sets differ, for a failure report. */
-static inline void check_ranges_log_diff(const char *what, const check_ranges *a,
-                                         const check_ranges *b, int warn) {
-  size_t shown = 0;
-  for (size_t i = 0; i < a->n && shown < 16; i++) {
-    size_t j = check_ranges_hit(b, a->v[i].lo, a->v[i].hi);
-    if (j == (size_t)-1 || b->v == NULL || b->v[j].lo != a->v[i].lo || b->v[j].hi != a->v[i].hi) {
-      if (warn)
-        cr_log_info("%s: [%#" PRIxPTR ", %#" PRIxPTR ") not identical on the other side", what,
-                    a->v[i].lo, a->v[i].hi);
-      else
-        cr_log_info("%s: [%#" PRIxPTR ", %#" PRIxPTR ") not identical on the other side", what,
-                    a->v[i].lo, a->v[i].hi);
-      shown++;
-    }
-  }
-}
-
-/* Collects what ilheap_walk_reserved reports. */
-static inline int check_collect_visit(void *arg, uintptr_t lo, uintptr_t hi) {
-  check_ranges_push(arg, lo, hi);
-  return 0;
-}
-
-static inline void check_heap_reserved(const ilheap *heap, check_ranges *out) {
-  cr_assert_eq(ilheap_walk_reserved(heap, check_collect_visit, out), ILHEAP_OK);
+static inline void check_heap_reserved(const ilheap *heap, sup_ranges *out) {
+  cr_assert_eq(ilheap_walk_reserved(heap, sup_ranges_visit, out), ILHEAP_OK);
   for (size_t i = 0; i < out->n; i++)
     cr_assert_lt(out->v[i].lo, out->v[i].hi, "walk_reserved reported an empty range");
-  check_ranges_normalize(out);
+  sup_ranges_normalize(out);
 }
 
 /* ---- Blocks ------------------------------------------------------------- */
-typedef struct check_block {
-  uintptr_t p;
-  uint32_t cb;
-  uint32_t heap; /* which heap (index in the test), for messages */
-} check_block;
-
+/* The blocks a test keeps. Their pattern's tag is derived from the address,
+ * so a block written at one address and read at another is caught. */
 typedef struct check_blocks {
-  check_block *v;
+  sup_block *v;
   size_t n, cap;
 } check_blocks;
+
+static inline uint32_t check_tag(uintptr_t p) { return (uint32_t)(p >> 3) * 2654435761u; }
 
 static inline void check_blocks_reserve(check_blocks *bs, size_t cap) {
   if (cap <= bs->cap)
     return;
-  check_block *v = realloc(bs->v, cap * sizeof *v);
+  sup_block *v = realloc(bs->v, cap * sizeof *v);
   cr_assert_not_null(v, "out of memory in the test itself");
   bs->v = v;
   bs->cap = cap;
@@ -376,9 +124,7 @@ static inline void check_blocks_reserve(check_blocks *bs, size_t cap) {
 static inline void check_blocks_push(check_blocks *bs, void *p, uint32_t cb, uint32_t heap) {
   if (bs->n == bs->cap)
     check_blocks_reserve(bs, bs->cap ? bs->cap * 2 : 256);
-  bs->v[bs->n].p = (uintptr_t)p;
-  bs->v[bs->n].cb = cb;
-  bs->v[bs->n].heap = heap;
+  bs->v[bs->n] = (sup_block){(uintptr_t)p, cb, heap, check_tag((uintptr_t)p)};
   bs->n++;
 }
 
@@ -388,60 +134,32 @@ static inline void check_blocks_free(check_blocks *bs) {
   bs->n = bs->cap = 0;
 }
 
-/* Clauses 1 and 2 for one block of `heap`: [p, p + cb) lies at offsets
- * [1, max_offset] from the base (p - B >= 1, p + cb - B <= M, computed without
- * overflow) and p is a multiple of the alignment. */
+/* Is [p, p + cb) inside the window of `heap` (contract 1's test)? */
+static inline int check_in_window(const ilheap *heap, uintptr_t p, uint32_t cb) {
+  return sup_in_window(ilheap_module_base(heap), ilheap_max_offset(heap), p, cb);
+}
+
+/* Clauses 1 and 2 for one block of `heap` (with ILHEAP_WINDOW_PREFERRED, inside
+ * the window or wholly outside it), and ilheap_rva agrees. */
 static inline void check_block_window(const ilheap *heap, const void *ptr, uint32_t cb) {
-  uintptr_t p = (uintptr_t)ptr, b = ilheap_module_base(heap);
-  uint32_t m = ilheap_max_offset(heap), a = ilheap_alignment(heap);
-  cr_assert_not_null(ptr);
-  cr_assert_gt(p, b, "contract 1: block %#" PRIxPTR " is not above base %#" PRIxPTR, p, b);
-  uintptr_t off = p - b;
-  cr_assert_geq(off, 1u, "contract 1: offset 0");
-  cr_assert_leq(off, (uintptr_t)m, "contract 1: start offset %#" PRIxPTR " past window %#x", off,
-                m);
-  cr_assert_leq((uintptr_t)cb, (uintptr_t)m - off,
-                "contract 1: block [%#" PRIxPTR " + %u) ends past the window (offset %#" PRIxPTR
-                ", max_offset %#x)",
-                p, cb, off, m);
-  cr_assert(p <= UINTPTR_MAX - cb, "contract 1/9: block wraps the address space");
-  cr_assert(check_is_pow2(a), "alignment %u is not a power of two", a);
-  cr_assert_eq(p & (uintptr_t)(a - 1), 0u, "contract 2: block %#" PRIxPTR " not %u-aligned", p, a);
-}
-
-/* Clause 4 on a fresh block: every byte reads as zero. */
-static inline void check_block_zero(const void *ptr, uint32_t cb) {
-  const unsigned char *c = ptr;
-  for (uint32_t i = 0; i < cb; i++)
-    cr_assert_eq(c[i], 0, "contract 4: byte %u of block %p reads %#x, not 0", i, ptr, c[i]);
-}
-
-/* A pattern that depends on the block's address and the byte's index, so a
- * block written over by another (overlap) or shifted is caught. */
-static inline unsigned char check_pattern_byte(uintptr_t p, uint32_t i) {
-  uint32_t x = (uint32_t)(p >> 3) * 2654435761u + i * 40503u;
-  return (unsigned char)(x >> 24 ^ x);
+  CHECK_OK(sup_check_block(heap, ptr, cb, why));
 }
 
 static inline void check_block_fill(void *ptr, uint32_t cb) {
-  unsigned char *c = ptr;
-  for (uint32_t i = 0; i < cb; i++)
-    c[i] = check_pattern_byte((uintptr_t)ptr, i);
-}
-
-static inline void check_block_verify(const void *ptr, uint32_t cb) {
-  const unsigned char *c = ptr;
-  for (uint32_t i = 0; i < cb; i++)
-    cr_assert_eq(c[i], check_pattern_byte((uintptr_t)ptr, i),
-                 "contract 4/6: byte %u of block %p was changed (%#x)", i, ptr, c[i]);
+  sup_fill(ptr, cb, check_tag((uintptr_t)ptr));
 }
 
 /* Clauses 1, 2 and 4 for a block just handed out, then fills it with the
  * pattern (clause 4: writable; check_blocks_verify reads it back later). */
 static inline void check_fresh_block(const ilheap *heap, void *ptr, uint32_t cb) {
   check_block_window(heap, ptr, cb);
-  check_block_zero(ptr, cb);
+  CHECK_OK(sup_check_zero(ptr, cb, why));
   check_block_fill(ptr, cb);
+}
+
+/* Clauses 3, 4 and 6: the block still holds its own pattern. */
+static inline void check_block_verify(const void *ptr, uint32_t cb) {
+  CHECK_OK(sup_check_fill(ptr, cb, check_tag((uintptr_t)ptr), why));
 }
 
 static inline void check_blocks_verify(const check_blocks *bs) {
@@ -449,50 +167,20 @@ static inline void check_blocks_verify(const check_blocks *bs) {
     check_block_verify((const void *)bs->v[i].p, bs->v[i].cb);
 }
 
-static inline int check_block_cmp(const void *a, const void *b) {
-  const check_block *x = a, *y = b;
-  if (x->p != y->p)
-    return x->p < y->p ? -1 : 1;
-  return 0;
-}
-
-/* Clause 3, between blocks: sorts bs by address and asserts that no two
- * blocks (from any of the heaps) overlap. */
+/* Clause 3, between blocks (sorts bs by address). */
 static inline void check_blocks_disjoint(check_blocks *bs) {
-  if (bs->n < 2)
-    return;
-  qsort(bs->v, bs->n, sizeof bs->v[0], check_block_cmp);
-  for (size_t i = 1; i < bs->n; i++) {
-    const check_block *a = &bs->v[i - 1], *b = &bs->v[i];
-    cr_assert_leq(a->p + a->cb, b->p,
-                  "contract 3: block %#" PRIxPTR "+%u (heap %u) overlaps block %#" PRIxPTR
-                  "+%u (heap %u)",
-                  a->p, a->cb, a->heap, b->p, b->cb, b->heap);
-  }
+  CHECK_OK(sup_check_disjoint(bs->v, bs->n, why));
 }
 
-/* Clause 3, against ranges that existed before (normalized): no block
- * intersects any of them. */
-static inline void check_blocks_avoid(const check_blocks *bs, const check_ranges *taken,
+/* Clause 3, against ranges that existed before (normalized). */
+static inline void check_blocks_avoid(const check_blocks *bs, const sup_ranges *taken,
                                       const char *what) {
-  for (size_t i = 0; i < bs->n; i++) {
-    size_t j = check_ranges_hit(taken, bs->v[i].p, bs->v[i].p + bs->v[i].cb);
-    cr_assert_eq(j, (size_t)-1,
-                 "contract 3: block %#" PRIxPTR "+%u (heap %u) overlaps %s [%#" PRIxPTR
-                 ", %#" PRIxPTR ")",
-                 bs->v[i].p, bs->v[i].cb, bs->v[i].heap, what, j == (size_t)-1 ? 0 : taken->v[j].lo,
-                 j == (size_t)-1 ? 0 : taken->v[j].hi);
-  }
+  CHECK_OK(sup_check_avoid(bs->v, bs->n, taken, what, why));
 }
 
 /* Every block lies inside the heap's reserved ranges (normalized). */
-static inline void check_blocks_inside(const check_blocks *bs, const check_ranges *reserved) {
-  for (size_t i = 0; i < bs->n; i++) {
-    size_t j = check_ranges_hit(reserved, bs->v[i].p, bs->v[i].p + bs->v[i].cb);
-    cr_assert_neq(j, (size_t)-1, "block %#" PRIxPTR " is outside every reserved range", bs->v[i].p);
-    cr_assert(reserved->v[j].lo <= bs->v[i].p && bs->v[i].p + bs->v[i].cb <= reserved->v[j].hi,
-              "block %#" PRIxPTR "+%u straddles a reserved range", bs->v[i].p, bs->v[i].cb);
-  }
+static inline void check_blocks_inside(const check_blocks *bs, const sup_ranges *reserved) {
+  CHECK_OK(sup_check_inside(bs->v, bs->n, reserved, why));
 }
 
 /* ---- Heaps and stats ---------------------------------------------------- */
@@ -519,43 +207,12 @@ static inline ilheap_stats check_stats(const ilheap *heap) {
  * address-space figures agree with each other and with walk_reserved. */
 static inline void check_stats_consistent(const ilheap *heap, uint64_t blocks, uint64_t requested,
                                           uint64_t failed) {
-  ilheap_stats st = check_stats(heap);
-  cr_assert_eq(st.blocks, blocks, "stats.blocks %" PRIu64 ", expected %" PRIu64, st.blocks, blocks);
-  cr_assert_eq(st.bytes_requested, requested,
-               "stats.bytes_requested %" PRIu64 ", expected %" PRIu64, st.bytes_requested,
-               requested);
-  cr_assert_eq(st.failed_requests, failed, "stats.failed_requests %" PRIu64 ", expected %" PRIu64,
-               st.failed_requests, failed);
-  cr_assert_leq(st.bytes_committed, st.bytes_reserved);
-  /* What was consumed (cb + padding) was committed: blocks are usable. */
-  cr_assert_leq(st.bytes_requested + st.padding_bytes, st.bytes_committed,
-                "requested %" PRIu64 " + padding %" PRIu64 " > committed %" PRIu64,
-                st.bytes_requested, st.padding_bytes, st.bytes_committed);
-  check_ranges rs = {0};
-  check_heap_reserved(heap, &rs);
-  uint64_t total = 0;
-  for (size_t i = 0; i < rs.n; i++)
-    total += rs.v[i].hi - rs.v[i].lo;
-  cr_assert_eq(total, st.bytes_reserved,
-               "walk_reserved covers %" PRIu64 " bytes, stats say %" PRIu64, total,
-               st.bytes_reserved);
-  if (rs.n == 0) {
-    cr_assert_eq(st.chunks, 0u);
-    cr_assert_eq(st.lowest, 0u);
-    cr_assert_eq(st.highest, 0u);
-  } else {
-    cr_assert_geq(st.chunks, 1u);
-    /* Chunks may touch each other, so merged ranges can be fewer than chunks. */
-    cr_assert_leq((uint64_t)rs.n, st.chunks);
-    cr_assert_eq(st.lowest, rs.v[0].lo);
-    cr_assert_eq(st.highest, rs.v[rs.n - 1].hi);
-  }
-  check_ranges_free(&rs);
+  CHECK_OK(sup_check_stats(heap, blocks, requested, failed, why));
 }
 
 /* ---- The simulated space ------------------------------------------------ */
 typedef struct check_sim_map {
-  check_ranges kind[4];  /* indexed by ilheap_sim_kind, each normalized */
+  sup_ranges kind[4];    /* indexed by ilheap_sim_kind, each normalized */
   uintptr_t first, last; /* what the walk covered */
   int ascending_ok;
 } check_sim_map;
@@ -569,7 +226,7 @@ static inline int check_sim_visit(void *arg, uintptr_t lo, uintptr_t hi, ilheap_
   if (hi <= lo || (unsigned)kind > ILHEAP_SIM_COMMITTED)
     m->ascending_ok = 0;
   else
-    check_ranges_push(&m->kind[kind], lo, hi);
+    sup_ranges_push(&m->kind[kind], lo, hi);
   m->last = hi;
   return 0;
 }
@@ -584,19 +241,22 @@ static inline void check_sim_read(const ilheap_sim *sim, check_sim_map *m) {
   cr_assert_eq(m->first, ilheap_sim_base(sim), "walk does not start at the base");
   cr_assert_eq(m->last, ilheap_sim_base(sim) + ilheap_sim_size(sim), "walk does not reach the end");
   for (int k = 0; k < 4; k++)
-    check_ranges_normalize(&m->kind[k]);
+    sup_ranges_normalize(&m->kind[k]);
 }
 
 static inline void check_sim_free_map(check_sim_map *m) {
   for (int k = 0; k < 4; k++)
-    check_ranges_free(&m->kind[k]);
+    sup_ranges_free(&m->kind[k]);
 }
 
-static inline uint64_t check_ranges_bytes(const check_ranges *rs) {
-  uint64_t t = 0;
-  for (size_t i = 0; i < rs->n; i++)
-    t += rs->v[i].hi - rs->v[i].lo;
-  return t;
+/* Clause 3 on the simulated space: every block lies in committed memory, none
+ * in a foreign range. */
+static inline void check_blocks_in_sim(const ilheap_sim *sim, const check_blocks *bs) {
+  check_sim_map m;
+  check_sim_read(sim, &m);
+  check_blocks_inside(bs, &m.kind[ILHEAP_SIM_COMMITTED]);
+  check_blocks_avoid(bs, &m.kind[ILHEAP_SIM_FOREIGN], "a foreign range");
+  check_sim_free_map(&m);
 }
 
 static inline ilheap_sim_stats check_sim_stats(const ilheap_sim *sim) {
@@ -653,149 +313,59 @@ static inline size_t check_alloc_il(ilheap *heap, size_t n, uint64_t seed, uint3
                                     check_blocks *bs, check_tally *t) {
   size_t ok = 0;
   for (size_t i = 0; i < n; i++)
-    ok += check_alloc(heap, check_il_size(&seed), idx, bs, t) != NULL;
+    ok += check_alloc(heap, sup_il_size(&seed), idx, bs, t) != NULL;
   return ok;
 }
 
 /* ---- The real process --------------------------------------------------- */
-#include <link.h>
-
-typedef struct check_module {
-  uintptr_t base; /* dlpi_addr + the lowest PT_LOAD p_vaddr: where it is mapped */
-  char name[256];
-} check_module;
-
 typedef struct check_modules {
-  check_module v[128];
+  sup_module v[128];
   size_t n;
 } check_modules;
 
-static inline int check_module_visit(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  check_modules *ms = arg;
-  uintptr_t lowest = UINTPTR_MAX;
-  for (size_t i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_LOAD && info->dlpi_phdr[i].p_vaddr < lowest)
-      lowest = info->dlpi_phdr[i].p_vaddr;
-  if (lowest == UINTPTR_MAX || ms->n == sizeof ms->v / sizeof ms->v[0])
-    return 0;
-  check_module *m = &ms->v[ms->n++];
-  m->base = info->dlpi_addr + lowest;
-  snprintf(m->name, sizeof m->name, "%s", info->dlpi_name[0] ? info->dlpi_name : "(main program)");
-  return 0;
-}
-
-/* Every module loaded in the process, in dl_iterate_phdr order (the main
- * program first). */
+/* Every module loaded in the process, the main program first. */
 static inline void check_loaded_modules(check_modules *ms) {
-  ms->n = 0;
-  dl_iterate_phdr(check_module_visit, ms);
-  cr_assert_gt(ms->n, 0u, "dl_iterate_phdr found no module");
+  ms->n = sup_modules(ms->v, sizeof ms->v / sizeof ms->v[0]);
+  cr_assert_gt(ms->n, 0u, "no module found");
 }
 
-static inline const check_module *check_find_module(const check_modules *ms, const char *part) {
-  for (size_t i = 0; i < ms->n; i++)
-    if (strstr(ms->v[i].name, part))
-      return &ms->v[i];
-  return NULL;
+/* What a test of clauses 3 and 7 on the OS keeps: the process map before the
+ * heaps, with them and after them, what they reserved, where they could act. */
+typedef struct check_os_maps {
+  sup_ranges before, now, after, reserved, zones;
+} check_os_maps;
+
+static inline void check_os_maps_free(check_os_maps *m) {
+  sup_ranges_free(&m->before);
+  sup_ranges_free(&m->now);
+  sup_ranges_free(&m->after);
+  sup_ranges_free(&m->reserved);
+  sup_ranges_free(&m->zones);
 }
 
-/* Clause 7 against the process map. `before` was read before the heaps were
- * created, `after` after they were destroyed, `reserved` is what the heaps
- * reported reserved just before destroy, `zones` where they could act (their
- * windows and reservations).
- *
- * Criterion runs each test in a child process that has a second thread of its
- * own (its IPC), and the C library may map memory for its own reasons (stdio,
- * malloc: the brk heap grows when the test reads the map). So: (a) no byte the
- * heaps reserved is still mapped; (b) inside the zones, minus the brk heap
- * (which the provider keeps clear of, see src/os_linux.c), the map is
- * identical; (c) outside them differences are logged, since the library cannot
- * have made them without breaking (a) or clause 1. */
-static inline void check_maps_restored(const check_ranges *before, const check_ranges *after,
-                                       const check_ranges *reserved, const check_ranges *zones) {
-  for (size_t i = 0; i < reserved->n; i++) {
-    size_t j = check_ranges_hit(after, reserved->v[i].lo, reserved->v[i].hi);
-    cr_assert_eq(j, (size_t)-1,
-                 "contract 7: [%#" PRIxPTR ", %#" PRIxPTR
-                 ") still mapped after destroy (map has [%#" PRIxPTR ", %#" PRIxPTR "))",
-                 reserved->v[i].lo, reserved->v[i].hi, j == (size_t)-1 ? 0 : after->v[j].lo,
-                 j == (size_t)-1 ? 0 : after->v[j].hi);
-  }
-  /* The brk heap as it was before and after: excluded from the zones. */
-  uintptr_t blo = before->brk.lo,
-            bhi = before->brk.hi > after->brk.hi ? before->brk.hi : after->brk.hi;
-  if (before->brk.lo == 0 || (after->brk.lo != 0 && after->brk.lo < blo))
-    blo = after->brk.lo;
-  check_ranges cut = {0};
-  for (size_t z = 0; z < zones->n; z++) {
-    uintptr_t lo = zones->v[z].lo, hi = zones->v[z].hi;
-    if (blo < bhi && blo < hi && bhi > lo) {
-      if (lo < blo)
-        check_ranges_push(&cut, lo, blo);
-      if (bhi < hi)
-        check_ranges_push(&cut, bhi, hi);
-    } else {
-      check_ranges_push(&cut, lo, hi);
-    }
-  }
-  check_ranges zb = {0}, za = {0};
-  for (size_t z = 0; z < cut.n; z++) {
-    check_ranges_clip(before, cut.v[z].lo, cut.v[z].hi, &zb);
-    check_ranges_clip(after, cut.v[z].lo, cut.v[z].hi, &za);
-  }
-  check_ranges_free(&cut);
-  check_ranges_normalize(&zb);
-  check_ranges_normalize(&za);
-  if (zb.n != za.n || (zb.n && memcmp(zb.v, za.v, zb.n * sizeof zb.v[0]) != 0)) {
-    check_ranges_log_diff("before", &zb, &za, 1);
-    check_ranges_log_diff("after", &za, &zb, 1);
-    cr_assert_fail("contract 7: the process map inside the heaps' windows changed "
-                   "(%zu ranges before, %zu after)",
-                   zb.n, za.n);
-  }
-  if (before->n != after->n ||
-      (before->n && memcmp(before->v, after->v, before->n * sizeof before->v[0]) != 0)) {
-    cr_log_info("outside the heaps' windows the map changed (not the library's doing):");
-    check_ranges_log_diff("before", before, after, 0);
-    check_ranges_log_diff("after", after, before, 0);
-  }
-  check_ranges_free(&zb);
-  check_ranges_free(&za);
+/* Clause 7 against the process map (support/contract.h, sup_check_restored).
+ * The snapshots are read without allocating, so the brk heap only changes
+ * when the test itself allocates between them: tests reserve what they need
+ * before the first snapshot. */
+static inline void check_maps_restored(const sup_ranges *before, const sup_ranges *after,
+                                       const sup_ranges *reserved, const sup_ranges *zones) {
+  CHECK_OK(sup_check_restored(before, after, reserved, zones, why));
 }
 
 /* Clause 3 against the process: what the heap reserved was free before
  * (`before`), is mapped now (`now`), and every block lies inside it. */
 static inline void check_reserved_vs_maps(const ilheap *heap, const check_blocks *bs,
-                                          const check_ranges *before, const check_ranges *now,
-                                          check_ranges *all_reserved) {
-  check_ranges r = {0};
+                                          const sup_ranges *before, const sup_ranges *now,
+                                          sup_ranges *all_reserved) {
+  sup_ranges r = {0};
   check_heap_reserved(heap, &r);
-  for (size_t i = 0; i < r.n; i++) {
-    size_t j = check_ranges_hit(before, r.v[i].lo, r.v[i].hi);
-    cr_assert_eq(j, (size_t)-1,
-                 "contract 3: reserved [%#" PRIxPTR ", %#" PRIxPTR ") over a mapping that existed "
-                 "before [%#" PRIxPTR ", %#" PRIxPTR ")",
-                 r.v[i].lo, r.v[i].hi, j == (size_t)-1 ? 0 : before->v[j].lo,
-                 j == (size_t)-1 ? 0 : before->v[j].hi);
-    j = check_ranges_hit(now, r.v[i].lo, r.v[i].hi);
-    cr_assert(j != (size_t)-1 && now->v[j].lo <= r.v[i].lo && r.v[i].hi <= now->v[j].hi,
-              "reserved [%#" PRIxPTR ", %#" PRIxPTR ") is not mapped", r.v[i].lo, r.v[i].hi);
-  }
+  CHECK_OK(sup_check_reserved_fresh(&r, before, now, why));
   if (bs)
     check_blocks_inside(bs, &r);
   if (all_reserved)
     for (size_t i = 0; i < r.n; i++)
-      check_ranges_push(all_reserved, r.v[i].lo, r.v[i].hi);
-  check_ranges_free(&r);
-}
-
-/* The zone a heap could act in: its window, plus a margin above it for a guard
- * page or a page-rounded chunk end, clamped at the top of the address space. */
-static inline void check_zone_push(check_ranges *zones, const ilheap *heap) {
-  uintptr_t b = ilheap_module_base(heap);
-  uintptr_t m = (uintptr_t)ilheap_max_offset(heap) + ((uintptr_t)1 << 20);
-  check_ranges_push(zones, b, b > UINTPTR_MAX - m ? UINTPTR_MAX : b + m);
+      sup_ranges_push(all_reserved, r.v[i].lo, r.v[i].hi);
+  sup_ranges_free(&r);
 }
 
 #endif

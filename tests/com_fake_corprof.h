@@ -36,7 +36,9 @@
 #define EXTERN_C extern
 #endif
 
-#if defined(__i386__)
+#if defined(_WIN32)
+/* Not the PAL's world: the compiler has __cdecl already. */
+#elif defined(__i386__)
 #if !defined(__cdecl)
 #define __cdecl __attribute__((cdecl))
 #endif
@@ -64,6 +66,7 @@ typedef const GUID *LPCGUID;
 #endif /* __PAL_MSTYPES_H__ */
 
 /* ---- palrt.h ------------------------------------------------------------------ */
+// NOLINTNEXTLINE(bugprone-macro-parentheses): spelled as palrt.h spells it
 #define _HRESULT_TYPEDEF_(_sc) ((HRESULT)_sc)
 #define S_OK _HRESULT_TYPEDEF_(0x00000000L)
 #define E_NOINTERFACE _HRESULT_TYPEDEF_(0x80004002L)
@@ -78,7 +81,11 @@ typedef const GUID *LPCGUID;
 /* clang-format on */
 
 #define interface struct
+#if defined(_WIN32)
+#define STDMETHODCALLTYPE __stdcall /* what windows.h gives corprof.h there */
+#else
 #define STDMETHODCALLTYPE __cdecl
+#endif
 
 typedef GUID IID;
 #ifdef __cplusplus

@@ -112,7 +112,7 @@ Test(asan, blocks_accessible_redzones_poisoned) {
     ilheap *h = sim_heap(a, &sim);
     uint64_t seed = a;
     for (int i = 0; i < 2000; i++) {
-      uint32_t cb = check_il_size(&seed);
+      uint32_t cb = sup_il_size(&seed);
       unsigned char *p = ilheap_alloc(h, cb);
       cr_assert_not_null(p);
       cr_assert_null(__asan_region_is_poisoned(p, cb), "part of a %u-byte block is poisoned", cb);
@@ -154,7 +154,7 @@ Test(asan, reuse_after_destroy_is_clean) {
     ilheap *h = check_create((void *)(ilheap_sim_base(sim) + MiB), &o);
     unsigned char *p;
     while ((p = ilheap_alloc(h, 200 + (uint32_t)round)) != NULL) {
-      check_block_zero(p, 200 + (uint32_t)round);
+      CHECK_OK(sup_check_zero(p, 200 + (uint32_t)round, why));
       memset(p, 0x77, 200 + (size_t)round);
     }
     ilheap_destroy(h);

@@ -130,9 +130,7 @@ Test(com_abi, guid_equal_compares_every_byte_and_rejects_null) {
 
 /* ---- The object ---------------------------------------------------------------- */
 
-Test(com_object, null_heap_gives_null) {
-  cr_assert_null(ilheap_method_malloc(NULL));
-}
+Test(com_object, null_heap_gives_null) { cr_assert_null(ilheap_method_malloc(NULL)); }
 
 Test(com_object, same_object_every_call_and_tied_to_its_heap) {
   fixture f = make_fixture(0, ILHEAP_UNLIMITED);
@@ -447,4 +445,72 @@ Test(com_registry, one_allocator_per_module) {
   cr_assert_eq(ilheap_sim_get_stats(sim, &st), ILHEAP_OK);
   cr_assert_eq(st.reserved_bytes, 0u, "destroying the registry released everything");
   ilheap_sim_destroy(sim);
+}
+
+/* The COM methods as plain functions on a heap: the same answers and the same
+ * count as the vtable, and defined answers for bad input. */
+Test(com_functions, query_addref_release_on_the_heap) {
+  cr_assert_eq(ilheap_method_malloc_query(NULL, &IID_IUnknown), E_POINTER);
+  cr_assert_eq(ilheap_method_malloc_addref(NULL), 0u);
+  cr_assert_eq(ilheap_method_malloc_release(NULL), 0u);
+
+  fixture f = make_fixture(0, ILHEAP_UNLIMITED);
+  IMethodMalloc *m = ilheap_method_malloc(f.heap);
+  cr_assert_eq(ilheap_method_malloc_query(f.heap, NULL), E_NOINTERFACE);
+  GUID other = IID_IMethodMalloc;
+  other.Data4[7] ^= 1u;
+  cr_assert_eq(ilheap_method_malloc_query(f.heap, &other), E_NOINTERFACE);
+  cr_assert_eq(ilheap_method_malloc_refcount(m), 1u, "a refused query AddRefs nothing");
+  cr_assert_eq(ilheap_method_malloc_query(f.heap, &IID_IMethodMalloc), S_OK);
+  cr_assert_eq(ilheap_method_malloc_refcount(m), 2u, "a query that succeeds AddRefs");
+  cr_assert_eq(ilheap_method_malloc_addref(f.heap), 3u);
+  cr_assert_eq(IMethodMalloc_AddRef(m), 4u, "one count for the vtable and the functions");
+  cr_assert_eq(ilheap_method_malloc_release(f.heap), 3u);
+  cr_assert_eq(IMethodMalloc_Release(m), 2u);
+  cr_assert_eq(ilheap_method_malloc_release(f.heap), 1u);
+  cr_assert_eq(ilheap_method_malloc_release(f.heap), 1u, "never below the heap's own reference");
+  drop_fixture(&f);
+}
+
+/* The storage behind ilheap_com.h's C++ object, driven from C with a stand-in
+ * object of the same shape (a vtable pointer, then the heap): constructed once,
+ * recognized by ilheap_method_malloc_heap only at its own place. */
+static int cxx_constructions;
+static const void *const fake_cxx_vtable[4] = {0};
+
+static void fake_cxx_construct(void *storage, ilheap *heap) {
+  const void *vptr = &fake_cxx_vtable[0];
+  memcpy(storage, &vptr, sizeof vptr);
+  memcpy((char *)storage + sizeof vptr, &heap, sizeof heap);
+  cxx_constructions++;
+}
+
+Test(com_functions, cxx_storage_is_built_once_and_recognized_in_place) {
+  fixture f = make_fixture(0, ILHEAP_UNLIMITED);
+  cr_assert_null(ilheap_method_malloc_cxx(NULL, fake_cxx_construct));
+  cr_assert_null(ilheap_method_malloc_cxx(f.heap, NULL));
+  cr_assert_eq(cxx_constructions, 0);
+
+  void *obj = ilheap_method_malloc_cxx(f.heap, fake_cxx_construct);
+  cr_assert_not_null(obj);
+  cr_assert_eq((uintptr_t)obj % sizeof(void *), 0u, "aligned for pointers");
+  cr_assert_eq(ilheap_method_malloc_cxx(f.heap, fake_cxx_construct), obj, "the same storage");
+  cr_assert_eq(cxx_constructions, 1, "constructed exactly once");
+  cr_assert_neq(obj, (void *)ilheap_method_malloc(f.heap), "not the C object");
+  cr_assert_eq(ilheap_method_malloc_heap((IMethodMalloc *)obj), f.heap);
+  cr_assert_eq(ilheap_method_malloc_refcount((IMethodMalloc *)obj), 1u);
+  ilheap_method_malloc_addref(f.heap);
+  cr_assert_eq(ilheap_method_malloc_refcount((IMethodMalloc *)obj), 2u, "one shared count");
+  ilheap_method_malloc_release(f.heap);
+
+  /* The same two words elsewhere: a known vtable, but not where the heap keeps
+   * its object. */
+  void *copy[ILHEAP_METHOD_MALLOC_CXX_SIZE / sizeof(void *)];
+  memcpy(copy, obj, sizeof copy);
+  cr_assert_null(ilheap_method_malloc_heap((IMethodMalloc *)(void *)copy));
+  cr_assert_eq(ilheap_method_malloc_refcount((IMethodMalloc *)(void *)copy), 0u);
+  /* An unknown vtable. */
+  const void *unknown[2] = {&cxx_constructions, f.heap};
+  cr_assert_null(ilheap_method_malloc_heap((IMethodMalloc *)(void *)unknown));
+  drop_fixture(&f);
 }

@@ -66,6 +66,7 @@ struct CVtbl {
 /* m->lpVtbl, read as C reads it: the object's first word. */
 const CVtbl *c_vtbl(const IMethodMalloc *m) {
   const CVtbl *v = nullptr;
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): the pointer is what is copied
   std::memcpy(&v, static_cast<const void *>(m), sizeof v);
   return v;
 }

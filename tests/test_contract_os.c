@@ -11,17 +11,23 @@
 #define MiB ((size_t)1 << 20)
 #define KiB ((size_t)1 << 10)
 
+/* a + n, or the last address when that passes the top (a 32-bit process). */
+static uintptr_t add_clamped(uintptr_t a, uint64_t n) {
+  return n > (uint64_t)(UINTPTR_MAX - a) ? UINTPTR_MAX : a + (uintptr_t)n;
+}
+
 static const ilheap_provider *os(void) {
   const ilheap_provider *p = ilheap_os_provider();
   cr_assert_not_null(p, "Linux has an OS provider");
   return p;
 }
 
-/* The base of a loaded module (libc: always there, mapped high). */
+/* The base of a loaded module (libc: always there, mapped high); NULL: the
+ * main program. */
 static uintptr_t module_base(const char *part) {
   check_modules ms;
   check_loaded_modules(&ms);
-  const check_module *m = check_find_module(&ms, part);
+  const sup_module *m = part ? sup_module_find(ms.v, ms.n, part) : &ms.v[0];
   cr_assert_not_null(m, "%s is not loaded", part);
   return m->base;
 }
@@ -30,30 +36,26 @@ static uintptr_t module_base(const char *part) {
  * 1-4 against the map taken before, then clause 7 after destroy. */
 static void os_round(uintptr_t base, uint32_t max_offset, uint32_t alignment, size_t n,
                      uint64_t seed) {
-  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
+  check_os_maps m = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, n); /* the test's own memory, before the snapshot */
   check_tally t = {0};
   ilheap_options o = check_opts(os(), max_offset, alignment);
-  check_read_maps(&before);
+  check_read_maps(&m.before);
   ilheap *h = check_create((void *)base, &o);
   size_t ok = check_alloc_il(h, n, seed, 0, &bs, &t);
   cr_assert_eq(ok, n, "module %#" PRIxPTR ": %zu of %zu requests failed", base, n - ok, n);
-  check_read_maps(&now);
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
-  check_reserved_vs_maps(h, &bs, &before, &now, &reserved);
+  check_read_maps(&m.now);
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
+  check_reserved_vs_maps(h, &bs, &m.before, &m.now, &m.reserved);
   check_stats_consistent(h, t.blocks, t.requested, t.failed);
   check_blocks_verify(&bs);
   check_blocks_disjoint(&bs);
-  check_zone_push(&zones, h);
+  sup_zone_push(&m.zones, h);
   ilheap_destroy(h);
-  check_read_maps(&after);
-  check_maps_restored(&before, &after, &reserved, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&now);
-  check_ranges_free(&after);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  check_read_maps(&m.after);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
 }
 
@@ -63,7 +65,7 @@ Test(contract_os, c1_to_c4_c7_above_libc) {
   os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 1);
 }
 Test(contract_os, c1_to_c4_c7_above_main_program) {
-  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
+  os_round(module_base(NULL), ILHEAP_DEFAULT_MAX_OFFSET, 8, 5000, 2);
 }
 /* The largest window the options allow. */
 Test(contract_os, c1_window_4gib) { os_round(module_base("libc.so"), 0xFFFFFFFFu, 8, 2000, 3); }
@@ -174,7 +176,7 @@ Test(contract_os, c3_c6_fenced_window) {
   for (size_t i = 0; i < len; i++)
     if ((uintptr_t)(fence + i) < hole || (uintptr_t)(fence + i) >= hole_end)
       cr_assert_eq(fence[i], 0xC3, "contract 3: the foreign mapping was written at %zu", i);
-  check_ranges reserved = {0};
+  sup_ranges reserved = {0};
   check_heap_reserved(h, &reserved);
   for (size_t i = 0; i < reserved.n; i++)
     cr_assert(reserved.v[i].lo >= hole && reserved.v[i].hi <= hole_end,
@@ -186,26 +188,26 @@ Test(contract_os, c3_c6_fenced_window) {
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   cr_assert_eq((uintptr_t)again, hole, "contract 7: the hole is still mapped after destroy");
   cr_assert_eq(munmap(fence, len), 0);
-  check_ranges_free(&reserved);
+  sup_ranges_free(&reserved);
   check_blocks_free(&bs);
 }
 
 /* Clause 5 on the OS provider: NULL, no failure counted, nothing mapped. */
 Test(contract_os, c5_zero_size) {
-  check_ranges before = {0}, after = {0}, none = {0}, zones = {0};
+  sup_ranges before = {0}, after = {0}, none = {0}, zones = {0};
   check_read_maps(&before);
   ilheap *h = check_create((void *)module_base("libc.so"), NULL);
   for (int i = 0; i < 3; i++)
     cr_assert_null(ilheap_alloc(h, 0), "contract 5");
   check_stats_consistent(h, 0, 0, 0);
   cr_assert_eq(check_stats(h).bytes_reserved, 0u);
-  check_zone_push(&zones, h);
+  sup_zone_push(&zones, h);
   ilheap_destroy(h);
   check_read_maps(&after);
   check_maps_restored(&before, &after, &none, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
-  check_ranges_free(&zones);
+  sup_ranges_free(&before);
+  sup_ranges_free(&after);
+  sup_ranges_free(&zones);
 }
 
 /* Clause 6 on the OS provider: a full window and a budget. */
@@ -247,13 +249,13 @@ Test(contract_os, c6_window_full_and_budget) {
 Test(contract_os, c7_several_heaps_map_restored) {
   check_modules ms;
   check_loaded_modules(&ms);
-  check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0}, now = {0};
+  check_os_maps m = {0};
   check_blocks bs = {0};
   check_blocks_reserve(&bs, (size_t)4 * 800);
   ilheap *h[4];
   check_tally t[4];
   size_t k = 0;
-  check_read_maps(&before);
+  check_read_maps(&m.before);
   for (size_t i = 0; i < ms.n && k < 4; i++) {
     if (strstr(ms.v[i].name, "vdso"))
       continue;
@@ -264,26 +266,22 @@ Test(contract_os, c7_several_heaps_map_restored) {
     k++;
   }
   cr_assert_geq(k, 2u, "fewer than two modules loaded");
-  check_read_maps(&now);
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_read_maps(&m.now);
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
   check_blocks_disjoint(&bs);
   for (size_t i = 0; i < k; i++) {
-    check_reserved_vs_maps(h[i], NULL, &before, &now, &reserved);
+    check_reserved_vs_maps(h[i], NULL, &m.before, &m.now, &m.reserved);
     check_stats_consistent(h[i], t[i].blocks, t[i].requested, t[i].failed);
-    check_zone_push(&zones, h[i]);
+    sup_zone_push(&m.zones, h[i]);
   }
   check_blocks_verify(&bs);
   for (size_t i = k; i-- > 0;)
     ilheap_destroy(h[(i + 1) % k]);
-  check_read_maps(&after);
-  check_ranges_normalize(&reserved);
-  check_ranges_normalize(&zones);
-  check_maps_restored(&before, &after, &reserved, &zones);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
-  check_ranges_free(&now);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  check_read_maps(&m.after);
+  sup_ranges_normalize(&m.reserved);
+  sup_ranges_normalize(&m.zones);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
 }
 
@@ -300,7 +298,7 @@ Test(contract_os, provider_shape) {
 }
 
 static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
-  check_ranges_push(arg, lo, hi);
+  sup_ranges_push(arg, lo, hi);
   return 0;
 }
 
@@ -309,8 +307,8 @@ static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
  * nothing; reserve/commit/release of a free range work and read zero. */
 Test(contract_os, provider_walk_and_reserve) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base("libc.so"), hi = lo + 512 * MiB;
-  check_ranges gaps = {0}, maps = {0};
+  uintptr_t lo = module_base("libc.so"), hi = add_clamped(lo, 512 * MiB);
+  sup_ranges gaps = {0}, maps = {0};
   check_read_maps(&maps);
   cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &gaps), ILHEAP_OK);
   cr_assert_gt(gaps.n, 0u);
@@ -319,7 +317,7 @@ Test(contract_os, provider_walk_and_reserve) {
               "gap [%#" PRIxPTR ", %#" PRIxPTR ") not clipped", gaps.v[i].lo, gaps.v[i].hi);
     if (i)
       cr_assert_lt(gaps.v[i - 1].hi, gaps.v[i].lo + 1, "gaps not ascending or overlapping");
-    cr_assert_eq(check_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&maps, gaps.v[i].lo, gaps.v[i].hi), (size_t)-1,
                  "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", gaps.v[i].lo,
                  gaps.v[i].hi);
   }
@@ -350,8 +348,42 @@ Test(contract_os, provider_walk_and_reserve) {
       mmap((void *)a, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   cr_assert_eq((uintptr_t)again, a, "release left something mapped");
   cr_assert_eq(munmap(again, len), 0);
-  check_ranges_free(&gaps);
-  check_ranges_free(&maps);
+  sup_ranges_free(&gaps);
+  sup_ranges_free(&maps);
+}
+
+/* The end of user space. In a 32-bit process the kernel's limit (0xFFFFE000 under
+ * an x86-64 kernel) lies below 4 GiB: a gap walk_free reported up to 4 GiB would
+ * put a chunk at its top out of reach, and the request would fail although room
+ * is there. So: the highest gap's last page can be reserved, and a heap whose
+ * window runs to the top of the address space gets its blocks. */
+Test(contract_os, top_of_user_space) {
+  const ilheap_provider *p = os();
+  sup_ranges gaps = {0};
+  cr_assert_eq(p->walk_free(p->ctx, 0, UINTPTR_MAX, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_gt(gaps.n, 0u);
+  uintptr_t lo = gaps.v[gaps.n - 1].lo, hi = gaps.v[gaps.n - 1].hi;
+  uintptr_t last = (hi & ~(uintptr_t)(p->page_size - 1)) - p->page_size;
+  cr_assert_geq(last, lo, "the highest gap [%#" PRIxPTR ", %#" PRIxPTR ") holds no page", lo, hi);
+  int err = p->reserve(p->ctx, last, p->page_size);
+  cr_assert_eq(err, ILHEAP_OK, "the highest gap's last page %#" PRIxPTR " cannot be reserved: %s",
+               last, ilheap_strerror(err));
+  cr_assert_eq(p->release(p->ctx, last, p->page_size), ILHEAP_OK);
+
+  /* A module right below that gap, with a window past the top of the address
+   * space: blocks, all inside the window and the gap (when the gap holds a
+   * chunk: a 32-bit stack can end a page or two below the top). */
+  ilheap_options o = check_opts(p, 0xFFFFFFFFu, 8);
+  ilheap *h = check_create((void *)(lo - 1), &o);
+  for (int i = 0; i < 64 && hi - lo >= 8 * p->page_size; i++) {
+    unsigned char *b = ilheap_alloc(h, 100);
+    cr_assert_not_null(b, "request %d failed below the top of user space", i);
+    cr_assert((uintptr_t)b >= lo && (uintptr_t)b + 100 <= hi, "block %p outside the gap",
+              (void *)b);
+    b[0] = b[99] = 1;
+  }
+  ilheap_destroy(h);
+  sup_ranges_free(&gaps);
 }
 
 /* The provider's second source: kernels before 6.11 have no PROCMAP_QUERY
@@ -399,14 +431,14 @@ Test(contract_os, maps_text_fallback_c1_to_c4_c7) {
   CHECK_SKIP_UNDER_VALGRIND("Valgrind's own heap grows inside the window");
   block_procmap_query();
   os_round(module_base("libc.so"), ILHEAP_DEFAULT_MAX_OFFSET, 8, 3000, 21);
-  os_round(module_base("(main program)"), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
+  os_round(module_base(NULL), ILHEAP_DEFAULT_MAX_OFFSET, 16, 1000, 22);
   os_round(0, ILHEAP_DEFAULT_MAX_OFFSET, 4, 1000, 23);
 }
 
 Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   const ilheap_provider *p = os();
-  uintptr_t lo = module_base("libc.so"), hi = lo + ((uintptr_t)4 << 30);
-  check_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
+  uintptr_t lo = module_base("libc.so"), hi = add_clamped(lo, (uint64_t)4 << 30);
+  sup_ranges by_ioctl = {0}, by_text = {0}, maps = {0};
   /* Room up front: no allocation between the two walks may change the map. */
   by_ioctl.v = calloc(4096, sizeof *by_ioctl.v);
   by_text.v = calloc(4096, sizeof *by_text.v);
@@ -422,13 +454,13 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
   for (size_t i = 0; i < by_text.n; i++) {
     cr_assert_eq(by_text.v[i].lo, by_ioctl.v[i].lo, "gap %zu", i);
     cr_assert_eq(by_text.v[i].hi, by_ioctl.v[i].hi, "gap %zu", i);
-    cr_assert_eq(check_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&maps, by_text.v[i].lo, by_text.v[i].hi), (size_t)-1,
                  "gap [%#" PRIxPTR ", %#" PRIxPTR ") overlaps a mapping", by_text.v[i].lo,
                  by_text.v[i].hi);
   }
-  check_ranges_free(&by_ioctl);
-  check_ranges_free(&by_text);
-  check_ranges_free(&maps);
+  sup_ranges_free(&by_ioctl);
+  sup_ranges_free(&by_text);
+  sup_ranges_free(&maps);
 }
 
 /* Placement policy (src/os_linux.c): the 64 MiB above the program break are
@@ -438,13 +470,17 @@ Test(contract_os, maps_text_fallback_walk_matches_ioctl) {
  * excludes it) nor by growing a chunk downward in place. */
 #define BRK_ROOM_DOC ((uintptr_t)64 << 20)
 Test(contract_os, policy_brk_room_kept_clear) {
+  /* The zone follows the break at each reservation: the test's own mallocs must
+   * not move it down meanwhile. The first snapshot makes the C library's heap
+   * steady (support/space.h: never trimmed, grown once up front), so it comes
+   * before the break is read. */
+  sup_ranges before = {0};
+  check_read_maps(&before);
   uintptr_t brk = (uintptr_t)sbrk(0);
   uintptr_t zone_lo = brk, zone_hi = brk + BRK_ROOM_DOC;
   uintptr_t base = zone_hi - 2 * MiB;
   ilheap_options o = check_opts(os(), (uint32_t)(5 * MiB), 8);
-  check_ranges before = {0};
-  check_read_maps(&before);
-  cr_assert_eq(check_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
+  cr_assert_eq(sup_ranges_hit(&before, zone_hi, zone_hi + 3 * MiB), (size_t)-1,
                "something is mapped just above the brk room: the test needs it free");
   ilheap *h = check_create((void *)base, &o);
   check_blocks bs = {0};
@@ -452,7 +488,7 @@ Test(contract_os, policy_brk_room_kept_clear) {
   while (check_alloc(h, 8000, 0, &bs, &t) != NULL)
     cr_assert_lt(bs.n, (size_t)(5 * MiB / 8000));
   cr_assert_gt(bs.n, 100u, "the 3 MiB above the zone held %zu blocks", bs.n);
-  check_ranges r = {0};
+  sup_ranges r = {0};
   check_heap_reserved(h, &r);
   for (size_t i = 0; i < r.n; i++)
     cr_assert(r.v[i].hi <= zone_lo || r.v[i].lo >= zone_hi,
@@ -461,7 +497,7 @@ Test(contract_os, policy_brk_room_kept_clear) {
               r.v[i].lo, r.v[i].hi, zone_lo, zone_hi);
   check_blocks_verify(&bs);
   ilheap_destroy(h);
-  check_ranges_free(&r);
-  check_ranges_free(&before);
+  sup_ranges_free(&r);
+  sup_ranges_free(&before);
   check_blocks_free(&bs);
 }

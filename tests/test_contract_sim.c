@@ -34,7 +34,7 @@ static layout crowded(size_t page) {
  * so it is outside the module and every foreign range; and the foreign set is
  * exactly what it was (nothing mapped over it). */
 static void check_in_committed(const ilheap_sim *sim, const check_blocks *bs,
-                               const check_ranges *foreign_before) {
+                               const sup_ranges *foreign_before) {
   check_sim_map m;
   check_sim_read(sim, &m);
   check_blocks_inside(bs, &m.kind[ILHEAP_SIM_COMMITTED]);
@@ -50,11 +50,11 @@ static void check_in_committed(const ilheap_sim *sim, const check_blocks *bs,
   check_sim_free_map(&m);
 }
 
-static void foreign_now(const ilheap_sim *sim, check_ranges *out) {
+static void foreign_now(const ilheap_sim *sim, sup_ranges *out) {
   check_sim_map m;
   check_sim_read(sim, &m);
   *out = m.kind[ILHEAP_SIM_FOREIGN];
-  m.kind[ILHEAP_SIM_FOREIGN] = (check_ranges){0};
+  m.kind[ILHEAP_SIM_FOREIGN] = (sup_ranges){0};
   check_sim_free_map(&m);
 }
 
@@ -75,7 +75,7 @@ static void check_sim_empty(const ilheap_sim *sim, uint64_t foreign_bytes) {
 
 static void crowded_window(size_t page, uint32_t alignment) {
   layout l = crowded(page);
-  check_ranges foreign = {0};
+  sup_ranges foreign = {0};
   foreign_now(l.sim, &foreign);
   uint64_t foreign_bytes = check_sim_stats(l.sim).foreign_bytes;
   ilheap_options o = check_opts(ilheap_sim_provider(l.sim), (uint32_t)(4 * MiB), alignment);
@@ -87,7 +87,7 @@ static void crowded_window(size_t page, uint32_t alignment) {
   uint64_t seed = 42 + alignment;
   size_t misses = 0;
   while (misses < 64 && bs.n < 200000)
-    misses = check_alloc(h, check_il_size(&seed), 0, &bs, &t) ? 0 : misses + 1;
+    misses = check_alloc(h, sup_il_size(&seed), 0, &bs, &t) ? 0 : misses + 1;
   while (check_alloc(h, 1, 0, &bs, &t) != NULL && bs.n < 400000)
     ;
   /* The window is used: what the blocks occupy at the least (cb rounded up to
@@ -110,7 +110,7 @@ static void crowded_window(size_t page, uint32_t alignment) {
   ilheap_destroy(h);
   check_sim_empty(l.sim, foreign_bytes);
   check_blocks_free(&bs);
-  check_ranges_free(&foreign);
+  sup_ranges_free(&foreign);
   ilheap_sim_destroy(l.sim);
 }
 
@@ -133,7 +133,7 @@ Test(contract_sim, c2_every_alignment) {
       check_tally t = {0};
       uint64_t seed = (uint64_t)a * 31 + skew;
       for (int i = 0; i < 300; i++) {
-        uint32_t cb = 1 + (uint32_t)(check_rand(&seed) % 700);
+        uint32_t cb = 1 + (uint32_t)(sup_rand(&seed) % 700);
         cr_assert_not_null(check_alloc(h, cb, 0, &bs, &t), "alignment %u: request %d failed", a, i);
       }
       check_blocks_verify(&bs);
@@ -245,7 +245,7 @@ Test(contract_sim, c3_two_heaps_overlapping_windows) {
   layout l = crowded(0);
   uintptr_t second = l.module + 2 * MiB + 5 * l.page;
   cr_assert_eq(ilheap_sim_occupy(l.sim, second, 256 * KiB), ILHEAP_OK);
-  check_ranges foreign = {0};
+  sup_ranges foreign = {0};
   foreign_now(l.sim, &foreign);
   ilheap_options o = check_opts(ilheap_sim_provider(l.sim), (uint32_t)(6 * MiB), 8);
   ilheap *h[2] = {check_create((void *)l.module, &o), check_create((void *)second, &o)};
@@ -253,8 +253,8 @@ Test(contract_sim, c3_two_heaps_overlapping_windows) {
   check_tally t[2] = {{0}, {0}};
   uint64_t seed = 7;
   for (int i = 0; i < 6000; i++) {
-    int k = (int)(check_rand(&seed) & 1);
-    cr_assert_not_null(check_alloc(h[k], check_il_size(&seed), (uint32_t)k, &bs, &t[k]));
+    int k = (int)(sup_rand(&seed) & 1);
+    cr_assert_not_null(check_alloc(h[k], sup_il_size(&seed), (uint32_t)k, &bs, &t[k]));
   }
   for (int k = 0; k < 2; k++)
     check_stats_consistent(h[k], t[k].blocks, t[k].requested, t[k].failed);
@@ -262,18 +262,18 @@ Test(contract_sim, c3_two_heaps_overlapping_windows) {
   check_blocks_verify(&bs);
   check_blocks_disjoint(&bs);
   /* Each heap's reservations are disjoint from the other's. */
-  check_ranges r0 = {0}, r1 = {0};
+  sup_ranges r0 = {0}, r1 = {0};
   check_heap_reserved(h[0], &r0);
   check_heap_reserved(h[1], &r1);
   for (size_t i = 0; i < r1.n; i++)
-    cr_assert_eq(check_ranges_hit(&r0, r1.v[i].lo, r1.v[i].hi), (size_t)-1,
+    cr_assert_eq(sup_ranges_hit(&r0, r1.v[i].lo, r1.v[i].hi), (size_t)-1,
                  "contract 3: two heaps reserved the same range");
   ilheap_destroy(h[0]);
   ilheap_destroy(h[1]);
-  check_sim_empty(l.sim, check_ranges_bytes(&foreign));
-  check_ranges_free(&r0);
-  check_ranges_free(&r1);
-  check_ranges_free(&foreign);
+  check_sim_empty(l.sim, sup_ranges_bytes(&foreign));
+  sup_ranges_free(&r0);
+  sup_ranges_free(&r1);
+  sup_ranges_free(&foreign);
   check_blocks_free(&bs);
   ilheap_sim_destroy(l.sim);
 }
@@ -359,7 +359,7 @@ Test(contract_sim, c6_budget) {
     uint64_t seed = 99 + k;
     size_t misses = 0;
     while (misses < 32) {
-      misses = check_alloc(h, check_il_size(&seed), 0, &bs, &t) ? 0 : misses + 1;
+      misses = check_alloc(h, sup_il_size(&seed), 0, &bs, &t) ? 0 : misses + 1;
       cr_assert_leq(check_stats(h).bytes_reserved, (uint64_t)budgets[k],
                     "contract 6: reserved past the budget of %zu", budgets[k]);
       cr_assert_leq(check_sim_stats(sim).reserved_bytes, (uint64_t)budgets[k]);
@@ -552,7 +552,7 @@ Test(contract_sim, stats_exact_and_consistent) {
   check_tally t = {0};
   uint64_t seed = 5;
   for (int i = 0; i < 5000; i++) {
-    check_alloc(h, check_il_size(&seed), 0, &bs, &t);
+    check_alloc(h, sup_il_size(&seed), 0, &bs, &t);
     if (i % 500 == 0) {
       check_stats_consistent(h, t.blocks, t.requested, t.failed);
       st = check_stats(h);
@@ -639,13 +639,23 @@ Test(contract_sim, stats_versioned_size) {
     cr_assert_eq(big.tail[i], 0x5A, "byte %zu past the library's struct was written", i);
 
   /* Smaller than the first published struct: EVERSION, nothing written. */
-  static const uint32_t small[] = {0, 4, 8, 16, sizeof(ilheap_stats) - 1};
+  static const uint32_t small[] = {0, 4, 8, 16,
+                                   offsetof(ilheap_stats, highest) + sizeof(uintptr_t) - 1};
   for (size_t i = 0; i < sizeof small / sizeof small[0]; i++) {
     ilheap_stats st;
     memset(&st, 0x5A, sizeof st);
     st.size = small[i];
     cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_EVERSION, "size %u accepted", small[i]);
     cr_assert_eq(st.blocks, 0x5A5A5A5A5A5A5A5Aull, "a rejected call wrote the struct");
+  }
+  /* A version-1 caller: its struct is filled, version 2's field is not written. */
+  {
+    ilheap_stats st;
+    memset(&st, 0x5A, sizeof st);
+    st.size = (uint32_t)(offsetof(ilheap_stats, highest) + sizeof(uintptr_t));
+    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+    cr_assert_eq(st.blocks, 1u);
+    cr_assert_eq(st.blocks_outside_window, 0x5A5A5A5A5A5A5A5Aull, "past a v1 struct written");
   }
   ilheap_destroy(h);
   ilheap_sim_destroy(sim);
@@ -657,12 +667,22 @@ Test(contract_sim, options_versioned_size) {
   ilheap_options o = check_opts(ilheap_sim_provider(sim), ILHEAP_DEFAULT_MAX_OFFSET, 8);
   cr_assert_eq(o.size, sizeof(ilheap_options));
   ilheap *h = (ilheap *)&o; /* must be overwritten with NULL */
-  o.size = sizeof(ilheap_options) - 1;
+  o.size = (uint32_t)offsetof(ilheap_options, window_policy) - 1; /* version 1 ended there */
   cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_EVERSION);
   cr_assert_null(h, "*out not set to NULL on error");
   o.size = 0;
   h = (ilheap *)&o;
   cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_EVERSION);
+  cr_assert_null(h);
+  /* A version-1 caller: its struct ends before window_policy, whatever lies
+   * there is not read, and the policy is the default (REQUIRED). */
+  o.size = (uint32_t)offsetof(ilheap_options, window_policy);
+  o.window_policy = 0xDEAD;
+  cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_OK);
+  ilheap_destroy(h);
+  /* A version-2 caller with an unknown policy: EINVAL. */
+  o.size = (uint32_t)sizeof o;
+  cr_assert_eq(ilheap_create((void *)ilheap_sim_base(sim), &o, &h), ILHEAP_EINVAL);
   cr_assert_null(h);
   ilheap_sim_destroy(sim);
 }

@@ -387,6 +387,10 @@ Test(il_parse, code_reasons) {
   cr_assert_eq(parse_at0(4096), ILHEAP_IL_ECODE_PAST_END);
   hand_fat(0x3003, 0xFFFFFFF3u, 0);
   cr_assert_eq(parse_at0(SIZE_MAX), ILHEAP_IL_OK, "a size that fits, nothing past it read");
+  if (SIZE_MAX > UINT32_MAX) { /* a body of more than 4 GiB said to be readable */
+    hand_fat(0x3003, 0xFFFFFFF4u, 0);
+    cr_assert_eq(parse_at0(SIZE_MAX), ILHEAP_IL_ETOO_LARGE);
+  }
 }
 
 Test(il_parse, section_reasons) {

@@ -74,14 +74,14 @@ static uintptr_t down(uintptr_t x, uintptr_t page) { return x & ~(page - 1); }
 static uintptr_t up(uintptr_t x, uintptr_t page) { return (x + page - 1) & ~(page - 1); }
 
 static int gap_visit(void *arg, uintptr_t lo, uintptr_t hi) {
-  check_ranges_push(arg, lo, hi);
+  sup_ranges_push(arg, lo, hi);
   return 0;
 }
 
 /* walk_free around z reports nothing inside it. */
 static void check_walk_avoids(zone z, const char *what) {
   const ilheap_provider *p = os();
-  check_ranges gaps = {0};
+  sup_ranges gaps = {0};
   cr_assert_eq(p->walk_free(p->ctx, z.lo - 16 * MiB, z.hi + 16 * MiB, gap_visit, &gaps), ILHEAP_OK);
   for (size_t i = 0; i < gaps.n; i++)
     cr_assert(gaps.v[i].hi <= z.lo || gaps.v[i].lo >= z.hi,
@@ -89,14 +89,14 @@ static void check_walk_avoids(zone z, const char *what) {
               ") inside the %s zone [%#" PRIxPTR ", %#" PRIxPTR ")",
               getenv("ILHEAP_PROCMAP") ? "text" : "ioctl", gaps.v[i].lo, gaps.v[i].hi, what, z.lo,
               z.hi);
-  check_ranges_free(&gaps);
+  sup_ranges_free(&gaps);
 }
 
 /* The lowest free stretch of `len` bytes in [lo, hi) (page aligned), or 0. */
-static uintptr_t free_in(const check_ranges *maps, uintptr_t lo, uintptr_t hi, uintptr_t len,
+static uintptr_t free_in(const sup_ranges *maps, uintptr_t lo, uintptr_t hi, uintptr_t len,
                          uintptr_t page) {
   for (uintptr_t a = up(lo, page); a + len <= hi && a + len > a; a += 16 * page)
-    if (check_ranges_hit(maps, a, a + len) == (size_t)-1)
+    if (sup_ranges_hit(maps, a, a + len) == (size_t)-1)
       return a;
   return 0;
 }
@@ -109,9 +109,9 @@ typedef enum expect { FREE_OK, BUSY } expect;
  * about the zone: a refused range that the map says is free. */
 static int probe(const char *zname, const char *what, uintptr_t lo, uintptr_t hi, expect e) {
   const ilheap_provider *p = os();
-  check_ranges before = {0}, after = {0};
+  sup_ranges before = {0}, after = {0};
   check_read_maps(&before);
-  int is_free = check_ranges_hit(&before, lo, hi) == (size_t)-1;
+  int is_free = sup_ranges_hit(&before, lo, hi) == (size_t)-1;
   int err = p->reserve(p->ctx, lo, (size_t)(hi - lo));
   if (e == FREE_OK && is_free) {
     cr_assert_eq(err, ILHEAP_OK,
@@ -124,11 +124,11 @@ static int probe(const char *zname, const char *what, uintptr_t lo, uintptr_t hi
                  zname, what, lo, hi, is_free ? "free" : "busy", ilheap_strerror(err));
   }
   check_read_maps(&after);
-  cr_assert_eq(check_ranges_hit(&after, lo, hi) == (size_t)-1, is_free,
+  cr_assert_eq(sup_ranges_hit(&after, lo, hi) == (size_t)-1, is_free,
                "%s zone, %s: the map changed under [%#" PRIxPTR ", %#" PRIxPTR ")", zname, what, lo,
                hi);
-  check_ranges_free(&before);
-  check_ranges_free(&after);
+  sup_ranges_free(&before);
+  sup_ranges_free(&after);
   return e == BUSY && is_free;
 }
 
@@ -138,11 +138,11 @@ static void probe_zone(zone (*zone_now)(void), const char *zname, size_t min_pro
   const ilheap_provider *p = os();
   uintptr_t page = p->page_size, len = 4 * page;
   zone z = zone_now();
-  check_ranges maps = {0};
+  sup_ranges maps = {0};
   check_read_maps(&maps);
   uintptr_t zlo = up(z.lo, page), zhi = down(z.hi, page);
   uintptr_t mid = free_in(&maps, zlo + len, zhi - 2 * len, len, page);
-  check_ranges_free(&maps);
+  sup_ranges_free(&maps);
   cr_assert_eq(zone_now().lo, z.lo, "the zone moved while the test looked at the map");
 
   size_t proof = 0;

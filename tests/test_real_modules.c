@@ -42,8 +42,8 @@ static void unload_libraries(void *handles[NWANTED]) {
 
 /* The mapped range of the module at `base`: the mappings that contain it and
  * follow it contiguously (a module's segments are adjacent in the map). */
-static check_range module_extent(const check_ranges *maps, uintptr_t base) {
-  size_t j = check_ranges_hit(maps, base, base + 1);
+static sup_range module_extent(const sup_ranges *maps, uintptr_t base) {
+  size_t j = sup_ranges_hit(maps, base, base + 1);
   cr_assert_neq(j, (size_t)-1, "module base %#" PRIxPTR " is not mapped", base);
   return maps->v[j];
 }
@@ -56,15 +56,16 @@ static void real_modules(size_t per_module, uint32_t alignment) {
   cr_assert_gt(ms.n, 4u, "only %zu modules loaded", ms.n);
   for (size_t i = 0; i < NWANTED; i++)
     if (handles[i] != NULL)
-      cr_assert_not_null(check_find_module(&ms, wanted[i]), "%s loaded but not listed", wanted[i]);
+      cr_assert_not_null(sup_module_find(ms.v, ms.n, wanted[i]), "%s loaded but not listed",
+                         wanted[i]);
 
   /* Everything the test itself needs, before the snapshot. */
   ilheap *heaps[sizeof ms.v / sizeof ms.v[0]];
   check_tally tally[sizeof ms.v / sizeof ms.v[0]];
   check_blocks bs = {0};
   check_blocks_reserve(&bs, ms.n * per_module);
-  check_ranges before = {0}, now = {0}, after = {0}, reserved = {0}, zones = {0};
-  check_read_maps(&before);
+  check_os_maps m = {0};
+  check_read_maps(&m.before);
 
   ilheap_options o;
   ilheap_options_init(&o);
@@ -86,23 +87,23 @@ static void real_modules(size_t per_module, uint32_t alignment) {
     }
   }
   cr_assert_gt(used, 4u);
-  check_read_maps(&now);
+  check_read_maps(&m.now);
 
   /* Contract 3: no block overlaps any pre-existing mapping (modules included),
    * nor another block; what the heaps reserved was free and is mapped. */
-  check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+  check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
   for (size_t i = 0; i < ms.n; i++) {
-    check_range ext = module_extent(&before, ms.v[i].base);
-    check_ranges one = {0};
-    check_ranges_push(&one, ext.lo, ext.hi);
+    sup_range ext = module_extent(&m.before, ms.v[i].base);
+    sup_ranges one = {0};
+    sup_ranges_push(&one, ext.lo, ext.hi);
     check_blocks_avoid(&bs, &one, ms.v[i].name);
-    check_ranges_free(&one);
-    check_reserved_vs_maps(heaps[i], NULL, &before, &now, &reserved);
+    sup_ranges_free(&one);
+    check_reserved_vs_maps(heaps[i], NULL, &m.before, &m.now, &m.reserved);
     check_stats_consistent(heaps[i], tally[i].blocks, tally[i].requested, tally[i].failed);
-    check_zone_push(&zones, heaps[i]);
+    sup_zone_push(&m.zones, heaps[i]);
   }
-  check_ranges_normalize(&reserved);
-  check_blocks_inside(&bs, &reserved);
+  sup_ranges_normalize(&m.reserved);
+  check_blocks_inside(&bs, &m.reserved);
   check_blocks_verify(&bs); /* contract 4: each still holds its own pattern */
   /* Contract 1 per block against its own heap. */
   for (size_t k = 0; k < bs.n; k++)
@@ -111,16 +112,12 @@ static void real_modules(size_t per_module, uint32_t alignment) {
 
   for (size_t i = 0; i < ms.n; i++)
     ilheap_destroy(heaps[i]);
-  check_read_maps(&after);
-  check_ranges_normalize(&zones);
-  check_maps_restored(&before, &after, &reserved, &zones);
+  check_read_maps(&m.after);
+  sup_ranges_normalize(&m.zones);
+  check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
 
-  cr_log_info("%zu modules, %zu blocks, %zu reserved ranges", ms.n, bs.n, reserved.n);
-  check_ranges_free(&before);
-  check_ranges_free(&now);
-  check_ranges_free(&after);
-  check_ranges_free(&reserved);
-  check_ranges_free(&zones);
+  cr_log_info("%zu modules, %zu blocks, %zu reserved ranges", ms.n, bs.n, m.reserved.n);
+  check_os_maps_free(&m);
   check_blocks_free(&bs);
   unload_libraries(handles);
 }
@@ -142,27 +139,24 @@ Test(real_modules, c7_load_use_unload_cycles) {
       cr_skip_test("libz.so.1 not installed: %s", dlerror());
     check_modules ms;
     check_loaded_modules(&ms);
-    const check_module *z = check_find_module(&ms, "libz.so.1");
+    const sup_module *z = sup_module_find(ms.v, ms.n, "libz.so.1");
     cr_assert_not_null(z);
-    check_ranges before = {0}, after = {0}, reserved = {0}, zones = {0};
+    check_os_maps m = {0};
     check_blocks bs = {0};
     check_blocks_reserve(&bs, 4000);
-    check_read_maps(&before);
+    check_read_maps(&m.before);
     ilheap *h = check_create((void *)z->base, NULL);
     check_tally t = {0};
     cr_assert_eq(check_alloc_il(h, 4000, (uint64_t)round, 0, &bs, &t), 4000u);
-    check_blocks_avoid(&bs, &before, "a mapping that existed before create");
+    check_blocks_avoid(&bs, &m.before, "a mapping that existed before create");
     check_blocks_verify(&bs);
-    check_heap_reserved(h, &reserved);
-    check_zone_push(&zones, h);
+    check_heap_reserved(h, &m.reserved);
+    sup_zone_push(&m.zones, h);
     ilheap_destroy(h);
-    check_read_maps(&after);
-    check_maps_restored(&before, &after, &reserved, &zones);
+    check_read_maps(&m.after);
+    check_maps_restored(&m.before, &m.after, &m.reserved, &m.zones);
     dlclose(lib);
-    check_ranges_free(&before);
-    check_ranges_free(&after);
-    check_ranges_free(&reserved);
-    check_ranges_free(&zones);
+    check_os_maps_free(&m);
     check_blocks_free(&bs);
   }
 }

@@ -29,7 +29,7 @@ typedef struct worker {
   int stop_at_null; /* stop at the first NULL (exhaustion tests) */
   int tight;        /* allocate in a tight loop first, check and fill after */
   /* out */
-  check_block *blocks; /* preallocated, `tries` of them */
+  sup_block *blocks; /* preallocated, `tries` of them */
   size_t n;
   uint64_t requested, nulls, dirty; /* dirty: bytes not zero in a fresh block */
 } worker;
@@ -37,10 +37,10 @@ typedef struct worker {
 static uint32_t next_size(worker *w, uint64_t *seed) {
   switch (w->kind) {
   case TINY_SIZES: /* 1..8 bytes: thousands of blocks per chunk, heavy CAS traffic */
-    return 1 + (uint32_t)(check_rand(seed) % 8);
+    return 1 + (uint32_t)(sup_rand(seed) % 8);
   case REFILL_SIZES: /* a page or more: a refill every few blocks */
-    return 2048 + (uint32_t)(check_rand(seed) % 8192);
-  default: return check_il_size(seed);
+    return 2048 + (uint32_t)(sup_rand(seed) % 8192);
+  default: return sup_il_size(seed);
   }
 }
 
@@ -170,10 +170,10 @@ static void check_one_heap(const ilheap *h, check_blocks *bs, const check_tally 
   check_blocks_verify(bs); /* before sorting: a block overwritten by another shows here */
   check_blocks_disjoint(bs);
   check_stats_consistent(h, t->blocks, t->requested, t->failed);
-  check_ranges r = {0};
+  sup_ranges r = {0};
   check_heap_reserved(h, &r);
   check_blocks_inside(bs, &r);
-  check_ranges_free(&r);
+  sup_ranges_free(&r);
 }
 
 static void same_heap(ilheap *heaps[NTHREADS], ilheap *h) {
@@ -206,11 +206,7 @@ static void sim_round(sizes kind, size_t tries, uint32_t alignment) {
   cr_assert_eq(t.failed, 0u, "%" PRIu64 " requests failed with plenty of room", t.failed);
   cr_assert_eq(t.blocks, (uint64_t)NTHREADS * tries);
   check_one_heap(h, &bs, &t);
-  check_sim_map m;
-  check_sim_read(sim, &m);
-  check_blocks_inside(&bs, &m.kind[ILHEAP_SIM_COMMITTED]);
-  check_blocks_avoid(&bs, &m.kind[ILHEAP_SIM_FOREIGN], "a foreign range");
-  check_sim_free_map(&m);
+  check_blocks_in_sim(sim, &bs);
   ilheap_stats st = check_stats(h);
   if (kind == REFILL_SIZES)
     cr_assert_gt(st.chunks + st.extensions, 100u, "the refill test refilled only %" PRIu64 " times",
@@ -239,9 +235,9 @@ Test(threads, c8_sim_refill_race_align_4096) { sim_round(REFILL_SIZES, 200, 4096
 static void os_round(sizes kind, size_t tries) {
   check_modules ms;
   check_loaded_modules(&ms);
-  const check_module *libc = check_find_module(&ms, "libc.so");
+  const sup_module *libc = sup_module_find(ms.v, ms.n, "libc.so");
   cr_assert_not_null(libc);
-  check_ranges before = {0}, now = {0};
+  sup_ranges before = {0}, now = {0};
   check_read_maps(&before);
   ilheap *h = check_create((void *)libc->base, NULL);
   ilheap *heaps[NTHREADS];
@@ -256,8 +252,8 @@ static void os_round(sizes kind, size_t tries) {
   check_reserved_vs_maps(h, &bs, &before, &now, NULL);
   ilheap_destroy(h);
   check_blocks_free(&bs);
-  check_ranges_free(&before);
-  check_ranges_free(&now);
+  sup_ranges_free(&before);
+  sup_ranges_free(&now);
 }
 
 Test(threads, c8_os_il_sizes) { os_round(IL_SIZES, 4000); }
@@ -307,11 +303,7 @@ Test(threads, c6_c8_refill_under_injected_failures) {
   cr_assert_gt(ss.failures, 0u, "no injected failure was delivered");
   cr_assert_gt(t.blocks, (uint64_t)NTHREADS * 400 / 2);
   check_one_heap(h, &bs, &t);
-  check_sim_map m;
-  check_sim_read(sim, &m);
-  check_blocks_inside(&bs, &m.kind[ILHEAP_SIM_COMMITTED]);
-  check_blocks_avoid(&bs, &m.kind[ILHEAP_SIM_FOREIGN], "a foreign range");
-  check_sim_free_map(&m);
+  check_blocks_in_sim(sim, &bs);
   ilheap_destroy(h);
   cr_assert_eq(check_sim_stats(sim).reserved_bytes, 0u, "contract 7");
   check_blocks_free(&bs);
@@ -504,7 +496,7 @@ Test(threads, c8_fast_path_makes_no_system_call_os) {
   CHECK_SKIP_UNDER_VALGRIND("seccomp traps system calls");
   check_modules ms;
   check_loaded_modules(&ms);
-  ilheap *h = check_create((void *)check_find_module(&ms, "libc.so")->base, NULL);
+  ilheap *h = check_create((void *)sup_module_find(ms.v, ms.n, "libc.so")->base, NULL);
   fastpath_case(h);
   ilheap_destroy(h);
 }

@@ -149,6 +149,33 @@ struct IClassFactory {
   const IClassFactoryVtbl *lpVtbl;
 };
 
+/* ---- IMetaDataEmit ({BA3FEE4C-ECB9-4e41-83B7-183FA41CD859}) ----------- */
+/*
+ * A prefix: IUnknown, then slots 3 .. 22 (SetModuleProps .. SetRVA) in cor.h's
+ * order. Only DefineMethod (10) and SetRVA (22) are called here; the other
+ * slots are placeholders that keep the order (never called through).
+ */
+typedef struct IMetaDataEmit IMetaDataEmit;
+typedef void(STDMETHODCALLTYPE *ilheap_unused_slot)(void);
+typedef struct IMetaDataEmitVtbl {
+  HRESULT(STDMETHODCALLTYPE *QueryInterface)(IMetaDataEmit *This, REFIID riid, void **ppvObject);
+  ULONG(STDMETHODCALLTYPE *AddRef)(IMetaDataEmit *This);
+  ULONG(STDMETHODCALLTYPE *Release)(IMetaDataEmit *This);
+  ilheap_unused_slot SetModuleProps, Save, SaveToStream, GetSaveSize, DefineTypeDef,
+      DefineNestedType, SetHandler;
+  HRESULT(STDMETHODCALLTYPE *DefineMethod)
+  (IMetaDataEmit *This, mdTypeDef td, const WCHAR *szName, DWORD dwMethodFlags,
+   PCCOR_SIGNATURE pvSigBlob, ULONG cbSigBlob, ULONG ulCodeRVA, DWORD dwImplFlags,
+   mdMethodDef *pmd);
+  ilheap_unused_slot DefineMethodImpl, DefineTypeRefByName, DefineImportType, DefineMemberRef,
+      DefineImportMember, DefineEvent, SetClassLayout, DeleteClassLayout, SetFieldMarshal,
+      DeleteFieldMarshal, DefinePermissionSet;
+  HRESULT(STDMETHODCALLTYPE *SetRVA)(IMetaDataEmit *This, mdMethodDef md, ULONG ulRVA);
+} IMetaDataEmitVtbl;
+struct IMetaDataEmit {
+  const IMetaDataEmitVtbl *lpVtbl;
+};
+
 /* ---- IMetaDataImport ({7DAC8207-D3AE-4c75-9B67-92801A497D44}) ---------- */
 /*
  * Only the first 42 slots (IUnknown, then CloseEnum .. GetSigFromToken) are
@@ -507,7 +534,12 @@ struct ICorProfilerCallback2 {
 _Static_assert(ILHEAP_SLOT(IClassFactoryVtbl, CreateInstance) == 3, "IClassFactory slot 3");
 _Static_assert(sizeof(IClassFactoryVtbl) == 5 * sizeof(void (*)(void)), "IClassFactory: 5 slots");
 
+_Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, SetModuleProps) == 3, "IMetaDataEmit slot 3");
+_Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, DefineMethod) == 10, "IMetaDataEmit slot 10");
+_Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, SetRVA) == 22, "IMetaDataEmit slot 22");
+
 _Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, CloseEnum) == 3, "IMetaDataImport slot 3");
+_Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, FindTypeDefByName) == 9, "slot 9");
 _Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, GetTypeDefProps) == 12, "slot 12");
 _Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, GetMethodProps) == 30, "slot 30");
 _Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, GetSigFromToken) == 41, "slot 41");

@@ -1,10 +1,13 @@
 # Drives one consumer test: cmake -D... -P run.cmake
-#   STEP        install | subdirectory | package | pkgconfig
+#   STEP        install | subdirectory | package | pkgconfig | iids
 #   VARIANT     static | shared
 #   SOURCE_DIR  the ilheap source tree
 #   WORK        a scratch directory for this test (wiped first)
 #   PREFIX      install prefix shared by install, package and pkgconfig
 #   GENERATOR, C_COMPILER, C_FLAGS, PKG_CONFIG: as the enclosing build has them
+#   CXX_COMPILER, CXX_FLAGS: for the iids step (C++ sources, iids/CMakeLists.txt)
+#   SYSTEM_NAME, EMULATOR (cross builds): CMAKE_SYSTEM_NAME, and the command that
+#               runs a program built for it ("|"-separated, e.g. Wine's)
 cmake_minimum_required(VERSION 3.16)
 
 foreach(v STEP VARIANT SOURCE_DIR WORK PREFIX GENERATOR C_COMPILER)
@@ -30,6 +33,19 @@ endfunction()
 
 set(common -G ${GENERATOR} -DCMAKE_C_COMPILER=${C_COMPILER} "-DCMAKE_C_FLAGS=${C_FLAGS}"
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_SHARED_LIBS=${shared})
+set(emulator "")
+set(windows OFF)
+set(exe "")
+if(DEFINED SYSTEM_NAME AND NOT SYSTEM_NAME STREQUAL "")
+  list(APPEND common -DCMAKE_SYSTEM_NAME=${SYSTEM_NAME})
+  if(DEFINED EMULATOR)
+    string(REPLACE "|" ";" emulator "${EMULATOR}")
+  endif()
+  if(SYSTEM_NAME STREQUAL "Windows")
+    set(windows ON)
+    set(exe .exe)
+  endif()
+endif()
 
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -52,7 +68,10 @@ if(STEP STREQUAL "install")
       message(FATAL_ERROR "not installed: ${want}")
     endif()
   endforeach()
-  if(shared AND NOT installed MATCHES "libilheap\\.so")
+  if(windows AND shared AND NOT (installed MATCHES "bin/libilheap\\.dll(;|$)" AND
+                                 installed MATCHES "libilheap\\.dll\\.a(;|$)"))
+    message(FATAL_ERROR "shared variant installed no libilheap.dll with its import library")
+  elseif(NOT windows AND shared AND NOT installed MATCHES "libilheap\\.so")
     message(FATAL_ERROR "shared variant installed no libilheap.so")
   endif()
   if(NOT shared AND NOT installed MATCHES "libilheap\\.a")
@@ -63,13 +82,13 @@ elseif(STEP STREQUAL "subdirectory")
   run(${CMAKE_COMMAND} -S ${app} -B ${WORK}/build ${common}
       -DILHEAP_CONSUMER_MODE=subdirectory -DILHEAP_SOURCE_DIR=${SOURCE_DIR})
   run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
-  run(${WORK}/build/consumer ${VARIANT})
+  run(${emulator} ${WORK}/build/consumer${exe} ${VARIANT})
 
 elseif(STEP STREQUAL "package")
   run(${CMAKE_COMMAND} -S ${app} -B ${WORK}/build ${common}
       -DILHEAP_CONSUMER_MODE=package -DCMAKE_PREFIX_PATH=${PREFIX})
   run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
-  run(${WORK}/build/consumer ${VARIANT})
+  run(${emulator} ${WORK}/build/consumer${exe} ${VARIANT})
 
 elseif(STEP STREQUAL "pkgconfig")
   # No CMake on the consumer's side: the compiler driven by pkg-config's answers.
@@ -95,10 +114,30 @@ elseif(STEP STREQUAL "pkgconfig")
     separate_arguments(pc_${what} UNIX_COMMAND "${out}")
   endforeach()
   separate_arguments(cflags UNIX_COMMAND "${C_FLAGS}")
+  if(windows)
+    set(dl "")
+    if(shared) # no rpath on Windows: the DLL goes beside the program
+      file(COPY ${PREFIX}/bin/libilheap.dll DESTINATION ${WORK})
+    endif()
+  else()
+    set(dl -ldl)
+  endif()
   run(${C_COMPILER} ${cflags} -std=c11 -Wall -Wextra -Werror ${pc_cflags} ${app}/consumer.c
-      ${pc_libs} -ldl -o ${WORK}/consumer)
+      ${pc_libs} ${dl} -o ${WORK}/consumer${exe})
   set(ENV{LD_LIBRARY_PATH} ${libdir})
-  run(${WORK}/consumer ${VARIANT})
+  run(${emulator} ${WORK}/consumer${exe} ${VARIANT})
+
+elseif(STEP STREQUAL "iids")
+  # A profiler's own IID definitions beside the library's (iids/CMakeLists.txt).
+  if(NOT DEFINED CXX_COMPILER OR CXX_COMPILER STREQUAL "")
+    message(FATAL_ERROR "run.cmake: the iids step needs CXX_COMPILER")
+  endif()
+  run(${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/iids -B ${WORK}/build ${common}
+      -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+      -DILHEAP_SOURCE_DIR=${SOURCE_DIR})
+  run(${CMAKE_COMMAND} --build ${WORK}/build -j 2)
+  run(${emulator} ${WORK}/build/iids_corprof${exe})
+  run(${emulator} ${WORK}/build/iids_own_unknown${exe})
 
 else()
   message(FATAL_ERROR "run.cmake: unknown STEP ${STEP}")

@@ -4,6 +4,13 @@
 #include "client.h"
 
 typedef int HRESULT;
+/* COM's calling convention: __stdcall on Windows (it matters on x86), the
+ * default elsewhere. */
+#if defined(_WIN32)
+#define CLIENT_CALL __stdcall
+#else
+#define CLIENT_CALL
+#endif
 struct IID {
   uint32_t Data1;
   uint16_t Data2, Data3;
@@ -11,12 +18,12 @@ struct IID {
 };
 
 struct IUnknown {
-  virtual HRESULT QueryInterface(const IID &riid, void **ppvObject) = 0;
-  virtual unsigned AddRef() = 0;
-  virtual unsigned Release() = 0;
+  virtual HRESULT CLIENT_CALL QueryInterface(const IID &riid, void **ppvObject) = 0;
+  virtual unsigned CLIENT_CALL AddRef() = 0;
+  virtual unsigned CLIENT_CALL Release() = 0;
 };
 struct IMethodMalloc : public IUnknown {
-  virtual void *Alloc(unsigned cb) = 0;
+  virtual void *CLIENT_CALL Alloc(unsigned cb) = 0;
 };
 
 static const IID client_iid_unknown = {

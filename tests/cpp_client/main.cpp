@@ -18,8 +18,15 @@
 
 #include <cstdio>
 #include <cstring>
-#include <thread>
 #include <vector>
+
+/* Threads: Windows threads on Windows (mingw's default libstdc++ has no
+ * std::thread), std::thread elsewhere. */
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <thread>
+#endif
 
 static int failures;
 #define CHECK(cond)                                                                                \
@@ -54,6 +61,19 @@ static void check_report(const char *who, ilheap *heap, IMethodMalloc *m, const 
   CHECK(ilheap_get_stats(heap, &st) == ILHEAP_OK);
   CHECK(st.blocks == 3u && st.bytes_requested == 4101u);
 }
+
+/* First use of a heap's object from a thread. */
+struct first_use {
+  ilheap *heap;
+  IMethodMalloc **out;
+  static void run(first_use *f) { *f->out = ilheap_method_malloc(f->heap); }
+};
+#if defined(_WIN32)
+static DWORD WINAPI first_use_thread(LPVOID arg) {
+  first_use::run(static_cast<first_use *>(arg));
+  return 0;
+}
+#endif
 
 int main() {
   /* One heap, a client with its own declaration. */
@@ -90,11 +110,27 @@ int main() {
   ilheap *fresh = nullptr;
   CHECK(ilheap_create(module_image, nullptr, &fresh) == ILHEAP_OK);
   std::vector<IMethodMalloc *> seen(4, nullptr);
-  std::vector<std::thread> threads;
+  std::vector<first_use> jobs;
   for (size_t i = 0; i < seen.size(); i++)
-    threads.emplace_back([&, i] { seen[i] = ilheap_method_malloc(fresh); });
+    jobs.push_back(first_use{fresh, &seen[i]});
+#if defined(_WIN32)
+  std::vector<HANDLE> threads;
+  for (first_use &j : jobs)
+    threads.push_back(CreateThread(nullptr, 0, first_use_thread, &j, 0, nullptr));
+  for (HANDLE t : threads) {
+    CHECK(t != nullptr);
+    if (t != nullptr) {
+      WaitForSingleObject(t, INFINITE);
+      CloseHandle(t);
+    }
+  }
+#else
+  std::vector<std::thread> threads;
+  for (first_use &j : jobs)
+    threads.emplace_back(first_use::run, &j);
   for (auto &t : threads)
     t.join();
+#endif
   for (IMethodMalloc *s : seen)
     CHECK(s != nullptr && s == seen[0]);
   CHECK(ilheap_method_malloc_heap(seen[0]) == fresh);

@@ -1,5 +1,6 @@
 /*
- * Lets Criterion test programs run under ThreadSanitizer (LD_PRELOAD).
+ * Lets Criterion test programs run under ThreadSanitizer (each links it first:
+ * tests/CMakeLists.txt).
  *
  * Criterion's sandbox (BoxFort) maps its shared arena at a random address
  * 0x200000000000 + (rand_r() & 0x3fffff) * 16 MiB, tries three times, and
@@ -16,8 +17,7 @@
  * places a randomized PIE executable and its brk heap (at most ~0x5656...),
  * below TSan's next reserved range. Each call gets the next 1 GiB slot, so
  * retries and further arenas land elsewhere. Every other caller of rand_r gets
- * the C library's answer. Built without sanitizers, so that any process
- * (ctest included) can preload it.
+ * the C library's answer. Built without sanitizers.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

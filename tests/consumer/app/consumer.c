@@ -7,13 +7,46 @@
  * Usage: consumer static|shared   (which variant it must have been linked with)
  */
 #define _GNU_SOURCE
+#if defined(_WIN32)
+#include <windows.h>
+#endif
 #include <ilheap.h>
 #include <ilheap_com.h>
 
+#if !defined(_WIN32)
 #include <dlfcn.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The library file holding the code at addr ("?" if unknown), and the base of
+ * the image holding it: what a runtime would give as the module's base. */
+static const char *image_of(const void *addr, void **base) {
+#if defined(_WIN32)
+  static char name[MAX_PATH];
+  HMODULE m = NULL;
+  if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                              GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                          (LPCSTR)addr, &m) ||
+      GetModuleFileNameA(m, name, sizeof name) == 0)
+    return NULL;
+  *base = (void *)m;
+  return name;
+#else
+  Dl_info info;
+  if (dladdr(addr, &info) == 0)
+    return NULL;
+  *base = info.dli_fbase;
+  return info.dli_fname ? info.dli_fname : "?";
+#endif
+}
+
+#if defined(_WIN32)
+#define SHARED_NAME "libilheap.dll"
+#else
+#define SHARED_NAME "libilheap.so"
+#endif
 
 static int failures;
 
@@ -30,15 +63,15 @@ int main(int argc, char **argv) {
     return 2;
   }
   /* The base of this program's own image, as a runtime would give it. */
-  Dl_info self;
-  check(dladdr((void *)&failures, &self) != 0, "dladdr of the program");
+  void *self_base = NULL;
+  check(image_of((const void *)&failures, &self_base) != NULL, "the program's image");
   ilheap *heap = NULL;
-  int err = ilheap_create(self.dli_fbase, NULL, &heap);
+  int err = ilheap_create(self_base, NULL, &heap);
   check(err == ILHEAP_OK && heap != NULL, "ilheap_create");
   if (!heap) {
     return 1;
   }
-  uintptr_t base = (uintptr_t)self.dli_fbase;
+  uintptr_t base = (uintptr_t)self_base;
   for (uint32_t cb = 1; cb <= 4096; cb *= 2) {
     unsigned char *p = ilheap_alloc(heap, cb);
     check(p != NULL, "ilheap_alloc");
@@ -66,13 +99,13 @@ int main(int argc, char **argv) {
   check(strcmp(ilheap_strerror(ILHEAP_EINVAL), ilheap_strerror(ILHEAP_OK)) != 0, "ilheap_strerror");
 
   /* Which variant did the build system give us? The library's code lives in
-   * libilheap.so when shared, in this program when static. */
-  Dl_info lib;
-  check(dladdr((void *)&ilheap_create, &lib) != 0, "dladdr of ilheap_create");
-  int in_shared = lib.dli_fname && strstr(lib.dli_fname, "libilheap.so") != NULL;
+   * libilheap.so (libilheap.dll) when shared, in this program when static. */
+  void *lib_base = NULL;
+  const char *lib = image_of((const void *)(uintptr_t)&ilheap_create, &lib_base);
+  check(lib != NULL, "the image of ilheap_create");
+  int in_shared = lib != NULL && strstr(lib, SHARED_NAME) != NULL;
   check(in_shared == (strcmp(argv[1], "shared") == 0), "linked with the requested variant");
   printf("consumer (%s, ilheap %d.%d.%d from %s): %s\n", argv[1], ILHEAP_VERSION_MAJOR,
-         ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, lib.dli_fname ? lib.dli_fname : "?",
-         failures ? "FAILED" : "ok");
+         ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, lib ? lib : "?", failures ? "FAILED" : "ok");
   return failures ? 1 : 0;
 }

@@ -30,6 +30,19 @@ public static class Program
         //    the handler.
         Console.WriteLine($"guarded(5)={Targets.Guarded(5)} guarded(0)={Targets.Guarded(0)}");
 
+        // 2b. Methods the profiler added (DefineMethod), called by rewritten
+        //     methods; the one without a body must fail when called.
+        string noBody;
+        try
+        {
+            noBody = Targets.CallAddedNoBody().ToString();
+        }
+        catch (Exception e)
+        {
+            noBody = e.GetType().FullName!;
+        }
+        Console.WriteLine($"added tiny={Targets.CallAddedTiny()} fat={Targets.CallAddedFat()} nobody={noBody}");
+
         // 3. A thousand methods, JIT-compiled (and so rewritten) from several
         //    threads at once.
         RunMany(threads: 4);
@@ -79,7 +92,7 @@ public static class Program
 
     private static void RunPlugin(string path)
     {
-        WeakReference context = LoadCallUnload(path, out int answer);
+        WeakReference context = LoadCallUnload(path, out int answer, out int addedTiny, out int addedFat);
         int rounds = 0;
         while (context.IsAlive && rounds < 200)
         {
@@ -98,19 +111,23 @@ public static class Program
             GC.Collect();
             Thread.Sleep(20);
         }
+        Console.WriteLine($"plugin added tiny={addedTiny} fat={addedFat}");
         Console.WriteLine($"plugin answer={answer} unloaded={(!context.IsAlive ? "yes" : "no")} gc_rounds={rounds}");
     }
 
     // Not inlined, so that no reference to the context or its types survives
     // in Main's frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference LoadCallUnload(string path, out int answer)
+    private static WeakReference LoadCallUnload(string path, out int answer, out int addedTiny,
+                                                out int addedFat)
     {
         var alc = new AssemblyLoadContext("ilheap-e2e-plugin", isCollectible: true);
         Assembly asm = alc.LoadFromAssemblyPath(Path.GetFullPath(path));
         Type type = asm.GetType("IlHeapE2E.Plugin.Unloadable", throwOnError: true)!;
         var call = type.GetMethod("Answer")!.CreateDelegate<Func<int>>();
         answer = call();
+        addedTiny = type.GetMethod("CallAddedTiny")!.CreateDelegate<Func<int>>()();
+        addedFat = type.GetMethod("CallAddedFat")!.CreateDelegate<Func<int>>()();
         alc.Unload();
         return new WeakReference(alc);
     }

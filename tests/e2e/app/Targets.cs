@@ -34,4 +34,18 @@ public static class Targets
         }
         return result;
     }
+
+    // Rewritten by the profiler to call methods it adds to this type in
+    // ModuleLoadFinished (IMetaDataEmit::DefineMethod, bodies from ilheap):
+    // AddedTiny returns 4201 (tiny header), AddedFat 4202 (fat header with a
+    // try/finally). AddedNoBody gets no body: calling it must fail (the
+    // negative control). As compiled, each returns 41.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int CallAddedTiny() => 41;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int CallAddedFat() => 41;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int CallAddedNoBody() => 41;
 }

@@ -11,4 +11,12 @@ public static class Unloadable
 {
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Answer() => 41;
+
+    // Rewritten to call methods the profiler adds to this type (see
+    // IlHeapE2E.Targets): 4201 and 4202 then, 41 as compiled.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int CallAddedTiny() => 41;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int CallAddedFat() => 41;
 }

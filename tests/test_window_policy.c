@@ -1,0 +1,241 @@
+/*
+ * Contract clause 1 for both window policies (include/ilheap.h), the
+ * statistics of blocks outside the window, and ilheap_rva, on the simulated
+ * provider. check_alloc checks every block against its heap's policy (inside
+ * the window, or wholly outside it with ILHEAP_WINDOW_PREFERRED) and against
+ * ilheap_rva.
+ */
+#include "check.h"
+
+#define MiB ((size_t)1 << 20)
+#define KiB ((size_t)1 << 10)
+
+/* A 64 MiB space: a module 32 MiB in with a 1 MiB window; a foreign range
+ * fills all of the window but `room` bytes at its top. */
+typedef struct layout {
+  ilheap_sim *sim;
+  uintptr_t module;
+} layout;
+
+static layout crowded(size_t room) {
+  layout l;
+  l.sim = check_sim_create(64 * MiB, 0);
+  l.module = ilheap_sim_base(l.sim) + 32 * MiB;
+  cr_assert_eq(ilheap_sim_occupy(l.sim, l.module, MiB - room), ILHEAP_OK);
+  return l;
+}
+
+static ilheap *policy_heap(layout *l, uint32_t policy, uint32_t max_offset) {
+  ilheap_options o = check_opts(ilheap_sim_provider(l->sim), max_offset, 8);
+  o.window_policy = policy;
+  return check_create((void *)l->module, &o);
+}
+
+static uint64_t outside_count(const check_blocks *bs, const ilheap *h) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < bs->n; i++)
+    n += !check_in_window(h, bs->v[i].p, bs->v[i].cb);
+  return n;
+}
+
+/* The same requests on the same layout under both policies: the same blocks at
+ * the same offsets while the window has room; then REQUIRED answers NULL and
+ * PREFERRED goes on outside the window, counted in the statistics. */
+Test(window_policy, preferred_equals_required_until_full_then_goes_outside) {
+  layout a = crowded(256 * KiB), b = crowded(256 * KiB);
+  ilheap *req = policy_heap(&a, ILHEAP_WINDOW_REQUIRED, (uint32_t)MiB);
+  ilheap *pref = policy_heap(&b, ILHEAP_WINDOW_PREFERRED, (uint32_t)MiB);
+  cr_assert_eq(ilheap_window_policy(req), ILHEAP_WINDOW_REQUIRED);
+  cr_assert_eq(ilheap_window_policy(pref), ILHEAP_WINDOW_PREFERRED);
+  check_blocks ba = {0}, bb = {0};
+  check_tally ta = {0}, tb = {0};
+  uint64_t seed = 7;
+  size_t i, first_null = 0;
+  for (i = 0; i < 6000; i++) {
+    uint32_t cb = sup_il_size(&seed);
+    void *p = check_alloc(req, cb, 0, &ba, &ta);
+    void *q = check_alloc(pref, cb, 0, &bb, &tb);
+    cr_assert_not_null(q, "PREFERRED answered NULL (request %zu, cb %u)", i, cb);
+    if (first_null == 0 && p != NULL) {
+      cr_assert_eq((uintptr_t)p - a.module, (uintptr_t)q - b.module,
+                   "request %zu: the policies placed a block the window had room for differently",
+                   i);
+      cr_assert(check_in_window(pref, (uintptr_t)q, cb));
+    } else if (first_null == 0) {
+      first_null = i + 1;
+      cr_assert(!check_in_window(pref, (uintptr_t)q, cb), "no room, yet inside the window");
+    }
+  }
+  cr_assert_gt(first_null, 100u, "the window held too few blocks (%zu)", first_null);
+  cr_assert_gt(ta.failed, 0u, "the window never filled: the test proves nothing");
+  cr_assert_eq(tb.failed, 0u);
+  uint64_t outside = outside_count(&bb, pref);
+  cr_assert_gt(outside, 0u);
+  cr_assert_eq(check_stats(pref).blocks_outside_window, outside);
+  cr_assert_eq(check_stats(req).blocks_outside_window, 0u);
+  check_stats_consistent(pref, tb.blocks, tb.requested, 0);
+  check_blocks_verify(&bb);
+  check_blocks_disjoint(&bb);
+  ilheap_destroy(req);
+  ilheap_destroy(pref);
+  cr_assert_eq(check_sim_stats(b.sim).reserved_bytes, 0u, "contract 7 for outside chunks");
+  check_blocks_free(&ba);
+  check_blocks_free(&bb);
+  ilheap_sim_destroy(a.sim);
+  ilheap_sim_destroy(b.sim);
+}
+
+/* No room at all (an empty window, a window past the space, a request larger
+ * than the window): REQUIRED answers NULL, PREFERRED a block outside. */
+Test(window_policy, no_window_at_all) {
+  layout l = crowded(0);
+  uintptr_t top = ilheap_sim_base(l.sim) + ilheap_sim_size(l.sim);
+  struct {
+    uintptr_t base;
+    uint32_t max_offset, cb;
+  } cases[] = {
+      {l.module, 1, 16},                        /* empty window */
+      {l.module, (uint32_t)MiB, 100},            /* window wholly foreign */
+      {top - 1, ILHEAP_DEFAULT_MAX_OFFSET, 64},  /* window past the space */
+      {l.module + MiB, (uint32_t)(64 * KiB), (uint32_t)(256 * KiB)}, /* larger than it */
+      {l.module + MiB, (uint32_t)(64 * KiB), (uint32_t)(3 * MiB)},   /* a large request */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (uint32_t policy = 0; policy < 2; policy++) {
+      ilheap_options o = check_opts(ilheap_sim_provider(l.sim), cases[i].max_offset, 8);
+      o.window_policy = policy;
+      ilheap *h = check_create((void *)cases[i].base, &o);
+      check_blocks bs = {0};
+      check_tally t = {0};
+      void *p = check_alloc(h, cases[i].cb, 0, &bs, &t);
+      if (policy == ILHEAP_WINDOW_REQUIRED) {
+        cr_assert_null(p, "case %zu: REQUIRED served a block with no room in the window", i);
+      } else {
+        cr_assert_not_null(p, "case %zu: PREFERRED answered NULL", i);
+        cr_assert_eq(check_stats(h).blocks_outside_window, 1u, "case %zu", i);
+        /* And a small one: outside in the first three cases (no window); in
+         * the others in the window, unless the outside chunk still had room
+         * for it (the fast path carves from the current chunk: a memory
+         * checker's redzone can leave room there). */
+        cr_assert_not_null(check_alloc(h, 8, 0, &bs, &t));
+        cr_assert_eq(check_stats(h).blocks_outside_window, outside_count(&bs, h), "case %zu", i);
+        if (i < 3)
+          cr_assert_eq(outside_count(&bs, h), 2u, "case %zu", i);
+        else
+          cr_assert(check_in_window(h, bs.v[1].p, 8) ||
+                        (bs.v[1].p < bs.v[0].p && bs.v[0].p - bs.v[1].p <= 4096),
+                    "case %zu: a new chunk outside while the window had room", i);
+      }
+      check_stats_consistent(h, t.blocks, t.requested, t.failed);
+      check_blocks_verify(&bs);
+      ilheap_destroy(h);
+      check_blocks_free(&bs);
+    }
+  }
+  cr_assert_eq(check_sim_stats(l.sim).reserved_bytes, 0u);
+  ilheap_sim_destroy(l.sim);
+}
+
+/* Clause 6 still holds for PREFERRED: a budget is a budget, and a space with
+ * no room anywhere answers NULL. */
+Test(window_policy, preferred_budget_and_full_space) {
+  layout l = crowded(0);
+  ilheap_options o = check_opts(ilheap_sim_provider(l.sim), (uint32_t)MiB, 8);
+  o.window_policy = ILHEAP_WINDOW_PREFERRED;
+  o.budget = 64 * KiB;
+  ilheap *h = check_create((void *)l.module, &o);
+  check_blocks bs = {0};
+  check_tally t = {0};
+  while (check_alloc(h, 1000, 0, &bs, &t) != NULL)
+    cr_assert_lt(bs.n, (size_t)70, "more blocks than the budget allows");
+  cr_assert_gt(bs.n, 0u);
+  cr_assert_leq(check_stats(h).bytes_reserved, 64 * KiB);
+  ilheap_destroy(h);
+  check_blocks_free(&bs);
+  /* Everything foreign but the module's window, which is foreign too. */
+  uintptr_t sb = ilheap_sim_base(l.sim);
+  cr_assert_eq(ilheap_sim_occupy(l.sim, sb, 32 * MiB), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(l.sim, l.module + MiB, 31 * MiB), ILHEAP_OK);
+  o.budget = ILHEAP_UNLIMITED;
+  h = check_create((void *)l.module, &o);
+  t = (check_tally){0};
+  cr_assert_null(check_alloc(h, 16, 0, &bs, &t), "a block in a space with no free page");
+  check_stats_consistent(h, 0, 0, 1);
+  ilheap_destroy(h);
+  check_blocks_free(&bs);
+  ilheap_sim_destroy(l.sim);
+}
+
+/* Every refill tries the window first: once the window has room again (a
+ * foreign range in it goes away), the next new chunk is placed inside it. */
+Test(window_policy, preferred_returns_to_the_window_when_it_has_room) {
+  layout l = crowded(0);
+  ilheap *h = policy_heap(&l, ILHEAP_WINDOW_PREFERRED, (uint32_t)MiB);
+  check_blocks bs = {0};
+  check_tally t = {0};
+  cr_assert_not_null(check_alloc(h, 100, 0, &bs, &t));
+  cr_assert(!check_in_window(h, bs.v[0].p, 100), "the window was full");
+  cr_assert_eq(ilheap_sim_vacate(l.sim, l.module, MiB), ILHEAP_OK);
+  uint64_t chunks = check_stats(h).chunks;
+  size_t n;
+  for (n = 0; n < 100000; n++) {
+    void *p = check_alloc(h, 1000, 0, &bs, &t);
+    cr_assert_not_null(p);
+    if (check_in_window(h, (uintptr_t)p, 1000))
+      break;
+  }
+  cr_assert_lt(n, 100000u, "never went back to the window");
+  /* The outside chunk was used up, not grown: one new chunk, in the window. */
+  ilheap_stats st = check_stats(h);
+  cr_assert_eq(st.chunks, chunks + 1, "chunks %llu, were %llu", (unsigned long long)st.chunks,
+               (unsigned long long)chunks);
+  cr_assert_eq(st.extensions, 0u, "the outside chunk grew while the window had room");
+  cr_assert_eq(st.blocks_outside_window, outside_count(&bs, h));
+  check_stats_consistent(h, t.blocks, t.requested, 0);
+  ilheap_destroy(h);
+  check_blocks_free(&bs);
+  ilheap_sim_destroy(l.sim);
+}
+
+/* ilheap_rva: bad input and blocks that are not the heap's. */
+Test(window_policy, rva_checked) {
+  layout l = crowded(512 * KiB);
+  ilheap *h = policy_heap(&l, ILHEAP_WINDOW_REQUIRED, (uint32_t)MiB);
+  ilheap *other = policy_heap(&l, ILHEAP_WINDOW_REQUIRED, (uint32_t)MiB);
+  uint8_t *p = ilheap_alloc(h, 40);
+  uint8_t *q = ilheap_alloc(other, 40);
+  cr_assert_not_null(p);
+  cr_assert_not_null(q);
+  uint32_t rva = 1;
+  cr_assert_eq(ilheap_rva(h, p, 40, &rva), ILHEAP_OK);
+  cr_assert_eq((uintptr_t)rva, (uintptr_t)p - l.module);
+  cr_assert_eq(ilheap_rva(h, p + 8, 32, &rva), ILHEAP_OK, "a part of a block has an RVA too");
+  cr_assert_eq((uintptr_t)rva, (uintptr_t)(p + 8) - l.module);
+  static const struct {
+    int heap, off, null_block, null_out;
+    uint32_t cb;
+  } bad[] = {
+      {0, 0, 0, 0, 40}, /* NULL heap */
+      {1, 0, 1, 0, 40}, /* NULL block */
+      {1, 0, 0, 1, 40}, /* NULL out */
+      {1, 0, 0, 0, 0},  /* cb 0 */
+      {1, 0, 0, 0, 1u << 20}, /* past what was handed out */
+      {1, -8, 0, 0, 8}, /* below it: not handed out yet */
+      {2, 0, 0, 0, 40}, /* another heap's block */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const ilheap *which = bad[i].heap == 0 ? NULL : h;
+    const uint8_t *blk = bad[i].heap == 2 ? q : p + bad[i].off;
+    rva = 0x5A5A5A5A;
+    int rc = ilheap_rva(which, bad[i].null_block ? NULL : blk, bad[i].cb,
+                        bad[i].null_out ? NULL : &rva);
+    cr_assert_eq(rc, ILHEAP_EINVAL, "case %zu: %d", i, rc);
+    if (!bad[i].null_out)
+      cr_assert_eq(rva, 0u, "case %zu: *rva not cleared", i);
+  }
+  cr_assert_eq(ilheap_rva(h, (void *)(UINTPTR_MAX - 3), 8, &rva), ILHEAP_EINVAL, "wraps");
+  cr_assert_eq(ilheap_rva(h, (void *)l.module, 8, &rva), ILHEAP_EINVAL, "the module itself");
+  ilheap_destroy(h);
+  ilheap_destroy(other);
+  ilheap_sim_destroy(l.sim);
+}
