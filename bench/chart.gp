@@ -53,6 +53,7 @@ y0 = Y_max
 plot plc using 1:2:3:4 with yerrorlines lw 2 title "ilheap (PROCMAP\\_QUERY)", \
      "" using 1:5:6:7 with yerrorlines lw 2 title "ilheap (/proc/self/maps text)", \
      "" using 1:8:9:10 with yerrorlines lw 1 dt 2 title "reading all of /proc/self/maps", \
+     "" using 1:11 with linespoints lw 1 dt 3 title "ilheap, a process's first placement (cold)", \
      50 with lines lc rgb "red" dt 3 title "target: 50 us at ~1,000 mappings", \
      y0 * x / x0 with lines lc rgb "gray" dt 4 title "linear growth from the first point"
 

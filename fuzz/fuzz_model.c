@@ -43,7 +43,7 @@
 #define MAX_HEAPS 4
 #define MAX_BLOCKS 2048
 #define MAX_SIM_BYTES ((size_t)16 << 20) /* committed and filled: keep runs fast */
-#define MIN_STEP ((uint64_t)16 << 10)
+#define MIN_STEP ((uint64_t)8 << 10)
 #define MAX_STEP ((uint64_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
 #define LARGE ((uint64_t)1 << 20)     /* bigger requests get a chunk of their own */
@@ -298,6 +298,30 @@ static int can_new_for(const model *m, const mheap *h, uint64_t minimal, uint64_
   return can_new(m, h, minimal, outside, p);
 }
 
+/* ROOM: could a refill for a one-page request still succeed in the window?
+ * A free run holding a page plus the guard, or the current chunk c lies in the
+ * window, may grow a page under CHUNK_CAP and the page below its floor is free.
+ * The budget is not asked. */
+static int window_room(const model *m, const mheap *h, const mchunk *c) {
+  if (h->wlo >= h->whi)
+    return 0;
+  if (c != NULL && !c->outside) {
+    uint64_t cap = (uint64_t)(c->top - c->floor);
+    uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(m->page - 1);
+    if (under_cap >= m->page && c->floor - c->lim >= m->page &&
+        range_free(m, c->floor - (uintptr_t)m->page, c->floor))
+      return 1;
+  }
+  return find_gap(m, h, m->page + h->guard, h->wlo, h->whi) != 0;
+}
+
+/* Step 5: a request the window cannot hold is served alone from an outside
+ * chunk of its own while the window has ROOM for a one-page request. */
+static int own_outside(const model *m, const mheap *h, const mchunk *c, uint64_t consumed) {
+  return h->policy == ILHEAP_WINDOW_PREFERRED && round_up(consumed, m->page) > m->page &&
+         window_room(m, h, c);
+}
+
 static plan predict(const model *m, const mheap *h, uint32_t cb) {
   plan p;
   memset(&p, 0, sizeof p);
@@ -342,6 +366,12 @@ static plan predict(const model *m, const mheap *h, uint32_t cb) {
   }
   if (h->policy != ILHEAP_WINDOW_PREFERRED)
     return p;
+  if (own_outside(m, h, c, p.consumed)) {
+    p.len = minimal;
+    if (can_new(m, h, minimal, 1, &p))
+      p.kind = PLAN_LARGE;
+    return p;
+  }
   if (ext != 0 && c->outside) {
     p.kind = PLAN_EXTEND;
     p.len = ext;
@@ -738,12 +768,19 @@ static void reconcile(model *m, int slot, uint32_t cb, uintptr_t p, uint64_t rac
       FUZZ_CHECK(range_free(m, lo, hi), "contract 3: new chunk %#lx-%#lx over pages not free",
                  (unsigned long)lo, (unsigned long)hi);
       FUZZ_CHECK(within_budget(h, hi - lo), "budget exceeded by a new chunk");
+      /* Before add_chunk: the model's current chunk as the core saw it. */
+      int own = consumed > LARGE ||
+                (!in_window &&
+                 own_outside(m, h, h->current >= 0 ? &h->chunks[h->current] : NULL, consumed));
       mchunk *c = add_chunk(h);
       c->floor = lo;
       c->end = hi;
       c->top = hi - (uintptr_t)h->guard;
-      c->own = consumed > LARGE;
+      c->own = own;
       c->outside = !in_window;
+      FUZZ_CHECK(!own || c->top - lo == round_up(consumed, m->page),
+                 "a request's own chunk %#lx-%#lx is not sized to fit %llu bytes", (unsigned long)lo,
+                 (unsigned long)hi, (unsigned long long)consumed);
       c->lim = in_window ? h->wlo : above ? h->above_lo : (uintptr_t)m->page;
       set_owner(m, lo, hi, slot);
       h->reserved += hi - lo;

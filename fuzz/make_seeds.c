@@ -430,6 +430,27 @@ static void seeds_model(void) {
   m_alloc(&s, 0, MS_HUGE, 0, 0, 16);
   save(T, "preferred-no-window", &s);
 
+  /* PREFERRED, a 15-page window with room: a 100000-byte request (25 pages,
+   * not a page multiple) is served alone from an outside chunk; the small
+   * requests after it land in the window, not in that chunk's room. Then the
+   * window fills: outside room serves every request from then on. */
+  m_header(&s, 256);
+  h = (m_heap_spec){.base_mode = MB_INSIDE, .b1 = 100, .mo_mode = MMO_PAGES, .mo1 = 16, .mo2 = 2,
+                    .align_idx = 3, .guard = 1, .policy = 1};
+  m_create(&s, 256, 0, &h);
+  m_alloc(&s, 0, MS_256K, 100000, 0, 16);
+  m_alloc(&s, 0, MS_TINY, 20, 0, 16);
+  m_burst(&s, 0, 8, 100);
+  m_alloc(&s, 0, MS_256K, 100000, 0, 16);
+  m_alloc(&s, 0, MS_SMALL, 3000, 0, 16);
+  m_alloc(&s, 0, MS_PAGES, 2, 2, 16);
+  for (int i = 0; i < 4; i++)
+    m_burst(&s, 0, 64, 512);
+  m_alloc(&s, 0, MS_256K, 100000, 0, 16);
+  m_alloc(&s, 0, MS_TINY, 20, 0, 16);
+  m_burst(&s, 0, 64, 300);
+  save(T, "preferred-mid-request", &s);
+
   /* Injected failures, one of each kind, then requests that must work again. */
   for (unsigned op = 0; op < 8; op++) {
     static const char *names[] = {"inject-walk",

@@ -41,8 +41,8 @@ MUTATIONS=(
   uint64_t total = len + h->guard;@@  struct placement pl;
   uint64_t total = len;@@new chunks get no guard page (the documented layout)"
   "commit-failure-leak@@src/heap.c@@    (void)h->prov.release(h->prov.ctx, at, (size_t)len);@@    (void)0;@@growth in place keeps its reservation when commit fails (contract 6, 7)"
-  "refill-once@@src/heap.c@@      if (grow(h, consumed) != ILHEAP_OK)
-        break;@@      if (grow(h, consumed) != ILHEAP_OK ||
+  "refill-once@@src/heap.c@@      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
+        break;@@      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0 ||
           (p = chunk_take(atomic_load_explicit(&h->current, memory_order_relaxed), cb, consumed), 1))
         break;@@a refill whose room another thread took gives up instead of refilling again (contract 6)"
   "below-gap-misread@@src/heap.c@@  if (hi == bl->floor && !overflow && a < hi)@@  if (hi >= bl->floor && !overflow && a < hi)@@growth in place trusts a gap that does not reach the chunk's floor"
@@ -52,9 +52,9 @@ MUTATIONS=(
   "zone-reach-into@@src/os/provider_linux.c@@(g.z[i].lo <= addr || g.z[i].lo - addr < len)@@(g.z[i].lo <= addr)@@reserve accepts a range that starts below a growth zone and reaches into it@@fuzz_os"
   "walk-into-zone@@src/os/provider_linux.c@@    if (z->lo > a && visit(arg, a, z->lo) != 0)@@    if (visit(arg, a, z->hi < b ? z->hi : b) != 0)@@walk_free reports a growth zone as free@@fuzz_os"
   "hint-accepted@@src/os/provider_linux.c@@  if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */@@  if (0) { /* an old kernel took the address as a hint */@@a mapping that landed elsewhere (pre-4.17 kernels) is taken as the one asked for@@fuzz_os"
-  "ioctl-eintr-fatal@@src/os/provider_linux.c@@      if (errno == EINTR)
-        continue;@@      if (0)
-        continue;@@an interrupted PROCMAP_QUERY ends the walk with an error instead of asking again@@fuzz_os"
+  "ioctl-eintr-fatal@@src/os/provider_linux.c@@    if (errno != EINTR)
+      return -1;@@    if (1)
+      return -1;@@an interrupted PROCMAP_QUERY ends the walk with an error instead of asking again@@fuzz_os"
   "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
   "il-tiny-limit@@src/il.c@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE + 1 &&@@a tiny header for 64 bytes of code (L1)"
   "il-small-length@@src/il.c@@c->try_length <= 0xFFu &&@@c->try_length <= 0x100u &&@@a small clause for a try length of 256 (L4)"

@@ -32,13 +32,19 @@
  *     B: p - B >= 1 and p + cb - B <= M (the whole body, not only its first
  *     byte).
  *     ILHEAP_WINDOW_REQUIRED: every non-NULL block is inside the window.
- *     ILHEAP_WINDOW_PREFERRED: the heap takes address space outside the
- *     window only when the window has no room for what it needs (every refill
- *     tries the window first), so a block is outside the window only after the
- *     window was found full; every block lies either wholly inside the window
- *     or wholly outside it (no byte in [B + 1, B + M)), and the outside ones
- *     are counted in ilheap_stats.blocks_outside_window. Every other clause
- *     holds for both policies.
+ *     ILHEAP_WINDOW_PREFERRED: a block is placed outside the window only when
+ *     the window cannot hold a chunk for it (every refill tries the window
+ *     first). A request the window cannot hold while it still has room for
+ *     smaller ones (at least a page) is served alone from an outside chunk of
+ *     its own: the requests after it still land in the window. Only once the
+ *     window is full (no room for a one-page chunk) does outside room serve
+ *     the requests that follow, so a full window does not cost a reservation
+ *     per request; once a refill made such room, the fast path uses it up even
+ *     if the window meanwhile regains room (the next refill tries the window
+ *     first). Every block lies either wholly inside the window or wholly
+ *     outside it (no byte in [B + 1, B + M)), and the outside ones are counted
+ *     in ilheap_stats.blocks_outside_window. Every other clause holds for both
+ *     policies.
  *  2. Alignment. p is a multiple of the heap's alignment.
  *  3. Disjoint. Blocks never overlap each other (from any heap), the module, or
  *     any mapping that existed before. The library reserves only ranges that are
@@ -146,9 +152,9 @@ ILHEAP_API const char *ilheap_strerror(int err);
 
 /* ---- The address-space provider ---------------------------------------- */
 /*
- * Everything ilheap does to address space goes through these four functions.
- * All addresses and lengths passed to reserve/commit/release are multiples of
- * page_size. Each function returns 0 or an ILHEAP_E* code.
+ * Everything ilheap does to address space goes through these functions. All
+ * addresses and lengths passed to them are multiples of page_size. Each
+ * function returns 0 or an ILHEAP_E* code (resident: see below).
  *
  *  walk_free  Calls visit(arg, a, b) for each maximal free range [a, b) that
  *             intersects [lo, hi), clipped to [lo, hi), in ascending order.
@@ -162,7 +168,25 @@ ILHEAP_API const char *ilheap_strerror(int err);
  *             existing mapping.
  *  commit     Makes [addr, addr + len), inside a range reserve returned,
  *             readable and writable; the bytes read as zero.
- *  release    Gives back [addr, addr + len), a union of ranges reserve returned.
+ *  release    Gives back [addr, addr + len), a union of ranges reserve returned
+ *             (or map with ILHEAP_MAP_RESERVE).
+ *
+ * Two more functions are optional (NULL, or absent from a provider whose size
+ * predates them: the core then uses reserve and commit). They let a refill be
+ * one system call and provision pages in bulk:
+ *  map        Commits [addr, addr + len) like commit. With ILHEAP_MAP_RESERVE
+ *             in how, the range is not reserved yet: it is reserved first, with
+ *             reserve's answers (ILHEAP_EBUSY if any part is not free), in one
+ *             step where the OS allows; without it, the range is one reserve
+ *             returned and that was never committed. With ILHEAP_MAP_POPULATE,
+ *             the pages are also made resident now, in bulk, so that writing
+ *             them takes no page faults (a hint: a provider may ignore it).
+ *             Any other bit of how: ILHEAP_EINVAL.
+ *  resident   1 when the page at addr (inside a committed range) is
+ *             resident, 0 when it is not, or an ILHEAP_E* code. The core asks
+ *             it about the block it handed out last, to learn whether its
+ *             caller writes what it gets (a profiler does), before asking map
+ *             to populate.
  *
  * The provider's ctx must outlive every heap that uses it. Its functions may be
  * called from several threads at once (for different heaps).
@@ -180,7 +204,13 @@ typedef struct ilheap_provider {
   int (*reserve)(void *ctx, uintptr_t addr, size_t len);
   int (*commit)(void *ctx, uintptr_t addr, size_t len);
   int (*release)(void *ctx, uintptr_t addr, size_t len);
+  /* Optional, see above (added in 0.2; a smaller size means NULL). */
+  int (*map)(void *ctx, uintptr_t addr, size_t len, unsigned how);
+  int (*resident)(void *ctx, uintptr_t addr);
 } ilheap_provider;
+
+#define ILHEAP_MAP_RESERVE 1u  /* map: reserve the range first */
+#define ILHEAP_MAP_POPULATE 2u /* map: make its pages resident now (a hint) */
 
 /*
  * The operating system's provider: a static object, valid for the life of the
@@ -189,11 +219,12 @@ typedef struct ilheap_provider {
  *
  * Linux: free ranges from the PROCMAP_QUERY ioctl or /proc/self/maps, minus the
  *   room the main stack and the brk heap grow into; reserve is mmap(PROT_NONE,
- *   MAP_FIXED_NOREPLACE), commit mprotect, release munmap; page_size is the
- *   system page. In a 32-bit process the end of user space (0xFFFFE000 under a
+ *   MAP_FIXED_NOREPLACE), commit mprotect, release munmap; map is one mmap
+ *   (reserving and committing; MAP_POPULATE or MADV_POPULATE_WRITE to
+ *   populate), resident mincore; page_size is the system page. In a 32-bit process the end of user space (0xFFFFE000 under a
  *   64-bit kernel, lower under a 32-bit one) is found once, at first use, and
  *   nothing above it counts as free.
- * Windows: free ranges from a VirtualQuery walk; reserve is
+ * Windows: free ranges from a VirtualQuery walk (no map or resident yet); reserve is
  *   VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address asked, commit
  *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
  *   VirtualFree(MEM_RELEASE) of each reservation in the range; page_size is the

@@ -31,9 +31,10 @@
  *
  * Refill, under the heap's lock, when the current chunk C cannot hold a request
  * consuming `consumed` bytes. need = what C still lacks, in whole pages;
- * step = clamp(round_up(reserved / 32, page), max(16 KiB, page), max(1 MiB, page)),
- * so small modules stay small and, once a heap holds 1 MiB, the address space
- * reserved beyond what was consumed is at most about 1/32.
+ * step = clamp(round_up(reserved / 32, page), max(8 KiB, page), max(1 MiB, page)),
+ * so small modules stay small (one small body: 8 KiB and a 4 KiB guard page,
+ * 12 KiB reserved) and, once a heap holds 1 MiB, the address space reserved
+ * beyond what was consumed is at most about 1/32.
  *  1. If C has room now (another thread's refill made it while this one waited
  *     for the lock), take it.
  *  2. If C lies in the window, grow it downward in place, once, by
@@ -42,23 +43,49 @@
  *     reserve [floor - want, floor) directly; if the provider answers busy or
  *     out of reach, walk the free gaps of that range and reserve only the free
  *     pages that end at floor. It succeeds when at least need pages were
- *     reserved and committed. One reserve and one commit, plus a walk when the
- *     range is crowded: never page by page.
+ *     reserved and committed. One reserve and one commit (one map call when
+ *     the provider has map), plus a walk when the range is crowded: never page
+ *     by page.
  *  3. Place a new chunk in the window (PLACE below): of step bytes when the
  *     request needs less, and if that fails, of just the request's pages.
  *  4. With ILHEAP_WINDOW_REQUIRED: the request fails, NULL (contract 6).
- *  5. With ILHEAP_WINDOW_PREFERRED: if C lies outside the window, grow it as
- *     in 2, down to its own lim; else place a new chunk outside the window
- *     (OUTSIDE below), step bytes first, then just the request's pages.
- *  6. Otherwise the request fails: NULL (contract 6).
+ *  5. With ILHEAP_WINDOW_PREFERRED, if the request consumes more than a page
+ *     and the window still has ROOM (below) for a request of one page: the
+ *     request gets an outside chunk of its own (OUTSIDE below), sized to fit,
+ *     which never becomes the current one; C stays current, so the requests
+ *     after it go on in the window. If the walk fails, the request fails.
+ *  6. With ILHEAP_WINDOW_PREFERRED otherwise (the window is full: a request of
+ *     one page reaching this step has just found so in 2 and 3): if C lies
+ *     outside the window, grow it as in 2, down to its own lim; else place a
+ *     new chunk outside the window (OUTSIDE below), step bytes first, then
+ *     just the request's pages. It becomes the current one, so a full window
+ *     costs a refill per step, not a reservation per request.
+ *  7. Otherwise the request fails: NULL (contract 6).
+ * In one sentence: outside room serves later requests (as the current chunk)
+ * only once the window cannot take a one-page refill; before that, a request
+ * the window cannot hold is served alone from a chunk of its own.
  * The request then takes its block from the new room; threads carving
  * meanwhile may take that room first, and the refill runs again (each round
  * consumes address space, so the loop ends, at the latest when the window or
- * the budget is full). A new chunk becomes the current one; the old one's
- * unused bottom is abandoned (counted as reserved, not consumed). A request
- * consuming more than LARGE skips 1 and 2 and gets a chunk of its own sized to
- * fit, placed by 3, then (ILHEAP_WINDOW_PREFERRED) by 5. No chunk is ever
- * placed beyond the budget.
+ * the budget is full). A new chunk becomes the current one (but those of 5 and
+ * of large requests); the old one's unused bottom is abandoned (counted as
+ * reserved, not consumed). A request consuming more than LARGE skips 1 and 2
+ * and gets a chunk of its own sized to fit, placed by 3, then
+ * (ILHEAP_WINDOW_PREFERRED) outside the window. No chunk is ever placed beyond
+ * the budget.
+ * Provisioning: when the provider has map and resident, and the page of the
+ * block C handed out last is resident (the caller writes its blocks, as a
+ * profiler does), the bytes a refill commits are populated at once
+ * (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
+ * faults, and a caller that does not write keeps an RSS of what it touches.
+ * The first chunk of a heap has no witness and is never populated.
+ *
+ * ROOM, for a request of one page: one walk of the window's free gaps; there is
+ * room when a gap holds a page plus the guard page (3 could place a chunk), or
+ * when C lies in the window, its capacity is at least a page below CHUNK_CAP
+ * and the page just below its floor is free (2 could grow it). The budget is
+ * not asked: an outside chunk needs more of it than either. A walk that finds
+ * no room is made once more, as in PLACE.
  *
  * PLACE, in a range [lo, hi) (the window): walk its free gaps in ascending
  * order. total = the chunk's pages plus the guard page; roomy = max(CHUNK_CAP,
@@ -67,7 +94,10 @@
  * roomy slice ([bottom, bottom + roomy)), so that it can grow down through the
  * rest of the slice; if no gap is that long, at the top of the lowest gap that
  * holds total. A reserve that loses a race (ILHEAP_EBUSY) walks again, up to
- * REFILL_RETRIES times; any other provider error ends the attempt.
+ * REFILL_RETRIES times; any other provider error ends the attempt. A walk that
+ * finds no room at all is made once more before the range counts as full: a
+ * provider may answer from a view of the map that misses holes opened since,
+ * and forget it when a walk finds nothing (the Linux provider does).
  *
  * OUTSIDE (ILHEAP_WINDOW_PREFERRED only): PLACE in the free address space above
  * the window, [round_up(B + M), top), the nearest roomy slice above it; if
@@ -76,8 +106,10 @@
  * chunk is wholly inside or wholly outside it (its lim is its range's lower
  * end) and blocks outside the window are counted per chunk, exactly. Address
  * space outside the window is taken only when the window has no room for the
- * refill (contract 1); an outside chunk's committed room is used until it is
- * used up.
+ * refill (contract 1), and serves requests after the one it was taken for only
+ * when the window is full (5, 6). A current outside chunk's committed room is
+ * used until it is used up (the fast path asks nothing), even if the window
+ * meanwhile regains room; the next refill tries the window first.
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
@@ -103,7 +135,7 @@
 #include "seams.h"
 #include "track.h"
 
-#define MIN_STEP ((size_t)16 << 10)
+#define MIN_STEP ((size_t)8 << 10)
 #define MAX_STEP ((size_t)1 << 20)
 #define MAX_PAGE ((size_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
@@ -134,7 +166,7 @@ typedef struct chunk {
   uintptr_t end;                      /* end of the reservation (top + guard) */
   uintptr_t lim;                      /* floor never grows below this */
   unsigned char outside;              /* 1: wholly outside the window */
-  unsigned char own;                  /* 1: a large request's own chunk */
+  unsigned char own;                  /* 1: one request's own chunk, never current */
   struct chunk *next;                 /* all chunks, newest first */
 } chunk;
 
@@ -158,8 +190,9 @@ struct ilheap {
   ilheap__mutex lock; /* guards everything below, and refills */
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
-  uint64_t large_blocks, large_requested, large_consumed; /* own-chunk requests */
-  uint64_t large_outside;                                 /* of which outside the window */
+  uint64_t own_blocks, own_requested, own_consumed; /* requests served from own chunks */
+  uint64_t own_outside;                             /* of which outside the window */
+  int populate; /* this refill populates what it commits (writes_blocks) */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
 };
@@ -270,7 +303,8 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     ilheap__aligned_free(h);
     return ILHEAP_ENOMEM;
   }
-  memcpy(&h->prov, prov, PROVIDER_V1_SIZE);
+  /* A provider of an older version lacks the optional functions: NULL here. */
+  memcpy(&h->prov, prov, prov->size < sizeof h->prov ? prov->size : sizeof h->prov);
   h->prov.size = (uint32_t)sizeof h->prov;
   h->page = prov->page_size;
   h->align_option = o.alignment;
@@ -337,8 +371,21 @@ void ilheap_destroy(ilheap *h) {
 
 /* ---- the fast path ------------------------------------------------------------ */
 
+/* The fast path stays small: the slow paths are calls, so that ilheap_alloc
+ * saves no registers and builds no frame on its way to the compare-and-swap. */
+#if defined(__GNUC__)
+#define SLOW_PATH __attribute__((noinline, cold))
+#define FAST_PATH __attribute__((always_inline)) inline
+#elif defined(_MSC_VER)
+#define SLOW_PATH __declspec(noinline)
+#define FAST_PATH __forceinline
+#else
+#define SLOW_PATH
+#define FAST_PATH inline
+#endif
+
 /* Takes `consumed` bytes (cb of them requested) from c; the block or 0. */
-static uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
+static FAST_PATH uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
   uint64_t add = W_ADD(consumed, consumed - cb);
   ILHEAP_ASSERT(consumed >= cb && consumed % 4 == 0 && consumed - cb < CHUNK_CAP);
@@ -369,7 +416,7 @@ static void assert_chunk(const ilheap *h, const chunk *c) {
   (void)c;
 }
 
-static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
+static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
 
 void *ilheap_alloc(ilheap *h, uint32_t cb) {
   uint64_t consumed;
@@ -378,13 +425,9 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
 
   if (h == NULL || cb == 0)
     return NULL;
-  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. */
+  /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. A request that can
+   * never fit (consumed > max_consumed) fails in refill_and_take. */
   consumed = round_up64((uint64_t)cb + ILHEAP_TRACK_REDZONE, h->align);
-  if (consumed > h->max_consumed) {
-    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
-    return NULL;
-  }
-  ILHEAP_ASSERT(consumed % h->align == 0 && consumed >= (uint64_t)cb + ILHEAP_TRACK_REDZONE);
   c = atomic_load_explicit(&h->current, memory_order_acquire);
   if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
@@ -407,6 +450,40 @@ static size_t step_size(const ilheap *h) {
 static int within_budget(const ilheap *h, uint64_t more) {
   return h->budget == ILHEAP_UNLIMITED ||
          (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
+}
+
+/* Does the caller write the blocks it gets? Asked of the page of the block c
+ * handed out last (written by now if the caller writes at all), when the
+ * provider can both answer and populate. Never on the fast path. */
+static int writes_blocks(const ilheap *h, const chunk *c) {
+  uint64_t used;
+  if (h->prov.map == NULL || h->prov.resident == NULL || c == NULL)
+    return 0;
+  used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
+  if (used == 0)
+    return 0;
+  return h->prov.resident(h->prov.ctx, round_down_ptr(c->top - (uintptr_t)used, h->page)) == 1;
+}
+
+/* Reserves and commits [at, at + len) below a chunk: one map where the
+ * provider has it, else reserve then commit. */
+static int reserve_committed(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+  int err;
+  if (h->prov.map != NULL)
+    return h->prov.map(h->prov.ctx, at, (size_t)len,
+                       ILHEAP_MAP_RESERVE | (populate ? ILHEAP_MAP_POPULATE : 0u));
+  if ((err = h->prov.reserve(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    return err;
+  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK)
+    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
+  return err;
+}
+
+/* Commits [at, at + len), reserved and never committed. */
+static int commit_reserved(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+  if (h->prov.map != NULL)
+    return h->prov.map(h->prov.ctx, at, (size_t)len, populate ? ILHEAP_MAP_POPULATE : 0u);
+  return h->prov.commit(h->prov.ctx, at, (size_t)len);
 }
 
 struct below {
@@ -446,7 +523,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
    * only when it is busy, ask the provider what is free just below. */
   len = want;
   at = c->floor - (uintptr_t)want;
-  err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+  err = reserve_committed(h, at, len, h->populate);
   if (err == ILHEAP_EBUSY || err == ILHEAP_ERANGE) { /* partly taken, or partly out of reach */
     bl.floor = c->floor;
     bl.page = h->page;
@@ -458,14 +535,10 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (len < need)
       return ILHEAP_EBUSY;
     at = bl.free_lo;
-    err = h->prov.reserve(h->prov.ctx, at, (size_t)len);
+    err = reserve_committed(h, at, len, h->populate);
   }
   if (err != ILHEAP_OK)
     return err;
-  if ((err = h->prov.commit(h->prov.ctx, at, (size_t)len)) != ILHEAP_OK) {
-    (void)h->prov.release(h->prov.ctx, at, (size_t)len);
-    return err;
-  }
   ILHEAP_ASSERT(len >= need && len <= want && at >= c->lim && at + len == c->floor);
   ilheap_track_commit(h, (void *)at, (size_t)len);
   c->floor = at;
@@ -520,7 +593,7 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
                     uint64_t len, uintptr_t *at) {
   struct placement pl;
   uint64_t total = len + h->guard;
-  int err = ILHEAP_ENOMEM, tries;
+  int err = ILHEAP_ENOMEM, tries, looks = 0;
 
   if (lo >= hi || total > (uint64_t)(hi - lo))
     return ILHEAP_ERANGE;
@@ -532,7 +605,9 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
     if ((err = h->prov.walk_free(h->prov.ctx, lo, hi, visit, &pl)) != ILHEAP_OK)
       break;
     if (pl.addr == 0) {
-      err = ILHEAP_ENOMEM; /* full */
+      err = ILHEAP_ENOMEM; /* full, if a second look agrees */
+      if (looks++ == 0)
+        continue;
       break;
     }
     /* Gaps come from [lo, hi): so does the place chosen in one. */
@@ -541,15 +616,14 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
   }
-  if (err == ILHEAP_OK &&
-      (err = h->prov.commit(h->prov.ctx, pl.addr, (size_t)len)) != ILHEAP_OK)
+  if (err == ILHEAP_OK && (err = commit_reserved(h, pl.addr, len, h->populate)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
   *at = pl.addr;
   return err;
 }
 
 /* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
- * becomes the current chunk unless it is a large request's own (*own). In the
+ * becomes the current chunk unless it is one request's own (*own). In the
  * window, or (outside != 0) above it, else below the module. */
 static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   uint64_t total = len + h->guard;
@@ -612,13 +686,65 @@ static int new_chunk_for(ilheap *h, uint64_t minimal, uint64_t step, int outside
   return new_chunk(h, minimal, outside, NULL);
 }
 
+struct room {
+  uintptr_t page;
+  uint64_t total;  /* a one-page chunk and its guard */
+  uintptr_t floor; /* the current chunk's floor if it may grow down a page, else 0 */
+  int found;
+};
+
+/* A free range holding a one-page chunk, or a free page just below floor. */
+static int room_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  struct room *r = arg;
+  int overflow = 0;
+  uintptr_t a = round_up_ptr(lo, r->page, &overflow);
+  uintptr_t b = round_down_ptr(hi, r->page);
+  if (!overflow && a < b && ((uint64_t)(b - a) >= r->total || b == r->floor))
+    r->found = 1;
+  return r->found;
+}
+
+/* Sets *room: could a refill for a one-page request still succeed in the window
+ * (2 or 3 of the policy)? floor: as in struct room. */
+static int window_room(ilheap *h, uintptr_t floor, int *room) {
+  struct room r;
+  int err = ILHEAP_OK, looks;
+  r.page = h->page;
+  r.total = (uint64_t)h->page + h->guard;
+  r.floor = floor;
+  r.found = 0;
+  /* A second look before the window counts as full, as in PLACE. */
+  for (looks = 0; h->wlo < h->whi && err == ILHEAP_OK && !r.found && looks < 2; looks++)
+    err = h->prov.walk_free(h->prov.ctx, h->wlo, h->whi, room_visit, &r);
+  *room = r.found;
+  return err;
+}
+
+/* A chunk of the request's own, sized to fit, in the window or outside it; it
+ * never becomes the current chunk. The block sits at its top; 0 on failure. */
+static uintptr_t take_own(ilheap *h, uint32_t cb, uint64_t consumed, int outside) {
+  chunk *c;
+  if (new_chunk(h, round_up64(consumed, h->page), outside, &c) != ILHEAP_OK)
+    return 0;
+  h->own_blocks++;
+  h->own_requested += cb;
+  h->own_consumed += consumed;
+  h->own_outside += c->outside;
+  return c->top - (uintptr_t)consumed;
+}
+
 /* Makes room for `consumed` more bytes: in place first, then a new chunk in
- * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. */
-static int grow(ilheap *h, uint64_t consumed) {
+ * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. A request the window
+ * cannot hold while it has room for a one-page refill is served from an
+ * outside chunk of its own: *own is its block. */
+static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
   chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
   uint64_t step = step_size(h);
   uint64_t minimal, want = 0, need = 0;
+  uintptr_t below = 0; /* c's floor when c lies in the window and may grow a page */
+  int room, err;
 
+  h->populate = writes_blocks(h, c);
   if (c != NULL) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
@@ -628,6 +754,8 @@ static int grow(ilheap *h, uint64_t consumed) {
       return ILHEAP_OK; /* room appeared meanwhile */
     need = round_up64(consumed - (cap - used), h->page);
     want = step < under_cap ? step : under_cap;
+    if (!c->outside && under_cap >= h->page)
+      below = c->floor;
     /* An outside chunk grows only after the window was tried. */
     if (!c->outside && extend(h, c, want, need) == ILHEAP_OK)
       return ILHEAP_OK;
@@ -637,29 +765,40 @@ static int grow(ilheap *h, uint64_t consumed) {
     return ILHEAP_OK;
   if (h->policy != ILHEAP_WINDOW_PREFERRED)
     return ILHEAP_ENOMEM;
+  /* Outside room serves later requests only once the window is full. A
+   * request of one page just found it full (2 and 3 tried a one-page refill);
+   * a bigger one asks. */
+  if (minimal > h->page) {
+    if ((err = window_room(h, below, &room)) != ILHEAP_OK)
+      return err;
+    if (room) {
+      *own = take_own(h, cb, consumed, 1);
+      return *own != 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
+    }
+  }
   if (c != NULL && c->outside && extend(h, c, want, need) == ILHEAP_OK)
     return ILHEAP_OK;
   return new_chunk_for(h, minimal, step, 1);
 }
 
-/* A large request's own chunk; the block sits at its top like any other. */
+/* A large request's own chunk: in the window, else (PREFERRED) outside it. */
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
-  chunk *c;
-  uint64_t len = round_up64(consumed, h->page);
-  if (new_chunk(h, len, 0, &c) != ILHEAP_OK &&
-      (h->policy != ILHEAP_WINDOW_PREFERRED || new_chunk(h, len, 1, &c) != ILHEAP_OK))
-    return 0;
-  h->large_blocks++;
-  h->large_requested += cb;
-  h->large_consumed += consumed;
-  h->large_outside += c->outside;
-  return c->top - (uintptr_t)consumed;
+  uintptr_t p;
+  h->populate = writes_blocks(h, atomic_load_explicit(&h->current, memory_order_relaxed));
+  p = take_own(h, cb, consumed, 0);
+  if (p == 0 && h->policy == ILHEAP_WINDOW_PREFERRED)
+    p = take_own(h, cb, consumed, 1);
+  return p;
 }
 
-static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
+static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
   chunk *c;
 
+  if (consumed > h->max_consumed) { /* larger than the window: it can never fit */
+    atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
+    return NULL;
+  }
   ilheap__mutex_lock(&h->lock);
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);
@@ -671,7 +810,7 @@ static void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
       c = atomic_load_explicit(&h->current, memory_order_relaxed);
       if (c != NULL && (p = chunk_take(c, cb, consumed)) != 0)
         break;
-      if (grow(h, consumed) != ILHEAP_OK)
+      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
         break;
       c = atomic_load_explicit(&h->current, memory_order_relaxed);
       ILHEAP_ASSERT(c != NULL);
@@ -714,10 +853,10 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
   ilheap__mutex_lock(&h->lock);
-  s.blocks = h->large_blocks;
-  s.bytes_requested = h->large_requested;
-  s.padding_bytes = h->large_consumed - h->large_requested;
-  s.blocks_outside_window = h->large_outside;
+  s.blocks = h->own_blocks;
+  s.bytes_requested = h->own_requested;
+  s.padding_bytes = h->own_consumed - h->own_requested;
+  s.blocks_outside_window = h->own_outside;
   for (c = h->chunks; c != NULL; c = c->next) {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
     s.blocks += W_BLOCKS(w);
@@ -754,7 +893,7 @@ int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva
     return ILHEAP_EINVAL;
   ilheap__mutex_lock(&h->lock);
   for (c = h->chunks; c != NULL && !found; c = c->next) {
-    /* What the chunk handed out: its consumed part below top (a large
+    /* What the chunk handed out: its consumed part below top (one
      * request's own chunk: all of it). */
     uintptr_t lo = c->own ? c->floor
                           : c->top - (uintptr_t)W_USED(atomic_load_explicit(&c->word,

@@ -306,7 +306,8 @@ static int op_ok(void *c, uintptr_t a, size_t l) {
 }
 
 Test(bad_input, invalid_provider) {
-  ilheap_provider good = {sizeof(ilheap_provider), 0, 4096, NULL, w_ok, op_ok, op_ok, op_ok};
+  ilheap_provider good = {
+      sizeof(ilheap_provider), 0, 4096, NULL, w_ok, op_ok, op_ok, op_ok, NULL, NULL};
   ilheap_options o = check_opts(&good, ILHEAP_DEFAULT_MAX_OFFSET, 8);
   cr_assert_eq(create_rc(&o), ILHEAP_OK, "a well-formed provider refused");
 

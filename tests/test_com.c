@@ -481,6 +481,7 @@ static const void *const fake_cxx_vtable[4] = {0};
 static void fake_cxx_construct(void *storage, ilheap *heap) {
   const void *vptr = &fake_cxx_vtable[0];
   memcpy(storage, &vptr, sizeof vptr);
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): the pointer is what is stored
   memcpy((char *)storage + sizeof vptr, &heap, sizeof heap);
   cxx_constructions++;
 }

@@ -5,6 +5,8 @@
  */
 #include "check.h"
 
+#include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -294,7 +296,89 @@ Test(contract_os, provider_shape) {
   cr_assert(check_is_pow2(p->page_size) && p->page_size >= 4096, "page_size %zu", p->page_size);
   cr_assert_eq(p->page_size % (size_t)sysconf(_SC_PAGESIZE), 0u);
   cr_assert(p->walk_free && p->reserve && p->commit && p->release);
+  cr_assert(p->map && p->resident, "Linux refills in one call and populates");
   cr_assert_eq(ilheap_os_provider(), p, "not one static object");
+}
+
+/* How many of the pages of [lo, hi) are resident. */
+static size_t resident_pages(uintptr_t lo, uintptr_t hi) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (hi - lo) / page, got = 0;
+  unsigned char *v = calloc(n ? n : 1, 1);
+  cr_assert_not_null(v);
+  cr_assert_eq(mincore((void *)lo, hi - lo, v), 0, "mincore: %s", strerror(errno));
+  for (size_t i = 0; i < n; i++)
+    got += v[i] & 1;
+  free(v);
+  return got;
+}
+
+/* The optional functions of the OS provider: map reserves and commits in one
+ * call (EBUSY over a mapping, nothing replaced; EINVAL for an unknown bit),
+ * populates on request, and resident tells a touched page from an untouched
+ * one. */
+Test(contract_os, provider_map_and_resident) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size, len = 8 * pg;
+  uintptr_t libc = module_base("libc.so");
+  cr_assert_eq(p->map(p->ctx, libc, pg, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
+  cr_assert_eq(*(volatile unsigned char *)libc, 0x7F, "libc untouched");
+  void *probe = mmap(NULL, 2 * len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(probe, MAP_FAILED);
+  uintptr_t a = (uintptr_t)probe;
+  cr_assert_eq(munmap(probe, 2 * len), 0); /* [a, a + 2 len) is free now */
+  cr_assert_eq(p->map(p->ctx, a, len, 4u), ILHEAP_EINVAL);
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a, a + len), 0u, "not populated unless asked");
+  cr_assert_eq(p->resident(p->ctx, a), 0);
+  ((volatile unsigned char *)a)[1] = 1; /* committed: writable */
+  cr_assert_eq(p->resident(p->ctx, a), 1);
+  cr_assert_eq(p->map(p->ctx, a + len, len, ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + len, a + 2 * len), len / pg, "populated");
+  for (size_t i = 0; i < len; i++)
+    cr_assert_eq(((unsigned char *)a + len)[i], 0, "populated pages read zero");
+  cr_assert_eq(p->release(p->ctx, a, 2 * len), ILHEAP_OK);
+  cr_assert_lt(p->resident(p->ctx, a), 0, "resident of an unmapped page is an error");
+  /* Without RESERVE: commits a range reserve returned, populating on request. */
+  cr_assert_eq(p->reserve(p->ctx, a, len), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a, a + len), len / pg);
+  ((volatile unsigned char *)a)[len - 1] = 1;
+  cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
+}
+
+/* Bulk provisioning follows the caller: a heap whose blocks are written gets
+ * each refill's pages resident at once (no page fault per page afterwards); a
+ * heap whose blocks are not written gets none (RSS stays what is touched). The
+ * unconsumed rest of the current chunk, [lowest reserved, last block), is what
+ * the last refill committed. */
+static void refill_residency(int write, size_t *resident, size_t *pages) {
+  ilheap_options o = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ilheap *h = check_create((void *)module_base("libc.so"), &o);
+  ilheap_stats st = {.size = sizeof st};
+  unsigned char *last = NULL;
+  do {
+    last = ilheap_alloc(h, 3000);
+    cr_assert_not_null(last);
+    if (write)
+      memset(last, 0xA5, 3000);
+    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  } while (st.extensions < 3);
+  cr_assert_eq(st.chunks, 1u, "one chunk grown in place");
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  uintptr_t lo = st.lowest, hi = (uintptr_t)last & ~(uintptr_t)(page - 1);
+  cr_assert_gt(hi, lo, "the last refill left room below the last block");
+  *pages = (hi - lo) / page;
+  *resident = resident_pages(lo, hi);
+  ilheap_destroy(h);
+}
+
+Test(contract_os, refill_populates_for_a_writer_only) {
+  size_t resident = 0, pages = 0;
+  refill_residency(1, &resident, &pages);
+  cr_assert_eq(resident, pages, "writer: %zu of %zu pages below the last block resident", resident,
+               pages);
+  refill_residency(0, &resident, &pages);
+  cr_assert_eq(resident, 0u, "no writer: %zu of %zu pages resident", resident, pages);
 }
 
 static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {
@@ -500,4 +584,109 @@ Test(contract_os, policy_brk_room_kept_clear) {
   sup_ranges_free(&r);
   sup_ranges_free(&before);
   check_blocks_free(&bs);
+}
+
+/* A provider struct of the first version ends before map and resident: the core
+ * never reads past its size, whatever follows it in memory. A full one gets its
+ * refills through map, one call each. */
+static int never_map(void *ctx, uintptr_t a, size_t l, unsigned how) {
+  (void)ctx, (void)a, (void)l, (void)how;
+  cr_assert_fail("map read past an older provider's size");
+  return ILHEAP_EPROVIDER;
+}
+static int never_resident(void *ctx, uintptr_t a) {
+  (void)ctx, (void)a;
+  cr_assert_fail("resident read past an older provider's size");
+  return ILHEAP_EPROVIDER;
+}
+static unsigned maps_called;
+static int counting_map(void *ctx, uintptr_t a, size_t l, unsigned how) {
+  maps_called++;
+  return os()->map(ctx, a, l, how);
+}
+
+static ilheap_stats fill_with(const ilheap_provider *p) {
+  ilheap_options o = check_opts(p, ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ilheap *h = check_create((void *)module_base("libc.so"), &o);
+  ilheap_stats st = {.size = sizeof st};
+  for (int i = 0; i < 400; i++) {
+    unsigned char *b = ilheap_alloc(h, 1000);
+    cr_assert_not_null(b);
+    memset(b, 1, 1000);
+  }
+  cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  ilheap_destroy(h);
+  return st;
+}
+
+Test(contract_os, provider_version_1_size) {
+  ilheap_provider p = *os();
+  p.size = (uint32_t)offsetof(ilheap_provider, map);
+  p.map = never_map;
+  p.resident = never_resident;
+  ilheap_stats st = fill_with(&p);
+  cr_assert_gt(st.extensions, 0u, "the heap grew in place through reserve and commit");
+  p.size = sizeof p;
+  p.map = counting_map;
+  p.resident = os()->resident;
+  maps_called = 0;
+  st = fill_with(&p);
+  cr_assert_eq(maps_called, st.chunks + st.extensions, "one map per refill");
+}
+
+/* ---- The Linux provider's view of crowds (src/os_linux.c) ------------------ */
+
+/* n single-page mappings side by side, alternately read-only and read-write so
+ * that none merge; returns the lowest. */
+static uintptr_t crowd(size_t n) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  unsigned char *r = mmap(NULL, n * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(r, MAP_FAILED);
+  for (size_t i = 0; i < n; i++)
+    cr_assert_eq(mmap(r + i * pg, pg, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                 r + i * pg);
+  return (uintptr_t)r;
+}
+
+/* A hole opened inside a crowd the view remembers is still found before the
+ * window counts as full: the window here is exactly the crowd, the hole the only
+ * room (7 pages: the block's 5 and the guard page fit). The block is larger
+ * than a first step, so the core looks for one chunk size only. */
+Test(contract_os, view_hole_in_a_crowd_is_found) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size;
+  uintptr_t r = crowd(66);
+  sup_ranges gaps = {0};
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 66 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 0u, "the crowd is full");
+  cr_assert_eq(munmap((void *)(r + 30 * pg), 7 * pg), 0);
+  ilheap_options o = check_opts(p, (uint32_t)(67 * pg), 8);
+  ilheap *h = check_create((void *)(r - pg), &o);
+  uint32_t cb = (uint32_t)(4 * pg + 100);
+  unsigned char *b = ilheap_alloc(h, cb);
+  cr_assert_not_null(b, "the hole was not found: the window is not full");
+  cr_assert((uintptr_t)b >= r + 30 * pg && (uintptr_t)b + cb <= r + 37 * pg);
+  ilheap_destroy(h);
+  cr_assert_eq(munmap((void *)r, 66 * pg), 0);
+  sup_ranges_free(&gaps);
+}
+
+/* What the provider releases inside a remembered crowd is free again at once. */
+Test(contract_os, view_forgets_what_is_released) {
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size;
+  uintptr_t r = crowd(16);
+  sup_ranges gaps = {0};
+  cr_assert_eq(munmap((void *)(r + 8 * pg), 2 * pg), 0);
+  cr_assert_eq(p->reserve(p->ctx, r + 8 * pg, 2 * pg), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 16 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 0u, "crowd and reservation leave no gap");
+  cr_assert_eq(p->release(p->ctx, r + 8 * pg, 2 * pg), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, r, r + 16 * pg, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, 1u, "the released pages are a gap");
+  cr_assert_eq(gaps.v[0].lo, r + 8 * pg);
+  cr_assert_eq(gaps.v[0].hi, r + 10 * pg);
+  cr_assert_eq(munmap((void *)r, 16 * pg), 0);
+  sup_ranges_free(&gaps);
 }

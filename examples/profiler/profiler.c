@@ -643,7 +643,7 @@ static int add_room(void *arg, uintptr_t lo, uintptr_t hi) {
 /*
  * Alloc answered NULL: report how much the window had free, as the heap's
  * provider sees it (the OS's gaps plus the landing zone's free pages). A
- * largest free range smaller than ilheap's smallest chunk (16 KiB plus a guard
+ * largest free range smaller than ilheap's smallest chunk (8 KiB plus a guard
  * page) means no room: NULL is the contract's answer (6), which the e2e test
  * reports as a full window.
  */

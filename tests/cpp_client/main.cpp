@@ -126,6 +126,7 @@ int main() {
   }
 #else
   std::vector<std::thread> threads;
+  threads.reserve(jobs.size());
   for (first_use &j : jobs)
     threads.emplace_back(first_use::run, &j);
   for (auto &t : threads)
