@@ -3,6 +3,7 @@
 # tree, and measures how long the fuzzers take to notice.
 #
 #   fuzz/mutate.sh --list
+#   fuzz/mutate.sh --check         every mutation still applies (exit 1 if one does not)
 #   fuzz/mutate.sh MUTATION [SECONDS] [TARGET...]
 #
 # For MUTATION (see --list) this copies the tree to ${TMPDIR:-/tmp}/ilheap-mut-MUTATION
@@ -11,8 +12,8 @@
 # libFuzzer targets with clang ASan+UBSan, and then:
 #  1. replays the committed corpus (what CTest's "replay" tests do on every
 #     build): does the corpus already catch the bug?
-#  2. fuzzes each TARGET (default: fuzz_model fuzz_threads; fuzz_il for the il-*
-#     mutations) from its hand-written
+#  2. fuzzes each TARGET (default: the mutation's own list; fuzz_il for the il-*
+#     mutations; else fuzz_model fuzz_threads) from its hand-written
 #     seeds only (corpus/<target>/seed-*), or from nothing at all with
 #     ILHEAP_MUT_START=empty, two at a time, for at most SECONDS (default 600)
 #     each, and reports the wall-clock time to the first finding.
@@ -21,7 +22,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# name @@ file @@ text @@ replacement @@ what it breaks
+# name @@ file @@ text @@ replacement @@ what it breaks [@@ default targets]
+# Every text must occur exactly once in its file: `fuzz/mutate.sh --check`
+# (CTest's mutations_apply test) fails on any mutation that no longer applies.
 MUTATIONS=(
   "window-low@@src/heap.c@@    lo = base + 1;@@    lo = base;@@off-by-one at the window's start: offset 0 allowed (contract 1)"
   "window-high@@src/heap.c@@base + o.max_offset;@@base + o.max_offset + 1;@@off-by-one at the window's end: one byte past max_offset (contract 1)"
@@ -29,13 +32,30 @@ MUTATIONS=(
   "round-up-overflow@@src/heap.c@@  if (x > UINTPTR_MAX - (a - 1)) {@@  if (0) {@@the overflow check of round_up_ptr is gone: a base in the last page wraps the window (contract 1, 9)"
   "lost-race@@src/heap.c@@    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
                                               memory_order_relaxed))@@    if ((atomic_store_explicit(&c->word, w + add, memory_order_relaxed), 1))@@the fast path's compare-and-swap becomes a load and a store: a lost race hands one block out twice (contract 3, 8)"
-  "extend-below-window@@src/heap.c@@  if (c->floor - h->wlo < len || c->top - c->floor + len >= CHUNK_CAP)@@  if (c->top - c->floor + len >= CHUNK_CAP)@@growth in place no longer checks the window's start (contract 1)"
+  "extend-below-window@@src/heap.c@@  if (want > c->floor - c->lim) /* floor >= lim always */
+    want = c->floor - c->lim;@@  if (want > c->floor) /* floor >= lim always */
+    want = c->floor - c->lim;@@growth in place no longer stops at the lower end of its range (contract 1)"
   "budget-off-by-page@@src/heap.c@@(h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved)@@(h->reserved <= h->budget + h->page && more <= (uint64_t)h->budget + h->page - h->reserved)@@the budget lets one page more through (contract 6: budget reached)"
   "no-race-retry@@src/heap.c@@    if (err != ILHEAP_EBUSY)@@    if (1)@@a reserve that loses a race ends the attempt instead of walking again (contract 6: NULL only when the window is full)"
-  "guard-dropped@@src/heap.c@@  uint64_t total = len + h->guard;@@  uint64_t total = len;@@new chunks get no guard page (the documented layout)"
+  "guard-dropped@@src/heap.c@@  struct placement pl;
+  uint64_t total = len + h->guard;@@  struct placement pl;
+  uint64_t total = len;@@new chunks get no guard page (the documented layout)"
   "commit-failure-leak@@src/heap.c@@    (void)h->prov.release(h->prov.ctx, at, (size_t)len);@@    (void)0;@@growth in place keeps its reservation when commit fails (contract 6, 7)"
-  "registry-shift@@src/registry.c@@(hole < home && home <= j)@@(hole <= home && home <= j)@@backward-shift deletion leaves an entry whose home is the hole behind it: the module is lost"
-  "release-below-one@@src/com.c@@  while (cur > COM_BASE_REFS) {@@  while (cur >= COM_BASE_REFS) {@@Release without AddRef drops the count below the heap's own reference"
+  "refill-once@@src/heap.c@@      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
+        break;@@      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0 ||
+          (p = chunk_take(atomic_load_explicit(&h->current, memory_order_relaxed), cb, consumed), 1))
+        break;@@a refill whose room another thread took gives up instead of refilling again (contract 6)"
+  "below-gap-misread@@src/heap.c@@  if (hi == bl->floor && !overflow && a < hi)@@  if (hi >= bl->floor && !overflow && a < hi)@@growth in place trusts a gap that does not reach the chunk's floor"
+  "registry-shift@@src/registry.c@@(hole < home && home <= j)@@(hole <= home && home <= j)@@backward-shift deletion leaves an entry whose home is the hole behind it: the module is lost@@fuzz_com"
+  "release-below-one@@src/com.c@@  while (cur > COM_BASE_REFS) {@@  while (cur >= COM_BASE_REFS) {@@Release without AddRef drops the count below the heap's own reference@@fuzz_com"
+  "stack-guard-gap-dropped@@src/os/provider_linux.c@@  room += STACK_GUARD_GAP;@@  (void)0;@@the stack's zone loses the kernel's guard gap (the provider's zones; test_os_zones)@@fuzz_os"
+  "zone-reach-into@@src/os/provider_linux.c@@(g.z[i].lo <= addr || g.z[i].lo - addr < len)@@(g.z[i].lo <= addr)@@reserve accepts a range that starts below a growth zone and reaches into it@@fuzz_os"
+  "walk-into-zone@@src/os/provider_linux.c@@    if (z->lo > a && visit(arg, a, z->lo) != 0)@@    if (visit(arg, a, z->hi < b ? z->hi : b) != 0)@@walk_free reports a growth zone as free@@fuzz_os"
+  "hint-accepted@@src/os/provider_linux.c@@  if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */@@  if (0) { /* an old kernel took the address as a hint */@@a mapping that landed elsewhere (pre-4.17 kernels) is taken as the one asked for@@fuzz_os"
+  "ioctl-eintr-fatal@@src/os/provider_linux.c@@    if (errno != EINTR)
+      return -1;@@    if (1)
+      return -1;@@an interrupted PROCMAP_QUERY ends the walk with an error instead of asking again@@fuzz_os"
+  "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
   "il-tiny-limit@@src/il.c@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE + 1 &&@@a tiny header for 64 bytes of code (L1)"
   "il-small-length@@src/il.c@@c->try_length <= 0xFFu &&@@c->try_length <= 0x100u &&@@a small clause for a try length of 256 (L4)"
   "il-small-count@@src/il.c@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES;@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES + 1;@@a small section of 21 clauses: DataSize 256 wraps to 0 (L4)"
@@ -53,9 +73,41 @@ MUTATIONS=(
   "il-format-bit2@@src/il.c@@if ((p[0] & 0x7u) != FAT_FORMAT)@@if ((p[0] & 0x3u) != FAT_FORMAT)@@a first byte ...111 taken for a fat header (L2)"
 )
 
-field() { # record n: the n-th field of a record
-  python3 -c 'import sys; print(sys.argv[1].split("@@")[int(sys.argv[2])], end="")' "$1" "$2"
+field() { # record n: the n-th field of a record (empty when it has fewer)
+  local rest=$1$'\x01' i
+  for ((i = 0; i < $2; i++)); do
+    [[ $rest == *@@* ]] || { printf ''; return; }
+    rest=${rest#*@@}
+  done
+  rest=${rest%%@@*}
+  printf '%s' "${rest%$'\x01'}"
 }
+
+# --check: every mutation applies to the code as it is (its text occurs exactly
+# once). Exit 1, naming the stale ones, when one does not.
+if [[ "${1:-}" == "--check" ]]; then
+  args=()
+  for m in "${MUTATIONS[@]}"; do
+    args+=("$(field "$m" 0)" "$ROOT/$(field "$m" 1)" "$(field "$m" 2)")
+  done
+  python3 - "${args[@]}" <<'PY'
+import sys
+a = sys.argv[1:]
+stale = 0
+for name, path, old in zip(a[0::3], a[1::3], a[2::3]):
+    try:
+        n = open(path).read().count(old)
+    except OSError as e:
+        n = 0
+        print(f"mutation {name}: {e}")
+    if n != 1:
+        stale += 1
+        print(f"mutation {name} is stale: its text occurs {n} times in {path}")
+print(f"mutate.sh --check: {len(a) // 3} mutations, {stale} stale")
+sys.exit(1 if stale else 0)
+PY
+  exit
+fi
 
 if [[ "${1:-}" == "--list" || $# -lt 1 ]]; then
   for m in "${MUTATIONS[@]}"; do
@@ -69,15 +121,17 @@ NAME=$1
 LIMIT=${2:-600}
 shift $(($# >= 2 ? 2 : 1))
 TARGETS=("$@")
-if ((${#TARGETS[@]} == 0)); then
-  if [[ $NAME == il-* ]]; then TARGETS=(fuzz_il); else TARGETS=(fuzz_model fuzz_threads); fi
-fi
 
 record=
 for m in "${MUTATIONS[@]}"; do
   [[ "$(field "$m" 0)" == "$NAME" ]] && record=$m
 done
 [[ -n "$record" ]] || { echo "unknown mutation $NAME (see --list)" >&2; exit 2; }
+if ((${#TARGETS[@]} == 0)); then
+  defaults=$(field "$record" 5)
+  [[ -n $defaults || $NAME != il-* ]] || defaults=fuzz_il
+  read -r -a TARGETS <<<"${defaults:-fuzz_model fuzz_threads}"
+fi
 
 COPY=${TMPDIR:-/tmp}/ilheap-mut-$NAME
 rm -rf "$COPY"
@@ -89,7 +143,8 @@ import sys
 path, old, new = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path).read()
 if text.count(old) != 1:
-    sys.exit(f"mutation is stale: the text to replace occurs {text.count(old)} times in {path}")
+    sys.exit(f"mutation is stale: the text to replace occurs {text.count(old)} times in {path} "
+             "(fuzz/mutate.sh --check lists every stale one)")
 open(path, "w").write(text.replace(old, new))
 PY
 echo "mutation $NAME: $(field "$record" 4)"

@@ -9,6 +9,10 @@
  * under libFuzzer. Files of a directory run in name order, so a failure
  * reproduces in the same order everywhere.
  *
+ * An input that runs longer than ILHEAP_REPLAY_TIMEOUT seconds (environment;
+ * default 20, 0: no limit) is a hang: the driver names it and exits 3 instead
+ * of waiting for CTest's timeout.
+ *
  *   usage: <target>_replay FILE|DIR...
  * Exit status: 0 when every input ran (a finding aborts the process), 1 when an
  * argument could not be read, 2 on bad usage.
@@ -22,9 +26,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned timeout_s = 20;
+static char current[512]; /* the input running now, for the hang report */
+
+static void on_alarm(int sig) {
+  static const char head[] = "replay: HANG: this input ran past ILHEAP_REPLAY_TIMEOUT: ";
+  (void)sig;
+  /* Only async-signal-safe calls here. */
+  (void)!write(2, head, sizeof head - 1);
+  (void)!write(2, current, strlen(current));
+  (void)!write(2, "\n", 1);
+  _exit(3);
+}
 
 static int run_file(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -60,7 +79,10 @@ static int run_file(const char *path) {
   fclose(f);
   /* Printed before the run so that a crash names its input. */
   fprintf(stderr, "replay: %s (%zu bytes)\n", path, size);
+  snprintf(current, sizeof current, "%s", path);
+  alarm(timeout_s);
   LLVMFuzzerTestOneInput(buf, size);
+  alarm(0);
   free(buf);
   return 0;
 }
@@ -138,6 +160,10 @@ int main(int argc, char **argv) {
   }
   unsigned count = 0;
   int failed = 0;
+  const char *t = getenv("ILHEAP_REPLAY_TIMEOUT");
+  if (t != NULL && *t != 0)
+    timeout_s = (unsigned)strtoul(t, NULL, 10);
+  signal(SIGALRM, on_alarm);
   for (int i = 1; i < argc; i++) {
     struct stat st;
     if (stat(argv[i], &st) != 0) {

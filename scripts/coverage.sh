@@ -5,10 +5,13 @@
 #
 # Builds the corpus replay drivers (fuzz/replay.c, no libFuzzer) with
 # -fprofile-instr-generate -fcoverage-mapping in build/coverage-fuzz, replays
-# every corpus/<target>/ through its target (fuzz_os a second time with
+# every corpus/<target>/ through its target (fuzz_os and fuzz_faults a second time with
 # ILHEAP_PROCMAP=text, the path kernels older than 6.11 take), merges the
 # profiles with llvm-profdata and prints llvm-cov's report of src/: regions,
-# functions, lines and branches per file and in total.
+# functions, lines and branches per file and in total. The build is a checked
+# one (ILHEAP_CHECKS=ON: the failure-injection seams of src/seams.h are in, the
+# corpus drives them) with the asserts left out (-DILHEAP_NO_ASSERTS), as
+# SQLite measures coverage: an assert's failing branch is never taken by design.
 #
 #   --min-lines P   exit 1 if the total line coverage of src/ is below P percent
 #   --html DIR      also write an HTML report (per-line counts) into DIR
@@ -42,7 +45,7 @@ COV=${LLVM_COV:-$(find_tool llvm-cov)}
 BUILD=${ILHEAP_COVERAGE_BUILD_DIR:-$ROOT/build/coverage-fuzz}
 CC=${CC:-clang} cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_EXAMPLES=OFF -DILHEAP_LIBFUZZER=OFF \
-  -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
+  -DILHEAP_CHECKS=ON -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping -DILHEAP_NO_ASSERTS" >/dev/null
 cmake --build "$BUILD" -j 2 >/dev/null
 
 PROFILES=$BUILD/profiles
@@ -56,7 +59,7 @@ for drv in "$BUILD"/fuzz/fuzz_*_replay; do
   echo "coverage: replaying $n inputs of $t"
   LLVM_PROFILE_FILE="$PROFILES/$t-%p.profraw" "$drv" "$ROOT/corpus/$t" 2>"$PROFILES/$t.log" ||
     { tail -n 20 "$PROFILES/$t.log"; echo "coverage: $t failed on its corpus" >&2; exit 1; }
-  if [[ $t == fuzz_os ]]; then
+  if [[ $t == fuzz_os || $t == fuzz_faults ]]; then
     ILHEAP_PROCMAP=text LLVM_PROFILE_FILE="$PROFILES/$t-text-%p.profraw" "$drv" "$ROOT/corpus/$t" \
       2>"$PROFILES/$t-text.log" || { echo "coverage: $t (text maps) failed" >&2; exit 1; }
   fi

@@ -11,6 +11,7 @@ set -u
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/ilheap-memcheck.XXXXXX")
 valgrind --tool=memcheck --error-exitcode=99 --trace-children=yes \
   --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  --suppressions="$(dirname "${BASH_SOURCE[0]}")/valgrind-criterion.supp" \
   --num-callers=30 --log-file="$logdir/%p.log" "$@"
 rc=$?
 failed=0

@@ -30,6 +30,7 @@
 
 #include "internal.h"
 #include "os/os.h"
+#include "seams.h"
 
 /* QueryInterface compares against private copies, so that its answer never
  * depends on which definition of the exported IIDs the linker picked
@@ -212,7 +213,7 @@ static int cxx_vtable_known(const void *vptr) {
 static void cxx_vtable_note(const void *vptr) {
   if (cxx_vtable_known(vptr))
     return;
-  cxx_vtable *v = malloc(sizeof *v);
+  cxx_vtable *v = ILHEAP_MALLOC(sizeof *v);
   if (v == NULL)
     return;
   v->vptr = vptr;

@@ -122,16 +122,17 @@
  * guard page and a stranded tail at every step). Small holes are used only
  * when nothing roomier is left. Taking the lowest keeps offsets small.
  */
-#include <assert.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "invariant.h"
 #include "ilheap.h"
 #include "internal.h"
 #include "os/os.h"
+#include "seams.h"
 #include "track.h"
 
 #define MIN_STEP ((size_t)8 << 10)
@@ -146,6 +147,10 @@
 #define W_PAD(w) (((w) >> 20) & UINT64_C(0x3FFFFF))
 #define W_BLOCKS(w) ((w) >> 42)
 #define W_ADD(consumed, pad) (((consumed) >> 2) + ((uint64_t)(pad) << 20) + (UINT64_C(1) << 42))
+/* The fields cannot overflow into each other: used < CHUNK_CAP = 2^22 bytes is
+ * 2^20 units; padding < used; blocks <= used / 4 < 2^20. */
+_Static_assert(((uint64_t)4 << 20) >> 2 <= (UINT64_C(1) << 20), "used fits bits 0-19");
+_Static_assert(((uint64_t)4 << 20) <= (UINT64_C(1) << 22), "padding fits bits 20-41");
 
 /* The size of the first published version of each versioned struct. */
 #define OPTIONS_V1_SIZE (offsetof(ilheap_options, provider) + sizeof(const ilheap_provider *))
@@ -325,6 +330,9 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   } else {
     uint64_t room = (uint64_t)(h->whi - h->wlo);
     h->max_consumed = room > h->guard ? room - h->guard : 0;
+    /* The window: whole pages, strictly above the base, within max_offset. */
+    ILHEAP_ASSERT(h->wlo > base && h->wlo % h->page == 0 && h->whi % h->page == 0);
+    ILHEAP_ASSERT(h->whi - 1 - base < o.max_offset);
   }
   /* Outside the window: every page that shares no byte with [base + 1,
    * base + M). A request no window chunk could hold goes there directly. */
@@ -336,6 +344,7 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   h->below_hi = round_down_ptr(base == UINTPTR_MAX ? base : base + 1, h->page);
   if (h->policy == ILHEAP_WINDOW_PREFERRED)
     h->max_consumed = UINT64_MAX;
+  ILHEAP_ASSERT(is_pow2(h->align) && h->align >= ILHEAP_MIN_ALIGNMENT && h->align <= h->page);
   atomic_init(&h->current, NULL);
   atomic_init(&h->failed, 0);
   ilheap_track_create(h);
@@ -350,6 +359,7 @@ void ilheap_destroy(ilheap *h) {
   ilheap_track_destroy(h);
   for (c = h->chunks; c != NULL; c = next) {
     next = c->next;
+    ILHEAP_ASSERT(c->lim <= c->floor && c->floor <= c->top && c->top <= c->end);
     ilheap_track_release(h, (void *)c->floor, c->top - c->floor);
     /* Nothing useful can be done if the provider refuses at this point. */
     (void)h->prov.release(h->prov.ctx, c->floor, c->end - c->floor);
@@ -378,15 +388,32 @@ void ilheap_destroy(ilheap *h) {
 static FAST_PATH uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
   uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
   uint64_t add = W_ADD(consumed, consumed - cb);
+  ILHEAP_ASSERT(consumed >= cb && consumed % 4 == 0 && consumed - cb < CHUNK_CAP);
   for (;;) {
     uint64_t used = W_USED(w);
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_acquire);
+    /* The packing: padding never exceeds what was consumed, and a chunk's
+     * capacity (which used never exceeds) stays below the chunk cap. */
+    ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP);
+    ILHEAP_ASSERT(W_PAD(w) <= used && W_BLOCKS(w) <= used / 4);
     if (consumed > cap - used) /* used <= cap always holds */
       return 0;
     if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
                                               memory_order_relaxed))
       return c->top - (uintptr_t)(used + consumed);
   }
+}
+
+static void assert_chunk(const ilheap *h, const chunk *c) {
+  /* [floor, top) committed below [top, end) = the guard, all in the window. */
+  /* Wholly in the window, or (ILHEAP_WINDOW_PREFERRED) wholly outside it. */
+  ILHEAP_ASSERT(c->floor >= c->lim &&
+                (c->outside ? h->policy == ILHEAP_WINDOW_PREFERRED && (c->end <= h->wlo || c->floor >= h->whi)
+                            : c->lim == h->wlo && c->end <= h->whi));
+  ILHEAP_ASSERT(c->floor % h->page == 0 && c->top % h->page == 0 && c->end % h->page == 0);
+  ILHEAP_ASSERT(c->floor < c->top && c->top <= c->end && c->end - c->top <= h->guard);
+  (void)h;
+  (void)c;
 }
 
 static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
@@ -404,6 +431,7 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
   c = atomic_load_explicit(&h->current, memory_order_acquire);
   if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
     return refill_and_take(h, cb, consumed);
+  ILHEAP_ASSERT(p % h->align == 0 && (c->outside || (p > h->base && p + cb <= h->whi)));
   ilheap_track_alloc(h, (void *)p, cb);
   return (void *)p;
 }
@@ -414,7 +442,9 @@ static size_t step_size(const ilheap *h) {
   size_t lo = MIN_STEP > h->page ? MIN_STEP : h->page;
   size_t hi = MAX_STEP > h->page ? MAX_STEP : h->page;
   uint64_t s = round_up64(h->reserved / 32, h->page);
-  return s < lo ? lo : s > hi ? hi : (size_t)s;
+  s = s < lo ? lo : s > hi ? hi : s;
+  ILHEAP_ASSERT(s % h->page == 0 && s >= h->page && s <= MAX_STEP + MAX_PAGE);
+  return (size_t)s;
 }
 
 static int within_budget(const ilheap *h, uint64_t more) {
@@ -482,6 +512,8 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (want > left)
       want = left & ~(uint64_t)(h->page - 1);
   }
+  ILHEAP_ASSERT(c->floor >= c->lim);
+  ILHEAP_ASSERT(want % h->page == 0 && need % h->page == 0);
   if (want > c->floor - c->lim) /* floor >= lim always */
     want = c->floor - c->lim;
   if (want < need || need == 0)
@@ -498,6 +530,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     bl.free_lo = c->floor;
     if ((err = h->prov.walk_free(h->prov.ctx, at, c->floor, below_visit, &bl)) != ILHEAP_OK)
       return err;
+    ILHEAP_ASSERT(bl.free_lo >= at && bl.free_lo <= c->floor && bl.free_lo % h->page == 0);
     len = c->floor - bl.free_lo;
     if (len < need)
       return ILHEAP_EBUSY;
@@ -506,11 +539,14 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
   }
   if (err != ILHEAP_OK)
     return err;
+  ILHEAP_ASSERT(len >= need && len <= want && at >= c->lim && at + len == c->floor);
   ilheap_track_commit(h, (void *)at, (size_t)len);
   c->floor = at;
   h->reserved += len;
   h->committed += len;
   h->extensions++;
+  ILHEAP_ASSERT(c->top - at < CHUNK_CAP); /* the word's fields stay bounded */
+  assert_chunk(h, c);
   /* Publish last: the fast path may use the new bytes as soon as it sees cap. */
   atomic_store_explicit(&c->cap, (uint64_t)(c->top - at), memory_order_release);
   return ILHEAP_OK;
@@ -536,6 +572,7 @@ static int place_visit(void *arg, uintptr_t lo, uintptr_t hi) {
   if ((uint64_t)(b - a) < pl->roomy)
     return 0; /* remembered; look on for a roomier one */
   pl->addr = a + (uintptr_t)(pl->roomy - pl->total);
+  ILHEAP_ASSERT(pl->addr >= a && pl->addr + pl->total <= b && pl->addr % pl->page == 0);
   return 1;
 }
 
@@ -573,6 +610,8 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
         continue;
       break;
     }
+    /* Gaps come from [lo, hi): so does the place chosen in one. */
+    ILHEAP_ASSERT(pl.addr >= lo && pl.addr + total <= hi);
     err = h->prov.reserve(h->prov.ctx, pl.addr, (size_t)total);
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
@@ -602,7 +641,7 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   if (!outside) {
     err = place_in(h, h->wlo, h->whi, place_visit, len, &at);
   } else {
-    assert(h->policy == ILHEAP_WINDOW_PREFERRED);
+    ILHEAP_ASSERT(h->policy == ILHEAP_WINDOW_PREFERRED);
     c->outside = 1;
     c->lim = h->above_lo;
     err = h->above_lo != 0 ? place_in(h, h->above_lo, h->top, place_visit, len, &at)
@@ -623,11 +662,15 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   c->own = own != NULL;
   atomic_init(&c->word, 0);
   atomic_init(&c->cap, own != NULL ? 0 : len);
+  ILHEAP_ASSERT(own != NULL || len < CHUNK_CAP);
+  assert_chunk(h, c);
   c->next = h->chunks;
   h->chunks = c;
   h->reserved += total;
   h->committed += len;
   h->nchunks++;
+  ILHEAP_ASSERT(h->committed <= h->reserved);
+  ILHEAP_ASSERT(h->budget == ILHEAP_UNLIMITED || h->reserved <= h->budget);
   if (own != NULL)
     *own = c;
   else
@@ -706,6 +749,7 @@ static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
     uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
     uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(uint64_t)(h->page - 1); /* cap < CHUNK_CAP */
+    ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP && cap == c->top - c->floor);
     if (consumed <= cap - used)
       return ILHEAP_OK; /* room appeared meanwhile */
     need = round_up64(consumed - (cap - used), h->page);
@@ -768,6 +812,14 @@ static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed
         break;
       if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
         break;
+      c = atomic_load_explicit(&h->current, memory_order_relaxed);
+      ILHEAP_ASSERT(c != NULL);
+      /* The room is there now; a test may have it taken away here, as any
+       * other thread on the fast path may (src/seams.h). */
+      ILHEAP_REFILL_HOOK(h,
+                         atomic_load_explicit(&c->cap, memory_order_relaxed) -
+                             W_USED(atomic_load_explicit(&c->word, memory_order_relaxed)),
+                         ILHEAP_TRACK_REDZONE);
     }
   }
   ilheap__mutex_unlock(&h->lock);
@@ -868,7 +920,7 @@ int ilheap_walk_reserved(const ilheap *heap, ilheap_range_visitor visit, void *a
   /* Copied under the lock and visited without it, so the visitor may call back
    * into the heap (ilheap_get_stats, even ilheap_alloc). */
   ilheap__mutex_lock(&h->lock);
-  r = malloc(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
+  r = ILHEAP_MALLOC(2 * sizeof *r * (size_t)(h->nchunks ? h->nchunks : 1));
   if (r != NULL)
     for (c = h->chunks; c != NULL; c = c->next, n++) {
       r[2 * n] = c->floor;

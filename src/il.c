@@ -9,8 +9,8 @@
  * forms a pointer past p + avail.
  */
 #include "ilheap_il.h"
+#include "invariant.h"
 
-#include <assert.h>
 #include <string.h>
 
 enum {
@@ -44,12 +44,12 @@ static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] 
 static uint32_t rd24(const uint8_t *p) { return rd16(p) | (uint32_t)p[2] << 16; }
 static uint32_t rd32(const uint8_t *p) { return rd24(p) | (uint32_t)p[3] << 24; }
 static void wr16(uint8_t *p, uint32_t v) {
-  assert(v <= 0xFFFFu);
+  ILHEAP_ASSERT(v <= 0xFFFFu);
   p[0] = (uint8_t)v;
   p[1] = (uint8_t)(v >> 8);
 }
 static void wr24(uint8_t *p, uint32_t v) {
-  assert(v <= 0xFFFFFFu);
+  ILHEAP_ASSERT(v <= 0xFFFFFFu);
   wr16(p, v & 0xFFFFu);
   p[2] = (uint8_t)(v >> 16);
 }
@@ -159,7 +159,7 @@ static int plan(const ilheap_il_body *b, uintptr_t at, layout *l) {
     /* L3: the boundary of the absolute address; at % 4 == 0 here, so it is
      * also the boundary of the offset, but the sum says what the rule says. */
     l->pad = pad4(at + (uintptr_t)end);
-    assert(l->pad < 4 && (end + l->pad) % 4 == 0);
+    ILHEAP_ASSERT(l->pad < 4 && (end + l->pad) % 4 == 0);
     uint64_t section = end + l->pad;
     end = section + SECT_HEADER +
           (uint64_t)b->clause_count * (l->fat_section ? FAT_CLAUSE : SMALL_CLAUSE);
@@ -172,8 +172,8 @@ static int plan(const ilheap_il_body *b, uintptr_t at, layout *l) {
   if (end > UINT32_MAX)
     return ILHEAP_IL_ETOO_LARGE;
   l->size = (uint32_t)end;
-  assert(l->section == 0 || ((at + l->section) & 3u) == 0);
-  assert(l->size > b->code_size);
+  ILHEAP_ASSERT(l->section == 0 || ((at + l->section) & 3u) == 0);
+  ILHEAP_ASSERT(l->size > b->code_size);
   return ILHEAP_IL_OK;
 }
 
@@ -198,7 +198,7 @@ static void write_clause(uint8_t *q, const ilheap_il_clause *c, int fat) {
     wr32(q + 16, c->handler_length);
     wr32(q + 20, c->class_token);
   } else {
-    assert(clause_fits_small(c));
+    ILHEAP_ASSERT(clause_fits_small(c));
     wr16(q, c->kind);
     wr16(q + 2, c->try_offset);
     q[4] = (uint8_t)c->try_length;
@@ -207,6 +207,8 @@ static void write_clause(uint8_t *q, const ilheap_il_clause *c, int fat) {
     wr32(q + 8, c->class_token);
   }
 }
+
+static int parse(const uint8_t *p, size_t avail, ilheap_il_view *v);
 
 int ilheap_il_write(const ilheap_il_body *body, void *dst, size_t cap, uint32_t *written) {
   if (written)
@@ -221,13 +223,13 @@ int ilheap_il_write(const ilheap_il_body *body, void *dst, size_t cap, uint32_t 
     return ILHEAP_IL_ETOO_SMALL;
   uint8_t *p = dst;
   if (!l.fat) {
-    assert(body->code_size <= ILHEAP_IL_TINY_MAX_CODE && l.size == 1 + body->code_size);
+    ILHEAP_ASSERT(body->code_size <= ILHEAP_IL_TINY_MAX_CODE && l.size == 1 + body->code_size);
     p[0] = (uint8_t)(body->code_size << 2 | TINY_FORMAT);
     memmove(p + 1, body->code, body->code_size);
   } else {
     uint32_t flags = FAT_FORMAT | (body->flags & ILHEAP_IL_INIT_LOCALS) |
                      (body->clause_count ? FAT_MORE_SECTS : 0);
-    assert(((uintptr_t)p & 3u) == 0); /* L2, refused by plan otherwise */
+    ILHEAP_ASSERT(((uintptr_t)p & 3u) == 0); /* L2, refused by plan otherwise */
     wr16(p, (uint32_t)FAT_HEADER_DWORDS << 12 | flags);
     wr16(p + 2, body->max_stack);
     wr32(p + 4, body->code_size);
@@ -248,9 +250,19 @@ int ilheap_il_write(const ilheap_il_body *body, void *dst, size_t cap, uint32_t 
       }
       for (uint32_t i = 0; i < body->clause_count; i++)
         write_clause(s + SECT_HEADER + (size_t)i * each, &body->clauses[i], l.fat_section);
-      assert(l.section + data == l.size);
+      ILHEAP_ASSERT(l.section + data == l.size);
     }
   }
+#if ILHEAP_ASSERTS_ON
+  {
+    /* What was written reads back as the body it came from. */
+    ilheap_il_view v;
+    memset(&v, 0, sizeof v); /* as ilheap_il_parse does */
+    int pr = parse(p, l.size, &v);
+    ILHEAP_ASSERT(pr == ILHEAP_IL_OK && v.size == l.size &&
+                  v.body.code_size == body->code_size && v.body.clause_count == body->clause_count);
+  }
+#endif
   if (written)
     *written = l.size;
   return ILHEAP_IL_OK;
@@ -325,11 +337,11 @@ static int parse(const uint8_t *p, size_t avail, ilheap_il_view *v) {
   }
   /* L3: the section starts at the next 4-byte boundary of the absolute address. */
   uint64_t sect = end + pad4((uintptr_t)p + (uintptr_t)end);
-  assert(sect >= end && sect - end < 4);
+  ILHEAP_ASSERT(sect >= end && sect - end < 4);
   if (sect > avail || avail - sect < SECT_HEADER)
     return ILHEAP_IL_ESECTION_PAST_END;
   const uint8_t *s = p + sect;
-  assert(((uintptr_t)s & 3u) == 0);
+  ILHEAP_ASSERT(((uintptr_t)s & 3u) == 0);
   uint32_t kind = s[0];
   if ((kind & ~(uint32_t)(SECT_FAT_FORMAT | SECT_MORE_SECTS)) != SECT_EH_TABLE)
     return ILHEAP_IL_ESECTION_KIND;
@@ -345,7 +357,7 @@ static int parse(const uint8_t *p, size_t avail, ilheap_il_view *v) {
   if (sect + data > UINT32_MAX)
     return ILHEAP_IL_ETOO_LARGE;
   v->body.clause_count = (data - SECT_HEADER) / each;
-  assert(v->body.clause_count <= (fat ? ILHEAP_IL_FAT_MAX_CLAUSES : ILHEAP_IL_SMALL_MAX_CLAUSES));
+  ILHEAP_ASSERT(v->body.clause_count <= (fat ? ILHEAP_IL_FAT_MAX_CLAUSES : ILHEAP_IL_SMALL_MAX_CLAUSES));
   v->body.flags |= fat ? ILHEAP_IL_FAT_SECTION : 0;
   v->section = s;
   v->size = (uint32_t)(sect + data);
@@ -366,7 +378,7 @@ int ilheap_il_parse(const void *p, size_t avail, ilheap_il_view *out) {
   if (r != ILHEAP_IL_OK)
     memset(&v, 0, sizeof v);
   else
-    assert(v.size <= avail && v.size > v.body.code_size);
+    ILHEAP_ASSERT(v.size <= avail && v.size > v.body.code_size);
   if (out)
     *out = v;
   return r;

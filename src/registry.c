@@ -20,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "invariant.h"
 #include "internal.h"
 #include "os/os.h"
+#include "seams.h"
 
 #define REGISTRY_MIN_CAPACITY 16u
 
@@ -54,18 +56,42 @@ static size_t registry_hash(uintptr_t id) {
 /* The slot holding module_id, or the free slot where it would go. The table is
  * never full (load <= 3/4), so the probe ends. */
 static size_t registry_probe(const registry_slot *slots, size_t capacity, uintptr_t id) {
-  size_t mask = capacity - 1u;
+  size_t mask = capacity - 1u, steps = 0;
   size_t i = registry_hash(id) & mask;
-  while (slots[i].heap != NULL && slots[i].module_id != id)
+  ILHEAP_ASSERT(capacity >= REGISTRY_MIN_CAPACITY && (capacity & mask) == 0);
+  while (slots[i].heap != NULL && slots[i].module_id != id) {
     i = (i + 1u) & mask;
+    ILHEAP_ASSERT(++steps < capacity); /* never full, so a free slot ends the run */
+  }
+  (void)steps;
   return i;
 }
+
+#if ILHEAP_ASSERTS_ON
+/* The table's invariants (checked builds, after every change): count members,
+ * load at most 3/4, every member found by a probe from its home slot (no
+ * free slot between its home and itself). */
+static void registry_check(const ilheap_registry *reg) {
+  size_t members = 0;
+  for (size_t i = 0; i < reg->capacity; i++) {
+    if (reg->slots[i].heap == NULL)
+      continue;
+    members++;
+    ILHEAP_ASSERT(registry_probe(reg->slots, reg->capacity, reg->slots[i].module_id) == i);
+  }
+  ILHEAP_ASSERT(members == atomic_load_explicit(&reg->count, memory_order_relaxed));
+  ILHEAP_ASSERT(members * 4u <= reg->capacity * 3u);
+}
+#define REGISTRY_CHECK(reg) registry_check(reg)
+#else
+#define REGISTRY_CHECK(reg) ((void)0)
+#endif
 
 static int registry_grow(ilheap_registry *reg) {
   if (reg->capacity > SIZE_MAX / 2u / sizeof(registry_slot))
     return ILHEAP_ENOMEM;
   size_t capacity = reg->capacity * 2u;
-  registry_slot *slots = calloc(capacity, sizeof *slots);
+  registry_slot *slots = ILHEAP_CALLOC(capacity, sizeof *slots);
   if (slots == NULL)
     return ILHEAP_ENOMEM;
   for (size_t i = 0; i < reg->capacity; i++) {
@@ -75,6 +101,7 @@ static int registry_grow(ilheap_registry *reg) {
   free(reg->slots);
   reg->slots = slots;
   reg->capacity = capacity;
+  REGISTRY_CHECK(reg);
   return ILHEAP_OK;
 }
 
@@ -90,10 +117,10 @@ int ilheap_registry_create(const ilheap_options *opts, ilheap_registry **out) {
   if (err != ILHEAP_OK)
     return err;
 
-  ilheap_registry *reg = calloc(1, sizeof *reg);
+  ilheap_registry *reg = ILHEAP_CALLOC(1, sizeof *reg);
   if (reg == NULL)
     return ILHEAP_ENOMEM;
-  reg->slots = calloc(REGISTRY_MIN_CAPACITY, sizeof *reg->slots);
+  reg->slots = ILHEAP_CALLOC(REGISTRY_MIN_CAPACITY, sizeof *reg->slots);
   if (reg->slots == NULL || ilheap__rwlock_init(&reg->lock) != ILHEAP_OK) {
     free(reg->slots);
     free(reg);
@@ -169,6 +196,7 @@ int ilheap_registry_get(ilheap_registry *reg, uintptr_t module_id, const void *m
     slot->heap = heap;
     atomic_store_explicit(&reg->count, count + 1u, memory_order_relaxed);
     *out = heap;
+    REGISTRY_CHECK(reg);
   }
   ilheap__rwlock_wrunlock(&reg->lock);
   return err;
@@ -207,6 +235,7 @@ int ilheap_registry_drop(ilheap_registry *reg, uintptr_t module_id) {
   }
   memset(&reg->slots[hole], 0, sizeof reg->slots[hole]);
   atomic_fetch_sub_explicit(&reg->count, 1u, memory_order_relaxed);
+  REGISTRY_CHECK(reg);
   ilheap__rwlock_wrunlock(&reg->lock);
   ilheap_destroy(heap);
   return ILHEAP_OK;

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "invariant.h"
 #include "ilheap_sim.h"
 #include "os/os.h"
+#include "seams.h"
 
 /* 1 TiB; half the address space on a 32-bit host, so size + 2 pages cannot wrap. */
 #define SIM_MAX_SIZE (SIZE_MAX > UINT64_C(0xFFFFFFFF) ? (size_t)(UINT64_C(1) << 40) : SIZE_MAX / 2 + 1)
@@ -52,13 +54,36 @@ static int reserve_slots(ilheap_sim *s, size_t more) {
   ncap = s->cap ? s->cap * 2 : 64;
   while (ncap < s->n + more)
     ncap *= 2;
-  nr = realloc(s->r, ncap * sizeof *nr);
+  nr = ILHEAP_REALLOC(s->r, ncap * sizeof *nr);
   if (nr == NULL)
     return -1;
   s->r = nr;
   s->cap = ncap;
   return 0;
 }
+
+#if ILHEAP_ASSERTS_ON
+/* The map is canonical: ranges inside the space, whole pages, sorted, disjoint,
+ * never FREE, and two that touch differ in kind (else they would be one). */
+static void check_map(const ilheap_sim *s) {
+  size_t i;
+  ILHEAP_ASSERT(s->n <= s->cap);
+  for (i = 0; i < s->n; i++) {
+    const range *x = &s->r[i];
+    ILHEAP_ASSERT(x->lo < x->hi && x->lo >= s->base && x->hi - s->base <= s->size);
+    ILHEAP_ASSERT(((x->lo | x->hi) & (s->page - 1)) == 0);
+    ILHEAP_ASSERT(x->kind == ILHEAP_SIM_FOREIGN || x->kind == ILHEAP_SIM_RESERVED ||
+                  x->kind == ILHEAP_SIM_COMMITTED);
+    if (i > 0) {
+      ILHEAP_ASSERT(s->r[i - 1].hi <= x->lo);
+      ILHEAP_ASSERT(s->r[i - 1].hi < x->lo || s->r[i - 1].kind != x->kind);
+    }
+  }
+}
+#define CHECK_MAP(s) check_map(s)
+#else
+#define CHECK_MAP(s) ((void)0)
+#endif
 
 /* Sets [lo, hi) to kind (FREE removes it), keeping the map canonical. */
 static int paint(ilheap_sim *s, uintptr_t lo, uintptr_t hi, ilheap_sim_kind kind) {
@@ -91,6 +116,7 @@ static int paint(ilheap_sim *s, uintptr_t lo, uintptr_t hi, ilheap_sim_kind kind
     }
   }
   /* Replace [first, j) by left?, [lo, hi)?, right?. */
+  ILHEAP_ASSERT(lo < hi && first <= j && j <= s->n);
   k = (left.lo < left.hi) + (kind != ILHEAP_SIM_FREE) + (right.lo < right.hi);
   memmove(&s->r[first + k], &s->r[j], (s->n - j) * sizeof *s->r);
   s->n = s->n - (j - first) + k;
@@ -101,6 +127,8 @@ static int paint(ilheap_sim *s, uintptr_t lo, uintptr_t hi, ilheap_sim_kind kind
     s->r[i++] = (range){lo, hi, kind};
   if (right.lo < right.hi)
     s->r[i++] = right;
+  ILHEAP_ASSERT(i == first + k);
+  CHECK_MAP(s);
   return 0;
 }
 
@@ -171,6 +199,8 @@ static int sim_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
       continue;
     if (gap_end > hi)
       gap_end = hi;
+    /* Gaps are reported ascending, maximal, clipped to [lo, hi). */
+    ILHEAP_ASSERT(gap_end <= hi && (i == s->n || s->r[i].hi > at));
     if (gap_end > at && visit(arg, at, gap_end) != 0)
       break;
     if (i < s->n)
@@ -250,7 +280,7 @@ int ilheap_sim_create(size_t size, size_t page_size, ilheap_sim **out) {
       size > SIM_MAX_SIZE)
     return ILHEAP_EINVAL;
   size = (size + page_size - 1) & ~(page_size - 1);
-  s = calloc(1, sizeof *s);
+  s = ILHEAP_CALLOC(1, sizeof *s);
   if (s == NULL)
     return ILHEAP_ENOMEM;
   s->host_len = size + page_size; /* room to align the base to page_size */

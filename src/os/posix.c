@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../seams.h"
 #include "ilheap.h"
 
 _Static_assert(sizeof(pthread_mutex_t) <= sizeof(((ilheap__mutex *)0)->os) &&
@@ -28,7 +29,7 @@ _Static_assert(sizeof(_Atomic int) <= sizeof(((ilheap__once *)0)->os) &&
 #define RWLOCK(l) ((pthread_rwlock_t *)(void *)&(l)->os)
 
 int ilheap__mutex_init(ilheap__mutex *m) {
-  return pthread_mutex_init(MUTEX(m), NULL) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
+  return ILHEAP_MUTEX_INIT(MUTEX(m)) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
 }
 void ilheap__mutex_destroy(ilheap__mutex *m) { (void)pthread_mutex_destroy(MUTEX(m)); }
 /* Lock and unlock fail only on misuse (a destroyed or foreign lock). */
@@ -36,7 +37,7 @@ void ilheap__mutex_lock(ilheap__mutex *m) { (void)pthread_mutex_lock(MUTEX(m)); 
 void ilheap__mutex_unlock(ilheap__mutex *m) { (void)pthread_mutex_unlock(MUTEX(m)); }
 
 int ilheap__rwlock_init(ilheap__rwlock *l) {
-  return pthread_rwlock_init(RWLOCK(l), NULL) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
+  return ILHEAP_RWLOCK_INIT(RWLOCK(l)) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
 }
 void ilheap__rwlock_destroy(ilheap__rwlock *l) { (void)pthread_rwlock_destroy(RWLOCK(l)); }
 void ilheap__rwlock_rdlock(ilheap__rwlock *l) { (void)pthread_rwlock_rdlock(RWLOCK(l)); }
@@ -70,7 +71,7 @@ void *ilheap__aligned_calloc(size_t align, size_t size) {
   void *p = NULL;
   if (align < sizeof(void *))
     align = sizeof(void *); /* posix_memalign's minimum */
-  if (size == 0 || posix_memalign(&p, align, size) != 0)
+  if (size == 0 || ILHEAP_ALLOC_FAILS() || posix_memalign(&p, align, size) != 0)
     return NULL;
   memset(p, 0, size);
   return p;
@@ -84,17 +85,24 @@ size_t ilheap__host_page(void) {
 }
 
 void *ilheap__host_reserve(size_t len) {
-  void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void *p;
+  if (ILHEAP_OS_FAILS())
+    return NULL;
+  p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? NULL : p;
 }
 
 int ilheap__host_commit(void *p, size_t len) {
+  if (ILHEAP_OS_FAILS())
+    return ILHEAP_ENOMEM;
   return mprotect(p, len, PROT_READ | PROT_WRITE) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
 }
 
 int ilheap__host_decommit(void *p, size_t len) {
   /* Replacing pages of our own reservation drops their contents: they read as
    * zero when committed again. */
+  if (ILHEAP_OS_FAILS())
+    return ILHEAP_EPROVIDER;
   return mmap(p, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
                  MAP_FAILED
              ? ILHEAP_EPROVIDER

@@ -36,8 +36,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "../invariant.h"
 #include "ilheap.h"
 #include "os.h"
+#include "../seams.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -51,6 +53,19 @@
 #define STACK_ROOM_MAX ((uintptr_t)1 << 30)  /* when RLIMIT_STACK is unlimited */
 #define BRK_ROOM ((uintptr_t)64 << 20)
 #define MAPS_BUF ((size_t)64 * 1024)
+
+/* A system call through the failure-injection seam (src/seams.h): in checked
+ * builds a test may make it fail with an errno of its choosing instead of
+ * being made; elsewhere this is the call itself. */
+#define SYS(fail_value, call) (os_fault() ? (fail_value) : (call))
+
+static int os_fault(void) {
+  int err = ILHEAP_OS_FAILS();
+  if (err == 0)
+    return 0;
+  errno = err == ILHEAP__ELSEWHERE ? EINTR : err;
+  return 1;
+}
 
 #if defined(__x86_64__) && UINTPTR_MAX > 0xFFFFFFFFu
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
@@ -167,7 +182,7 @@ static growth growth_zones(uintptr_t lo, uintptr_t hi) {
   if (stack_start != 0 && lo < stack_start &&
       (stack_start - STACK_GUARD_GAP <= STACK_ROOM_MAX ||
        hi > stack_start - STACK_GUARD_GAP - STACK_ROOM_MAX)) {
-    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+    if (SYS(-1, getrlimit(RLIMIT_STACK, &rl)) == 0 && rl.rlim_cur != RLIM_INFINITY &&
         rl.rlim_cur < STACK_ROOM_MAX)
       room = (uintptr_t)rl.rlim_cur;
     room += STACK_GUARD_GAP;
@@ -212,6 +227,7 @@ typedef struct walker {
 
 /* Feeds mapping [lo, hi); returns nonzero once the walk is over. */
 static int feed(walker *w, uintptr_t lo, uintptr_t hi) {
+  ILHEAP_ASSERT(lo <= hi);
   if (hi <= w->at)
     return 0;
   if (lo > w->at) {
@@ -361,7 +377,7 @@ static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
     q->size = sizeof *q;
     q->query_flags = ILHEAP_PROCMAP_COVERING_OR_NEXT;
     q->query_addr = addr;
-    if (ioctl(fd, ILHEAP_PROCMAP_QUERY, q) == 0)
+    if (SYS(-1, ioctl(fd, ILHEAP_PROCMAP_QUERY, q)) == 0)
       return 0;
     if (errno == ENOENT)
       return 1;
@@ -461,14 +477,14 @@ static int take_line(walker *w, const char *s, const char *end) {
 
 /* /proc/self/maps, read line by line until the walk is over. */
 static int walk_maps(int fd, walker *w) {
-  char *buf = malloc(MAPS_BUF);
+  char *buf = ILHEAP_MALLOC(MAPS_BUF);
   size_t have = 0;
   int err = ILHEAP_OK, done = 0;
 
   if (buf == NULL)
     return ILHEAP_ENOMEM;
   while (!done) {
-    ssize_t got = read(fd, buf + have, MAPS_BUF - have);
+    ssize_t got = SYS(-1, read(fd, buf + have, MAPS_BUF - have));
     char *line, *nl, *end;
     int r;
     if (got < 0 && errno == EINTR)
@@ -532,7 +548,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_v
     return ILHEAP_OK;
   g = growth_zones(lo, hi);
   ilheap__once_run(&mode_once, read_mode);
-  fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  fd = SYS(-1, open("/proc/self/maps", O_RDONLY | O_CLOEXEC));
   if (fd < 0)
     return ILHEAP_EPROVIDER;
   w.at = lo;
@@ -557,6 +573,20 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_v
 }
 
 /* Maps exactly [addr, addr + len) where nothing is, with prot and extra flags. */
+/* mmap at exactly addr, or MAP_FAILED (errno) or another address; through the
+ * failure-injection seam (src/seams.h). */
+static void *mmap_noreplace(uintptr_t addr, size_t len, int prot, int flags) {
+  flags |= MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  int err = ILHEAP_OS_FAILS();
+  if (err == ILHEAP__ELSEWHERE) /* what a kernel before 4.17 may do: a hint */
+    return mmap(NULL, len, prot, flags, -1, 0);
+  if (err != 0) {
+    errno = err;
+    return MAP_FAILED;
+  }
+  return mmap((void *)addr, len, prot, flags | MAP_FIXED_NOREPLACE, -1, 0);
+}
+
 static int map_free(uintptr_t addr, size_t len, int prot, int flags) {
   growth g;
   void *p;
@@ -570,12 +600,11 @@ static int map_free(uintptr_t addr, size_t len, int prot, int flags) {
   for (i = 0; i < 2; i++)
     if (g.z[i].lo < g.z[i].hi && addr < g.z[i].hi && (g.z[i].lo <= addr || g.z[i].lo - addr < len))
       return ILHEAP_EBUSY;
-  p = mmap((void *)addr, len, prot,
-           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE | flags, -1, 0);
+  p = mmap_noreplace(addr, len, prot, flags);
   if (p == MAP_FAILED)
     return errno == EEXIST ? ILHEAP_EBUSY : errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */
-    munmap(p, len);
+    (void)munmap(p, len);
     return ILHEAP_EBUSY;
   }
   return ILHEAP_OK;
@@ -588,7 +617,7 @@ static int linux_reserve(void *ctx, uintptr_t addr, size_t len) {
 
 static int linux_commit(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
-  if (mprotect((void *)addr, len, PROT_READ | PROT_WRITE) != 0)
+  if (SYS(-1, mprotect((void *)addr, len, PROT_READ | PROT_WRITE)) != 0)
     return errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   return ILHEAP_OK;
 }
@@ -624,7 +653,7 @@ static int linux_resident(void *ctx, uintptr_t addr) {
 
 static int linux_release(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
-  if (munmap((void *)addr, len) != 0)
+  if (SYS(-1, munmap((void *)addr, len)) != 0)
     return ILHEAP_EPROVIDER;
   view_forget(addr, addr + len); /* free again: no run may claim it */
   return ILHEAP_OK;

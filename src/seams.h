@@ -1,0 +1,78 @@
+/*
+ * Test seams: failure injection and hooks, compiled in only with ILHEAP_SEAMS
+ * (the checked builds, ILHEAP_CHECKS=ON). In other builds every seam below is a
+ * macro that calls the real function directly: release builds pay nothing.
+ *
+ * Failure injection, the way libxml2's fuzzers do it: the harness says which
+ * of the coming calls fails, and checks that the failure comes back as a
+ * documented error (ENOMEM, NULL...) and leaks nothing.
+ *  - ilheap__fault_alloc(n): the n-th call (1 = the next) of any of the
+ *    library's resource allocations fails: malloc, calloc, realloc, the
+ *    platform layer's aligned allocation and lock initializations
+ *    (src/os/posix.c: the ones that can fail).
+ *  - ilheap__fault_os(n, err): the n-th system call of the OS provider (open,
+ *    ioctl, read, mmap, mprotect, munmap, getrlimit) or of the platform
+ *    layer's host address space (src/os/posix.c) fails with errno err
+ *    instead of being made; err == ILHEAP__ELSEWHERE makes that call, if it is
+ *    mmap, map at an address other than the one asked for (what kernels before
+ *    4.17 do with MAP_FIXED_NOREPLACE), and any other call fail with EINTR.
+ *    EINTR where the code retries, ENOMEM, EEXIST, EACCES: answers a kernel
+ *    here rarely or never gives.
+ *  - ilheap__faults_fired(): how many injected failures were delivered.
+ * The counters are process-wide and atomic; n == 0 switches one off.
+ *
+ * Hooks: ilheap__set_refill_hook(fn, arg) runs fn(heap, room, redzone, arg)
+ * under the heap's lock right after a refill made room and before the
+ * refilling thread takes its own block (room: bytes now free in the current
+ * chunk; redzone: bytes the checker adds after each block). fn may call
+ * ilheap_alloc on that heap for blocks that fit the room (the fast path, no
+ * lock), i.e. take the room away exactly as another thread could (contract 6).
+ */
+#ifndef ILHEAP_SEAMS_H
+#define ILHEAP_SEAMS_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "ilheap.h"
+#if !defined(_WIN32)
+#include <pthread.h>
+#endif
+
+#define ILHEAP__ELSEWHERE (-1)
+
+#if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
+void ilheap__fault_alloc(uint64_t n);
+void ilheap__fault_os(uint64_t n, int err);
+uint64_t ilheap__faults_fired(void);
+int ilheap__alloc_fails(void);
+int ilheap__os_fails(void); /* 0: make the call; else the errno to fail with */
+
+typedef void (*ilheap__refill_hook)(ilheap *heap, uint64_t room, uint32_t redzone, void *arg);
+void ilheap__set_refill_hook(ilheap__refill_hook fn, void *arg);
+void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone);
+
+#define ILHEAP_MALLOC(n) (ilheap__alloc_fails() ? NULL : malloc(n))
+#define ILHEAP_CALLOC(n, m) (ilheap__alloc_fails() ? NULL : calloc((n), (m)))
+#define ILHEAP_REALLOC(p, n) (ilheap__alloc_fails() ? NULL : realloc((p), (n)))
+#define ILHEAP_ALLOC_FAILS() ilheap__alloc_fails()
+#if !defined(_WIN32)
+#define ILHEAP_MUTEX_INIT(m) (ilheap__alloc_fails() ? -1 : pthread_mutex_init((m), NULL))
+#define ILHEAP_RWLOCK_INIT(l) (ilheap__alloc_fails() ? -1 : pthread_rwlock_init((l), NULL))
+#endif
+#define ILHEAP_OS_FAILS() ilheap__os_fails()
+#define ILHEAP_REFILL_HOOK(h, room, redzone) ilheap__run_refill_hook((h), (room), (redzone))
+#else
+#define ILHEAP_MALLOC(n) malloc(n)
+#define ILHEAP_CALLOC(n, m) calloc((n), (m))
+#define ILHEAP_REALLOC(p, n) realloc((p), (n))
+#define ILHEAP_ALLOC_FAILS() 0
+#if !defined(_WIN32)
+#define ILHEAP_MUTEX_INIT(m) pthread_mutex_init((m), NULL)
+#define ILHEAP_RWLOCK_INIT(l) pthread_rwlock_init((l), NULL)
+#endif
+#define ILHEAP_OS_FAILS() 0
+#define ILHEAP_REFILL_HOOK(h, room, redzone) ((void)0)
+#endif
+
+#endif
