@@ -317,6 +317,7 @@ static size_t resident_pages(uintptr_t lo, uintptr_t hi) {
  * populates on request, and resident tells a touched page from an untouched
  * one. */
 Test(contract_os, provider_map_and_resident) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   const ilheap_provider *p = os();
   size_t pg = p->page_size, len = 8 * pg;
   uintptr_t libc = module_base("libc.so");
@@ -654,6 +655,7 @@ static uintptr_t crowd(size_t n) {
  * room (7 pages: the block's 5 and the guard page fit). The block is larger
  * than a first step, so the core looks for one chunk size only. */
 Test(contract_os, view_hole_in_a_crowd_is_found) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   const ilheap_provider *p = os();
   size_t pg = p->page_size;
   uintptr_t r = crowd(66);
@@ -674,6 +676,7 @@ Test(contract_os, view_hole_in_a_crowd_is_found) {
 
 /* What the provider releases inside a remembered crowd is free again at once. */
 Test(contract_os, view_forgets_what_is_released) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   const ilheap_provider *p = os();
   size_t pg = p->page_size;
   uintptr_t r = crowd(16);
