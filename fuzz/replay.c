@@ -28,6 +28,9 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
+#if defined(_WIN32)
+#include <windows.h>
+#endif
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,6 +47,30 @@ static void on_alarm(int sig) {
   (void)!write(2, "\n", 1);
   _exit(3);
 }
+
+/* One watchdog per input: alarm() on POSIX; on Windows, which has no SIGALRM, a
+ * one-shot timer-queue timer that reports the same way. */
+#if defined(_WIN32)
+static HANDLE watchdog;
+static VOID CALLBACK on_timer(PVOID arg, BOOLEAN fired) {
+  (void)arg;
+  (void)fired;
+  on_alarm(0);
+}
+static void watchdog_arm(unsigned seconds) {
+  if (watchdog != NULL) {
+    (void)DeleteTimerQueueTimer(NULL, watchdog, NULL);
+    watchdog = NULL;
+  }
+  if (seconds != 0 && !CreateTimerQueueTimer(&watchdog, NULL, on_timer, NULL, seconds * 1000u, 0,
+                                             WT_EXECUTEONLYONCE))
+    watchdog = NULL; /* no watchdog: CTest's own timeout still ends a hang */
+}
+static void watchdog_install(void) {}
+#else
+static void watchdog_arm(unsigned seconds) { (void)alarm(seconds); }
+static void watchdog_install(void) { (void)signal(SIGALRM, on_alarm); }
+#endif
 
 static int run_file(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -80,9 +107,9 @@ static int run_file(const char *path) {
   /* Printed before the run so that a crash names its input. */
   fprintf(stderr, "replay: %s (%zu bytes)\n", path, size);
   snprintf(current, sizeof current, "%s", path);
-  alarm(timeout_s);
+  watchdog_arm(timeout_s);
   LLVMFuzzerTestOneInput(buf, size);
-  alarm(0);
+  watchdog_arm(0);
   free(buf);
   return 0;
 }
@@ -163,7 +190,7 @@ int main(int argc, char **argv) {
   const char *t = getenv("ILHEAP_REPLAY_TIMEOUT");
   if (t != NULL && *t != 0)
     timeout_s = (unsigned)strtoul(t, NULL, 10);
-  signal(SIGALRM, on_alarm);
+  watchdog_install();
   for (int i = 1; i < argc; i++) {
     struct stat st;
     if (stat(argv[i], &st) != 0) {
