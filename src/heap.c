@@ -39,8 +39,10 @@
  * `consumed` bytes. The slab is given up first: what it did not hand out goes
  * back to its chunk if nothing was carved below it since (always so with one
  * thread), else it stays unused. Then the request takes a new slab from the
- * current chunk C: min(C's room, max(consumed, SLAB)) bytes from C's carving
- * point downward, its block at the slab's top. Chunks are carved downward
+ * current chunk C: min(C's room, max(consumed, L)) bytes from C's carving
+ * point downward, its block at the slab's top. L starts at 1 KiB and doubles
+ * with each of the thread's slabs up to 32 KiB: a thread that asks rarely
+ * leaves little unused behind, one that asks often takes the lock rarely. Chunks are carved downward
  * only, so with one thread blocks follow each other exactly as if carved from
  * C one by one, and every refill decision below sees the same C. If C cannot
  * hold the request, the refill below runs first.
@@ -155,7 +157,8 @@
 #define MAX_PAGE ((size_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
 #define LARGE ((uint64_t)1 << 20)     /* bigger requests get their own chunk */
-#define SLAB ((uint64_t)32 << 10)     /* a thread's slab, unless the request or C's room say else */
+#define SLAB_MIN ((uint64_t)1 << 10)  /* a thread's first slab, unless the request says more */
+#define SLAB ((uint64_t)32 << 10)     /* slabs double up to this */
 #define TCACHE_SLOTS 16               /* per-thread cache of (heap id, slab) */
 #define REFILL_RETRIES 8
 
@@ -194,6 +197,7 @@ typedef struct chunk {
 typedef struct slab {
   _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks of [top - cap, top) */
   uint64_t cap;                       /* 0: no slab */
+  uint64_t len;                       /* the next slab's size: SLAB_MIN doubling to SLAB */
   uintptr_t top;
   chunk *c;                           /* the chunk the slab lies in */
   uint64_t blocks, requested, padding, outside; /* of the slabs given up */
@@ -844,6 +848,7 @@ static slab *thread_slab(ilheap *h) {
     if (s == NULL)
       return NULL;
     atomic_init(&s->word, 0);
+    s->len = SLAB_MIN;
     s->owner = tcache;
     s->next = h->slabs;
     h->slabs = s;
@@ -892,8 +897,9 @@ static uintptr_t carve(ilheap *h, chunk *c, slab *s, uint32_t cb, uint64_t consu
     return top - (uintptr_t)consumed;
   }
   ILHEAP_ASSERT(s->c == NULL && s->cap == 0);
-  len = consumed > SLAB ? consumed : SLAB;
+  len = consumed > s->len ? consumed : s->len;
   len = len < room ? len : room;
+  s->len = s->len < SLAB ? 2 * s->len : SLAB;
   c->used += len;
   s->c = c;
   s->top = top;
