@@ -42,10 +42,10 @@
  * current chunk C: min(C's room, max(consumed, L)) bytes from C's carving
  * point downward, its block at the slab's top. L starts at 1 KiB and doubles
  * with each of the thread's slabs up to 32 KiB: a thread that asks rarely
- * leaves little unused behind, one that asks often takes the lock rarely. Chunks are carved downward
- * only, so with one thread blocks follow each other exactly as if carved from
- * C one by one, and every refill decision below sees the same C. If C cannot
- * hold the request, the refill below runs first.
+ * leaves little unused behind, one that asks often takes the lock rarely.
+ * Chunks are carved downward only, so with one thread blocks follow each other
+ * exactly as if carved from C one by one, and every refill decision below sees
+ * the same C. If C cannot hold the request, the refill below runs first.
  *
  * Refill, under the heap's lock, when the current chunk C cannot hold a request
  * consuming `consumed` bytes. need = what C still lacks, in whole pages;
@@ -185,7 +185,6 @@ typedef struct chunk {
   uintptr_t floor;    /* lowest reserved (and committed) address */
   uintptr_t end;      /* end of the reservation (top + guard) */
   uintptr_t lim;      /* floor never grows below this */
-  uint64_t stranded;  /* slab ends given up with other slabs below them: never handed out */
   unsigned char outside; /* 1: wholly outside the window */
   unsigned char own;     /* 1: one request's own chunk, never current */
   struct chunk *next;    /* all chunks, newest first */
@@ -870,10 +869,9 @@ static void give_up(ilheap *h, slab *s) {
   s->padding += W_PAD(w);
   s->requested += used - W_PAD(w);
   s->outside += c->outside ? W_BLOCKS(w) : 0;
+  /* Else another slab lies below: the end stays unused, never handed out. */
   if (c->top - (uintptr_t)c->used == s->top - (uintptr_t)s->cap)
     c->used -= s->cap - used;
-  else
-    c->stranded += s->cap - used;
   atomic_store_explicit(&s->word, 0, memory_order_relaxed);
   s->cap = 0;
   s->c = NULL;
