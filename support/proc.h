@@ -62,6 +62,11 @@ int sup_can_run(const char *path);
  */
 int sup_run_capture(const char *path, const char *const argv[], const char *extra_env, char **out);
 
+/* For the two implementations of sup_run_capture: everything read_some gives
+ * (the bytes it put in buf, at most cap; 0 at the end or on an error) in a new
+ * NUL-terminated buffer, or NULL when out of memory. */
+char *sup__read_all(size_t (*read_some)(void *src, char *buf, size_t cap), void *src);
+
 #ifdef __cplusplus
 }
 #endif

@@ -76,6 +76,18 @@ int sup_self_dir(char *out, size_t cap) {
 
 int sup_can_run(const char *path) { return access(path, X_OK) == 0; }
 
+static size_t read_fd(void *src, char *buf, size_t cap) {
+  for (;;) {
+    ssize_t got = read(*(int *)src, buf, cap);
+    if (got >= 0) {
+      return (size_t)got;
+    }
+    if (errno != EINTR) {
+      return 0;
+    }
+  }
+}
+
 int sup_run_capture(const char *path, const char *const argv[], const char *extra_env,
                     char **out) {
   int fds[2];
@@ -112,28 +124,7 @@ int sup_run_capture(const char *path, const char *const argv[], const char *extr
     fprintf(stderr, "cannot start %s: %s\n", path, strerror(err));
     return -1;
   }
-  size_t len = 0, cap = 1 << 16;
-  char *buf = malloc(cap);
-  ssize_t got = 0;
-  while (buf != NULL && (got = read(fds[0], buf + len, cap - len - 1)) != 0) {
-    if (got < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      break;
-    }
-    len += (size_t)got;
-    if (cap - len < 2) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (nb == NULL) {
-        free(buf);
-        buf = NULL;
-      } else {
-        buf = nb;
-      }
-    }
-  }
+  char *buf = sup__read_all(read_fd, &fds[0]);
   close(fds[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -141,7 +132,6 @@ int sup_run_capture(const char *path, const char *const argv[], const char *extr
   if (buf == NULL) {
     return -1;
   }
-  buf[len] = '\0';
   *out = buf;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

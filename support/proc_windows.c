@@ -119,6 +119,14 @@ static char *command_line(const char *const argv[]) {
   return cmd;
 }
 
+static size_t read_pipe(void *src, char *buf, size_t cap) {
+  DWORD got = 0;
+  if (cap > 0x7fffffff) {
+    cap = 0x7fffffff;
+  }
+  return ReadFile((HANDLE)src, buf, (DWORD)cap, &got, NULL) ? got : 0;
+}
+
 int sup_run_capture(const char *path, const char *const argv[], const char *extra_env,
                     char **out) {
   *out = NULL;
@@ -158,22 +166,7 @@ int sup_run_capture(const char *path, const char *const argv[], const char *extr
     fprintf(stderr, "cannot start %s: error %lu\n", path, (unsigned long)why);
     return -1;
   }
-  size_t len = 0, cap = 1 << 16;
-  char *buf = malloc(cap);
-  DWORD got = 0;
-  while (buf != NULL && ReadFile(rd, buf + len, (DWORD)(cap - len - 1), &got, NULL) && got != 0) {
-    len += got;
-    if (cap - len < 2) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (nb == NULL) {
-        free(buf);
-        buf = NULL;
-      } else {
-        buf = nb;
-      }
-    }
-  }
+  char *buf = sup__read_all(read_pipe, rd);
   CloseHandle(rd);
   DWORD code = 0;
   WaitForSingleObject(pi.hProcess, INFINITE);
@@ -183,7 +176,6 @@ int sup_run_capture(const char *path, const char *const argv[], const char *extr
   if (buf == NULL) {
     return -1;
   }
-  buf[len] = '\0';
   *out = buf;
   return ok && code < 256 ? (int)code : -1;
 }

@@ -234,34 +234,8 @@ Test(contract_win, provider_map_and_resident) {
   cr_assert_eq(p->resident(p->ctx, a + 1), ILHEAP_EINVAL, "not a page");
 }
 
-/* Bulk provisioning follows the caller, as on Linux (test_contract_os): a heap
- * whose blocks are written gets each refill's pages resident at once; a heap
- * whose blocks are not written gets none. What lies below the last block's
- * page, [lowest reserved, its page), is what the last refill committed. */
-static void refill_residency(int write, size_t *resident, size_t *pages) {
-  ilheap_options o = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
-  ilheap *h = check_create((void *)GetModuleHandleA(NULL), &o);
-  ilheap_stats st = {.size = sizeof st};
-  unsigned char *last = NULL;
-  do {
-    last = ilheap_alloc(h, 3000);
-    cr_assert_not_null(last);
-    if (write)
-      memset(last, 0xA5, 3000);
-    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
-  } while (st.extensions < 3);
-  uintptr_t lo = st.lowest, hi = (uintptr_t)last & ~(uintptr_t)4095;
-  cr_assert_gt(hi, lo, "the last refill left room below the last block");
-  *pages = (hi - lo) / 4096;
-  *resident = resident_pages(lo, hi);
-  ilheap_destroy(h);
-}
-
+/* Bulk provisioning follows the caller, as on Linux (check.h): a writer's
+ * refills are resident at once, a non-writer's not. */
 Test(contract_win, refill_populates_for_a_writer_only) {
-  size_t resident = 0, pages = 0;
-  refill_residency(1, &resident, &pages);
-  cr_assert_eq(resident, pages, "writer: %zu of %zu pages below the last block resident", resident,
-               pages);
-  refill_residency(0, &resident, &pages);
-  cr_assert_eq(resident, 0u, "no writer: %zu of %zu pages resident", resident, pages);
+  check_refill_populates_for_a_writer_only(os(), GetModuleHandleA(NULL), 4096, resident_pages);
 }
