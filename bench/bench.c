@@ -39,8 +39,9 @@
  *  - Windows (mingw-w64, run under Wine by scripts/bench-wine.sh): the same
  *    program and workloads; the C runtime's malloc (msvcrt's, which is
  *    HeapAlloc underneath) stands where glibc's does, mimalloc and jemalloc are
- *    left out, placement has no text path (the crowd is VirtualAlloc regions
- *    of one allocation granule each).
+ *    left out, placement has no text path, and the crowd is the pages of one
+ *    reservation committed with alternating protections (one VirtualQuery
+ *    region each; support/proc.h says why).
  */
 #include "bench_bump.h"
 #include "bench_common.h"
@@ -232,22 +233,17 @@ static int cmd_placement(int argc, char **argv) {
     free(crowd);
     return 2;
   }
-  /* The crowd: single pages, alternately read-only and read-write so that no
-   * two neighbours merge into one mapping. The kernel packs them top-down among
-   * the shared libraries, where a runtime's modules are mapped too. */
+  /* The crowd (support/proc.h): single pages, alternately read-only and
+   * read-write so that no two neighbours merge into one mapping. On Linux the
+   * kernel packs them top-down among the shared libraries, where a runtime's
+   * modules are mapped too. */
   size_t base_count = count_mappings(&map, NULL);
   size_t k = target > base_count ? (size_t)target - base_count : 0;
-  size_t page = sup_map_unit();
-  for (size_t i = 0; i < k; i++) {
-    void *p = sup_map_anon(page, !(i & 1));
-    if (p == NULL) {
-      fprintf(stderr, "bench: crowd mapping %zu of %zu failed (vm.max_map_count?)\n", i, k);
-      return 2;
-    }
-    crowd[i] = (uintptr_t)p;
+  if (sup_map_crowd(crowd, k) != 0) {
+    return 2;
   }
   if (k == 0) { /* a lone module */
-    void *m = map_module(page);
+    void *m = map_module(sup_map_unit());
     if (m == NULL) {
       return 2;
     }
@@ -827,8 +823,8 @@ static double growth_exponent(const char *who, size_t a, size_t b) {
 static void print_placement(void) {
 #if defined(_WIN32)
   printf("\n== First allocation for a new module: ilheap_create + first ilheap_alloc, OS provider\n"
-         "   module bases spread over a crowd of VirtualAlloc regions of one allocation granule "
-         "(64 KiB) each; 3 processes x 100 modules per size\n"
+         "   module bases spread over a crowd of VirtualQuery regions (the 4 KiB pages of one "
+         "reservation, alternately read-only and read-write); 3 processes x 100 modules per size\n"
          "   ilheap: the Windows provider's VirtualQuery walk; ilheap-cold: the first placement of "
          "each process (3 samples)\n"
          "   read-maps: a VirtualQuery walk of the whole address space, for scale\n\n");

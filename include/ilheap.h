@@ -229,7 +229,8 @@ typedef struct ilheap_provider {
  *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
  *   VirtualFree(MEM_RELEASE) of each reservation in the range; map is one
  *   VirtualAlloc (MEM_RESERVE | MEM_COMMIT, or MEM_COMMIT of one reservation),
- *   populating with VirtualLock + VirtualUnlock where locking is allowed;
+ *   populating ranges of more than one page with VirtualLock + VirtualUnlock
+ *   where locking is allowed;
  *   resident is QueryWorkingSetEx (a 64 KiB page is resident when its first or
  *   last 4 KiB page is); page_size is the
  *   allocation granularity (64 KiB), so a chunk with its guard page reserves at

@@ -35,6 +35,15 @@ size_t sup_map_unit(void);
  * not touched (Linux: MAP_NORESERVE). NULL, with a message, on failure. */
 void *sup_map_anon(size_t len, int writable);
 
+/* A crowd of n regions the OS lists apart (alternately read-only and
+ * read-write, so that no two merge), their bases into out: 0, or -1 with a
+ * message. Linux: n mappings of one page (the kernel packs them top-down among
+ * the shared libraries). Windows: the 4 KiB pages of one reservation, committed
+ * alternately read-only and read-write, one VirtualQuery region each (n
+ * reservations of 64 KiB would take 640 MiB for 10,000: more than a 32-bit
+ * process has free). */
+int sup_map_crowd(uintptr_t *out, size_t n);
+
 /* The process's footprint now. address_space: bytes of address space mapped or
  * reserved (Linux VmSize; Windows VirtualSize, which Wine takes from Linux's
  * VmSize); resident: bytes in memory (RSS / the working set); faults: page

@@ -38,6 +38,20 @@ void *sup_map_anon(size_t len, int writable) {
   return p;
 }
 
+int sup_map_crowd(uintptr_t *out, size_t n) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  for (size_t i = 0; i < n; i++) {
+    void *p = mmap(NULL, page, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      fprintf(stderr, "crowd mapping %zu of %zu: %s (vm.max_map_count?)\n", i, n, strerror(errno));
+      return -1;
+    }
+    out[i] = (uintptr_t)p;
+  }
+  return 0;
+}
+
 int sup_footprint_read(sup_footprint *out) {
   FILE *f = fopen("/proc/self/statm", "r");
   if (f == NULL) {

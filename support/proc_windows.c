@@ -45,6 +45,26 @@ void *sup_map_anon(size_t len, int writable) {
   return p;
 }
 
+int sup_map_crowd(uintptr_t *out, size_t n) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  size_t page = si.dwPageSize;
+  char *base = n > 0 ? VirtualAlloc(NULL, n * page, MEM_RESERVE, PAGE_NOACCESS) : NULL;
+  if (n > 0 && base == NULL) {
+    fprintf(stderr, "VirtualAlloc(%zu bytes): error %lu\n", n * page, (unsigned long)GetLastError());
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    char *p = base + i * page;
+    if (VirtualAlloc(p, page, MEM_COMMIT, (i & 1) ? PAGE_READONLY : PAGE_READWRITE) != p) {
+      fprintf(stderr, "crowd page %zu of %zu: error %lu\n", i, n, (unsigned long)GetLastError());
+      return -1;
+    }
+    out[i] = (uintptr_t)p;
+  }
+  return 0;
+}
+
 int sup_footprint_read(sup_footprint *out) {
   PROCESS_MEMORY_COUNTERS pmc;
   if (!GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc)) {

@@ -350,7 +350,7 @@ Test(contract_os, provider_map_and_resident) {
 /* Bulk provisioning follows the caller (check.h): a writer's refills are
  * resident at once, a non-writer's not. */
 Test(contract_os, refill_populates_for_a_writer_only) {
-  check_refill_populates_for_a_writer_only(os(), (void *)module_base("libc.so"),
+  check_refill_populates_for_a_writer_only(os(), (void *)module_base("libc.so"), 0,
                                            (size_t)sysconf(_SC_PAGESIZE), resident_pages);
 }
 

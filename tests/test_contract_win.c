@@ -199,7 +199,7 @@ Test(contract_win, provider_map_and_resident) {
   cr_assert_eq(mbi.State, MEM_RESERVE, "the foreign reservation is left as it was");
   cr_assert(VirtualFree(foreign, 0, MEM_RELEASE));
 
-  uintptr_t a = free_area(4 * g);
+  uintptr_t a = free_area(7 * g);
   cr_assert_eq(p->map(p->ctx, a, g, 4u), ILHEAP_EINVAL);
   cr_assert_eq(p->map(p->ctx, a + 1, g, ILHEAP_MAP_RESERVE), ILHEAP_EINVAL);
   cr_assert_eq(p->map(p->ctx, a, g, 0), ILHEAP_EINVAL, "nothing reserved there");
@@ -213,29 +213,37 @@ Test(contract_win, provider_map_and_resident) {
   ((volatile unsigned char *)a)[g - 1] = 1; /* the last page */
   cr_assert_eq(p->resident(p->ctx, a), 1, "written at the top");
 
+  /* Populated: ranges of more than one granule (one alone is a small heap's
+   * whole refill: not populated, see provider_windows.c). */
   cr_assert_eq(p->map(p->ctx, a + g, g, ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE), ILHEAP_OK);
-  cr_assert_eq(resident_pages(a + g, a + 2 * g), g / 4096, "populated");
-  for (size_t i = 0; i < g; i++)
-    cr_assert_eq(((unsigned char *)a + g)[i], 0, "populated pages read zero");
+  cr_assert_eq(resident_pages(a + g, a + 2 * g), 0u, "one granule: not populated");
+  cr_assert_eq(p->map(p->ctx, a + 2 * g, 2 * g, ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE),
+               ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + 2 * g, a + 4 * g), 2 * g / 4096, "populated");
+  for (size_t i = 0; i < 2 * g; i++)
+    cr_assert_eq(((unsigned char *)a + 2 * g)[i], 0, "populated pages read zero");
 
   /* Without RESERVE: commits one reservation, populating on request. */
-  cr_assert_eq(p->reserve(p->ctx, a + 2 * g, 2 * g), ILHEAP_OK);
-  cr_assert_eq(p->resident(p->ctx, a + 2 * g), ILHEAP_EINVAL, "reserved, not committed");
-  cr_assert_eq(p->map(p->ctx, a + g, 2 * g, 0), ILHEAP_EINVAL, "across two reservations");
-  cr_assert_eq(p->map(p->ctx, a + 3 * g, g, 0), ILHEAP_OK);
-  cr_assert_eq(p->resident(p->ctx, a + 3 * g), 0);
-  ((volatile unsigned char *)a)[3 * g] = 1; /* the first page */
-  cr_assert_eq(p->resident(p->ctx, a + 3 * g), 1, "written at the bottom");
-  cr_assert_eq(p->map(p->ctx, a + 2 * g, g, ILHEAP_MAP_POPULATE), ILHEAP_OK);
-  cr_assert_eq(resident_pages(a + 2 * g, a + 3 * g), g / 4096);
+  cr_assert_eq(p->reserve(p->ctx, a + 4 * g, 2 * g), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, a + 6 * g, g), ILHEAP_OK);
+  cr_assert_eq(p->resident(p->ctx, a + 4 * g), ILHEAP_EINVAL, "reserved, not committed");
+  cr_assert_eq(p->map(p->ctx, a + 5 * g, 2 * g, 0), ILHEAP_EINVAL, "across two reservations");
+  cr_assert_eq(p->map(p->ctx, a + 6 * g, g, 0), ILHEAP_OK);
+  cr_assert_eq(p->resident(p->ctx, a + 6 * g), 0);
+  ((volatile unsigned char *)a)[6 * g] = 1; /* the first page */
+  cr_assert_eq(p->resident(p->ctx, a + 6 * g), 1, "written at the bottom");
+  cr_assert_eq(p->map(p->ctx, a + 4 * g, 2 * g, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + 4 * g, a + 6 * g), 2 * g / 4096);
 
-  cr_assert_eq(p->release(p->ctx, a, 4 * g), ILHEAP_OK);
+  cr_assert_eq(p->release(p->ctx, a, 7 * g), ILHEAP_OK);
   cr_assert_eq(p->resident(p->ctx, a), ILHEAP_EINVAL, "released");
   cr_assert_eq(p->resident(p->ctx, a + 1), ILHEAP_EINVAL, "not a page");
 }
 
 /* Bulk provisioning follows the caller, as on Linux (check.h): a writer's
- * refills are resident at once, a non-writer's not. */
+ * refills are resident at once, a non-writer's not. The heap holds 3 MiB
+ * first: its steps are then above one granule, which alone is never populated. */
 Test(contract_win, refill_populates_for_a_writer_only) {
-  check_refill_populates_for_a_writer_only(os(), GetModuleHandleA(NULL), 4096, resident_pages);
+  check_refill_populates_for_a_writer_only(os(), GetModuleHandleA(NULL), 3 * MiB, 4096,
+                                           resident_pages);
 }
