@@ -57,10 +57,16 @@ int sup_footprint_read(sup_footprint *out) {
   if (f == NULL) {
     return -1;
   }
-  unsigned long long size = 0, resident = 0;
-  int ok = fscanf(f, "%llu %llu", &size, &resident) == 2;
+  char line[128];
+  int ok = fgets(line, sizeof line, f) != NULL;
   fclose(f);
-  if (!ok) {
+  /* "size resident shared ..." in pages */
+  char *end = line;
+  unsigned long long size = ok ? strtoull(line, &end, 10) : 0;
+  ok = ok && end != line;
+  char *rest = end;
+  unsigned long long resident = ok ? strtoull(rest, &end, 10) : 0;
+  if (!ok || end == rest) {
     return -1;
   }
   uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
