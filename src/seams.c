@@ -15,8 +15,6 @@ void ilheap__assert_fail(const char *file, int line, const char *cond) {
 #if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
 static _Atomic uint64_t alloc_countdown, os_countdown, fired;
 static _Atomic int os_err;
-static ilheap__refill_hook _Atomic refill_hook;
-static void *_Atomic refill_arg;
 
 void ilheap__fault_alloc(uint64_t n) { atomic_store(&alloc_countdown, n); }
 
@@ -43,17 +41,6 @@ static int countdown(_Atomic uint64_t *c) {
 int ilheap__alloc_fails(void) { return countdown(&alloc_countdown); }
 
 int ilheap__os_fails(void) { return countdown(&os_countdown) ? atomic_load(&os_err) : 0; }
-
-void ilheap__set_refill_hook(ilheap__refill_hook fn, void *arg) {
-  atomic_store(&refill_arg, arg);
-  atomic_store(&refill_hook, fn);
-}
-
-void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone) {
-  ilheap__refill_hook fn = atomic_load(&refill_hook);
-  if (fn != NULL)
-    fn(heap, room, redzone, atomic_load(&refill_arg));
-}
 #endif
 
 #if !ILHEAP_ASSERTS_ON && !(defined(ILHEAP_SEAMS) && ILHEAP_SEAMS)

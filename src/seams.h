@@ -1,5 +1,5 @@
 /*
- * Test seams: failure injection and hooks, compiled in only with ILHEAP_SEAMS
+ * Test seams: failure injection, compiled in only with ILHEAP_SEAMS
  * (the checked builds, ILHEAP_CHECKS=ON). In other builds every seam below is a
  * macro that calls the real function directly: release builds pay nothing.
  *
@@ -20,13 +20,6 @@
  *    here rarely or never gives.
  *  - ilheap__faults_fired(): how many injected failures were delivered.
  * The counters are process-wide and atomic; n == 0 switches one off.
- *
- * Hooks: ilheap__set_refill_hook(fn, arg) runs fn(heap, room, redzone, arg)
- * under the heap's lock right after a refill made room and before the
- * refilling thread takes its own block (room: bytes now free in the current
- * chunk; redzone: bytes the checker adds after each block). fn may call
- * ilheap_alloc on that heap for blocks that fit the room (the fast path, no
- * lock), i.e. take the room away exactly as another thread could (contract 6).
  */
 #ifndef ILHEAP_SEAMS_H
 #define ILHEAP_SEAMS_H
@@ -48,9 +41,6 @@ uint64_t ilheap__faults_fired(void);
 int ilheap__alloc_fails(void);
 int ilheap__os_fails(void); /* 0: make the call; else the errno to fail with */
 
-typedef void (*ilheap__refill_hook)(ilheap *heap, uint64_t room, uint32_t redzone, void *arg);
-void ilheap__set_refill_hook(ilheap__refill_hook fn, void *arg);
-void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone);
 
 #define ILHEAP_MALLOC(n) (ilheap__alloc_fails() ? NULL : malloc(n))
 #define ILHEAP_CALLOC(n, m) (ilheap__alloc_fails() ? NULL : calloc((n), (m)))
@@ -61,7 +51,6 @@ void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone);
 #define ILHEAP_RWLOCK_INIT(l) (ilheap__alloc_fails() ? -1 : pthread_rwlock_init((l), NULL))
 #endif
 #define ILHEAP_OS_FAILS() ilheap__os_fails()
-#define ILHEAP_REFILL_HOOK(h, room, redzone) ilheap__run_refill_hook((h), (room), (redzone))
 #else
 #define ILHEAP_MALLOC(n) malloc(n)
 #define ILHEAP_CALLOC(n, m) calloc((n), (m))
@@ -72,7 +61,6 @@ void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone);
 #define ILHEAP_RWLOCK_INIT(l) pthread_rwlock_init((l), NULL)
 #endif
 #define ILHEAP_OS_FAILS() 0
-#define ILHEAP_REFILL_HOOK(h, room, redzone) ((void)0)
 #endif
 
 #endif
