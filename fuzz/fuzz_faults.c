@@ -838,7 +838,8 @@ static void op_maps_text(state *st, fuzz_input *in) {
  * race hook of src/seams.h): it must wait, then see the object whole. */
 typedef struct racer {
   pthread_t t;
-  int started;
+  _Atomic int started; /* the other thread was asked for (at most once) */
+  int created;         /* and runs: joined at the end */
   _Atomic int waited, finished;
   void *(*body)(void *);
   ilheap *h;
@@ -847,15 +848,19 @@ typedef struct racer {
   unsigned long refs; /* its reference count, as that thread saw it */
   size_t page;
   int point; /* the race point that starts the other thread */
+  ilheap_registry *reg;
+  uintptr_t id, base;
+  int err;
 } racer;
 
 static racer *current_racer;
 
-/* Starts the other thread and returns once it waits (or, wrongly, is done). */
+/* Starts the other thread and returns once it waits, or is done. The other
+ * thread may pass the same race point: it is started once. */
 static void start_racer(racer *rc) {
-  if (rc->started || pthread_create(&rc->t, NULL, rc->body, rc) != 0)
+  if (atomic_exchange(&rc->started, 1) || pthread_create(&rc->t, NULL, rc->body, rc) != 0)
     return;
-  rc->started = 1;
+  rc->created = 1;
   for (long spins = 0; !atomic_load(&rc->waited) && !atomic_load(&rc->finished); spins++)
     if (spins < 100000)
       sched_yield();
@@ -906,13 +911,26 @@ static void *race_once(void *arg) {
   return NULL;
 }
 
-static void end_race(racer *rc, const char *what) {
+static void *race_registry(void *arg) {
+  racer *rc = arg;
+  ilheap *h = NULL;
+  rc->err = ilheap_registry_get(rc->reg, rc->id, (const void *)rc->base, &h);
+  rc->seen = h;
+  atomic_store(&rc->finished, 1);
+  return NULL;
+}
+
+/* 0 when the other thread never ran (no thread could be made). */
+static int end_race(racer *rc, const char *what, int must_wait) {
   ilheap__set_race_hook(NULL, NULL);
   current_racer = NULL;
-  if (!rc->started)
-    return;
+  if (!rc->created)
+    return 0;
   pthread_join(rc->t, NULL);
-  FUZZ_CHECK(atomic_load(&rc->waited), "%s: the other thread did not wait for the first use", what);
+  if (must_wait)
+    FUZZ_CHECK(atomic_load(&rc->waited), "%s: the other thread did not wait for the first use",
+               what);
+  return 1;
 }
 
 /* The provider's first use, raced (before any fault is armed). */
@@ -923,45 +941,80 @@ static void race_first_provider(void) {
   rc.point = ILHEAP__RACE_ONCE;
   ilheap__set_race_hook(race_hook, &rc);
   const ilheap_provider *p = ilheap_os_provider();
-  end_race(&rc, "ilheap_os_provider");
-  if (rc.started)
+  if (end_race(&rc, "ilheap_os_provider", 1))
     FUZZ_CHECK(rc.seen == (const void *)p && p != NULL && rc.page == p->page_size &&
                    rc.page != 0 && rc.word0 == (const void *)p,
                "a thread that waited for the provider's first use saw it half made");
 }
 
-/* A fresh heap's COM object (or its C++ object) built while another thread
- * asks for it. */
+/* A module's heap created by another thread between a registry_get's two
+ * locks: both calls answer that one heap. */
+static void race_registry_get(state *st, fuzz_input *in) {
+  static racer rc;
+  ilheap_options o;
+  ilheap_registry *reg = NULL;
+  ilheap_options_init(&o);
+  o.provider = provider(st);
+  if (ilheap_registry_create(&o, &reg) != ILHEAP_OK)
+    return;
+  memset(&rc, 0, sizeof rc);
+  rc.reg = reg;
+  rc.id = (uintptr_t)fuzz_range(in, 0, 255) << 12;
+  rc.base = pick_base(st, in);
+  rc.body = race_registry;
+  rc.point = ILHEAP__RACE_REGISTRY;
+  current_racer = &rc;
+  ilheap__set_race_hook(race_hook, &rc);
+  ilheap *h = NULL;
+  int err = ilheap_registry_get(reg, rc.id, (const void *)rc.base, &h);
+  if (end_race(&rc, "registry_get", 0)) {
+    FUZZ_CHECK(err == rc.err && (err != ILHEAP_OK || (h != NULL && h == rc.seen)),
+               "registry_get raced by another thread for one module: answers %d and %d, heaps "
+               "%p and %p",
+               err, rc.err, (void *)h, rc.seen);
+    FUZZ_CHECK(ilheap_registry_count(reg) == (err == ILHEAP_OK ? 1u : 0u),
+               "one module, raced: the registry counts %zu", ilheap_registry_count(reg));
+  }
+  ilheap_registry_destroy(reg);
+}
+
+/* First uses that another thread races, made to happen at the worst moment
+ * (faults disarmed: the race is the point). */
 static void op_race(state *st, fuzz_input *in) {
   static racer rc;
   ilheap_options o;
   ilheap *h = NULL;
+  disarm();
+  unsigned what = fuzz_pick(in, 3);
+  if (what == 2) {
+    race_registry_get(st, in);
+    return;
+  }
   ilheap_options_init(&o);
   o.provider = provider(st);
   if (ilheap_create((const void *)pick_base(st, in), &o, &h) != ILHEAP_OK)
-    return; /* a fault armed: nothing to race */
+    return;
   memset(&rc, 0, sizeof rc);
   rc.h = h;
   current_racer = &rc;
-  if (fuzz_bool(in)) {
+  if (what == 0) { /* the COM object */
     rc.body = race_com;
     rc.point = ILHEAP__RACE_COM;
     ilheap__set_race_hook(race_hook, &rc);
     IMethodMalloc *m = ilheap_method_malloc(h);
-    end_race(&rc, "the COM object");
-    FUZZ_CHECK(m != NULL && rc.seen == (void *)m && rc.word0 == (const void *)m->lpVtbl &&
-                   rc.word0 != NULL && rc.refs >= 1,
-               "a thread that waited for the COM object's first use saw it half made");
-  } else {
+    if (end_race(&rc, "the COM object", 1))
+      FUZZ_CHECK(m != NULL && rc.seen == (void *)m && rc.word0 == (const void *)m->lpVtbl &&
+                     rc.word0 != NULL && rc.refs >= 1,
+                 "a thread that waited for the COM object's first use saw it half made");
+  } else { /* the C++ object */
     rc.body = race_cxx;
     rc.point = -1; /* started by the constructor itself */
     ilheap__set_race_hook(race_hook, &rc);
     void *obj = ilheap_method_malloc_cxx(h, construct_racing);
-    end_race(&rc, "the C++ object");
-    FUZZ_CHECK(obj != NULL && rc.seen == obj && rc.word0 == (const void *)&fake_vtables[0],
-               "a thread that waited for the C++ object's construction saw it half made");
+    if (end_race(&rc, "the C++ object", 1))
+      FUZZ_CHECK(obj != NULL && rc.seen == obj && rc.word0 == (const void *)&fake_vtables[0],
+                 "a thread that waited for the C++ object's construction saw it half made");
   }
-  disarm();
   ilheap_destroy(h);
 }
 

@@ -32,10 +32,14 @@
  * Races: ilheap__set_race_hook(fn, arg) runs fn(point, arg) where another
  * thread's timing decides the path: ILHEAP__RACE_ONCE (the thread that won an
  * ilheap__once, before it runs the function), ILHEAP__RACE_COM (the thread that
- * won a heap's COM object, before it fills it in) and ILHEAP__RACE_WAIT (a
- * thread waiting for one of those, each time it yields). fn may start another
- * thread at ONCE or COM and return once that thread has been seen to WAIT: the
- * waiting branch is then taken deterministically, not once in a million runs.
+ * won a heap's COM object, before it fills it in), ILHEAP__RACE_WAIT (a
+ * thread waiting for one of those, each time it yields) and
+ * ILHEAP__RACE_REGISTRY (a registry_get that found no heap for its module,
+ * between its read lock and its write lock). fn may start another thread at
+ * ONCE or COM and return once that thread has been seen to WAIT, or at REGISTRY
+ * and return once that thread has created the module's heap: the branch that
+ * handles the other thread is then taken deterministically, not once in a
+ * million runs.
  *
  * Reads: ilheap__set_read_filter(fn, arg) passes every read of the Linux
  * provider's /proc/self/maps text through fn(buf, got, cap, arg): buf holds the
@@ -58,7 +62,7 @@
 
 #define ILHEAP__ELSEWHERE (-1)
 
-enum { ILHEAP__RACE_ONCE = 1, ILHEAP__RACE_COM = 2, ILHEAP__RACE_WAIT = 3 };
+enum { ILHEAP__RACE_ONCE = 1, ILHEAP__RACE_COM = 2, ILHEAP__RACE_WAIT = 3, ILHEAP__RACE_REGISTRY = 4 };
 
 #if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
 void ilheap__fault_alloc(uint64_t n);
