@@ -784,15 +784,16 @@ static void op_maps_text(state *st, fuzz_input *in) {
 
   /* Faults: the buffer's allocation, a read that fails (or is interrupted) in
    * the text mode; the first question refused in the ioctl mode. */
+  static const int errs[] = {0, EINTR, EIO, EACCES};
   int fail_alloc = fuzz_range(in, 0, 5) == 0, read_err = 0;
+  unsigned fault = fuzz_pick(in, 4), which = (unsigned)fuzz_range(in, 0, 3);
   disarm();
   if (text_mode) {
-    static const int errs[] = {0, EINTR, EIO, EACCES};
-    read_err = errs[fuzz_pick(in, 4)];
+    read_err = errs[fault];
     if (read_err != 0)
-      ilheap__fault_os(2 + fuzz_range(in, 0, 3), read_err); /* open is the first call */
+      ilheap__fault_os(2 + which, read_err); /* open is the first call, then the reads */
   } else {
-    ilheap__fault_os(2, fuzz_bool(in) ? ENOTTY : EINVAL); /* the first ioctl */
+    ilheap__fault_os(2, fault & 1 ? ENOTTY : EINVAL); /* the first ioctl */
   }
   if (fail_alloc)
     ilheap__fault_alloc(1);
