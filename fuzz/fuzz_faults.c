@@ -357,6 +357,16 @@ static void op_com(state *st, fuzz_input *in) {
     FUZZ_CHECK(back == h || (back == NULL && ilheap__faults_fired() != before),
                "the C++ object of heap %u is not recognized", i);
     FUZZ_CHECK(back == NULL || ilheap_method_malloc_refcount((IMethodMalloc *)obj) >= 1, "refs");
+    if (back != NULL) {
+      /* Its vtable, but not an object a heap holds: not ours (ilheap_com.h). */
+      const void *fake[4] = {&fake_vtables[0], h, NULL, NULL};
+      FUZZ_CHECK(ilheap_method_malloc_heap((IMethodMalloc *)(void *)fake) == NULL,
+                 "an object with the C++ vtable outside its heap was taken for heap %u's", i);
+      fake[1] = NULL;
+      FUZZ_CHECK(ilheap_method_malloc_heap((IMethodMalloc *)(void *)fake) == NULL &&
+                     ilheap_method_malloc_refcount((IMethodMalloc *)(void *)fake) == 0,
+                 "an object with the C++ vtable and no heap was taken for one");
+    }
     break;
   }
   case 1: { /* QueryInterface, AddRef, Release through the helpers */
