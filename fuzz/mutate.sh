@@ -59,7 +59,6 @@ MUTATIONS=(
   "zone-reserve-held@@src/zone.c@@      if (p->state[first + i] != PAGE_FREE)@@      if (p->state[first + i] == PAGE_STUCK)@@the zone hands out pages a heap already holds (contract 3: two heaps share them)@@fuzz_zone"
   "zone-no-rereserve@@src/zone.c@@  } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {@@  } else if (1) {@@pages a heap gave back are offered again without being reserved again (contract 7 through the zone)@@fuzz_zone"
   "zone-held-kept@@src/zone.c@@  z->held -= b - a;@@  (void)0;@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
-  "zone-straddle@@src/zone.c@@addr + len <= piece_end(&z->pieces[i]) ? 1 : -1;@@addr < piece_end(&z->pieces[i]) ? 1 : -1;@@a reservation across a piece's end is taken as inside the piece@@fuzz_zone"
   "zone-pave-hides-enomem@@src/zone.c@@    else if (e != ILHEAP_EBUSY)@@    else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)@@pave skips a range it had no memory for and answers success@@fuzz_faults"
   "zone-list-oom-hidden@@src/zone.c@@  if (err == ILHEAP_OK && (os.oom || out->oom || (zone_free != NULL && zone_free->oom)))@@  if (0)@@a walk whose list ran out of memory answers success with part of the free ranges@@fuzz_faults"
   "maps-malformed-ignored@@src/os/provider_linux.c@@      if ((r = take_line(w, line, nl)) < 0)
