@@ -66,6 +66,7 @@ MUTATIONS=(
         r = 0;@@a malformed /proc/self/maps line is skipped instead of ending the walk with ILHEAP_EPROVIDER@@fuzz_faults"
   "maps-last-line-dropped@@src/os/provider_linux.c@@      if (have > 0 && take_line(w, line, end) < 0)@@      if (0)@@the last line of /proc/self/maps is ignored when the file does not end with a newline@@fuzz_faults"
   "maps-long-line@@src/os/provider_linux.c@@    if (have == MAPS_BUF) { /* a line longer than any the kernel writes */@@    if (0) { /* a line longer than any the kernel writes */@@a line longer than the buffer is taken for the end of the file@@fuzz_faults"
+  "view-top-unchecked@@src/os/provider_linux.c@@      if (r == 0 && q.vma_start < end && q.vma_end > end - 1 && q.vma_end <= UINTPTR_MAX) {@@      if (r == 0 && q.vma_end <= UINTPTR_MAX) {@@a walk jumps a remembered run of mappings without asking whether its last page is still mapped: a hole opened at its top is missed@@fuzz_faults"
   "once-no-wait@@src/os/posix.c@@  while (atomic_load_explicit(state, memory_order_acquire) != ONCE_DONE)
     ilheap__yield();@@  ilheap__yield();@@a thread that lost the race for a once returns before the winner has run it@@fuzz_faults"
   "com-first-use-no-wait@@src/com.c@@      while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY)
