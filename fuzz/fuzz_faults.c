@@ -1046,11 +1046,14 @@ static void *race_registry(void *arg) {
 
 /* 0 when the other thread never ran (no thread could be made). */
 static int end_race(racer *rc, const char *what, int must_wait) {
+  /* Joined before the hook goes: the other thread may still be yielding
+   * through it on its way out. */
+  if (rc->created)
+    pthread_join(rc->t, NULL);
   ilheap__set_race_hook(NULL, NULL);
   current_racer = NULL;
   if (!rc->created)
     return 0;
-  pthread_join(rc->t, NULL);
   if (must_wait)
     FUZZ_CHECK(atomic_load(&rc->waited) >= WAITS_SEEN,
                "%s: the other thread did not wait for the first use", what);
