@@ -201,19 +201,9 @@ static void op_create(state *st, fuzz_input *in) {
                              .alignment = o.alignment};
 }
 
-static void op_alloc(state *st, fuzz_input *in) {
-  unsigned i = fuzz_pick(in, MAX_HEAPS);
+/* times requests of cb bytes from heap i, each block checked, tagged, kept. */
+static void alloc_some(state *st, unsigned i, uint32_t cb, unsigned times) {
   heap_slot *hs = &st->heaps[i];
-  uint32_t cb;
-  switch (fuzz_pick(in, 4)) {
-  case 0: cb = (uint32_t)fuzz_range(in, 1, 64); break;
-  case 1: cb = (uint32_t)fuzz_range(in, 1, 4096); break;
-  case 2: cb = (uint32_t)fuzz_range(in, 4096, 256 << 10); break;
-  default: cb = (uint32_t)fuzz_range(in, 1 << 20, 3 << 20); break; /* a chunk of its own */
-  }
-  unsigned times = (unsigned)fuzz_range(in, 1, 16);
-  if (hs->h == NULL)
-    return;
   for (unsigned k = 0; k < times && st->total + cb <= MAX_TOTAL; k++) {
     void *p = ilheap_alloc(hs->h, cb);
     if (p == NULL) {
@@ -230,6 +220,23 @@ static void op_alloc(state *st, fuzz_input *in) {
     if (st->nblocks < MAX_BLOCKS)
       st->blocks[st->nblocks++] = (block){p, cb, tag, i};
   }
+}
+
+static uint32_t pick_size(fuzz_input *in) {
+  switch (fuzz_pick(in, 4)) {
+  case 0: return (uint32_t)fuzz_range(in, 1, 64);
+  case 1: return (uint32_t)fuzz_range(in, 1, 4096);
+  case 2: return (uint32_t)fuzz_range(in, 4096, 256 << 10);
+  default: return (uint32_t)fuzz_range(in, 1 << 20, 3 << 20); /* a chunk of its own */
+  }
+}
+
+static void op_alloc(state *st, fuzz_input *in) {
+  unsigned i = fuzz_pick(in, MAX_HEAPS);
+  uint32_t cb = pick_size(in);
+  unsigned times = (unsigned)fuzz_range(in, 1, 16);
+  if (st->heaps[i].h != NULL)
+    alloc_some(st, i, cb, times);
 }
 
 static void verify_blocks(state *st, unsigned heap, const char *when) {
@@ -468,49 +475,32 @@ static void op_provider(state *st, fuzz_input *in) {
   }
 }
 
-/* The refill hook (src/seams.h) takes the room a refill made before the
- * refilling call takes its block, for the next few refills of one heap. */
-typedef struct thief {
-  ilheap *h;
-  unsigned left;
+/* Requests from another thread, one at a time (the state is that thread's
+ * until the join): it takes a slab of its own below this thread's, so the
+ * slabs given up later cannot all go back to their chunk. */
+typedef struct errand {
   state *st;
-  unsigned idx;
-} thief;
+  unsigned idx, times;
+  uint32_t cb;
+} errand;
 
-static void rob(ilheap *h, uint64_t room, uint32_t redzone, void *arg) {
-  thief *t = arg;
-  if (t->left == 0 || h != t->h)
-    return;
-  t->left--;
-  while (room > redzone + 64) { /* fast-path pieces; the request needs more than 64 bytes */
-    uint64_t piece = room < 65536 ? room : 65536;
-    uint32_t cb = (uint32_t)(piece - redzone);
-    void *p = ilheap_alloc(h, cb);
-    if (p == NULL)
-      break; /* the alignment rounded it past the room */
-    t->st->heaps[t->idx].blocks++;
-    t->st->heaps[t->idx].requested += cb;
-    room -= piece;
-  }
+static void *run_errand(void *arg) {
+  errand *e = arg;
+  alloc_some(e->st, e->idx, e->cb, e->times);
+  return NULL;
 }
 
-static void op_robbed(state *st, fuzz_input *in) {
-  unsigned i = fuzz_pick(in, MAX_HEAPS);
-  heap_slot *hs = &st->heaps[i];
-  if (hs->h == NULL)
+static void op_other_thread(state *st, fuzz_input *in) {
+  errand e = {st, fuzz_pick(in, MAX_HEAPS), (unsigned)fuzz_range(in, 1, 16), 0};
+  pthread_t t;
+  e.cb = pick_size(in);
+  if (st->heaps[e.idx].h == NULL)
     return;
-  thief t = {hs->h, (unsigned)fuzz_range(in, 1, 4), st, i};
-  uint32_t cb = (uint32_t)fuzz_range(in, 65, 512 << 10);
-  ilheap__set_refill_hook(rob, &t);
-  void *p = ilheap_alloc(hs->h, cb);
-  ilheap__set_refill_hook(NULL, NULL);
-  if (p == NULL) {
-    hs->nulls++;
+  if (pthread_create(&t, NULL, run_errand, &e) != 0) {
+    run_errand(&e); /* no thread to be had: still the same requests */
     return;
   }
-  FUZZ_OK(sup_check_window(hs->base, hs->max_offset, hs->alignment, p, cb, why));
-  hs->blocks++;
-  hs->requested += cb;
+  FUZZ_CHECK(pthread_join(t, NULL) == 0, "pthread_join failed");
 }
 
 /* ---- the landing zone ---------------------------------------------------- */
@@ -1212,7 +1202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 6: arm(&in); break;
     case 7: op_com(&st, &in); break;
     case 8: op_provider(&st, &in); break;
-    case 9: op_robbed(&st, &in); break;
+    case 9: op_other_thread(&st, &in); break;
     default:
       switch (fuzz_pick(&in, 4)) {
       case 0: check_no_leak(&st, "after an operation"); break;

@@ -30,8 +30,7 @@ MUTATIONS=(
   "window-high@@src/heap.c@@base + o.max_offset;@@base + o.max_offset + 1;@@off-by-one at the window's end: one byte past max_offset (contract 1)"
   "align-dropped@@src/heap.c@@  h->align = o.alignment > ILHEAP_TRACK_MIN_ALIGN ? o.alignment : ILHEAP_TRACK_MIN_ALIGN;@@  h->align = ILHEAP_TRACK_MIN_ALIGN > 4 ? ILHEAP_TRACK_MIN_ALIGN : 4;@@the alignment option is ignored (contract 2)"
   "round-up-overflow@@src/heap.c@@  if (x > UINTPTR_MAX - (a - 1)) {@@  if (0) {@@the overflow check of round_up_ptr is gone: a base in the last page wraps the window (contract 1, 9)"
-  "lost-race@@src/heap.c@@    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
-                                              memory_order_relaxed))@@    if ((atomic_store_explicit(&c->word, w + add, memory_order_relaxed), 1))@@the fast path's compare-and-swap becomes a load and a store: a lost race hands one block out twice (contract 3, 8)"
+  "slab-shared@@src/heap.c@@  for (s = h->slabs; s != NULL && s->owner != (const void *)tcache; s = s->next)@@  for (s = h->slabs; s != NULL && 0; s = s->next)@@threads share one slab: its word's load and store race, one block handed out twice (contract 3, 8)@@fuzz_threads"
   "extend-below-window@@src/heap.c@@  if (want > c->floor - c->lim) /* floor >= lim always */
     want = c->floor - c->lim;@@  if (want > c->floor) /* floor >= lim always */
     want = c->floor - c->lim;@@growth in place no longer stops at the lower end of its range (contract 1)"
@@ -41,10 +40,7 @@ MUTATIONS=(
   uint64_t total = len + h->guard;@@  struct placement pl;
   uint64_t total = len;@@new chunks get no guard page (the documented layout)"
   "commit-failure-leak@@src/heap.c@@    (void)h->prov.release(h->prov.ctx, at, (size_t)len);@@    (void)0;@@growth in place keeps its reservation when commit fails (contract 6, 7)"
-  "refill-once@@src/heap.c@@      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
-        break;@@      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0 ||
-          (p = chunk_take(atomic_load_explicit(&h->current, memory_order_relaxed), cb, consumed), 1))
-        break;@@a refill whose room another thread took gives up instead of refilling again (contract 6)"
+  "give-back-always@@src/heap.c@@  if (c->top - (uintptr_t)c->used == s->top - (uintptr_t)s->cap)@@  if (1)@@a slab given up returns its unused end even when another slab lies below it: that slab's room is carved twice (contract 3)@@fuzz_threads fuzz_faults"
   "below-gap-misread@@src/heap.c@@  if (hi == bl->floor && !overflow && a < hi)@@  if (hi >= bl->floor && !overflow && a < hi)@@growth in place trusts a gap that does not reach the chunk's floor"
   "registry-shift@@src/registry.c@@(hole < home && home <= j)@@(hole <= home && home <= j)@@backward-shift deletion leaves an entry whose home is the hole behind it: the module is lost@@fuzz_com"
   "release-below-one@@src/com.c@@  while (cur > COM_BASE_REFS) {@@  while (cur >= COM_BASE_REFS) {@@Release without AddRef drops the count below the heap's own reference@@fuzz_com"

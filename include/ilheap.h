@@ -62,10 +62,14 @@
  *     the heap reserved back to the provider (the process map is as before
  *     ilheap_create).
  *  8. Thread-safe. Any number of threads may call ilheap_alloc on one heap at
- *     once. The fast path is one compare-and-swap: no lock, no system call. Only
- *     refilling (growing a chunk or starting a new one) takes the heap's lock
- *     and calls the provider. ilheap_destroy must not race with other calls on
- *     the same heap.
+ *     once. Each thread carves its blocks from a slab of its own (at most
+ *     32 KiB, or the request): the fast path is a load and a store of memory
+ *     only that thread writes, with no lock, no atomic read-modify-write and
+ *     no system call, so threads do not slow each other down. Taking a new slab
+ *     (a thread's first request from a heap, or a slab used up) takes the
+ *     heap's lock; only refilling (growing a chunk or starting a new one) also
+ *     calls the provider. ilheap_destroy must not race with other calls on the
+ *     same heap.
  *  9. No undefined behaviour for any argument: module_base near 0 or near the
  *     top of the address space, base + max_offset past the top, cb near
  *     UINT32_MAX, any alignment. Bad arguments get the documented answer below.
@@ -351,7 +355,9 @@ ILHEAP_API int ilheap_get_stats(const ilheap *heap, ilheap_stats *out);
  * method's metadata and what a mock runtime checks. Checked: [block, block + cb)
  * must lie inside memory this heap handed out (the part of one of its chunks
  * already carved into blocks: a block, part of one, or its padding; the heap
- * keeps no per-block sizes), and inside the window.
+ * keeps no per-block sizes; with several threads, also the unused end of a
+ * slab that a thread gave up while another thread's slab lay below it), and
+ * inside the window.
  * Returns 0 and sets *rva, or (with *rva set to 0 when rva is not NULL):
  *   ILHEAP_EINVAL  heap, block or rva NULL, cb 0, or [block, block + cb) not
  *                  within what this heap handed out (another heap's block, a

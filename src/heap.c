@@ -18,16 +18,34 @@
  * page aligned and every consumption is a multiple of align, so every block is
  * aligned (contract 2). Memory is never reused, so it reads as zero (contract 4).
  *
- * Fast path (contract 8). All of a chunk's counters live in one 64-bit word,
- * so an allocation is exactly one compare-and-swap against the chunk's capacity
- * (top - floor) and the statistics are exact snapshots:
+ * Slabs and the fast path (contract 8). Each thread carves its blocks from a
+ * slab of its own: a stretch [top - cap, top) of a chunk that the thread took
+ * under the heap's lock. The fast path touches nothing another thread writes:
+ * one load and one store of the slab's word, no atomic read-modify-write, no
+ * lock, so threads do not slow each other down. The word packs the slab's
+ * counters, so a reader's view of a slab is always consistent:
  *     bits  0-19  bytes consumed from top, in 4-byte units (every consumption is
  *                 a multiple of align >= 4)
  *     bits 20-41  padding bytes: consumed minus requested
  *     bits 42-61  blocks
- * A chunk's capacity therefore stays below CHUNK_CAP (4 MiB), which bounds all
- * three fields. A request consuming more than LARGE (1 MiB; no IL body is near
+ * A slab lies in one chunk and a chunk's capacity stays below CHUNK_CAP
+ * (4 MiB), which bounds all three fields. A thread finds its slab through a
+ * small per-thread cache keyed by the heap's id (ids are never reused, so a
+ * destroyed heap's entries never match); on a miss it looks the slab up under
+ * the lock. A request consuming more than LARGE (1 MiB; no IL body is near
  * that) gets a chunk of its own instead, sized to fit, accounted under the lock.
+ *
+ * Slab refill, under the lock, when the slab cannot hold a request consuming
+ * `consumed` bytes. The slab is given up first: what it did not hand out goes
+ * back to its chunk if nothing was carved below it since (always so with one
+ * thread), else it stays unused. Then the request takes a new slab from the
+ * current chunk C: min(C's room, max(consumed, L)) bytes from C's carving
+ * point downward, its block at the slab's top. L starts at 1 KiB and doubles
+ * with each of the thread's slabs up to 32 KiB: a thread that asks rarely
+ * leaves little unused behind, one that asks often takes the lock rarely. Chunks are carved downward
+ * only, so with one thread blocks follow each other exactly as if carved from
+ * C one by one, and every refill decision below sees the same C. If C cannot
+ * hold the request, the refill below runs first.
  *
  * Refill, under the heap's lock, when the current chunk C cannot hold a request
  * consuming `consumed` bytes. need = what C still lacks, in whole pages;
@@ -35,8 +53,8 @@
  * so small modules stay small (one small body: 8 KiB and a 4 KiB guard page,
  * 12 KiB reserved) and, once a heap holds 1 MiB, the address space reserved
  * beyond what was consumed is at most about 1/32.
- *  1. If C has room now (another thread's refill made it while this one waited
- *     for the lock), take it.
+ *  1. C has no room: the slab refill found so under the same lock hold, and
+ *     nobody carves without the lock.
  *  2. If C lies in the window, grow it downward in place, once, by
  *         want = min(step, room left under CHUNK_CAP, budget left, floor - lim)
  *     (whole pages; lim is the lower end of C's range, here the window's wlo):
@@ -64,17 +82,16 @@
  * In one sentence: outside room serves later requests (as the current chunk)
  * only once the window cannot take a one-page refill; before that, a request
  * the window cannot hold is served alone from a chunk of its own.
- * The request then takes its block from the new room; threads carving
- * meanwhile may take that room first, and the refill runs again (each round
- * consumes address space, so the loop ends, at the latest when the window or
- * the budget is full). A new chunk becomes the current one (but those of 5 and
+ * The request then takes its new slab from the new room, still under the
+ * lock, so it cannot lose that room to another thread: one refill per
+ * request, never a loop. A new chunk becomes the current one (but those of 5 and
  * of large requests); the old one's unused bottom is abandoned (counted as
  * reserved, not consumed). A request consuming more than LARGE skips 1 and 2
  * and gets a chunk of its own sized to fit, placed by 3, then
  * (ILHEAP_WINDOW_PREFERRED) outside the window. No chunk is ever placed beyond
  * the budget.
  * Provisioning: when the provider has map and resident, and the page of the
- * block C handed out last is resident (the caller writes its blocks, as a
+ * block the refilling thread got last is resident (the caller writes its blocks, as a
  * profiler does), the bytes a refill commits are populated at once
  * (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
  * faults, and a caller that does not write keeps an RSS of what it touches.
@@ -140,9 +157,12 @@
 #define MAX_PAGE ((size_t)1 << 20)
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
 #define LARGE ((uint64_t)1 << 20)     /* bigger requests get their own chunk */
+#define SLAB_MIN ((uint64_t)1 << 10)  /* a thread's first slab, unless the request says more */
+#define SLAB ((uint64_t)32 << 10)     /* slabs double up to this */
+#define TCACHE_SLOTS 16               /* per-thread cache of (heap id, slab) */
 #define REFILL_RETRIES 8
 
-/* The chunk word (see the top of the file). */
+/* The slab word (see the top of the file). */
 #define W_USED(w) (((w) & UINT64_C(0xFFFFF)) << 2)
 #define W_PAD(w) (((w) >> 20) & UINT64_C(0x3FFFFF))
 #define W_BLOCKS(w) ((w) >> 42)
@@ -159,19 +179,45 @@ _Static_assert(((uint64_t)4 << 20) <= (UINT64_C(1) << 22), "padding fits bits 20
 #define PROVIDER_V1_SIZE ILHEAP__PROVIDER_V1_SIZE
 
 typedef struct chunk {
-  _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks, see above */
-  _Atomic uint64_t cap;               /* top - floor: bytes the bump may consume */
-  uintptr_t top;                      /* end of the committed part; blocks below it */
-  uintptr_t floor;                    /* lowest reserved (and committed) address */
-  uintptr_t end;                      /* end of the reservation (top + guard) */
-  uintptr_t lim;                      /* floor never grows below this */
-  unsigned char outside;              /* 1: wholly outside the window */
-  unsigned char own;                  /* 1: one request's own chunk, never current */
-  struct chunk *next;                 /* all chunks, newest first */
+  uint64_t used;      /* bytes carved from top: slabs and blocks (under the lock) */
+  uint64_t cap;       /* top - floor: bytes that may be carved (under the lock) */
+  uintptr_t top;      /* end of the committed part; blocks below it */
+  uintptr_t floor;    /* lowest reserved (and committed) address */
+  uintptr_t end;      /* end of the reservation (top + guard) */
+  uintptr_t lim;      /* floor never grows below this */
+  uint64_t stranded;  /* slab ends given up with other slabs below them: never handed out */
+  unsigned char outside; /* 1: wholly outside the window */
+  unsigned char own;     /* 1: one request's own chunk, never current */
+  struct chunk *next;    /* all chunks, newest first */
 } chunk;
 
+/* A thread's slab and what it handed out. Only the owning thread writes it;
+ * everything but word changes under the heap's lock, so readers holding the
+ * lock see the rest as it is. */
+typedef struct slab {
+  _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks of [top - cap, top) */
+  uint64_t cap;                       /* 0: no slab */
+  uint64_t len;                       /* the next slab's size: SLAB_MIN doubling to SLAB */
+  uintptr_t top;
+  chunk *c;                           /* the chunk the slab lies in */
+  uint64_t blocks, requested, padding, outside; /* of the slabs given up */
+  const void *owner; /* the owning thread's cache: unique among live threads */
+  struct slab *next; /* all slabs of the heap */
+} slab;
+
+/* A thread's cache of its slabs, by heap id (0: empty). Its address names the
+ * thread. A thread that exits leaves its slabs to the next thread given the
+ * same address (the old one can no longer use them). */
+struct tslot {
+  uint64_t id;
+  slab *s;
+};
+static ILHEAP__THREAD_LOCAL struct tslot tcache[TCACHE_SLOTS];
+static _Atomic uint64_t heap_ids;
+
 struct ilheap {
-  _Atomic(chunk *) current; /* the chunk the fast path carves from */
+  uint64_t id;              /* this heap's, never reused: the per-thread cache's key */
+  chunk *current;           /* the chunk slabs are carved from (under the lock) */
   uint32_t align;           /* effective: max(option, checker's granule) */
   uint32_t align_option;    /* as asked */
   uint32_t max_offset;
@@ -192,6 +238,9 @@ struct ilheap {
   uint64_t reserved, committed, nchunks, extensions;
   uint64_t own_blocks, own_requested, own_consumed; /* requests served from own chunks */
   uint64_t own_outside;                             /* of which outside the window */
+  uint64_t direct_blocks, direct_requested, direct_padding, direct_outside; /* no slab */
+  slab *slabs;
+  uintptr_t witness; /* the refilling thread's last block (0: none), see writes_blocks */
   int populate; /* this refill populates what it commits (writes_blocks) */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
@@ -345,7 +394,9 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
   if (h->policy == ILHEAP_WINDOW_PREFERRED)
     h->max_consumed = UINT64_MAX;
   ILHEAP_ASSERT(is_pow2(h->align) && h->align >= ILHEAP_MIN_ALIGNMENT && h->align <= h->page);
-  atomic_init(&h->current, NULL);
+  h->id = atomic_fetch_add_explicit(&heap_ids, 1, memory_order_relaxed) + 1;
+  ILHEAP_ASSERT(h->id != 0); /* 0 marks an empty cache slot; 2^64 heaps are not made */
+  h->current = NULL;
   atomic_init(&h->failed, 0);
   ilheap_track_create(h);
   *out = h;
@@ -354,9 +405,15 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
 
 void ilheap_destroy(ilheap *h) {
   chunk *c, *next;
+  slab *s, *snext;
   if (h == NULL)
     return;
   ilheap_track_destroy(h);
+  /* Threads' caches may still name these slabs, under an id no heap has again. */
+  for (s = h->slabs; s != NULL; s = snext) {
+    snext = s->next;
+    ilheap__aligned_free(s);
+  }
   for (c = h->chunks; c != NULL; c = next) {
     next = c->next;
     ILHEAP_ASSERT(c->lim <= c->floor && c->floor <= c->top && c->top <= c->end);
@@ -372,37 +429,14 @@ void ilheap_destroy(ilheap *h) {
 /* ---- the fast path ------------------------------------------------------------ */
 
 /* The fast path stays small: the slow paths are calls, so that ilheap_alloc
- * saves no registers and builds no frame on its way to the compare-and-swap. */
+ * saves no registers and builds no frame on its way to the slab's word. */
 #if defined(__GNUC__)
 #define SLOW_PATH __attribute__((noinline, cold))
-#define FAST_PATH __attribute__((always_inline)) inline
 #elif defined(_MSC_VER)
 #define SLOW_PATH __declspec(noinline)
-#define FAST_PATH __forceinline
 #else
 #define SLOW_PATH
-#define FAST_PATH inline
 #endif
-
-/* Takes `consumed` bytes (cb of them requested) from c; the block or 0. */
-static FAST_PATH uintptr_t chunk_take(chunk *c, uint32_t cb, uint64_t consumed) {
-  uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
-  uint64_t add = W_ADD(consumed, consumed - cb);
-  ILHEAP_ASSERT(consumed >= cb && consumed % 4 == 0 && consumed - cb < CHUNK_CAP);
-  for (;;) {
-    uint64_t used = W_USED(w);
-    uint64_t cap = atomic_load_explicit(&c->cap, memory_order_acquire);
-    /* The packing: padding never exceeds what was consumed, and a chunk's
-     * capacity (which used never exceeds) stays below the chunk cap. */
-    ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP);
-    ILHEAP_ASSERT(W_PAD(w) <= used && W_BLOCKS(w) <= used / 4);
-    if (consumed > cap - used) /* used <= cap always holds */
-      return 0;
-    if (atomic_compare_exchange_weak_explicit(&c->word, &w, w + add, memory_order_relaxed,
-                                              memory_order_relaxed))
-      return c->top - (uintptr_t)(used + consumed);
-  }
-}
 
 static void assert_chunk(const ilheap *h, const chunk *c) {
   /* [floor, top) committed below [top, end) = the guard, all in the window. */
@@ -419,8 +453,9 @@ static void assert_chunk(const ilheap *h, const chunk *c) {
 static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
 
 void *ilheap_alloc(ilheap *h, uint32_t cb) {
-  uint64_t consumed;
-  chunk *c;
+  uint64_t consumed, w, used;
+  struct tslot *e;
+  slab *s;
   uintptr_t p;
 
   if (h == NULL || cb == 0)
@@ -428,10 +463,22 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
   /* 64-bit arithmetic: cb < 2^32, so this cannot overflow. A request that can
    * never fit (consumed > max_consumed) fails in refill_and_take. */
   consumed = round_up64((uint64_t)cb + ILHEAP_TRACK_REDZONE, h->align);
-  c = atomic_load_explicit(&h->current, memory_order_acquire);
-  if (c == NULL || consumed > LARGE || (p = chunk_take(c, cb, consumed)) == 0)
+  e = &tcache[h->id % TCACHE_SLOTS];
+  if (e->id != h->id)
     return refill_and_take(h, cb, consumed);
-  ILHEAP_ASSERT(p % h->align == 0 && (c->outside || (p > h->base && p + cb <= h->whi)));
+  s = e->s;
+  /* Only this thread writes the word: a load and a store, no read-modify-write. */
+  w = atomic_load_explicit(&s->word, memory_order_relaxed);
+  used = W_USED(w);
+  /* The packing: padding never exceeds what was consumed, and a slab (which
+   * used never exceeds) lies in one chunk, below the chunk cap. */
+  ILHEAP_ASSERT(used <= s->cap && s->cap < CHUNK_CAP);
+  ILHEAP_ASSERT(W_PAD(w) <= used && W_BLOCKS(w) <= used / 4);
+  if (consumed > s->cap - used) /* used <= cap always holds */
+    return refill_and_take(h, cb, consumed);
+  atomic_store_explicit(&s->word, w + W_ADD(consumed, consumed - cb), memory_order_relaxed);
+  p = s->top - (uintptr_t)(used + consumed);
+  ILHEAP_ASSERT(p % h->align == 0 && (s->c->outside || (p > h->base && p + cb <= h->whi)));
   ilheap_track_alloc(h, (void *)p, cb);
   return (void *)p;
 }
@@ -452,17 +499,13 @@ static int within_budget(const ilheap *h, uint64_t more) {
          (h->reserved <= h->budget && more <= (uint64_t)h->budget - h->reserved);
 }
 
-/* Does the caller write the blocks it gets? Asked of the page of the block c
- * handed out last (written by now if the caller writes at all), when the
- * provider can both answer and populate. Never on the fast path. */
-static int writes_blocks(const ilheap *h, const chunk *c) {
-  uint64_t used;
-  if (h->prov.map == NULL || h->prov.resident == NULL || c == NULL)
+/* Does the caller write the blocks it gets? Asked of the page of the block
+ * the refilling thread got last (written by now if the caller writes at all),
+ * when the provider can both answer and populate. Never on the fast path. */
+static int writes_blocks(const ilheap *h) {
+  if (h->prov.map == NULL || h->prov.resident == NULL || h->witness == 0)
     return 0;
-  used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
-  if (used == 0)
-    return 0;
-  return h->prov.resident(h->prov.ctx, round_down_ptr(c->top - (uintptr_t)used, h->page)) == 1;
+  return h->prov.resident(h->prov.ctx, round_down_ptr(h->witness, h->page)) == 1;
 }
 
 /* Reserves and commits [at, at + len) below a chunk: one map where the
@@ -547,8 +590,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
   h->extensions++;
   ILHEAP_ASSERT(c->top - at < CHUNK_CAP); /* the word's fields stay bounded */
   assert_chunk(h, c);
-  /* Publish last: the fast path may use the new bytes as soon as it sees cap. */
-  atomic_store_explicit(&c->cap, (uint64_t)(c->top - at), memory_order_release);
+  c->cap = (uint64_t)(c->top - at);
   return ILHEAP_OK;
 }
 
@@ -633,7 +675,6 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
 
   if (!within_budget(h, total))
     return ILHEAP_ENOMEM;
-  /* The chunk's hot word sits on its own cache line. */
   c = ilheap__aligned_calloc(_Alignof(chunk), sizeof *c);
   if (c == NULL)
     return ILHEAP_ENOMEM;
@@ -660,8 +701,8 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   c->top = at + (uintptr_t)len;
   c->end = at + (uintptr_t)total;
   c->own = own != NULL;
-  atomic_init(&c->word, 0);
-  atomic_init(&c->cap, own != NULL ? 0 : len);
+  c->used = 0;
+  c->cap = own != NULL ? 0 : len;
   ILHEAP_ASSERT(own != NULL || len < CHUNK_CAP);
   assert_chunk(h, c);
   c->next = h->chunks;
@@ -674,7 +715,7 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
   if (own != NULL)
     *own = c;
   else
-    atomic_store_explicit(&h->current, c, memory_order_release);
+    h->current = c;
   return ILHEAP_OK;
 }
 
@@ -738,20 +779,19 @@ static uintptr_t take_own(ilheap *h, uint32_t cb, uint64_t consumed, int outside
  * cannot hold while it has room for a one-page refill is served from an
  * outside chunk of its own: *own is its block. */
 static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
-  chunk *c = atomic_load_explicit(&h->current, memory_order_relaxed);
+  chunk *c = h->current;
   uint64_t step = step_size(h);
   uint64_t minimal, want = 0, need = 0;
   uintptr_t below = 0; /* c's floor when c lies in the window and may grow a page */
   int room, err;
 
-  h->populate = writes_blocks(h, c);
+  h->populate = writes_blocks(h);
   if (c != NULL) {
-    uint64_t used = W_USED(atomic_load_explicit(&c->word, memory_order_relaxed));
-    uint64_t cap = atomic_load_explicit(&c->cap, memory_order_relaxed);
+    uint64_t used = c->used, cap = c->cap;
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(uint64_t)(h->page - 1); /* cap < CHUNK_CAP */
+    /* The caller failed to carve from c under the lock it still holds. */
     ILHEAP_ASSERT(used <= cap && cap < CHUNK_CAP && cap == c->top - c->floor);
-    if (consumed <= cap - used)
-      return ILHEAP_OK; /* room appeared meanwhile */
+    ILHEAP_ASSERT(consumed > cap - used);
     need = round_up64(consumed - (cap - used), h->page);
     want = step < under_cap ? step : under_cap;
     if (!c->outside && under_cap >= h->page)
@@ -784,43 +824,119 @@ static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
 /* A large request's own chunk: in the window, else (PREFERRED) outside it. */
 static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p;
-  h->populate = writes_blocks(h, atomic_load_explicit(&h->current, memory_order_relaxed));
+  h->populate = writes_blocks(h);
   p = take_own(h, cb, consumed, 0);
   if (p == 0 && h->policy == ILHEAP_WINDOW_PREFERRED)
     p = take_own(h, cb, consumed, 1);
   return p;
 }
 
+/* ---- slabs (under h->lock) ----------------------------------------------------- */
+
+/* This thread's slab of h, found or made, and cached; NULL when no memory is
+ * left for one (the request is then carved from the chunk directly). */
+static slab *thread_slab(ilheap *h) {
+  struct tslot *e = &tcache[h->id % TCACHE_SLOTS];
+  slab *s;
+  if (e->id == h->id)
+    return e->s;
+  /* Evicted from the cache by another heap, or the thread's first request. */
+  for (s = h->slabs; s != NULL && s->owner != (const void *)tcache; s = s->next)
+    ;
+  if (s == NULL) {
+    s = ilheap__aligned_calloc(_Alignof(slab), sizeof *s);
+    if (s == NULL)
+      return NULL;
+    atomic_init(&s->word, 0);
+    s->len = SLAB_MIN;
+    s->owner = tcache;
+    s->next = h->slabs;
+    h->slabs = s;
+  }
+  e->id = h->id;
+  e->s = s;
+  return s;
+}
+
+/* Gives the slab up: its counts join the totals, and what it did not hand out
+ * goes back to its chunk when it ends at the chunk's carving point. */
+static void give_up(ilheap *h, slab *s) {
+  uint64_t w = atomic_load_explicit(&s->word, memory_order_relaxed), used = W_USED(w);
+  chunk *c = s->c;
+  if (c == NULL)
+    return;
+  ILHEAP_ASSERT(used <= s->cap && s->top <= c->top && c->top - s->top + s->cap <= c->used);
+  s->blocks += W_BLOCKS(w);
+  s->padding += W_PAD(w);
+  s->requested += used - W_PAD(w);
+  s->outside += c->outside ? W_BLOCKS(w) : 0;
+  if (c->top - (uintptr_t)c->used == s->top - (uintptr_t)s->cap)
+    c->used -= s->cap - used;
+  else
+    c->stranded += s->cap - used;
+  atomic_store_explicit(&s->word, 0, memory_order_relaxed);
+  s->cap = 0;
+  s->c = NULL;
+  (void)h;
+}
+
+/* Carves the request from c: a new slab for s with the block at its top, or
+ * (s NULL) the block alone. The block, or 0 when c lacks the room. */
+static uintptr_t carve(ilheap *h, chunk *c, slab *s, uint32_t cb, uint64_t consumed) {
+  uint64_t room = c->cap - c->used, len;
+  uintptr_t top = c->top - (uintptr_t)c->used;
+  ILHEAP_ASSERT(c->used <= c->cap && c->cap < CHUNK_CAP && c->used % 4 == 0);
+  if (consumed > room)
+    return 0;
+  if (s == NULL) {
+    c->used += consumed;
+    h->direct_blocks++;
+    h->direct_requested += cb;
+    h->direct_padding += consumed - cb;
+    h->direct_outside += c->outside;
+    return top - (uintptr_t)consumed;
+  }
+  ILHEAP_ASSERT(s->c == NULL && s->cap == 0);
+  len = consumed > s->len ? consumed : s->len;
+  len = len < room ? len : room;
+  s->len = s->len < SLAB ? 2 * s->len : SLAB;
+  c->used += len;
+  s->c = c;
+  s->top = top;
+  s->cap = len;
+  atomic_store_explicit(&s->word, W_ADD(consumed, consumed - cb), memory_order_relaxed);
+  return top - (uintptr_t)consumed;
+}
+
 static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
   uintptr_t p = 0;
-  chunk *c;
+  slab *s;
+  uint64_t w;
 
   if (consumed > h->max_consumed) { /* larger than the window: it can never fit */
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
   }
   ilheap__mutex_lock(&h->lock);
+  s = thread_slab(h);
+  w = s != NULL ? atomic_load_explicit(&s->word, memory_order_relaxed) : 0;
+  h->witness = W_USED(w) != 0 ? s->top - (uintptr_t)W_USED(w) : 0;
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);
+  } else if (s != NULL && s->c != NULL && consumed <= s->cap - W_USED(w)) {
+    /* The cache had lost the slab; it has room. */
+    atomic_store_explicit(&s->word, w + W_ADD(consumed, consumed - cb), memory_order_relaxed);
+    p = s->top - (uintptr_t)(W_USED(w) + consumed);
   } else {
-    /* Other threads keep carving from the chunk meanwhile, so room made for
-     * this request may be taken before it is; every grow consumes address
-     * space, so the loop ends, at the latest when the window or budget is. */
-    for (;;) {
-      c = atomic_load_explicit(&h->current, memory_order_relaxed);
-      if (c != NULL && (p = chunk_take(c, cb, consumed)) != 0)
-        break;
-      if (grow(h, cb, consumed, &p) != ILHEAP_OK || p != 0)
-        break;
-      c = atomic_load_explicit(&h->current, memory_order_relaxed);
-      ILHEAP_ASSERT(c != NULL);
-      /* The room is there now; a test may have it taken away here, as any
-       * other thread on the fast path may (src/seams.h). */
-      ILHEAP_REFILL_HOOK(h,
-                         atomic_load_explicit(&c->cap, memory_order_relaxed) -
-                             W_USED(atomic_load_explicit(&c->word, memory_order_relaxed)),
-                         ILHEAP_TRACK_REDZONE);
-    }
+    if (s != NULL)
+      give_up(h, s);
+    /* Nobody carves without the lock, so room a refill makes is this
+     * request's: one refill, then the carve cannot fail. */
+    if (h->current == NULL || (p = carve(h, h->current, s, cb, consumed)) == 0)
+      if (grow(h, cb, consumed, &p) == ILHEAP_OK && p == 0) {
+        p = carve(h, h->current, s, cb, consumed);
+        ILHEAP_ASSERT(p != 0);
+      }
   }
   ilheap__mutex_unlock(&h->lock);
   if (p == 0) {
@@ -844,6 +960,7 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   ilheap *h = (ilheap *)(uintptr_t)heap; /* the lock is state, not value */
   ilheap_stats s;
   const chunk *c;
+  const slab *t;
   uint32_t size;
 
   if (h == NULL || out == NULL)
@@ -857,13 +974,20 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   s.bytes_requested = h->own_requested;
   s.padding_bytes = h->own_consumed - h->own_requested;
   s.blocks_outside_window = h->own_outside;
+  s.blocks += h->direct_blocks;
+  s.bytes_requested += h->direct_requested;
+  s.padding_bytes += h->direct_padding;
+  s.blocks_outside_window += h->direct_outside;
+  for (t = h->slabs; t != NULL; t = t->next) {
+    /* A slab's own word: consistent with itself; it may lag its owner's
+     * allocations in flight. */
+    uint64_t w = atomic_load_explicit(&t->word, memory_order_relaxed);
+    s.blocks += t->blocks + W_BLOCKS(w);
+    s.bytes_requested += t->requested + W_USED(w) - W_PAD(w);
+    s.padding_bytes += t->padding + W_PAD(w);
+    s.blocks_outside_window += t->outside + (t->c != NULL && t->c->outside ? W_BLOCKS(w) : 0);
+  }
   for (c = h->chunks; c != NULL; c = c->next) {
-    uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
-    s.blocks += W_BLOCKS(w);
-    if (c->outside)
-      s.blocks_outside_window += W_BLOCKS(w);
-    s.padding_bytes += W_PAD(w);
-    s.bytes_requested += W_USED(w) - W_PAD(w);
     if (s.lowest == 0 || c->floor < s.lowest)
       s.lowest = c->floor;
     if (c->end > s.highest)
@@ -885,6 +1009,7 @@ int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva
   ilheap *h = (ilheap *)(uintptr_t)heap;
   uintptr_t p = (uintptr_t)block;
   const chunk *c;
+  const slab *t;
   int found = 0;
 
   if (rva != NULL)
@@ -893,12 +1018,17 @@ int ilheap_rva(const ilheap *heap, const void *block, uint32_t cb, uint32_t *rva
     return ILHEAP_EINVAL;
   ilheap__mutex_lock(&h->lock);
   for (c = h->chunks; c != NULL && !found; c = c->next) {
-    /* What the chunk handed out: its consumed part below top (one
-     * request's own chunk: all of it). */
-    uintptr_t lo = c->own ? c->floor
-                          : c->top - (uintptr_t)W_USED(atomic_load_explicit(&c->word,
-                                                                             memory_order_acquire));
-    found = p >= lo && p + cb <= c->top;
+    /* What the chunk handed out: its carved part below top (one request's own
+     * chunk: all of it)... */
+    found = p >= (c->own ? c->floor : c->top - (uintptr_t)c->used) && p + cb <= c->top;
+    /* ...but the part of its slabs not handed out yet. */
+    for (t = h->slabs; t != NULL && found; t = t->next)
+      if (t->c == c) {
+        uintptr_t lo = t->top - (uintptr_t)t->cap;
+        uintptr_t hi =
+            t->top - (uintptr_t)W_USED(atomic_load_explicit(&t->word, memory_order_acquire));
+        found = !(p < hi && p + cb > lo);
+      }
   }
   ilheap__mutex_unlock(&h->lock);
   if (!found)

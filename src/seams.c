@@ -15,8 +15,6 @@ void ilheap__assert_fail(const char *file, int line, const char *cond) {
 #if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
 static _Atomic uint64_t alloc_countdown, os_countdown, fired, alloc_fired;
 static _Atomic int os_err;
-static ilheap__refill_hook _Atomic refill_hook;
-static void *_Atomic refill_arg;
 static ilheap__race_hook _Atomic race_hook;
 static void *_Atomic race_arg;
 static ilheap__read_filter _Atomic read_filter;
@@ -54,17 +52,6 @@ int ilheap__alloc_fails(void) {
 }
 
 int ilheap__os_fails(void) { return countdown(&os_countdown) ? atomic_load(&os_err) : 0; }
-
-void ilheap__set_refill_hook(ilheap__refill_hook fn, void *arg) {
-  atomic_store(&refill_arg, arg);
-  atomic_store(&refill_hook, fn);
-}
-
-void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone) {
-  ilheap__refill_hook fn = atomic_load(&refill_hook);
-  if (fn != NULL)
-    fn(heap, room, redzone, atomic_load(&refill_arg));
-}
 
 void ilheap__set_race_hook(ilheap__race_hook fn, void *arg) {
   atomic_store(&race_arg, arg);

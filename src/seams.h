@@ -1,5 +1,5 @@
 /*
- * Test seams: failure injection and hooks, compiled in only with ILHEAP_SEAMS
+ * Test seams: failure injection, compiled in only with ILHEAP_SEAMS
  * (the checked builds, ILHEAP_CHECKS=ON). In other builds every seam below is a
  * macro that calls the real function directly: release builds pay nothing.
  *
@@ -21,13 +21,6 @@
  *  - ilheap__faults_fired(): how many injected failures were delivered;
  *    ilheap__alloc_faults_fired(): how many of them were allocations.
  * The counters are process-wide and atomic; n == 0 switches one off.
- *
- * Hooks: ilheap__set_refill_hook(fn, arg) runs fn(heap, room, redzone, arg)
- * under the heap's lock right after a refill made room and before the
- * refilling thread takes its own block (room: bytes now free in the current
- * chunk; redzone: bytes the checker adds after each block). fn may call
- * ilheap_alloc on that heap for blocks that fit the room (the fast path, no
- * lock), i.e. take the room away exactly as another thread could (contract 6).
  *
  * Races: ilheap__set_race_hook(fn, arg) runs fn(point, arg) where another
  * thread's timing decides the path: ILHEAP__RACE_ONCE (the thread that won an
@@ -72,10 +65,6 @@ uint64_t ilheap__alloc_faults_fired(void);
 int ilheap__alloc_fails(void);
 int ilheap__os_fails(void); /* 0: make the call; else the errno to fail with */
 
-typedef void (*ilheap__refill_hook)(ilheap *heap, uint64_t room, uint32_t redzone, void *arg);
-void ilheap__set_refill_hook(ilheap__refill_hook fn, void *arg);
-void ilheap__run_refill_hook(ilheap *heap, uint64_t room, uint32_t redzone);
-
 typedef void (*ilheap__race_hook)(int point, void *arg);
 void ilheap__set_race_hook(ilheap__race_hook fn, void *arg);
 void ilheap__race_point(int point);
@@ -93,7 +82,6 @@ ptrdiff_t ilheap__run_read_filter(char *buf, ptrdiff_t got, size_t cap);
 #define ILHEAP_RWLOCK_INIT(l) (ilheap__alloc_fails() ? -1 : pthread_rwlock_init((l), NULL))
 #endif
 #define ILHEAP_OS_FAILS() ilheap__os_fails()
-#define ILHEAP_REFILL_HOOK(h, room, redzone) ilheap__run_refill_hook((h), (room), (redzone))
 #define ILHEAP_RACE_POINT(point) ilheap__race_point(point)
 #define ILHEAP_READ_FILTER(buf, got, cap) ilheap__run_read_filter((buf), (got), (cap))
 #else
@@ -106,7 +94,6 @@ ptrdiff_t ilheap__run_read_filter(char *buf, ptrdiff_t got, size_t cap);
 #define ILHEAP_RWLOCK_INIT(l) pthread_rwlock_init((l), NULL)
 #endif
 #define ILHEAP_OS_FAILS() 0
-#define ILHEAP_REFILL_HOOK(h, room, redzone) ((void)0)
 #define ILHEAP_RACE_POINT(point) ((void)0)
 #define ILHEAP_READ_FILTER(buf, got, cap) (got)
 #endif

@@ -35,6 +35,15 @@
     unsigned char b[bytes];                                                                        \
   }
 
+/* ---- thread-local storage --------------------------------------------------- */
+/* Storage class of a per-thread variable: C11's, or the compiler's own where
+ * its C mode lacks it. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ILHEAP__THREAD_LOCAL __declspec(thread)
+#else
+#define ILHEAP__THREAD_LOCAL _Thread_local
+#endif
+
 /* ---- locks: a mutex (not recursive), a reader-writer lock ------------------ */
 typedef struct ilheap__mutex {
   ILHEAP__OS_STORAGE(ILHEAP__MUTEX_BYTES) os;
