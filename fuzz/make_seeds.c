@@ -1397,12 +1397,12 @@ static void f_heap_scenario(seed *s, int sim, unsigned alloc_n, unsigned os_n, u
   put_pick(s, 4, 0);
 }
 
-/* op_zone: a piece of 4 pages in a 1 MiB region, paved, a heap on it with
- * three blocks. */
+/* op_zone: a piece of 4 pages at the top of a 6 MiB region, the rest paved, a
+ * heap whose window starts there with three blocks. */
 static void f_zone(seed *s, unsigned max_64k, int pave, int preferred) {
   f_more(s, F_ZONE);
   put_range(s, 0, 128, max_64k);
-  put_range(s, 1, 64, 16); /* the region: 1 MiB */
+  put_range(s, 1, 64, 48); /* the region: 6 MiB, room for a chunk to grow in */
   put_range(s, 0, 255, 2);
   put_range(s, 1, 16, 4); /* the piece */
   put_range(s, 0, 32, 0);
@@ -1411,7 +1411,7 @@ static void f_zone(seed *s, unsigned max_64k, int pave, int preferred) {
   put_range(s, 0, 8, 3);
   put_range(s, 1, 96u << 10, 100);
   put_range(s, 1, 96u << 10, 5000);
-  put_range(s, 1, 96u << 10, 70000);
+  put_range(s, 1, 96u << 10, 30000);
 }
 
 /* op_maps_text: mappings of gap/len pages (from the range's start), one line
