@@ -33,42 +33,50 @@
  *    has not crossed the crowd yet. Reading the whole map, for scale, is timed
  *    after the placements, not between them (it evicted their caches).
  *  - Economy: each allocator's footprint for the same bodies, from its own
- *    statistics where it has them and from /proc/self/statm for all.
+ *    statistics where it has them and from the OS's counters for all
+ *    (support/proc.h: /proc/self/statm; on Windows the working set and a
+ *    VirtualQuery walk).
+ *  - Windows (mingw-w64, run under Wine by scripts/bench-wine.sh): the same
+ *    program and workloads; the C runtime's malloc (msvcrt's, which is
+ *    HeapAlloc underneath) stands where glibc's does, mimalloc and jemalloc are
+ *    left out, placement has no text path, and the crowd is the pages of one
+ *    reservation committed with alternating protections (one VirtualQuery
+ *    region each; support/proc.h says why).
  */
 #include "bench_bump.h"
 #include "bench_common.h"
+#include "proc.h"
 #include "space.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <ilheap.h>
 #include <ilheap_com.h>
 #include <malloc.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
 
 #define MODULE_IMAGE ((size_t)64 << 10)
+
+/* The C runtime's malloc, the one a profiler's `new` uses: glibc's on Linux,
+ * msvcrt's (HeapAlloc underneath) in a mingw-w64 build. */
+#if defined(_WIN32)
+#define CRT "msvcrt"
+#else
+#define CRT "glibc"
+#endif
+/* What the faults/1k column counts (Wine leaves PageFaultCount at 0). */
+#if defined(_WIN32)
+#define FAULTS "PageFaultCount (0 under Wine, which does not count them)"
+#else
+#define FAULTS "minor page faults"
+#endif
 
 /* ---- the contenders measured in this process ---------------------------- */
 
 /* A stand-in module image, mapped read-only like a loaded module: the heap's
  * window starts right above it. */
-static void *map_module(size_t len) {
-  void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m == MAP_FAILED) {
-    perror("bench: mmap");
-    return NULL;
-  }
-  return m;
-}
+static void *map_module(size_t len) { return sup_map_anon(len, 0); }
 
 static int setup_ilheap(void **ctx, int threads, uint64_t bytes) {
   (void)threads;
@@ -110,10 +118,12 @@ static void *glibc_malloc(size_t cb) { return malloc(cb); }
 static void glibc_free(void *p) { free(p); }
 
 static void glibc_warm(bench_thread *t) {
+#if !defined(_WIN32)
   if (t->resident) {
     /* Keep what the warm round frees: no trimming of the top of the heap. */
     (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
   }
+#endif
   bench_warm_malloc(t, glibc_malloc, glibc_free);
 }
 
@@ -149,7 +159,7 @@ static const bench_allocator local_allocators[] = {
      .setup = setup_com,
      .loop = loop_com,
      .refills = com_refills},
-    {.name = "glibc", .max_threads = BENCH_MAX_THREADS, .loop = loop_glibc, .warm = glibc_warm},
+    {.name = CRT, .max_threads = BENCH_MAX_THREADS, .loop = loop_glibc, .warm = glibc_warm},
     {.name = "bump", .max_threads = 1, .setup = setup_bump, .loop = loop_bump},
     {.name = "atomic-bump",
      .max_threads = BENCH_MAX_THREADS,
@@ -162,10 +172,10 @@ static const bench_allocator local_allocators[] = {
 /* Mappings in the process now (support/space.h), and how long reading and
  * parsing the whole map took. */
 static size_t count_mappings(sup_ranges *map, uint64_t *read_ns) {
-  uint64_t t0 = bench_now_ns();
+  uint64_t t0 = sup_now_ns();
   int n = sup_space_read(map, SUP_SPACE_ALL);
   if (read_ns != NULL) {
-    *read_ns = bench_now_ns() - t0;
+    *read_ns = sup_now_ns() - t0;
   }
   return n > 0 ? (size_t)n : 0;
 }
@@ -223,23 +233,17 @@ static int cmd_placement(int argc, char **argv) {
     free(crowd);
     return 2;
   }
-  /* The crowd: single pages, alternately read-only and read-write so that no
-   * two neighbours merge into one mapping. The kernel packs them top-down among
-   * the shared libraries, where a runtime's modules are mapped too. */
+  /* The crowd (support/proc.h): single pages, alternately read-only and
+   * read-write so that no two neighbours merge into one mapping. On Linux the
+   * kernel packs them top-down among the shared libraries, where a runtime's
+   * modules are mapped too. */
   size_t base_count = count_mappings(&map, NULL);
   size_t k = target > base_count ? (size_t)target - base_count : 0;
-  long page = sysconf(_SC_PAGESIZE);
-  for (size_t i = 0; i < k; i++) {
-    void *p = mmap(NULL, (size_t)page, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-      perror("bench: mmap (vm.max_map_count?)");
-      return 2;
-    }
-    crowd[i] = (uintptr_t)p;
+  if (sup_map_crowd(crowd, k) != 0) {
+    return 2;
   }
   if (k == 0) { /* a lone module */
-    void *m = map_module((size_t)page);
+    void *m = map_module(sup_map_unit());
     if (m == NULL) {
       return 2;
     }
@@ -252,10 +256,10 @@ static int cmd_placement(int argc, char **argv) {
     /* Module bases spread evenly over the crowd (a fixed stride through it). */
     uintptr_t base = crowd[(size_t)((it * 7919u + 13u) % k)];
     ilheap *h = NULL;
-    uint64_t t0 = bench_now_ns();
+    uint64_t t0 = sup_now_ns();
     int err = ilheap_create((const void *)base, NULL, &h);
     void *p = err == ILHEAP_OK ? ilheap_alloc(h, sizes[it]) : NULL;
-    uint64_t t1 = bench_now_ns();
+    uint64_t t1 = sup_now_ns();
     if (p == NULL || (uintptr_t)p <= base) {
       fprintf(stderr, "bench: first allocation failed or below the module (%s)\n",
               ilheap_strerror(err));
@@ -309,8 +313,8 @@ static int cmd_economy_ilheap(int argc, char **argv) {
     free(heaps);
     return 2;
   }
-  bench_mem m0, m1;
-  if (bench_mem_read(&m0) != 0) {
+  sup_footprint m0, m1;
+  if (sup_footprint_read(&m0) != 0) {
     return 2;
   }
   for (size_t m = 0; m < modules; m++) {
@@ -343,7 +347,7 @@ static int cmd_economy_ilheap(int argc, char **argv) {
       worst = r > worst ? r : worst;
     }
   }
-  if (bench_mem_read(&m1) != 0) {
+  if (sup_footprint_read(&m1) != 0) {
     return 2;
   }
   ilheap_stats sum = {0};
@@ -362,8 +366,8 @@ static int cmd_economy_ilheap(int argc, char **argv) {
   print_metric("bytes_requested", "bytes", req);
   print_metric("reserved_per_byte", "ratio", (double)sum.bytes_reserved / req);
   print_metric("committed_per_byte", "ratio", (double)sum.bytes_committed / req);
-  print_metric("address_space_per_byte", "ratio", (double)(m1.vm_bytes - m0.vm_bytes) / req);
-  print_metric("rss_per_byte", "ratio", (double)(m1.rss_bytes - m0.rss_bytes) / req);
+  print_metric("address_space_per_byte", "ratio", (double)(m1.address_space - m0.address_space) / req);
+  print_metric("rss_per_byte", "ratio", (double)(m1.resident - m0.resident) / req);
   print_metric("per_block_overhead", "bytes", (double)sum.padding_bytes / (double)sum.blocks);
   print_metric("chunks_per_module", "count", (double)sum.chunks / (double)modules);
   if (modules == 1) {
@@ -385,6 +389,13 @@ static int cmd_economy_ilheap(int argc, char **argv) {
   return 0;
 }
 
+#if defined(_WIN32)
+/* msvcrt keeps no counts of its own, and its _msize answers the size asked:
+ * the process's footprint alone says what it costs. */
+#define glibc_in_use NULL
+#define glibc_system NULL
+#define glibc_usable NULL /* _msize answers the size asked: it says nothing */
+#else
 static size_t glibc_in_use(void) { return mallinfo2().uordblks; }
 
 static size_t glibc_system(void) {
@@ -393,6 +404,7 @@ static size_t glibc_system(void) {
 }
 
 static size_t glibc_usable(void *p) { return malloc_usable_size(p); }
+#endif
 
 /* ---- the driver: results -------------------------------------------------------- */
 
@@ -512,75 +524,6 @@ static double median_of(const char *section, const char *kase, const char *alloc
 
 static char self_dir[4096];
 
-/* Runs path with argv (and one extra environment variable, or NULL); its stdout
- * goes to *out (malloc'd, NUL-terminated). Returns the exit status, or -1. */
-static int spawn_capture(const char *path, const char *const argv[], const char *extra_env,
-                         char **out) {
-  int fds[2];
-  *out = NULL;
-  if (pipe(fds) != 0) {
-    return -1;
-  }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&fa, fds[0]);
-  posix_spawn_file_actions_addclose(&fa, fds[1]);
-  size_t ne = 0;
-  while (environ[ne] != NULL) {
-    ne++;
-  }
-  char **envp = calloc(ne + 2, sizeof *envp);
-  if (envp == NULL) {
-    return -1;
-  }
-  memcpy(envp, environ, ne * sizeof *envp);
-  envp[ne] = (char *)extra_env; /* NULL ends the list anyway */
-  pid_t pid;
-  /* posix_spawn does not write to the strings; its prototype predates const. */
-  int err = posix_spawn(&pid, path, &fa, NULL, (char *const *)argv, envp);
-  posix_spawn_file_actions_destroy(&fa);
-  free(envp);
-  close(fds[1]);
-  if (err != 0) {
-    close(fds[0]);
-    fprintf(stderr, "bench: cannot start %s: %s\n", path, strerror(err));
-    return -1;
-  }
-  size_t len = 0, cap = 1 << 16;
-  char *buf = malloc(cap);
-  ssize_t got = 0;
-  while (buf != NULL && (got = read(fds[0], buf + len, cap - len - 1)) != 0) {
-    if (got < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      break;
-    }
-    len += (size_t)got;
-    if (cap - len < 2) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (nb == NULL) {
-        free(buf);
-        buf = NULL;
-      } else {
-        buf = nb;
-      }
-    }
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (buf == NULL) {
-    return -1;
-  }
-  buf[len] = '\0';
-  *out = buf;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 typedef struct contender {
   const char *name;
   const char *binary; /* NULL: this program */
@@ -592,7 +535,7 @@ typedef struct contender {
 static contender contenders[] = {
     {"ilheap", NULL, BENCH_MAX_THREADS, 0, 1},
     {"ilheap-com", NULL, BENCH_MAX_THREADS, 0, 1},
-    {"glibc", NULL, BENCH_MAX_THREADS, 1, 1},
+    {CRT, NULL, BENCH_MAX_THREADS, 1, 1},
     {"mimalloc", "ilheap_bench_mimalloc", BENCH_MAX_THREADS, 1, 1},
     {"jemalloc", "ilheap_bench_jemalloc", BENCH_MAX_THREADS, 1, 1},
     {"bump", NULL, 1, 0, 1},
@@ -601,7 +544,7 @@ static contender contenders[] = {
 #define N_CONTENDERS (sizeof contenders / sizeof contenders[0])
 
 static void binary_path(const contender *c, char *out, size_t cap) {
-  snprintf(out, cap, "%s/%s", self_dir, c->binary != NULL ? c->binary : "ilheap_bench");
+  snprintf(out, cap, "%s/%s" SUP_EXE_SUFFIX, self_dir, c->binary != NULL ? c->binary : "ilheap_bench");
 }
 
 static const int thread_counts[] = {1, 2, 4};
@@ -636,7 +579,7 @@ static void run_throughput(int reps) {
       binary_path(c->c, path, sizeof path);
       snprintf(threads, sizeof threads, "%d", c->threads);
       const char *argv[] = {path, "run", c->c->name, c->workload, threads, NULL};
-      int st = spawn_capture(path, argv, NULL, &out);
+      int st = sup_run_capture(path, argv, NULL, &out);
       unsigned long long ns = 0, allocs = 0, fails = 0, flt = 0, refills = 0;
       if (st != 0 || out == NULL ||
           sscanf(out, "elapsed_ns %llu allocs %llu failures %llu minflt %llu", &ns, &allocs, &fails,
@@ -673,17 +616,22 @@ static void run_placement(void) {
    * modules; "ilheap-text" forces the provider's /proc/self/maps text path
    * (what kernels before 6.11 get). */
   static const char *const modes[] = {"ilheap", "ilheap-text"};
+#if defined(_WIN32)
+  const size_t n_modes = 1; /* Windows has one way to read the map: VirtualQuery */
+#else
+  const size_t n_modes = 2;
+#endif
   for (int child = 0; child < 3; child++) {
     for (size_t t = 0; t < 3; t++) {
-      for (size_t m = 0; m < 2; m++) {
+      for (size_t m = 0; m < n_modes; m++) {
         char path[4200], target[16], kase[24], *out = NULL;
-        snprintf(path, sizeof path, "%s/ilheap_bench", self_dir);
+        snprintf(path, sizeof path, "%s/ilheap_bench" SUP_EXE_SUFFIX, self_dir);
         snprintf(target, sizeof target, "%u", placement_targets[t]);
         snprintf(kase, sizeof kase, "maps~%u", placement_targets[t]);
         fprintf(stderr, "placement: %s mappings, %s, process %d of 3\n", target, modes[m],
                 child + 1);
         const char *argv[] = {path, "placement", target, "100", NULL};
-        int st = spawn_capture(path, argv, m == 1 ? "ILHEAP_PROCMAP=text" : NULL, &out);
+        int st = sup_run_capture(path, argv, m == 1 ? "ILHEAP_PROCMAP=text" : NULL, &out);
         if (st != 0 || out == NULL) {
           fprintf(stderr, "bench: placement %s failed (status %d)\n", target, st);
           series_add(series_get("placement", kase, modes[m], 1, "failed_runs", "count"), 1);
@@ -724,7 +672,7 @@ static void run_placement(void) {
 
 static void run_economy(int reps) {
   static const char *const shapes[][3] = {{"1x100000", "1", "100000"}, {"200x500", "200", "500"}};
-  static const char *const who[] = {"ilheap", "glibc", "mimalloc", "jemalloc"};
+  static const char *const who[] = {"ilheap", CRT, "mimalloc", "jemalloc"};
   for (int r = 0; r < reps; r++) {
     for (size_t s = 0; s < 2; s++) {
       for (size_t a = 0; a < 4; a++) {
@@ -741,7 +689,7 @@ static void run_economy(int reps) {
         binary_path(c, path, sizeof path);
         const char *argv[] = {path, "economy", who[a], shapes[s][1], shapes[s][2], NULL};
         fprintf(stderr, "economy: %s %s, run %d of %d\n", who[a], shapes[s][0], r + 1, reps);
-        int st = spawn_capture(path, argv, NULL, &out);
+        int st = sup_run_capture(path, argv, NULL, &out);
         if (st != 0 || out == NULL) {
           fprintf(stderr, "bench: economy %s %s failed (status %d)\n", who[a], shapes[s][0], st);
           free(out);
@@ -785,7 +733,7 @@ static void write_csv(const char *file) {
     // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): all_series holds n_series entries
     if (strcmp(s->section, "throughput") == 0 && strcmp(s->metric, "ns_per_alloc") == 0) {
       vb = m.med / median_of("throughput", s->kase, "atomic-bump", s->threads, s->metric);
-      vg = m.med / median_of("throughput", s->kase, "glibc", s->threads, s->metric);
+      vg = m.med / median_of("throughput", s->kase, CRT, s->threads, s->metric);
     }
     fprintf(f, "%s,%s,%s,%d,%.0f,%s,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,", s->section, s->kase,
             s->alloc, s->threads, s->param, s->metric, s->unit, m.n, m.med, m.q1, m.q3, m.min,
@@ -805,13 +753,12 @@ static void write_csv(const char *file) {
 }
 
 static void print_throughput(int reps) {
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  int ncpu = cpus > 0 ? (int)cpus : 1;
+  int ncpu = sup_cpu_count();
   printf("\n== Throughput: ns per allocation = wall time of all threads / allocations\n"
          "   %u allocations per thread, IL-like sizes (80%% 1-64 B, 20%% 65 B-8 KiB), "
          "median of %d processes [min - max]\n"
          "   x bump = time / the atomic bump pointer's, same workload (alloc-only for "
-         "alloc-warm); x glibc = time / glibc's,\n"
+         "alloc-warm); x " CRT " = time / " CRT "'s,\n"
          "   same workload (below 1: faster)\n"
          "   alloc-only: fresh process memory, as for bodies that are never freed; "
          "alloc+write: the body copied in too;\n"
@@ -819,7 +766,7 @@ static void print_throughput(int reps) {
          "holds resident (64 KiB blocks\n"
          "   covering the run were allocated, written and freed first): its own cost without "
          "page faults.\n"
-         "   faults/1k: minor page faults per 1000 allocations;\n"
+         "   faults/1k: " FAULTS " per 1000 allocations;\n"
          "   refills/1k: ilheap's trips to the provider (chunks + extensions) per 1000 "
          "allocations.\n"
          "   *: more threads than the machine's %d cores: they take turns, so these rows "
@@ -827,7 +774,7 @@ static void print_throughput(int reps) {
          BENCH_N, reps, ncpu, ncpu);
   for (size_t w = 0; w < N_WORKLOADS; w++) {
     printf("\n%-12s %-7s %-12s %9s %21s %8s %8s %10s %10s\n", "workload", "threads", "allocator",
-           "ns/alloc", "[min - max]", "x bump", "x glibc", "faults/1k", "refills/1k");
+           "ns/alloc", "[min - max]", "x bump", "x " CRT, "faults/1k", "refills/1k");
     for (size_t t = 0; t < 3; t++) {
       for (size_t i = 0; i < N_CONTENDERS; i++) {
         const char *k = workloads[w];
@@ -847,7 +794,7 @@ static void print_throughput(int reps) {
         print_ratio(stdout, m.med / median_of("throughput", w == 1 ? "write" : "alloc",
                                               "atomic-bump", th, s->metric));
         printf(" ");
-        print_ratio(stdout, m.med / median_of("throughput", k, "glibc", th, s->metric));
+        print_ratio(stdout, m.med / median_of("throughput", k, CRT, th, s->metric));
         printf(" %10.1f",
                median_of("throughput", k, contenders[i].name, th, "page_faults_per_1000"));
         double rf = median_of("throughput", k, contenders[i].name, th, "refills_per_1000");
@@ -874,6 +821,14 @@ static double growth_exponent(const char *who, size_t a, size_t b) {
 }
 
 static void print_placement(void) {
+#if defined(_WIN32)
+  printf("\n== First allocation for a new module: ilheap_create + first ilheap_alloc, OS provider\n"
+         "   module bases spread over a crowd of VirtualQuery regions (the 4 KiB pages of one "
+         "reservation, alternately read-only and read-write); 3 processes x 100 modules per size\n"
+         "   ilheap: the Windows provider's VirtualQuery walk; ilheap-cold: the first placement of "
+         "each process (3 samples)\n"
+         "   read-maps: a VirtualQuery walk of the whole address space, for scale\n\n");
+#else
   printf("\n== First allocation for a new module: ilheap_create + first ilheap_alloc, OS provider\n"
          "   module bases spread over a crowd of single-page mappings; 3 processes x 100 "
          "modules per size\n"
@@ -882,6 +837,7 @@ static void print_placement(void) {
          "   before the provider has crossed the crowd once; ilheap-text: the /proc/self/maps text "
          "walk of older kernels\n"
          "   read-maps: reading all of /proc/self/maps once, for scale\n\n");
+#endif
   printf("%-10s %-12s %10s %23s %23s %12s\n", "mappings", "who", "median us", "[q1 - q3]",
          "[min - max]", "skipped");
   /* Rows: who, metric, label. "ilheap-cold": each process's first placement. */
@@ -907,6 +863,9 @@ static void print_placement(void) {
     }
   }
   for (size_t w = 1; w < 3; w++) {
+    if (series_find("placement", "maps~1000", who[w], 1, "first_alloc") == NULL) {
+      continue; /* no text path (Windows) */
+    }
     printf("growth exponent (cost ~ mappings^e), %s: %.2f from ~100 to ~1000, %.2f from ~1000 to "
            "~10000\n",
            who[w], growth_exponent(who[w], 0, 1), growth_exponent(who[w], 1, 2));
@@ -915,7 +874,7 @@ static void print_placement(void) {
 
 static void print_economy(void) {
   static const char *const shapes[] = {"1x100000", "200x500"};
-  static const char *const who[] = {"ilheap", "glibc", "mimalloc", "jemalloc"};
+  static const char *const who[] = {"ilheap", CRT, "mimalloc", "jemalloc"};
   printf("\n== Economy: every figure per byte requested (bodies written, never freed); median of "
          "3 processes\n"
          "   reserved, committed: ilheap's statistics (guard pages included); held: glibc's "
@@ -946,7 +905,12 @@ static void print_economy(void) {
           printf(" %*.3f", c == 3 ? 10 : 9, v);
         }
       }
-      printf(" %14.1f\n", median_of("economy", shapes[s], who[a], 1, "per_block_overhead"));
+      double ov = median_of("economy", shapes[s], who[a], 1, "per_block_overhead");
+      if (isnan(ov)) {
+        printf(" %14s\n", "-");
+      } else {
+        printf(" %14.1f\n", ov);
+      }
     }
     if (s == 1) {
       printf("ilheap, 200 modules: %.1f chunks per module\n",
@@ -972,9 +936,9 @@ static void print_targets(void) {
   printf("1a. alloc+write, 1 thread: at least 1.15x faster than the atomic bump pointer: "
          "%.2fx faster (%.1f vs %.1f ns)  %s\n",
          wb / w1, w1, wb, verdict(wb / w1 >= 1.15));
-  static const char *const mallocs[] = {"glibc", "mimalloc", "jemalloc"};
+  static const char *const mallocs[] = {CRT, "mimalloc", "jemalloc"};
   int ahead = 1;
-  printf("1b. alloc+write, ahead of glibc, mimalloc and jemalloc on 1, 2 and 4 threads "
+  printf("1b. alloc+write, ahead of " CRT ", mimalloc and jemalloc on 1, 2 and 4 threads "
          "(their time / ilheap's):\n");
   for (size_t t = 0; t < 3; t++) {
     int th = thread_counts[t];
@@ -1002,8 +966,8 @@ static void print_targets(void) {
   printf("2b. alloc only, no slower per allocation with 4 threads than with 1: %.2f vs %.2f "
          "ns/alloc  %s\n",
          t4, il, verdict(t4 <= il));
-  double gl = median_of("throughput", "alloc", "glibc", 1, "ns_per_alloc");
-  printf("    (for scale: %.1fx faster than glibc malloc, alloc only, 1 thread)\n", gl / il);
+  double gl = median_of("throughput", "alloc", CRT, 1, "ns_per_alloc");
+  printf("    (for scale: %.1fx faster than " CRT " malloc, alloc only, 1 thread)\n", gl / il);
   /* 3. Placement. */
   const series *p = series_find("placement", "maps~1000", "ilheap", 1, "first_alloc");
   double us = summarize(p).med;
@@ -1117,7 +1081,7 @@ static void write_plot_data(const char *dir) {
   if (f == NULL) {
     return;
   }
-  static const char *const who[] = {"ilheap", "glibc", "mimalloc", "jemalloc"};
+  static const char *const who[] = {"ilheap", CRT, "mimalloc", "jemalloc"};
   for (size_t a = 0; a < 4; a++) {
     fprintf(f, "\"%s\"", who[a]);
     static const char *const shapes[] = {"1x100000", "200x500"};
@@ -1148,20 +1112,14 @@ static int cmd_all(int argc, char **argv) {
       return 2;
     }
   }
-  ssize_t n = readlink("/proc/self/exe", self_dir, sizeof self_dir - 1);
-  if (n <= 0) {
-    perror("bench: /proc/self/exe");
+  if (sup_self_dir(self_dir, sizeof self_dir) != 0) {
+    fprintf(stderr, "bench: cannot find this program's directory\n");
     return 2;
-  }
-  self_dir[n] = '\0';
-  char *slash = strrchr(self_dir, '/');
-  if (slash != NULL) {
-    *slash = '\0';
   }
   for (size_t i = 0; i < N_CONTENDERS; i++) {
     char path[4200];
     binary_path(&contenders[i], path, sizeof path);
-    if (access(path, X_OK) != 0) {
+    if (!sup_can_run(path)) {
       contenders[i].available = 0;
       fprintf(stderr, "bench: %s not built (%s missing): left out\n", contenders[i].name, path);
     }
@@ -1193,7 +1151,7 @@ int main(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "economy") == 0 && strcmp(argv[2], "ilheap") == 0) {
     return cmd_economy_ilheap(argc, argv);
   }
-  if (argc >= 3 && strcmp(argv[1], "economy") == 0 && strcmp(argv[2], "glibc") == 0) {
+  if (argc >= 3 && strcmp(argv[1], "economy") == 0 && strcmp(argv[2], CRT) == 0) {
     return bench_cmd_economy_malloc(glibc_malloc, glibc_usable, glibc_in_use, glibc_system, argc,
                                     argv);
   }
@@ -1202,9 +1160,9 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr,
           "usage: %s all [--reps R] [--csv FILE] [--plot-dir DIR]\n"
-          "       %s run ilheap|ilheap-com|glibc|bump|atomic-bump alloc|write|warm THREADS [N]\n"
+          "       %s run ilheap|ilheap-com|" CRT "|bump|atomic-bump alloc|write|warm THREADS [N]\n"
           "       %s placement MAPPINGS ITERATIONS\n"
-          "       %s economy ilheap|glibc MODULES BODIES_PER_MODULE\n",
+          "       %s economy ilheap|" CRT " MODULES BODIES_PER_MODULE\n",
           argv[0], argv[0], argv[0], argv[0]);
   return 2;
 }

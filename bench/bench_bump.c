@@ -10,16 +10,14 @@
  */
 #include "bench_bump.h"
 
-#include <stdio.h>
-#include <sys/mman.h>
+#include "proc.h"
 
 int bench_bump_init(bench_bump *b, uint64_t bytes) {
   /* Room for every request rounded up to 8, and the rounding of each. */
-  size_t len = (size_t)(bytes + bytes / 2 + (1u << 24));
-  void *p =
-      mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) {
-    perror("bench: mmap");
+  size_t unit = sup_map_unit();
+  size_t len = ((size_t)(bytes + bytes / 2 + (1u << 24)) + unit - 1) / unit * unit;
+  void *p = sup_map_anon(len, 1);
+  if (p == NULL) {
     return -1;
   }
   b->plain = (uintptr_t)p;

@@ -2,22 +2,14 @@
 #include "bench_common.h"
 
 #include "mix.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
-#include <unistd.h>
 
 unsigned char bench_body[BENCH_BODY_MAX];
-
-uint64_t bench_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 uint32_t *bench_sizes(size_t n, uint64_t *bytes) {
   uint32_t *out = malloc((n ? n : 1) * sizeof *out);
@@ -54,27 +46,10 @@ int bench_parse_u64(const char *s, uint64_t *out) {
   return 0;
 }
 
-int bench_mem_read(bench_mem *out) {
-  FILE *f = fopen("/proc/self/statm", "r");
-  if (f == NULL) {
-    return -1;
-  }
-  unsigned long long size = 0, resident = 0;
-  int ok = fscanf(f, "%llu %llu", &size, &resident) == 2;
-  fclose(f);
-  if (!ok) {
-    return -1;
-  }
-  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-  out->vm_bytes = size * page;
-  out->rss_bytes = resident * page;
-  return 0;
-}
-
-uint64_t bench_minflt(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (uint64_t)ru.ru_minflt;
+/* Page faults of the process so far (0 when they cannot be read). */
+static uint64_t faults_now(void) {
+  sup_footprint f;
+  return sup_footprint_read(&f) == 0 ? f.faults : 0;
 }
 
 typedef struct worker {
@@ -127,9 +102,9 @@ static void *worker_main(void *arg) {
   /* The driving thread counts page faults between the two barriers. */
   pthread_barrier_wait(w->ready);
   pthread_barrier_wait(w->go);
-  w->t.start_ns = bench_now_ns();
+  w->t.start_ns = sup_now_ns();
   w->loop(&w->t);
-  w->t.end_ns = bench_now_ns();
+  w->t.end_ns = sup_now_ns();
   return NULL;
 }
 
@@ -163,10 +138,10 @@ static int run_threads(const bench_allocator *a, void *ctx, int write, int resid
   if (started != threads) {
     /* The barrier would never open: nothing sensible to measure. */
     fprintf(stderr, "bench: could not start %d threads\n", threads);
-    _exit(2);
+    _Exit(2);
   }
   pthread_barrier_wait(&ready);
-  uint64_t flt0 = bench_minflt();
+  uint64_t flt0 = faults_now();
   pthread_barrier_wait(&go);
   uint64_t lo = UINT64_MAX, hi = 0;
   size_t fails = 0;
@@ -178,7 +153,7 @@ static int run_threads(const bench_allocator *a, void *ctx, int write, int resid
     fails += w[i].t.failures;
     sink ^= w[i].t.sink;
   }
-  *faults = bench_minflt() - flt0;
+  *faults = faults_now() - flt0;
   pthread_barrier_destroy(&ready);
   pthread_barrier_destroy(&go);
   /* Printed to stderr only when it is 0, so the XOR is never dead code. */
@@ -263,10 +238,10 @@ int bench_cmd_economy_malloc(void *(*alloc)(size_t), size_t (*usable)(void *),
   if (sizes == NULL) {
     return 2;
   }
-  bench_mem m0, m1;
+  sup_footprint m0, m1;
   size_t used0 = in_use != NULL ? in_use() : 0;
   size_t system0 = system != NULL ? system() : 0;
-  if (bench_mem_read(&m0) != 0) {
+  if (sup_footprint_read(&m0) != 0) {
     free(sizes);
     return 2;
   }
@@ -278,23 +253,23 @@ int bench_cmd_economy_malloc(void *(*alloc)(size_t), size_t (*usable)(void *),
       return 1;
     }
     memcpy(p, bench_body, sizes[i]);
-    slack += usable(p) - sizes[i];
+    slack += usable != NULL ? usable(p) - sizes[i] : 0;
   }
-  if (bench_mem_read(&m1) != 0) {
+  if (sup_footprint_read(&m1) != 0) {
     return 2;
   }
   double req = (double)requested;
   print_metric("bodies", "count", (double)total);
   print_metric("bytes_requested", "bytes", req);
-  print_metric("address_space_per_byte", "ratio", (double)(m1.vm_bytes - m0.vm_bytes) / req);
-  print_metric("rss_per_byte", "ratio", (double)(m1.rss_bytes - m0.rss_bytes) / req);
+  print_metric("address_space_per_byte", "ratio", (double)(m1.address_space - m0.address_space) / req);
+  print_metric("rss_per_byte", "ratio", (double)(m1.resident - m0.resident) / req);
   if (system != NULL) {
     print_metric("system_per_byte", "ratio", (double)(system() - system0) / req);
   }
   if (in_use != NULL) {
     /* glibc: uordblks counts whole chunks, header included. */
     print_metric("per_block_overhead", "bytes", ((double)(in_use() - used0) - req) / (double)total);
-  } else {
+  } else if (usable != NULL) {
     /* mimalloc, jemalloc: no per-block header; the waste is the size-class rounding. */
     print_metric("per_block_overhead", "bytes", (double)slack / (double)total);
   }

@@ -24,9 +24,6 @@
 #define BENCH_MAX_THREADS 8
 #define BENCH_BODY_MAX SUP_IL_SIZE_MAX
 
-/* Monotonic clock in nanoseconds. */
-uint64_t bench_now_ns(void);
-
 /* A new array of n IL-like body sizes (support/mix.h, sup_il_size), the same
  * in every run and every process (BENCH_SEED), or NULL when out of memory;
  * *bytes (if not NULL) gets their sum. Also fills bench_body. */
@@ -120,22 +117,12 @@ int bench_cmd_run(const bench_allocator *list, size_t count, int argc, char **ar
 /*
  * "economy MODULES BODIES_PER_MODULE" for a malloc-like allocator: allocates the
  * bodies (written, never freed) and prints "M <metric> <unit> <value>" lines.
- * usable gives the usable size of a block; in_use and system (both may be
+ * usable gives the usable size of a block (NULL: unknown); in_use and system (both may be
  * NULL) the allocator's own count of bytes in use, headers included, and of
  * bytes it holds from the system (glibc: mallinfo2's uordblks, arena + hblkhd).
  */
 int bench_cmd_economy_malloc(void *(*alloc)(size_t), size_t (*usable)(void *),
                              size_t (*in_use)(void), size_t (*system)(void), int argc, char **argv);
-
-/* The process's address space and resident set now, in bytes (/proc/self/statm). */
-typedef struct bench_mem {
-  uint64_t vm_bytes;
-  uint64_t rss_bytes;
-} bench_mem;
-int bench_mem_read(bench_mem *out);
-
-/* Minor page faults of the process so far. */
-uint64_t bench_minflt(void);
 
 /* Parses a positive decimal; returns 0 on success. */
 int bench_parse_u64(const char *s, uint64_t *out);

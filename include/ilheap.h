@@ -63,7 +63,7 @@
  *     ilheap_create).
  *  8. Thread-safe. Any number of threads may call ilheap_alloc on one heap at
  *     once. Each thread carves its blocks from a slab of its own (at most
- *     32 KiB, or the request): the fast path is a load and a store of memory
+ *     256 KiB, or the request): the fast path is a load and a store of memory
  *     only that thread writes, with no lock, no atomic read-modify-write and
  *     no system call, so threads do not slow each other down. Taking a new slab
  *     (a thread's first request from a heap, or a slab used up) takes the
@@ -228,10 +228,15 @@ typedef struct ilheap_provider {
  *   populate), resident mincore; page_size is the system page. In a 32-bit process the end of user space (0xFFFFE000 under a
  *   64-bit kernel, lower under a 32-bit one) is found once, at first use, and
  *   nothing above it counts as free.
- * Windows: free ranges from a VirtualQuery walk (no map or resident yet); reserve is
+ * Windows: free ranges from a VirtualQuery walk; reserve is
  *   VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address asked, commit
  *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
- *   VirtualFree(MEM_RELEASE) of each reservation in the range; page_size is the
+ *   VirtualFree(MEM_RELEASE) of each reservation in the range; map is one
+ *   VirtualAlloc (MEM_RESERVE | MEM_COMMIT, or MEM_COMMIT of one reservation),
+ *   populating ranges of more than one page with VirtualLock + VirtualUnlock
+ *   where locking is allowed;
+ *   resident is QueryWorkingSetEx (a 64 KiB page is resident when its first or
+ *   last 4 KiB page is); page_size is the
  *   allocation granularity (64 KiB), so a chunk with its guard page reserves at
  *   least 128 KiB. Nothing is ever made executable. Its answers:
  *   - Outside the process's usable range (GetSystemInfo's lpMinimumApplicationAddress
@@ -245,8 +250,10 @@ typedef struct ilheap_provider {
  *     multiple of page_size, or a length 0: ILHEAP_EINVAL, nothing done (Windows
  *     itself would round the address down silently).
  *   - reserve over anything that exists: ILHEAP_EBUSY (Windows' error 487).
- *   - commit of a range that is not wholly reserved: ILHEAP_EINVAL, nothing
- *     committed.
+ *   - commit of a range that is not wholly reserved, or map without
+ *     ILHEAP_MAP_RESERVE of a range that is not inside one reservation:
+ *     ILHEAP_EINVAL, nothing committed. resident of a page that is not
+ *     committed: ILHEAP_EINVAL.
  *   - release of a range that is not exactly a run of whole reservations:
  *     ILHEAP_EINVAL, nothing released (Windows frees a reservation only whole).
  */

@@ -41,11 +41,11 @@
  * thread), else it stays unused. Then the request takes a new slab from the
  * current chunk C: min(C's room, max(consumed, L)) bytes from C's carving
  * point downward, its block at the slab's top. L starts at 1 KiB and doubles
- * with each of the thread's slabs up to 32 KiB: a thread that asks rarely
- * leaves little unused behind, one that asks often takes the lock rarely. Chunks are carved downward
- * only, so with one thread blocks follow each other exactly as if carved from
- * C one by one, and every refill decision below sees the same C. If C cannot
- * hold the request, the refill below runs first.
+ * with each of the thread's slabs up to 256 KiB: a thread that asks rarely
+ * leaves little unused behind, one that asks often takes the lock rarely.
+ * Chunks are carved downward only, so with one thread blocks follow each other
+ * exactly as if carved from C one by one, and every refill decision below sees
+ * the same C. If C cannot hold the request, the refill below runs first.
  *
  * Refill, under the heap's lock, when the current chunk C cannot hold a request
  * consuming `consumed` bytes. need = what C still lacks, in whole pages;
@@ -91,11 +91,14 @@
  * (ILHEAP_WINDOW_PREFERRED) outside the window. No chunk is ever placed beyond
  * the budget.
  * Provisioning: when the provider has map and resident, and the page of the
- * block the refilling thread got last is resident (the caller writes its blocks, as a
- * profiler does), the bytes a refill commits are populated at once
+ * block the refilling thread got last is resident (the caller writes its
+ * blocks, as a profiler does), the bytes a refill commits are populated at once
  * (ILHEAP_MAP_POPULATE): bulk provisioning is cheaper per page than page
  * faults, and a caller that does not write keeps an RSS of what it touches.
- * The first chunk of a heap has no witness and is never populated.
+ * The first chunk of a heap has no witness and is never populated. A thread
+ * found writing is not asked again; one found not writing is asked again after
+ * 1, 2, 4... up to 32 of its refills (a system call saved on most refills of a
+ * caller that does not write).
  *
  * ROOM, for a request of one page: one walk of the window's free gaps; there is
  * room when a gap holds a page plus the guard page (3 could place a chunk), or
@@ -158,7 +161,7 @@
 #define CHUNK_CAP ((uint64_t)4 << 20) /* a chunk's capacity stays below this */
 #define LARGE ((uint64_t)1 << 20)     /* bigger requests get their own chunk */
 #define SLAB_MIN ((uint64_t)1 << 10)  /* a thread's first slab, unless the request says more */
-#define SLAB ((uint64_t)32 << 10)     /* slabs double up to this */
+#define SLAB ((uint64_t)256 << 10)    /* slabs double up to this */
 #define TCACHE_SLOTS 16               /* per-thread cache of (heap id, slab) */
 #define REFILL_RETRIES 8
 
@@ -185,7 +188,6 @@ typedef struct chunk {
   uintptr_t floor;    /* lowest reserved (and committed) address */
   uintptr_t end;      /* end of the reservation (top + guard) */
   uintptr_t lim;      /* floor never grows below this */
-  uint64_t stranded;  /* slab ends given up with other slabs below them: never handed out */
   unsigned char outside; /* 1: wholly outside the window */
   unsigned char own;     /* 1: one request's own chunk, never current */
   struct chunk *next;    /* all chunks, newest first */
@@ -201,6 +203,8 @@ typedef struct slab {
   uintptr_t top;
   chunk *c;                           /* the chunk the slab lies in */
   uint64_t blocks, requested, padding, outside; /* of the slabs given up */
+  uint32_t writes;    /* 1: the thread was seen writing its blocks (writes_blocks) */
+  uint32_t ask_in, backoff; /* refills before asking again whether it writes */
   const void *owner; /* the owning thread's cache: unique among live threads */
   struct slab *next; /* all slabs of the heap */
 } slab;
@@ -241,6 +245,7 @@ struct ilheap {
   uint64_t direct_blocks, direct_requested, direct_padding, direct_outside; /* no slab */
   slab *slabs;
   uintptr_t witness; /* the refilling thread's last block (0: none), see writes_blocks */
+  struct slab *refiller; /* the refilling thread's slab (NULL: none) */
   int populate; /* this refill populates what it commits (writes_blocks) */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
@@ -503,9 +508,21 @@ static int within_budget(const ilheap *h, uint64_t more) {
  * the refilling thread got last (written by now if the caller writes at all),
  * when the provider can both answer and populate. Never on the fast path. */
 static int writes_blocks(const ilheap *h) {
+  struct slab *s = h->refiller;
+  int yes;
   if (h->prov.map == NULL || h->prov.resident == NULL || h->witness == 0)
     return 0;
-  return h->prov.resident(h->prov.ctx, round_down_ptr(h->witness, h->page)) == 1;
+  if (s != NULL && (s->writes || s->ask_in > 0)) {
+    s->ask_in -= !s->writes;
+    return (int)s->writes;
+  }
+  yes = h->prov.resident(h->prov.ctx, round_down_ptr(h->witness, h->page)) == 1;
+  if (s != NULL) {
+    s->writes = (uint32_t)yes;
+    s->ask_in = s->backoff;
+    s->backoff = s->backoff < 32 ? 2 * s->backoff + (s->backoff == 0) : 32;
+  }
+  return yes;
 }
 
 /* Reserves and commits [at, at + len) below a chunk: one map where the
@@ -870,10 +887,9 @@ static void give_up(ilheap *h, slab *s) {
   s->padding += W_PAD(w);
   s->requested += used - W_PAD(w);
   s->outside += c->outside ? W_BLOCKS(w) : 0;
+  /* Else another slab lies below: the end stays unused, never handed out. */
   if (c->top - (uintptr_t)c->used == s->top - (uintptr_t)s->cap)
     c->used -= s->cap - used;
-  else
-    c->stranded += s->cap - used;
   atomic_store_explicit(&s->word, 0, memory_order_relaxed);
   s->cap = 0;
   s->c = NULL;
@@ -921,6 +937,7 @@ static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed
   s = thread_slab(h);
   w = s != NULL ? atomic_load_explicit(&s->word, memory_order_relaxed) : 0;
   h->witness = W_USED(w) != 0 ? s->top - (uintptr_t)W_USED(w) : 0;
+  h->refiller = s;
   if (consumed > LARGE) {
     p = take_large(h, cb, consumed);
   } else if (s != NULL && s->c != NULL && consumed <= s->cap - W_USED(w)) {

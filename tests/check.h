@@ -382,4 +382,46 @@ static inline void check_reserved_vs_maps(const ilheap *heap, const check_blocks
   sup_ranges_free(&r);
 }
 
+/* Bulk provisioning follows the caller (test_contract_os, test_contract_win):
+ * one run fills a heap of the OS provider at base with 3000-byte blocks
+ * (written when write is nonzero) until it has grown in place three times and
+ * reserved at least min_reserved bytes (so that its steps are that large / 32), then
+ * counts with resident_pages the system pages (of `page` bytes) from the lowest
+ * reserved byte up to the last block's page: what the last refill committed and
+ * nothing touched. A writer must find them all resident, a caller that does
+ * not write none of them. */
+static inline void check_refill_residency(const ilheap_provider *os, const void *base, int write,
+                                          uint64_t min_reserved, size_t page,
+                                          size_t (*resident_pages)(uintptr_t, uintptr_t),
+                                          size_t *resident, size_t *pages) {
+  ilheap_options o = check_opts(os, ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ilheap *h = check_create(base, &o);
+  ilheap_stats st = {.size = sizeof st};
+  unsigned char *last = NULL;
+  do {
+    last = ilheap_alloc(h, 3000);
+    cr_assert_not_null(last);
+    if (write)
+      memset(last, 0xA5, 3000);
+    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  } while (st.extensions < 3 || st.bytes_reserved < min_reserved);
+  cr_assert_eq(st.chunks, 1u, "one chunk grown in place");
+  uintptr_t lo = st.lowest, hi = (uintptr_t)last & ~(uintptr_t)(page - 1);
+  cr_assert_gt(hi, lo, "the last refill left room below the last block");
+  *pages = (hi - lo) / page;
+  *resident = resident_pages(lo, hi);
+  ilheap_destroy(h);
+}
+
+static inline void check_refill_populates_for_a_writer_only(
+    const ilheap_provider *os, const void *base, uint64_t min_reserved, size_t page,
+    size_t (*resident_pages)(uintptr_t, uintptr_t)) {
+  size_t resident = 0, pages = 0;
+  check_refill_residency(os, base, 1, min_reserved, page, resident_pages, &resident, &pages);
+  cr_assert_eq(resident, pages, "writer: %zu of %zu pages below the last block resident", resident,
+               pages);
+  check_refill_residency(os, base, 0, min_reserved, page, resident_pages, &resident, &pages);
+  cr_assert_eq(resident, 0u, "no writer: %zu of %zu pages resident", resident, pages);
+}
+
 #endif

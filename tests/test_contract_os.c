@@ -347,39 +347,11 @@ Test(contract_os, provider_map_and_resident) {
   cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
 }
 
-/* Bulk provisioning follows the caller: a heap whose blocks are written gets
- * each refill's pages resident at once (no page fault per page afterwards); a
- * heap whose blocks are not written gets none (RSS stays what is touched). The
- * unconsumed rest of the current chunk, [lowest reserved, last block), is what
- * the last refill committed. */
-static void refill_residency(int write, size_t *resident, size_t *pages) {
-  ilheap_options o = check_opts(os(), ILHEAP_DEFAULT_MAX_OFFSET, 8);
-  ilheap *h = check_create((void *)module_base("libc.so"), &o);
-  ilheap_stats st = {.size = sizeof st};
-  unsigned char *last = NULL;
-  do {
-    last = ilheap_alloc(h, 3000);
-    cr_assert_not_null(last);
-    if (write)
-      memset(last, 0xA5, 3000);
-    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
-  } while (st.extensions < 3);
-  cr_assert_eq(st.chunks, 1u, "one chunk grown in place");
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  uintptr_t lo = st.lowest, hi = (uintptr_t)last & ~(uintptr_t)(page - 1);
-  cr_assert_gt(hi, lo, "the last refill left room below the last block");
-  *pages = (hi - lo) / page;
-  *resident = resident_pages(lo, hi);
-  ilheap_destroy(h);
-}
-
+/* Bulk provisioning follows the caller (check.h): a writer's refills are
+ * resident at once, a non-writer's not. */
 Test(contract_os, refill_populates_for_a_writer_only) {
-  size_t resident = 0, pages = 0;
-  refill_residency(1, &resident, &pages);
-  cr_assert_eq(resident, pages, "writer: %zu of %zu pages below the last block resident", resident,
-               pages);
-  refill_residency(0, &resident, &pages);
-  cr_assert_eq(resident, 0u, "no writer: %zu of %zu pages resident", resident, pages);
+  check_refill_populates_for_a_writer_only(os(), (void *)module_base("libc.so"), 0,
+                                           (size_t)sysconf(_SC_PAGESIZE), resident_pages);
 }
 
 static int collect_gap(void *arg, uintptr_t lo, uintptr_t hi) {

@@ -8,7 +8,10 @@
  */
 #include "check.h"
 
+#include <string.h>
 #include <windows.h>
+/* after windows.h */
+#include <psapi.h>
 
 #define MiB ((size_t)1 << 20)
 #define KiB ((size_t)1 << 10)
@@ -166,4 +169,81 @@ Test(contract_win, c9_windows_past_the_top_of_user_space) {
     sup_ranges_free(&reserved);
     check_blocks_free(&bs);
   }
+}
+
+/* How many of the 4 KiB pages of [lo, hi) are in the working set. */
+static size_t resident_pages(uintptr_t lo, uintptr_t hi) {
+  size_t got = 0;
+  for (uintptr_t a = lo; a < hi; a += 4096) {
+    PSAPI_WORKING_SET_EX_INFORMATION ws = {.VirtualAddress = (void *)a};
+    cr_assert(QueryWorkingSetEx(GetCurrentProcess(), &ws, sizeof ws), "QueryWorkingSetEx");
+    got += ws.VirtualAttributes.Valid;
+  }
+  return got;
+}
+
+/* The optional functions: map reserves and commits in one VirtualAlloc (EBUSY
+ * over a reservation, nothing replaced; EINVAL for an unknown bit), commits one
+ * reservation without RESERVE (EINVAL where there is none), populates on
+ * request; resident tells a written granule from an untouched one by its
+ * first or last 4 KiB page, and refuses what is not committed. */
+Test(contract_win, provider_map_and_resident) {
+  const ilheap_provider *p = os();
+  cr_assert(p->map && p->resident, "Windows refills in one call and populates");
+  size_t g = p->page_size;
+  void *foreign = VirtualAlloc(NULL, g, MEM_RESERVE, PAGE_NOACCESS);
+  cr_assert_not_null(foreign);
+  cr_assert_eq(p->map(p->ctx, (uintptr_t)foreign, g, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
+  MEMORY_BASIC_INFORMATION mbi;
+  cr_assert_eq(VirtualQuery(foreign, &mbi, sizeof mbi), sizeof mbi);
+  cr_assert_eq(mbi.State, MEM_RESERVE, "the foreign reservation is left as it was");
+  cr_assert(VirtualFree(foreign, 0, MEM_RELEASE));
+
+  uintptr_t a = free_area(7 * g);
+  cr_assert_eq(p->map(p->ctx, a, g, 4u), ILHEAP_EINVAL);
+  cr_assert_eq(p->map(p->ctx, a + 1, g, ILHEAP_MAP_RESERVE), ILHEAP_EINVAL);
+  cr_assert_eq(p->map(p->ctx, a, g, 0), ILHEAP_EINVAL, "nothing reserved there");
+  cr_assert_eq(p->map(p->ctx, a, g, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  cr_assert_eq(VirtualQuery((void *)a, &mbi, sizeof mbi), sizeof mbi);
+  cr_assert_eq(mbi.State, MEM_COMMIT);
+  cr_assert_eq(mbi.Protect, PAGE_READWRITE, "never executable");
+  cr_assert_eq((uintptr_t)mbi.AllocationBase, a, "its own reservation");
+  cr_assert_eq(resident_pages(a, a + g), 0u, "not populated unless asked");
+  cr_assert_eq(p->resident(p->ctx, a), 0);
+  ((volatile unsigned char *)a)[g - 1] = 1; /* the last page */
+  cr_assert_eq(p->resident(p->ctx, a), 1, "written at the top");
+
+  /* Populated: ranges of more than one granule (one alone is a small heap's
+   * whole refill: not populated, see provider_windows.c). */
+  cr_assert_eq(p->map(p->ctx, a + g, g, ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + g, a + 2 * g), 0u, "one granule: not populated");
+  cr_assert_eq(p->map(p->ctx, a + 2 * g, 2 * g, ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE),
+               ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + 2 * g, a + 4 * g), 2 * g / 4096, "populated");
+  for (size_t i = 0; i < 2 * g; i++)
+    cr_assert_eq(((unsigned char *)a + 2 * g)[i], 0, "populated pages read zero");
+
+  /* Without RESERVE: commits one reservation, populating on request. */
+  cr_assert_eq(p->reserve(p->ctx, a + 4 * g, 2 * g), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, a + 6 * g, g), ILHEAP_OK);
+  cr_assert_eq(p->resident(p->ctx, a + 4 * g), ILHEAP_EINVAL, "reserved, not committed");
+  cr_assert_eq(p->map(p->ctx, a + 5 * g, 2 * g, 0), ILHEAP_EINVAL, "across two reservations");
+  cr_assert_eq(p->map(p->ctx, a + 6 * g, g, 0), ILHEAP_OK);
+  cr_assert_eq(p->resident(p->ctx, a + 6 * g), 0);
+  ((volatile unsigned char *)a)[6 * g] = 1; /* the first page */
+  cr_assert_eq(p->resident(p->ctx, a + 6 * g), 1, "written at the bottom");
+  cr_assert_eq(p->map(p->ctx, a + 4 * g, 2 * g, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a + 4 * g, a + 6 * g), 2 * g / 4096);
+
+  cr_assert_eq(p->release(p->ctx, a, 7 * g), ILHEAP_OK);
+  cr_assert_eq(p->resident(p->ctx, a), ILHEAP_EINVAL, "released");
+  cr_assert_eq(p->resident(p->ctx, a + 1), ILHEAP_EINVAL, "not a page");
+}
+
+/* Bulk provisioning follows the caller, as on Linux (check.h): a writer's
+ * refills are resident at once, a non-writer's not. The heap holds 3 MiB
+ * first: its steps are then above one granule, which alone is never populated. */
+Test(contract_win, refill_populates_for_a_writer_only) {
+  check_refill_populates_for_a_writer_only(os(), GetModuleHandleA(NULL), 3 * MiB, 4096,
+                                           resident_pages);
 }

@@ -28,12 +28,44 @@
  * AllocationBase; it first checks that the range is exactly such a union and
  * releases nothing otherwise.
  *
+ * map (the optional function of struct version 2) reserves and commits in one
+ * VirtualAlloc(MEM_RESERVE | MEM_COMMIT) with ILHEAP_MAP_RESERVE, with
+ * reserve's answers; without it, it commits a range one reserve returned: one
+ * reservation, so one VirtualAlloc(MEM_COMMIT) and no VirtualQuery walk (a
+ * range that is not exactly reserved fails there: ILHEAP_EINVAL). Under Wine a
+ * refill in place then costs one call instead of two and two walks.
+ * ILHEAP_MAP_POPULATE is VirtualLock then VirtualUnlock: locking makes the
+ * pages resident in one call (Wine: mlock, about 1.6 us per 4 KiB page against
+ * 2.3 us for a first-touch fault), and they stay in the working set once
+ * unlocked. It is a hint, taken for ranges of more than one granule only: a
+ * single granule is the whole refill of a small heap (the core's steps are at
+ * least a page, here 64 KiB), whose unused part would then be resident too
+ * (200 heaps of 180 KB under Wine: RSS 1.19x the bytes requested, against
+ * 1.03x). Larger refills come with heaps of some MiB, where one step is about
+ * 1/32 of what is reserved. Where locking is refused (Windows caps locked
+ * pages at the process's minimum working set, about 200 KiB by default; Linux
+ * at RLIMIT_MEMLOCK for Wine), the pages fault in on first touch as before.
+ *
+ * resident answers for one provider page (a granule of 64 KiB, 16 system pages
+ * of 4 KiB): 1 when its first or its last system page is in the working set
+ * (QueryWorkingSetEx), 0 when neither is, ILHEAP_EINVAL when it is not
+ * committed. Why those two: the core asks about the granule holding the block
+ * it handed out last, and blocks are handed out from one end of a chunk to the
+ * other, so a caller that writes its blocks has written the granule's page at
+ * that end; Wine answers QueryWorkingSetEx page by page (about 0.7 us each:
+ * 12 us for all 16, 1.7 us for two).
+ *
  * Nothing here is ever made executable.
  */
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
+#ifndef PSAPI_VERSION
+#define PSAPI_VERSION 2 /* QueryWorkingSetEx is kernel32's K32QueryWorkingSetEx */
+#endif
 #include <windows.h>
+/* after windows.h */
+#include <psapi.h>
 #include <stdint.h>
 
 #include "ilheap.h"
@@ -42,6 +74,7 @@
 static uintptr_t lowest;  /* lpMinimumApplicationAddress */
 static uintptr_t highest; /* lpMaximumApplicationAddress: the last usable byte */
 static size_t granularity;
+static size_t system_page; /* dwPageSize: 4 KiB */
 
 /* Is [addr, addr + len) a whole number of granules inside the usable range?
  * ILHEAP_OK, ILHEAP_EINVAL (empty or not granule aligned) or ILHEAP_ERANGE. */
@@ -51,6 +84,15 @@ static int check_range(uintptr_t addr, size_t len) {
   if (addr < lowest || addr > highest || len - 1 > highest - addr)
     return ILHEAP_ERANGE;
   return ILHEAP_OK;
+}
+
+/* VirtualAlloc's failure as an ILHEAP_E* code; busy is the answer for
+ * ERROR_INVALID_ADDRESS (taken, for a reservation; not reserved, for a commit). */
+static int alloc_error(int busy) {
+  DWORD e = GetLastError();
+  return e == ERROR_INVALID_ADDRESS                                      ? busy
+         : e == ERROR_NOT_ENOUGH_MEMORY || e == ERROR_COMMITMENT_LIMIT ? ILHEAP_ENOMEM
+                                                                         : ILHEAP_EPROVIDER;
 }
 
 static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
@@ -85,12 +127,8 @@ static int win_reserve(void *ctx, uintptr_t addr, size_t len) {
   if ((err = check_range(addr, len)) != ILHEAP_OK)
     return err;
   p = VirtualAlloc((LPVOID)addr, len, MEM_RESERVE, PAGE_NOACCESS);
-  if (p == NULL) {
-    DWORD e = GetLastError();
-    return e == ERROR_INVALID_ADDRESS ? ILHEAP_EBUSY
-           : e == ERROR_NOT_ENOUGH_MEMORY || e == ERROR_COMMITMENT_LIMIT ? ILHEAP_ENOMEM
-                                                                           : ILHEAP_EPROVIDER;
-  }
+  if (p == NULL)
+    return alloc_error(ILHEAP_EBUSY);
   if ((uintptr_t)p != addr) { /* rounded or moved: not what was asked */
     (void)VirtualFree(p, 0, MEM_RELEASE);
     return ILHEAP_EBUSY;
@@ -167,6 +205,56 @@ static int win_release(void *ctx, uintptr_t addr, size_t len) {
   return ILHEAP_OK;
 }
 
+static int win_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
+  void *p;
+  int err;
+  (void)ctx;
+  if ((how & ~(ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE)) != 0)
+    return ILHEAP_EINVAL;
+  if ((err = check_range(addr, len)) != ILHEAP_OK)
+    return err;
+  if (how & ILHEAP_MAP_RESERVE) {
+    p = VirtualAlloc((LPVOID)addr, len, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    if (p == NULL)
+      return alloc_error(ILHEAP_EBUSY);
+    if ((uintptr_t)p != addr) { /* rounded or moved: not what was asked */
+      (void)VirtualFree(p, 0, MEM_RELEASE);
+      return ILHEAP_EBUSY;
+    }
+  } else {
+    /* One reservation (the contract), so one commit; over free memory or
+     * across two reservations VirtualAlloc refuses it. */
+    p = VirtualAlloc((LPVOID)addr, len, MEM_COMMIT, PAGE_READWRITE);
+    if (p == NULL)
+      return alloc_error(ILHEAP_EINVAL);
+    if ((uintptr_t)p != addr)
+      return ILHEAP_EPROVIDER; /* a commit does not move: a broken answer */
+  }
+  /* The hint: resident now, in one call where locking is allowed. */
+  if ((how & ILHEAP_MAP_POPULATE) && len > granularity && VirtualLock((LPVOID)addr, len))
+    (void)VirtualUnlock((LPVOID)addr, len);
+  return ILHEAP_OK;
+}
+
+static int win_resident(void *ctx, uintptr_t addr) {
+  PSAPI_WORKING_SET_EX_INFORMATION ws[2];
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t last = addr + granularity - system_page;
+  int err;
+  (void)ctx;
+  if ((err = check_range(addr, granularity)) != ILHEAP_OK)
+    return err;
+  /* One region (same state) from addr to past last: the granule is committed. */
+  if (VirtualQuery((LPCVOID)addr, &mbi, sizeof mbi) != sizeof mbi || mbi.State != MEM_COMMIT ||
+      mbi.RegionSize < granularity)
+    return ILHEAP_EINVAL; /* not committed: not a page the core handed out */
+  ws[0].VirtualAddress = (PVOID)addr;
+  ws[1].VirtualAddress = (PVOID)last;
+  if (!QueryWorkingSetEx(GetCurrentProcess(), ws, (DWORD)sizeof ws))
+    return ILHEAP_EPROVIDER;
+  return ws[0].VirtualAttributes.Valid || ws[1].VirtualAttributes.Valid;
+}
+
 static ilheap_provider win_provider;
 static ilheap__once win_once = ILHEAP__ONCE_INIT;
 
@@ -176,6 +264,7 @@ static void win_init(void) {
   lowest = (uintptr_t)si.lpMinimumApplicationAddress;
   highest = (uintptr_t)si.lpMaximumApplicationAddress;
   granularity = si.dwAllocationGranularity;
+  system_page = si.dwPageSize;
   win_provider.size = (uint32_t)sizeof win_provider;
   win_provider.flags = 0;
   win_provider.page_size = granularity;
@@ -184,6 +273,8 @@ static void win_init(void) {
   win_provider.reserve = win_reserve;
   win_provider.commit = win_commit;
   win_provider.release = win_release;
+  win_provider.map = win_map;
+  win_provider.resident = win_resident;
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
@@ -191,7 +282,7 @@ const ilheap_provider *ilheap_os_provider(void) {
   /* A granularity the core cannot use (not a power of two in [4 KiB, 1 MiB]):
    * no provider, rather than a wrong one. */
   if (granularity < 4096 || granularity > ((size_t)1 << 20) ||
-      (granularity & (granularity - 1)) != 0)
+      (granularity & (granularity - 1)) != 0 || system_page == 0 || granularity % system_page != 0)
     return NULL;
   return &win_provider;
 }
