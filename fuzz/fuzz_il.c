@@ -471,6 +471,31 @@ static void arbitrary(fuzz_input *in) {
   free(buf);
 }
 
+/* Answers no input varies: reading no byte, they leave the corpus's meaning
+ * as it was. More clauses than a fat section holds are refused before any is
+ * read; an answer code nobody defined has a text of its own. */
+static void fixed_answers(void) {
+  static ilheap_il_clause one;
+  ilheap_il_body b;
+  uint32_t size = 1, written = 1;
+  uint8_t dst[64];
+  memset(&b, 0, sizeof b);
+  b.code = code_bytes;
+  b.code_size = 1;
+  b.max_stack = 8;
+  b.clauses = &one; /* never read: the count is refused first */
+  b.clause_count = ILHEAP_IL_FAT_MAX_CLAUSES + 1u;
+  FUZZ_CHECK(ilheap_il_size(&b, 0, &size) == ILHEAP_IL_ETOO_LARGE && size == 0,
+             "a body with %u clauses: size answered otherwise", b.clause_count);
+  FUZZ_CHECK(ilheap_il_write(&b, dst, sizeof dst, &written) == ILHEAP_IL_ETOO_LARGE &&
+                 written == 0,
+             "a body with %u clauses: write answered otherwise", b.clause_count);
+  const char *unknown = ilheap_il_strerror(-12345);
+  FUZZ_CHECK(unknown != NULL && strcmp(unknown, ilheap_il_strerror(12345)) == 0 &&
+                 strcmp(unknown, ilheap_il_strerror(ILHEAP_IL_ETOO_LARGE)) != 0,
+             "ilheap_il_strerror of an undefined answer");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -478,6 +503,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < sizeof code_bytes; i++)
       code_bytes[i] = (uint8_t)(0x2A ^ (i * 13) ^ (i >> 8)) | 1;
   fuzz_input in = fuzz_input_make(data, size);
+  fixed_answers();
   if (fuzz_pick(&in, 2) == 0)
     round_trip(&in);
   else

@@ -152,6 +152,43 @@ static void do_create(zstate *z, int slot, fuzz_input *in) {
              "create on the zone's provider");
 }
 
+/* The rest of the documented answers to bad input (include/ilheap_zone.h),
+ * all at once: no input byte is read, so older inputs decode as before. */
+static void misuse_more(zstate *z) {
+  ilheap_zone *other = (ilheap_zone *)(uintptr_t)1;
+  ilheap_provider bad = *ilheap_sim_provider(z->sim);
+  ilheap_zone_stats st;
+  FUZZ_CHECK(ilheap_zone_create(&bad, 0, NULL) == ILHEAP_EINVAL, "zone_create(out NULL)");
+  bad.commit = NULL;
+  FUZZ_CHECK(ilheap_zone_create(&bad, 0, &other) == ILHEAP_EINVAL && other == NULL,
+             "zone_create over a provider without commit");
+  bad = *ilheap_sim_provider(z->sim);
+  bad.size = 4;
+  other = (ilheap_zone *)(uintptr_t)1;
+  FUZZ_CHECK(ilheap_zone_create(&bad, 0, &other) == ILHEAP_EVERSION && other == NULL,
+             "zone_create over a provider of size 4");
+  FUZZ_CHECK(ilheap_zone_create(NULL, 0, &other) == ILHEAP_OK && other != NULL,
+             "zone_create over the operating system's provider");
+  ilheap_zone_destroy(other); /* empty: gives nothing back */
+  ilheap_zone_destroy(NULL);
+  st.size = (uint32_t)sizeof st;
+  FUZZ_CHECK(ilheap_zone_get_stats(z->zone, NULL) == ILHEAP_EINVAL, "stats(out NULL)");
+  FUZZ_CHECK(ilheap_zone_held(z->zone, z->se, z->sb) == 0 &&
+                 ilheap_zone_outside(z->zone, z->se, z->sb) == 0,
+             "queries on an empty range");
+  /* A commit across a piece's edge lies in two reservations: refused. */
+  const ilheap_provider *zp = ilheap_zone_provider(z->zone);
+  for (uintptr_t a = z->sb + z->page; a < z->se; a += z->page) {
+    int before = ilheap_zone_outside(z->zone, a - z->page, a) == 0;
+    int after = ilheap_zone_outside(z->zone, a, a + z->page) == 0;
+    if (before != after) {
+      FUZZ_CHECK(zp->commit(zp->ctx, a - z->page, 2 * z->page) == ILHEAP_EINVAL,
+                 "a commit across a piece's edge was not refused");
+      break;
+    }
+  }
+}
+
 static void do_misuse(zstate *z, fuzz_input *in) {
   uintptr_t base = 1;
   size_t paved = 1;
@@ -176,6 +213,7 @@ static void do_misuse(zstate *z, fuzz_input *in) {
     FUZZ_CHECK(ilheap_zone_provider(NULL) == NULL && ilheap_zone_held(NULL, 0, 9) == 0 &&
                    ilheap_zone_outside(NULL, 0, 9) == 9,
                "queries on NULL");
+    misuse_more(z);
     break;
   }
 }

@@ -1329,6 +1329,276 @@ static void seeds_il(void) {
   save(T, "raw-window-one-short", &s);
 }
 
+/* ---- fuzz_faults (fuzz/fuzz_faults.c) ---------------------------------------------
+ * Failure injection, the libxml2 way: one scenario, and a seed per allocation
+ * (and per system call) of it made to fail in turn, so that every failure path
+ * of the scenario is taken by a seed of its own, whatever the fuzzer finds. */
+
+#define F_OS_ERRORS 6 /* EINTR, ENOMEM, EEXIST, EACCES, EAGAIN, ILHEAP__ELSEWHERE */
+enum { F_EINTR, F_ENOMEM, F_EEXIST, F_EACCES, F_EAGAIN, F_ELSEWHERE };
+enum { F_CREATE, F_ALLOC, F_DESTROY = 3, F_WALK, F_REGISTRY, F_ARM, F_COM, F_PROVIDER, F_ROBBED,
+       F_MORE };
+enum { F_LEAKS, F_ZONE, F_MAPS_TEXT, F_RACE };
+
+static void f_arm(seed *s, unsigned alloc_n, unsigned os_n, unsigned err) {
+  put_range(s, 0, 24, alloc_n);
+  put_range(s, 0, 64, os_n);
+  put_pick(s, F_OS_ERRORS, err);
+}
+
+/* The start of every input: the simulated space (made without faults) or the
+ * OS provider, then the faults armed for the operations. */
+static void f_start(seed *s, int sim, unsigned alloc_n, unsigned os_n, unsigned err) {
+  s->n = 0;
+  put_bool(s, sim);
+  if (sim)
+    f_arm(s, 0, 0, 0);
+  f_arm(s, alloc_n, os_n, err);
+}
+
+static void f_op(seed *s, unsigned op) { put_pick(s, 11, op); }
+
+static void f_more(seed *s, unsigned sub) {
+  f_op(s, F_MORE);
+  put_pick(s, 4, sub);
+}
+
+/* A heap at the space's start + 1 MiB (sim) or at the program (OS). */
+static void f_create(seed *s, int sim, unsigned heap, unsigned align_shift, int guard) {
+  f_op(s, F_CREATE);
+  put_pick(s, 4, heap);
+  put_range(s, 0, 10, align_shift);
+  put_bool(s, 1); /* the default window */
+  put_bool(s, guard);
+  put_bool(s, 1); /* no budget */
+  if (sim)
+    put_range(s, 0, (64u << 20) / 2, 1u << 20);
+}
+
+static void f_alloc(seed *s, unsigned heap, unsigned cls, uint32_t cb, unsigned times) {
+  static const uint64_t lo[4] = {1, 1, 4096, 1u << 20}, hi[4] = {64, 4096, 256u << 10, 3u << 20};
+  f_op(s, F_ALLOC);
+  put_pick(s, 4, heap);
+  put_pick(s, 4, cls);
+  put_range(s, lo[cls], hi[cls], cb);
+  put_range(s, 1, 16, times);
+}
+
+static void f_heap_scenario(seed *s, int sim, unsigned alloc_n, unsigned os_n, unsigned err) {
+  f_start(s, sim, alloc_n, os_n, err);
+  f_create(s, sim, 0, 2, 1);
+  f_alloc(s, 0, 0, 24, 3);
+  f_alloc(s, 0, 2, 100000, 2);  /* growth in place */
+  f_alloc(s, 0, 3, 1500000, 1); /* a chunk of its own */
+  f_op(s, F_WALK);
+  put_pick(s, 4, 0);
+  f_more(s, F_LEAKS);
+  f_op(s, F_DESTROY);
+  put_pick(s, 4, 0);
+}
+
+/* op_zone: a piece of 4 pages at the top of a 6 MiB region, the rest paved, a
+ * heap whose window starts there with three blocks. */
+static void f_zone(seed *s, unsigned max_64k, int pave, int preferred) {
+  f_more(s, F_ZONE);
+  put_range(s, 0, 128, max_64k);
+  put_range(s, 1, 64, 48); /* the region: 6 MiB, room for a chunk to grow in */
+  put_range(s, 0, 255, 2);
+  put_range(s, 1, 16, 4); /* the piece */
+  put_range(s, 0, 32, 0);
+  put_bool(s, pave);
+  put_bool(s, preferred);
+  put_range(s, 0, 8, 3);
+  put_range(s, 1, 96u << 10, 100);
+  put_range(s, 1, 96u << 10, 5000);
+  put_range(s, 1, 96u << 10, 30000);
+}
+
+/* op_maps_text: mappings of gap/len pages (from the range's start), one line
+ * broken in the given way (0: none), maybe cut, read in chunks (0: whole). */
+enum { F_BAD_NONE, F_BAD_LO_DIGIT, F_BAD_DASH, F_BAD_SWAPPED, F_BAD_OVERFLOW, F_BAD_EMPTY,
+       F_BAD_LONG, F_BAD_TAIL };
+
+typedef struct f_text {
+  unsigned span_pages, start_below, n, gap[8], len[8];
+  int far; /* a mapping far above the range ends the walk */
+  unsigned bad, bad_line, digit;
+  int cut;
+  unsigned cut_at; /* bytes into the last line */
+  int fail_alloc;
+  unsigned fault, which, chunk;
+} f_text;
+
+static void f_maps_text(seed *s, const f_text *t) {
+  unsigned nl = 1 + t->n + (t->far ? 1 : 0);
+  f_more(s, F_MAPS_TEXT);
+  put_range(s, 1, 64, t->span_pages);
+  put_range(s, 0, 4, t->start_below);
+  for (unsigned i = 0; i < t->n; i++) {
+    put_range(s, 0, 3, 1); /* one more mapping */
+    put_range(s, 0, 3, t->gap[i]);
+    put_range(s, 1, 4, t->len[i]);
+  }
+  put_range(s, 0, 3, 0); /* no more */
+  put_bool(s, t->far);
+  put_pick(s, 8, t->bad);
+  put_pick(s, nl, t->bad_line);
+  put_bool(s, t->cut);
+  if (t->bad == F_BAD_LO_DIGIT) {
+    put_range(s, 0, 7, t->digit);
+    put_bool(s, 1); /* 'g' */
+  }
+  if (t->cut && !(t->bad == F_BAD_LONG && t->bad_line == nl - 1))
+    put_range(s, 0, 39, t->cut_at); /* lines of 8-digit addresses are 40 bytes */
+  put_range(s, 0, 5, t->fail_alloc ? 0 : 1);
+  put_pick(s, 4, t->fault);
+  put_range(s, 0, 3, t->which);
+  put_bool(s, t->chunk == 0);
+  if (t->chunk != 0)
+    put_range(s, 1, 200, t->chunk);
+}
+
+static void seeds_faults(void) {
+  seed s;
+  const char *T = "fuzz_faults";
+  char name[64];
+
+  /* Every allocation, then every system call, of a heap's life failing in
+   * turn, on the simulated provider and on the OS's. */
+  for (int sim = 0; sim <= 1; sim++)
+    for (unsigned n = 1; n <= 12; n++) {
+      f_heap_scenario(&s, sim, n, 0, 0);
+      snprintf(name, sizeof name, "heap-%s-alloc-%u", sim ? "sim" : "os", n);
+      save(T, name, &s);
+      f_heap_scenario(&s, sim, 0, n, n % 2 ? F_EACCES : F_ENOMEM);
+      snprintf(name, sizeof name, "heap-%s-syscall-%u", sim ? "sim" : "os", n);
+      save(T, name, &s);
+    }
+  f_heap_scenario(&s, 0, 0, 1, F_ELSEWHERE);
+  save(T, "heap-os-mmap-elsewhere", &s);
+  f_heap_scenario(&s, 0, 0, 2, F_EEXIST);
+  save(T, "heap-os-eexist", &s);
+
+  /* The landing zone: each of its allocations (create, the walk's lists, a
+   * piece's page states and the piece array, the heap on it), and each call
+   * to the wrapped provider, failing in turn. */
+  for (int sim = 0; sim <= 1; sim++)
+    for (unsigned n = 1; n <= 10; n++) {
+      f_start(&s, sim, n, 0, 0);
+      f_zone(&s, 0, 1, n % 2);
+      snprintf(name, sizeof name, "zone-%s-alloc-%u", sim ? "sim" : "os", n);
+      save(T, name, &s);
+      f_start(&s, sim, 0, n, n % 2 ? F_EACCES : F_ENOMEM);
+      f_zone(&s, 0, 1, n % 2);
+      snprintf(name, sizeof name, "zone-%s-syscall-%u", sim ? "sim" : "os", n);
+      save(T, name, &s);
+    }
+  f_start(&s, 1, 0, 0, 0);
+  f_zone(&s, 1, 1, 0); /* max_bytes 64 KiB: paving skips what would pass it */
+  save(T, "zone-sim-max-bytes", &s);
+
+  /* The registry: its creation, and the growth of its table at the 13th
+   * module, failing. */
+  for (unsigned n = 1; n <= 3; n++) {
+    f_start(&s, 0, n, 0, 0);
+    f_op(&s, F_REGISTRY);
+    snprintf(name, sizeof name, "registry-create-alloc-%u", n);
+    save(T, name, &s);
+  }
+  f_start(&s, 0, 0, 0, 0);
+  f_op(&s, F_REGISTRY);
+  for (unsigned k = 0; k < 12; k++) {
+    f_op(&s, F_REGISTRY);
+    put_pick(&s, 3, 0);
+    put_range(&s, 0, 40, k);
+  }
+  f_op(&s, F_ARM);
+  f_arm(&s, 1, 0, 0);
+  f_op(&s, F_REGISTRY);
+  put_pick(&s, 3, 0);
+  put_range(&s, 0, 40, 12);
+  save(T, "registry-grow-alloc", &s);
+
+  /* The /proc/self/maps text: well formed in chunks of every kind, each way
+   * of being broken, cut short, and the reads failing. */
+  f_text base = {.span_pages = 24, .start_below = 2, .n = 4, .gap = {0, 2, 0, 3},
+                 .len = {3, 1, 4, 2}, .far = 1, .which = 0, .chunk = 0};
+  static const unsigned chunks[] = {0, 1, 7, 41, 200};
+  for (unsigned i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+    f_text t = base;
+    t.chunk = chunks[i];
+    f_start(&s, 0, 0, 0, 0);
+    f_maps_text(&s, &t);
+    snprintf(name, sizeof name, "maps-text-chunk-%u", chunks[i]);
+    save(T, name, &s);
+  }
+  static const char *bad_names[] = {"none", "lo-digit", "dash", "swapped", "overflow",
+                                    "empty", "long", "tail"};
+  for (unsigned bad = 1; bad < 8; bad++)
+    for (unsigned line = 1; line <= 3; line += 2) {
+      f_text t = base;
+      t.bad = bad;
+      t.bad_line = line;
+      t.digit = line;
+      t.chunk = 41;
+      f_start(&s, 0, 0, 0, 0);
+      f_maps_text(&s, &t);
+      snprintf(name, sizeof name, "maps-text-%s-line-%u", bad_names[bad], line);
+      save(T, name, &s);
+    }
+  {
+    f_text t = base;
+    t.far = 0; /* the file ends before the range does */
+    f_start(&s, 0, 0, 0, 0);
+    f_maps_text(&s, &t);
+    save(T, "maps-text-eof-inside", &s);
+    static const unsigned cuts[] = {0, 5, 9, 12, 17, 30};
+    for (unsigned i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+      t = base;
+      t.far = 0;
+      t.span_pages = 40; /* the last line is inside the range */
+      t.cut = 1;
+      t.cut_at = cuts[i];
+      t.chunk = 7;
+      f_start(&s, 0, 0, 0, 0);
+      f_maps_text(&s, &t);
+      snprintf(name, sizeof name, "maps-text-cut-%u", cuts[i]);
+      save(T, name, &s);
+    }
+    t = base;
+    t.fail_alloc = 1;
+    f_start(&s, 0, 0, 0, 0);
+    f_maps_text(&s, &t);
+    save(T, "maps-text-no-buffer", &s);
+    for (unsigned fault = 0; fault < 4; fault++)
+      for (unsigned which = 0; which < 4; which += 3) {
+        t = base;
+        t.fault = fault;
+        t.which = which;
+        t.chunk = 30;
+        f_start(&s, 0, 0, 0, 0);
+        f_maps_text(&s, &t);
+        snprintf(name, sizeof name, "maps-text-fault-%u-read-%u", fault, which);
+        save(T, name, &s);
+      }
+  }
+
+  /* First uses raced by another thread at the worst moment. */
+  static const char *race_names[] = {"com", "cxx", "registry"};
+  for (int sim = 0; sim <= 1; sim++)
+    for (unsigned what = 0; what < 3; what++) {
+      f_start(&s, sim, 0, 0, 0);
+      f_more(&s, F_RACE);
+      put_pick(&s, 3, what);
+      if (what == 2)
+        put_range(&s, 0, 255, 7);
+      if (sim)
+        put_range(&s, 0, (64u << 20) / 2, 2u << 20);
+      snprintf(name, sizeof name, "race-%s-%s", race_names[what], sim ? "sim" : "os");
+      save(T, name, &s);
+    }
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
@@ -1344,5 +1614,6 @@ int main(int argc, char **argv) {
   seeds_os();
   seeds_com();
   seeds_il();
+  seeds_faults();
   return 0;
 }

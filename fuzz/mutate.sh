@@ -52,6 +52,26 @@ MUTATIONS=(
       return -1;@@    if (1)
       return -1;@@an interrupted PROCMAP_QUERY ends the walk with an error instead of asking again@@fuzz_os"
   "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
+  "zone-reserve-held@@src/zone.c@@      if (p->state[first + i] != PAGE_FREE)@@      if (p->state[first + i] == PAGE_STUCK)@@the zone hands out pages a heap already holds (contract 3: two heaps share them)@@fuzz_zone"
+  "zone-no-rereserve@@src/zone.c@@  } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {@@  } else if (1) {@@pages a heap gave back are offered again without being reserved again (contract 7 through the zone)@@fuzz_zone"
+  "zone-held-kept@@src/zone.c@@  z->held -= b - a;@@  (void)0;@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
+  "zone-pave-hides-enomem@@src/zone.c@@    else if (e != ILHEAP_EBUSY)@@    else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)@@pave skips a range it had no memory for and answers success@@fuzz_faults"
+  "zone-list-oom-hidden@@src/zone.c@@  if (err == ILHEAP_OK && (os.oom || out->oom || (zone_free != NULL && zone_free->oom)))@@  if (0)@@a walk whose list ran out of memory answers success with part of the free ranges@@fuzz_faults"
+  "maps-malformed-ignored@@src/os/provider_linux.c@@      if ((r = take_line(w, line, nl)) < 0)
+        err = ILHEAP_EPROVIDER;@@      if ((r = take_line(w, line, nl)) < 0)
+        r = 0;@@a malformed /proc/self/maps line is skipped instead of ending the walk with ILHEAP_EPROVIDER@@fuzz_faults"
+  "maps-last-line-dropped@@src/os/provider_linux.c@@      if (have > 0 && take_line(w, line, end) < 0)@@      if (0)@@the last line of /proc/self/maps is ignored when the file does not end with a newline@@fuzz_faults"
+  "maps-long-line@@src/os/provider_linux.c@@    if (have == MAPS_BUF) { /* a line longer than any the kernel writes */@@    if (0) { /* a line longer than any the kernel writes */@@a line longer than the buffer is taken for the end of the file@@fuzz_faults"
+  "view-top-unchecked@@src/os/provider_linux.c@@      if (r == 0 && q.vma_start < end && q.vma_end > end - 1 && q.vma_end <= UINTPTR_MAX) {@@      if (r == 0 && q.vma_end <= UINTPTR_MAX) {@@a walk jumps a remembered run of mappings without asking whether its last page is still mapped: a hole opened at its top is missed@@fuzz_faults"
+  "once-no-wait@@src/os/posix.c@@  while (atomic_load_explicit(state, memory_order_acquire) != ONCE_DONE)
+    ilheap__yield();@@  ilheap__yield();@@a thread that lost the race for a once returns before the winner has run it@@fuzz_faults"
+  "com-first-use-no-wait@@src/com.c@@      while (atomic_load_explicit(&obj->state, memory_order_acquire) != COM_READY)
+        ilheap__yield();@@      ilheap__yield();@@a thread that lost the race for a heap's COM object uses it half filled in@@fuzz_faults"
+  "registry-no-recheck@@src/registry.c@@  known = registry_lookup(reg, module_id);
+  if (known != NULL) {
+    /* Another@@  known = NULL;
+  if (known != NULL) {
+    /* Another@@registry_get does not look again under the write lock: a module created meanwhile gets a second heap@@fuzz_faults"
   "il-tiny-limit@@src/il.c@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&@@b->code_size <= ILHEAP_IL_TINY_MAX_CODE + 1 &&@@a tiny header for 64 bytes of code (L1)"
   "il-small-length@@src/il.c@@c->try_length <= 0xFFu &&@@c->try_length <= 0x100u &&@@a small clause for a try length of 256 (L4)"
   "il-small-count@@src/il.c@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES;@@int small_ok = b->clause_count <= ILHEAP_IL_SMALL_MAX_CLAUSES + 1;@@a small section of 21 clauses: DataSize 256 wraps to 0 (L4)"

@@ -97,8 +97,10 @@ ILHEAP_API int ilheap_zone_take_below(ilheap_zone *zone, uintptr_t lo, uintptr_t
  * Paves [lo, hi): every whole page of it the wrapped provider has free becomes
  * a piece, as far as max_bytes allows (ranges that would pass it are skipped).
  * Sets *paved (may be NULL) to the bytes added. Returns 0, ILHEAP_EINVAL (zone
- * NULL), ILHEAP_ENOMEM, or the wrapped provider's walk error. A range another
- * thread maps meanwhile is skipped, not an error.
+ * NULL), ILHEAP_ENOMEM (out of memory: the zone's own bookkeeping or the wrapped
+ * provider's answer; the pieces added so far stay), or the wrapped provider's
+ * walk or reserve error. A range another thread maps meanwhile is skipped, not
+ * an error.
  */
 ILHEAP_API int ilheap_zone_pave(ilheap_zone *zone, uintptr_t lo, uintptr_t hi, size_t *paved);
 

@@ -91,6 +91,7 @@ static com_object *com_get(ilheap *heap) {
     int expected = COM_UNINIT;
     if (atomic_compare_exchange_strong_explicit(&obj->state, &expected, COM_BUSY,
                                                 memory_order_acquire, memory_order_acquire)) {
+      ILHEAP_RACE_POINT(ILHEAP__RACE_COM); /* a test may make another thread wait here */
       obj->iface.lpVtbl = &method_malloc_vtbl;
       atomic_store_explicit(&obj->refs, COM_BASE_REFS, memory_order_relaxed);
       atomic_store_explicit(&obj->state, COM_READY, memory_order_release);

@@ -171,6 +171,7 @@ int ilheap_registry_get(ilheap_registry *reg, uintptr_t module_id, const void *m
   if (known != NULL)
     return err;
 
+  ILHEAP_RACE_POINT(ILHEAP__RACE_REGISTRY); /* a test may let another thread create it here */
   ilheap__rwlock_wrlock(&reg->lock);
   known = registry_lookup(reg, module_id);
   if (known != NULL) {

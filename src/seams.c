@@ -13,8 +13,12 @@ void ilheap__assert_fail(const char *file, int line, const char *cond) {
 #endif
 
 #if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
-static _Atomic uint64_t alloc_countdown, os_countdown, fired;
+static _Atomic uint64_t alloc_countdown, os_countdown, fired, alloc_fired;
 static _Atomic int os_err;
+static ilheap__race_hook _Atomic race_hook;
+static void *_Atomic race_arg;
+static ilheap__read_filter _Atomic read_filter;
+static void *_Atomic read_arg;
 
 void ilheap__fault_alloc(uint64_t n) { atomic_store(&alloc_countdown, n); }
 
@@ -24,6 +28,8 @@ void ilheap__fault_os(uint64_t n, int err) {
 }
 
 uint64_t ilheap__faults_fired(void) { return atomic_load(&fired); }
+
+uint64_t ilheap__alloc_faults_fired(void) { return atomic_load(&alloc_fired); }
 
 /* 1 when this call is the one that was chosen to fail. */
 static int countdown(_Atomic uint64_t *c) {
@@ -38,9 +44,35 @@ static int countdown(_Atomic uint64_t *c) {
   return 0;
 }
 
-int ilheap__alloc_fails(void) { return countdown(&alloc_countdown); }
+int ilheap__alloc_fails(void) {
+  if (!countdown(&alloc_countdown))
+    return 0;
+  atomic_fetch_add(&alloc_fired, 1);
+  return 1;
+}
 
 int ilheap__os_fails(void) { return countdown(&os_countdown) ? atomic_load(&os_err) : 0; }
+
+void ilheap__set_race_hook(ilheap__race_hook fn, void *arg) {
+  atomic_store(&race_arg, arg);
+  atomic_store(&race_hook, fn);
+}
+
+void ilheap__race_point(int point) {
+  ilheap__race_hook fn = atomic_load(&race_hook);
+  if (fn != NULL)
+    fn(point, atomic_load(&race_arg));
+}
+
+void ilheap__set_read_filter(ilheap__read_filter fn, void *arg) {
+  atomic_store(&read_arg, arg);
+  atomic_store(&read_filter, fn);
+}
+
+ptrdiff_t ilheap__run_read_filter(char *buf, ptrdiff_t got, size_t cap) {
+  ilheap__read_filter fn = atomic_load(&read_filter);
+  return fn != NULL ? fn(buf, got, cap, atomic_load(&read_arg)) : got;
+}
 #endif
 
 #if !ILHEAP_ASSERTS_ON && !(defined(ILHEAP_SEAMS) && ILHEAP_SEAMS)

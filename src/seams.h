@@ -18,12 +18,33 @@
  *    4.17 do with MAP_FIXED_NOREPLACE), and any other call fail with EINTR.
  *    EINTR where the code retries, ENOMEM, EEXIST, EACCES: answers a kernel
  *    here rarely or never gives.
- *  - ilheap__faults_fired(): how many injected failures were delivered.
+ *  - ilheap__faults_fired(): how many injected failures were delivered;
+ *    ilheap__alloc_faults_fired(): how many of them were allocations.
  * The counters are process-wide and atomic; n == 0 switches one off.
+ *
+ * Races: ilheap__set_race_hook(fn, arg) runs fn(point, arg) where another
+ * thread's timing decides the path: ILHEAP__RACE_ONCE (the thread that won an
+ * ilheap__once, before it runs the function), ILHEAP__RACE_COM (the thread that
+ * won a heap's COM object, before it fills it in), ILHEAP__RACE_WAIT (a
+ * thread waiting for one of those, each time it yields) and
+ * ILHEAP__RACE_REGISTRY (a registry_get that found no heap for its module,
+ * between its read lock and its write lock). fn may start another thread at
+ * ONCE or COM and return once that thread has been seen to WAIT, or at REGISTRY
+ * and return once that thread has created the module's heap: the branch that
+ * handles the other thread is then taken deterministically, not once in a
+ * million runs.
+ *
+ * Reads: ilheap__set_read_filter(fn, arg) passes every read of the Linux
+ * provider's /proc/self/maps text through fn(buf, got, cap, arg): buf holds the
+ * got bytes read (got >= 0) with room for cap; fn may rewrite them and answers
+ * the count the parser is to see (0: the end of the file, at most cap). A test
+ * serves a text of its own: malformed, over-long or truncated lines no kernel
+ * writes, cut at any byte, so the parser's defined answers can be checked.
  */
 #ifndef ILHEAP_SEAMS_H
 #define ILHEAP_SEAMS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -34,13 +55,23 @@
 
 #define ILHEAP__ELSEWHERE (-1)
 
+enum { ILHEAP__RACE_ONCE = 1, ILHEAP__RACE_COM = 2, ILHEAP__RACE_WAIT = 3, ILHEAP__RACE_REGISTRY = 4 };
+
 #if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
 void ilheap__fault_alloc(uint64_t n);
 void ilheap__fault_os(uint64_t n, int err);
 uint64_t ilheap__faults_fired(void);
+uint64_t ilheap__alloc_faults_fired(void);
 int ilheap__alloc_fails(void);
 int ilheap__os_fails(void); /* 0: make the call; else the errno to fail with */
 
+typedef void (*ilheap__race_hook)(int point, void *arg);
+void ilheap__set_race_hook(ilheap__race_hook fn, void *arg);
+void ilheap__race_point(int point);
+
+typedef ptrdiff_t (*ilheap__read_filter)(char *buf, ptrdiff_t got, size_t cap, void *arg);
+void ilheap__set_read_filter(ilheap__read_filter fn, void *arg);
+ptrdiff_t ilheap__run_read_filter(char *buf, ptrdiff_t got, size_t cap);
 
 #define ILHEAP_MALLOC(n) (ilheap__alloc_fails() ? NULL : malloc(n))
 #define ILHEAP_CALLOC(n, m) (ilheap__alloc_fails() ? NULL : calloc((n), (m)))
@@ -51,6 +82,8 @@ int ilheap__os_fails(void); /* 0: make the call; else the errno to fail with */
 #define ILHEAP_RWLOCK_INIT(l) (ilheap__alloc_fails() ? -1 : pthread_rwlock_init((l), NULL))
 #endif
 #define ILHEAP_OS_FAILS() ilheap__os_fails()
+#define ILHEAP_RACE_POINT(point) ilheap__race_point(point)
+#define ILHEAP_READ_FILTER(buf, got, cap) ilheap__run_read_filter((buf), (got), (cap))
 #else
 #define ILHEAP_MALLOC(n) malloc(n)
 #define ILHEAP_CALLOC(n, m) calloc((n), (m))
@@ -61,6 +94,8 @@ int ilheap__os_fails(void); /* 0: make the call; else the errno to fail with */
 #define ILHEAP_RWLOCK_INIT(l) pthread_rwlock_init((l), NULL)
 #endif
 #define ILHEAP_OS_FAILS() 0
+#define ILHEAP_RACE_POINT(point) ((void)0)
+#define ILHEAP_READ_FILTER(buf, got, cap) (got)
 #endif
 
 #endif

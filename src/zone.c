@@ -16,6 +16,7 @@
 #include "ilheap_zone.h"
 #include "internal.h"
 #include "os/os.h"
+#include "seams.h"
 
 /* STUCK: the wrapped provider refused to release it: still the zone's (given
  * back at destroy), never offered again (its contents are not zero). */
@@ -46,7 +47,7 @@ typedef struct span_list {
 static int span_push(span_list *l, uintptr_t lo, uintptr_t hi) {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 32;
-    uintptr_t *v = realloc(l->v, 2 * cap * sizeof *v);
+    uintptr_t *v = ILHEAP_REALLOC(l->v, 2 * cap * sizeof *v);
     if (v == NULL) {
       l->oom = 1;
       return 1; /* stops a walk */
@@ -259,12 +260,12 @@ static int add_piece(ilheap_zone *z, uintptr_t base, size_t size) {
   int err;
   if (size > z->max_bytes - z->bytes) /* bytes <= max_bytes always */
     return ILHEAP_ENOMEM;
-  unsigned char *state = calloc(size / z->page, 1);
+  unsigned char *state = ILHEAP_CALLOC(size / z->page, 1);
   if (state == NULL)
     return ILHEAP_ENOMEM;
   if (z->n == z->cap) {
     size_t cap = z->cap ? z->cap * 2 : 16;
-    piece *v = realloc(z->pieces, cap * sizeof *v);
+    piece *v = ILHEAP_REALLOC(z->pieces, cap * sizeof *v);
     if (v == NULL) {
       free(state);
       return ILHEAP_ENOMEM;
@@ -337,13 +338,13 @@ int ilheap_zone_pave(ilheap_zone *z, uintptr_t lo, uintptr_t hi, size_t *paved) 
   err = free_outside(z, lo, hi, &free_ranges, NULL);
   ilheap__mutex_lock(&z->lock);
   for (size_t i = 0; err == ILHEAP_OK && i < free_ranges.n; i++) {
-    if (!whole_pages(z, &free_ranges, i, &a, &b))
-      continue;
+    if (!whole_pages(z, &free_ranges, i, &a, &b) || b - a > z->max_bytes - z->bytes)
+      continue; /* no whole page, or past max_bytes: skipped */
     int e = add_piece(z, a, b - a);
     if (e == ILHEAP_OK)
       added += b - a;
-    else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)
-      err = e; /* taken meanwhile, or past max_bytes: skipped */
+    else if (e != ILHEAP_EBUSY)
+      err = e; /* out of memory, or the wrapped provider's error; taken meanwhile: skipped */
   }
   ilheap__mutex_unlock(&z->lock);
   free(free_ranges.v);
@@ -364,7 +365,7 @@ int ilheap_zone_create(const ilheap_provider *inner, size_t max_bytes, ilheap_zo
     return ILHEAP_EINVAL;
   if ((err = ilheap__provider_check(inner)) != ILHEAP_OK)
     return err;
-  z = calloc(1, sizeof *z);
+  z = ILHEAP_CALLOC(1, sizeof *z);
   if (z == NULL)
     return ILHEAP_ENOMEM;
   if (ilheap__mutex_init(&z->lock) != ILHEAP_OK) {

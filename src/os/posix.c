@@ -57,6 +57,7 @@ void ilheap__once_run(ilheap__once *once, void (*fn)(void)) {
     return;
   if (atomic_compare_exchange_strong_explicit(state, &expected, ONCE_RUNNING,
                                               memory_order_acquire, memory_order_acquire)) {
+    ILHEAP_RACE_POINT(ILHEAP__RACE_ONCE); /* a test may make another thread wait here */
     fn();
     atomic_store_explicit(state, ONCE_DONE, memory_order_release);
     return;
@@ -65,7 +66,10 @@ void ilheap__once_run(ilheap__once *once, void (*fn)(void)) {
     ilheap__yield();
 }
 
-void ilheap__yield(void) { (void)sched_yield(); }
+void ilheap__yield(void) {
+  ILHEAP_RACE_POINT(ILHEAP__RACE_WAIT);
+  (void)sched_yield();
+}
 
 void *ilheap__aligned_calloc(size_t align, size_t size) {
   void *p = NULL;
