@@ -49,7 +49,8 @@ PY
 # The support library the targets share (support/README.md), built the same way.
 SUPPORT_OBJS=()
 for src in "$SRC_DIR"/support/*.c; do
-  case $(basename "$src") in os_*.c) [[ $(basename "$src") == os_linux.c ]] || continue ;; esac
+  # One file per OS (os_*.c, proc_*.c): the Linux one only.
+  case $(basename "$src") in *_windows.c) continue ;; esac
   obj="$WORK/support_$(basename "$src" .c).o"
   $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
     -c "$src" -o "$obj"
