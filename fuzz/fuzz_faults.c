@@ -540,7 +540,7 @@ static int sum_outside(void *arg, uintptr_t lo, uintptr_t hi) {
 static void op_zone(state *st, fuzz_input *in) {
   const ilheap_provider *inner = provider(st);
   ilheap_zone *z = (ilheap_zone *)(uintptr_t)1;
-  uint64_t allocs = ilheap__alloc_faults_fired(), all = ilheap__faults_fired();
+  uint64_t allocs = ilheap__alloc_faults_fired(), all;
 #define ONLY_ALLOC_FAILED()                                                                        \
   (ilheap__alloc_faults_fired() != allocs && ilheap__faults_fired() - all ==                       \
                                                  ilheap__alloc_faults_fired() - allocs)
