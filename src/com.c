@@ -209,7 +209,8 @@ static int cxx_vtable_known(const void *vptr) {
 }
 
 /* Lock-free push; a vtable already listed is not listed twice (a race may list
- * it twice, which is harmless). No memory: that vtable stays unlisted, and only
+ * it twice, which is harmless). No memory: that vtable stays unlisted until a
+ * later ilheap_method_malloc_cxx lists it; meanwhile only
  * ilheap_method_malloc_heap/refcount fail to recognize its objects. */
 static void cxx_vtable_note(const void *vptr) {
   if (cxx_vtable_known(vptr))
@@ -240,6 +241,9 @@ void *ilheap_method_malloc_cxx(ilheap *heap, void (*construct)(void *storage, il
         ilheap__yield();
     }
   }
+  /* A note that failed for want of memory is made again: a failure does not
+   * outlast the shortage (found by fuzz_faults' 30-minute campaign). */
+  cxx_vtable_note(first_word(obj->cxx.bytes));
   return obj->cxx.bytes;
 }
 
