@@ -182,9 +182,12 @@ ILHEAP_API const char *ilheap_strerror(int err);
  *             in how, the range is not reserved yet: it is reserved first, with
  *             reserve's answers (ILHEAP_EBUSY if any part is not free), in one
  *             step where the OS allows; without it, the range is one reserve
- *             returned and that was never committed. With ILHEAP_MAP_POPULATE,
- *             the pages are also made resident now, in bulk, so that writing
- *             them takes no page faults (a hint: a provider may ignore it).
+ *             returned and that was never committed, or (with
+ *             ILHEAP_MAP_POPULATE alone) a range map has committed already,
+ *             which the core populates after a refill, outside its lock. With
+ *             ILHEAP_MAP_POPULATE, the pages are also made resident now, in
+ *             bulk, so that writing them takes no page faults (a hint: a
+ *             provider may ignore it).
  *             Any other bit of how: ILHEAP_EINVAL.
  *  resident   1 when the page at addr (inside a committed range) is
  *             resident, 0 when it is not, or an ILHEAP_E* code. The core asks
