@@ -572,9 +572,12 @@ static int never_resident(void *ctx, uintptr_t a) {
   cr_assert_fail("resident read past an older provider's size");
   return ILHEAP_EPROVIDER;
 }
-static unsigned maps_called;
+static unsigned maps_called, populates_called;
 static int counting_map(void *ctx, uintptr_t a, size_t l, unsigned how) {
-  maps_called++;
+  if (how == ILHEAP_MAP_POPULATE)
+    populates_called++; /* a writer's refill, populated after the lock */
+  else
+    maps_called++;
   return os()->map(ctx, a, l, how);
 }
 
@@ -602,9 +605,12 @@ Test(contract_os, provider_version_1_size) {
   p.size = sizeof p;
   p.map = counting_map;
   p.resident = os()->resident;
-  maps_called = 0;
+  maps_called = populates_called = 0;
   st = fill_with(&p);
   cr_assert_eq(maps_called, st.chunks + st.extensions, "one map per refill");
+  /* The blocks are written: every refill but the first chunk's populates. */
+  cr_assert(populates_called >= 1 && populates_called <= maps_called,
+            "%u populating maps for %u refills", populates_called, maps_called);
 }
 
 /* ---- The Linux provider's view of crowds (src/os_linux.c) ------------------ */
