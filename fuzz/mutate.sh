@@ -57,10 +57,10 @@ MUTATIONS=(
   "zone-held-kept@@src/zone.c@@  z->held -= b - a;@@  (void)0;@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
   "zone-pave-hides-enomem@@src/zone.c@@    else if (e != ILHEAP_EBUSY)@@    else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)@@pave skips a range it had no memory for and answers success@@fuzz_faults"
   "zone-list-oom-hidden@@src/zone.c@@  if (err == ILHEAP_OK && (os.oom || out->oom || (zone_free != NULL && zone_free->oom)))@@  if (0)@@a walk whose list ran out of memory answers success with part of the free ranges@@fuzz_faults"
-  "maps-malformed-ignored@@src/os/provider_linux.c@@      if ((r = take_line(w, line, nl)) < 0)
-        err = ILHEAP_EPROVIDER;@@      if ((r = take_line(w, line, nl)) < 0)
-        r = 0;@@a malformed /proc/self/maps line is skipped instead of ending the walk with ILHEAP_EPROVIDER@@fuzz_faults"
-  "maps-last-line-dropped@@src/os/provider_linux.c@@      if (have > 0 && take_line(w, line, end) < 0)@@      if (0)@@the last line of /proc/self/maps is ignored when the file does not end with a newline@@fuzz_faults"
+  "maps-malformed-ignored@@src/os/maps.c@@    if (ilheap__maps_line(line, nl, &lo, &hi) != 0)
+      return -1;@@    if (ilheap__maps_line(line, nl, &lo, &hi) != 0)
+      continue;@@a malformed /proc/self/maps line is skipped instead of ending the walk with ILHEAP_EPROVIDER@@fuzz_maps fuzz_faults"
+  "maps-last-line-dropped@@src/os/maps.c@@      if (!at_end || line == end)@@      if (at_end >= 0 || line == end)@@the last line of /proc/self/maps is ignored when the file does not end with a newline@@fuzz_maps fuzz_faults"
   "maps-long-line@@src/os/provider_linux.c@@    if (have == MAPS_BUF) { /* a line longer than any the kernel writes */@@    if (0) { /* a line longer than any the kernel writes */@@a line longer than the buffer is taken for the end of the file@@fuzz_faults"
   "view-top-unchecked@@src/os/provider_linux.c@@      if (r == 0 && q.vma_start < end && q.vma_end > end - 1 && q.vma_end <= UINTPTR_MAX) {@@      if (r == 0 && q.vma_end <= UINTPTR_MAX) {@@a walk jumps a remembered run of mappings without asking whether its last page is still mapped: a hole opened at its top is missed@@fuzz_faults"
   "once-no-wait@@src/os/posix.c@@  while (atomic_load_explicit(state, memory_order_acquire) != ONCE_DONE)
