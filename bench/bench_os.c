@@ -10,7 +10,20 @@
  *                    grew in place, or a new chunk started: the statistics say
  *                    which) reported apart from the fast path: medians;
  *  primitives        walk_free over a module's window, and reserve + commit +
- *                    release of one provider page: medians.
+ *                    release of one provider page: medians;
+ *  crowds (Linux)    ilheap_create plus the first ilheap_alloc of a new heap
+ *                    whose window starts at the bottom of a crowd of one-page
+ *                    mappings, 1,000, 3,000 and 10,000 of them, either side by
+ *                    side ("adjacent") or each followed by a two-page hole
+ *                    ("holes": smaller than any chunk, as allocators and loaders
+ *                    leave them), with 16 MiB free above the crowd: the walk
+ *                    from the window's start to that room is the cost. Rounds
+ *                    interleave the six crowds; median, min and max per crowd,
+ *                    and the growth exponent from 1,000 to 10,000 (log of the
+ *                    ratio of medians over log 10: 1 is linear, 0 flat). The
+ *                    max is the first placement (the crowd not crossed yet);
+ *                    the mean shows what crossing it again now and then costs
+ *                    (src/runs.h) spread over the rounds.
  *
  *   ilheap_bench_os [rounds]     (default 50)
  *
@@ -23,7 +36,10 @@
 #else
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <math.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 #endif
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +122,101 @@ static int count_gap(void *arg, uintptr_t lo, uintptr_t hi) {
   ++*(size_t *)arg;
   return 0;
 }
+
+#if !defined(_WIN32)
+/* ---- placement through crowds (Linux) ---------------------------------------- */
+
+#define CROWD_SIZES 3
+#define CROWD_ROOM ((size_t)16 << 20) /* free above a crowd: a roomy gap for the chunk */
+
+typedef struct crowd {
+  const char *shape;
+  size_t n;           /* one-page mappings */
+  uintptr_t lo;       /* its lowest page: the module base */
+  size_t span, whole; /* the crowd's bytes; with the room above */
+} crowd;
+
+/* n one-page mappings from lo upward, each followed by `holes` free pages
+ * (adjacent ones alternate protections, so that none merge), and CROWD_ROOM
+ * free above. The room is held (PROT_NONE) until every crowd is made, so that
+ * no later crowd lands in it; crowd_open frees it. */
+static int crowd_make(crowd *c, const char *shape, size_t n, size_t holes) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), step = (1 + holes) * page;
+  c->shape = shape;
+  c->n = n;
+  c->span = n * step;
+  c->whole = c->span + CROWD_ROOM;
+  unsigned char *m = mmap(NULL, c->whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED)
+    return -1;
+  c->lo = (uintptr_t)m;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char *at = m + i * step;
+    if (mprotect(at, page, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE) != 0)
+      return -1;
+    if (holes != 0 && munmap(at + page, holes * page) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int crowd_open(const crowd *c) {
+  return munmap((void *)(c->lo + c->span), CROWD_ROOM);
+}
+
+static void crowd_free(const crowd *c) { (void)munmap((void *)c->lo, c->span); }
+
+static void crowds(int rounds) {
+  static const size_t sizes[CROWD_SIZES] = {1000, 3000, 10000};
+  static double t[2 * CROWD_SIZES][MAX_ROUNDS];
+  crowd c[2 * CROWD_SIZES];
+  for (size_t i = 0; i < 2 * CROWD_SIZES; i++)
+    if (crowd_make(&c[i], i % 2 ? "holes" : "adjacent", sizes[i / 2], i % 2 ? 2 : 0) != 0) {
+      printf("crowds: cannot map them (vm.max_map_count?)\n");
+      return;
+    }
+  for (size_t i = 0; i < 2 * CROWD_SIZES; i++)
+    if (crowd_open(&c[i]) != 0)
+      return;
+  for (int r = 0; r < rounds; r++) {
+    for (size_t k = 0; k < 2 * CROWD_SIZES; k++) {
+      size_t i = (k + (size_t)r) % (2 * CROWD_SIZES); /* each round starts at another crowd */
+      ilheap *h = NULL;
+      double t0 = now_us();
+      if (ilheap_create((const void *)c[i].lo, NULL, &h) != ILHEAP_OK)
+        return;
+      void *b = ilheap_alloc(h, 100);
+      t[i][r] = now_us() - t0;
+      ilheap_stats st = {.size = sizeof st};
+      (void)ilheap_get_stats(h, &st);
+      ilheap_destroy(h);
+      if (b == NULL || st.lowest < c[i].lo + c[i].span) {
+        printf("crowds: the chunk did not land above the %s crowd of %zu\n", c[i].shape, c[i].n);
+        return;
+      }
+    }
+  }
+  printf("placement through a crowd (ilheap_create + first ilheap_alloc, window starting at its "
+         "bottom), %d rounds interleaved:\n",
+         rounds);
+  for (size_t s = 0; s < 2; s++) {
+    double med[CROWD_SIZES];
+    for (size_t z = 0; z < CROWD_SIZES; z++) {
+      size_t i = 2 * z + s;
+      double sum = 0;
+      for (int r = 0; r < rounds; r++)
+        sum += t[i][r];
+      med[z] = median(t[i], (size_t)rounds); /* sorts: min and max at the ends */
+      printf("  %-8s %6zu mappings: %8.1f us median (min %.1f, max %.1f; mean %.1f)\n", c[i].shape,
+             c[i].n, med[z], t[i][0], t[i][rounds - 1], sum / rounds);
+    }
+    printf("  %-8s growth exponent 1,000 -> 10,000: %.2f\n", c[s].shape,
+           log(med[CROWD_SIZES - 1] / med[0]) / log(10.0));
+  }
+  for (size_t i = 0; i < 2 * CROWD_SIZES; i++)
+    crowd_free(&c[i]);
+}
+#endif
 
 int main(int argc, char **argv) {
   static double t[MAX_ROUNDS], fast[BODIES], grew[BODIES], fresh[BODIES];
@@ -222,5 +333,8 @@ int main(int argc, char **argv) {
     }
     break;
   }
+#if !defined(_WIN32)
+  crowds(rounds);
+#endif
   return failed;
 }

@@ -49,28 +49,37 @@ static void drop(ilheap__runs *view, size_t i) {
   view->n--;
 }
 
-uintptr_t ilheap__runs_jump(ilheap__runs *view, uintptr_t addr) {
+uintptr_t ilheap__runs_jump(ilheap__runs *view, uintptr_t addr, uint32_t *mappings) {
   uintptr_t end = 0;
   size_t i;
   lock();
   i = find(view, addr);
   if (i < view->n && view->v[i].lo <= addr) {
-    if (++view->v[i].jumps >= ILHEAP__RUNS_JUMPS)
+    ilheap__run *r = &view->v[i];
+    if (++r->jumps >= (r->mappings > ILHEAP__RUNS_JUMPS ? r->mappings : ILHEAP__RUNS_JUMPS)) {
       drop(view, i); /* crossed again, holes and all, by the caller's walk */
-    else
-      end = view->v[i].hi;
+    } else {
+      end = r->hi;
+      if (mappings != NULL)
+        *mappings = r->mappings;
+    }
   }
   CHECK(view);
   unlock();
   return end;
 }
 
-void ilheap__runs_add(ilheap__runs *view, uintptr_t lo, uintptr_t hi) {
+void ilheap__runs_add(ilheap__runs *view, uintptr_t lo, uintptr_t hi, uint32_t mappings) {
+  uint32_t jumps = 0;
   size_t i, j;
   ILHEAP_ASSERT(lo < hi);
   lock();
   i = find(view, lo > 0 ? lo - 1 : 0); /* a run ending at lo touches it */
   for (j = i; j < view->n && view->v[j].lo <= hi; j++) {
+    uint32_t m = view->v[j].mappings;
+    mappings = mappings > UINT32_MAX - m ? UINT32_MAX : mappings + m;
+    if (view->v[j].jumps > jumps)
+      jumps = view->v[j].jumps; /* what was remembered ages as before */
     if (view->v[j].lo < lo)
       lo = view->v[j].lo;
     if (view->v[j].hi > hi)
@@ -80,12 +89,13 @@ void ilheap__runs_add(ilheap__runs *view, uintptr_t lo, uintptr_t hi) {
     view->n = 0; /* full: start over */
     i = j = 0;
   }
-  /* [i, j) becomes one run, its count of jumps started afresh: it was just crossed. */
+  /* [i, j) becomes one run. */
   memmove(&view->v[i + 1], &view->v[j], (view->n - j) * sizeof *view->v);
   view->n = view->n + 1 - (j - i);
   view->v[i].lo = lo;
   view->v[i].hi = hi;
-  view->v[i].jumps = 0;
+  view->v[i].mappings = mappings;
+  view->v[i].jumps = jumps;
   CHECK(view);
   unlock();
 }

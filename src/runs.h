@@ -18,9 +18,12 @@
  *    page before every jump and forgets the run when it is gone;
  *  - a hole inside a run grown since (someone else unmapped a mapping there):
  *    not seen by a jump. Bounded three ways: ranges the provider releases
- *    itself are forgotten at once (ilheap__runs_forget); a run is forgotten
- *    after ILHEAP__RUNS_JUMPS jumps, so the next walk crosses it again and sees
- *    every hole (ilheap__runs_jump); and a walk that jumped and whose visitor
+ *    itself are forgotten at once (ilheap__runs_forget); a run of m mappings
+ *    is forgotten after max(ILHEAP__RUNS_JUMPS, m) jumps, so a walk crosses it
+ *    again and sees every hole (ilheap__runs_jump): crossing it again costs
+ *    about one question per mapping, so spread over the jumps since the last
+ *    crossing it adds about one question per jump, whatever the crowd's size;
+ *    and a walk that jumped and whose visitor
  *    accepted nothing forgets the whole view (ilheap__runs_clear), so a
  *    caller's second look (the core's, src/heap.c) sees every hole before it
  *    calls a range full.
@@ -36,11 +39,12 @@
 #include <stdint.h>
 
 #define ILHEAP__RUNS_MAX 1024 /* runs remembered; when full, the view starts over */
-#define ILHEAP__RUNS_JUMPS 64 /* a run is crossed again after this many jumps */
+#define ILHEAP__RUNS_JUMPS 64 /* a run is crossed again after this many jumps at least */
 
 typedef struct ilheap__run {
   uintptr_t lo, hi;
-  uint32_t jumps; /* jumps over it since it was remembered */
+  uint32_t mappings; /* mappings it held when crossed */
+  uint32_t jumps;    /* jumps over it since it was remembered */
 } ilheap__run;
 
 typedef struct ilheap__runs {
@@ -48,14 +52,18 @@ typedef struct ilheap__runs {
   ilheap__run v[ILHEAP__RUNS_MAX]; /* sorted, disjoint, not touching */
 } ilheap__runs;
 
-/* The end of the run holding addr, counting one jump over it; 0 when no run
- * holds addr, or when the run has been jumped ILHEAP__RUNS_JUMPS times (it is
- * forgotten then: the caller crosses it mapping by mapping). */
-uintptr_t ilheap__runs_jump(ilheap__runs *view, uintptr_t addr);
+/* The end of the run holding addr, counting one jump over it, and (mappings
+ * not NULL) the mappings it held; 0 when no run holds addr, or when the run has
+ * been jumped max(ILHEAP__RUNS_JUMPS, its mappings) times (it is forgotten
+ * then: the caller crosses it mapping by mapping). */
+uintptr_t ilheap__runs_jump(ilheap__runs *view, uintptr_t addr, uint32_t *mappings);
 
-/* Remembers [lo, hi) (lo < hi) as one run, merged with the runs it overlaps or
- * touches. A full view starts over. */
-void ilheap__runs_add(ilheap__runs *view, uintptr_t lo, uintptr_t hi);
+/* Remembers [lo, hi) (lo < hi), where a walk crossed `mappings` mappings one
+ * by one, as one run, merged with the runs it overlaps or touches: their
+ * mappings are added, and the merged run has been jumped as often as the most
+ * jumped of them (what they remembered is no fresher for the merge). A full
+ * view starts over. */
+void ilheap__runs_add(ilheap__runs *view, uintptr_t lo, uintptr_t hi, uint32_t mappings);
 
 /* Forgets [lo, hi): what the runs said about it is no longer known. */
 void ilheap__runs_forget(ilheap__runs *view, uintptr_t lo, uintptr_t hi);

@@ -137,26 +137,26 @@ static ilheap__runs *new_view(void) {
 
 Test(runs, jump_inside_a_run_only) {
   ilheap__runs *v = new_view();
-  ilheap__runs_add(v, 0x10000, 0x20000);
-  cr_assert_eq(ilheap__runs_jump(v, 0x10000), (uintptr_t)0x20000);
-  cr_assert_eq(ilheap__runs_jump(v, 0x1ffff), (uintptr_t)0x20000);
-  cr_assert_eq(ilheap__runs_jump(v, 0x20000), 0u, "its end is not inside");
-  cr_assert_eq(ilheap__runs_jump(v, 0xffff), 0u);
+  ilheap__runs_add(v, 0x10000, 0x20000, 4);
+  cr_assert_eq(ilheap__runs_jump(v, 0x10000, NULL), (uintptr_t)0x20000);
+  cr_assert_eq(ilheap__runs_jump(v, 0x1ffff, NULL), (uintptr_t)0x20000);
+  cr_assert_eq(ilheap__runs_jump(v, 0x20000, NULL), 0u, "its end is not inside");
+  cr_assert_eq(ilheap__runs_jump(v, 0xffff, NULL), 0u);
   free(v);
 }
 
 Test(runs, add_merges_what_overlaps_or_touches) {
   ilheap__runs *v = new_view();
   ilheap__run r[8];
-  ilheap__runs_add(v, 0x10000, 0x20000);
-  ilheap__runs_add(v, 0x30000, 0x40000);
-  ilheap__runs_add(v, 0x50000, 0x60000);
+  ilheap__runs_add(v, 0x10000, 0x20000, 4);
+  ilheap__runs_add(v, 0x30000, 0x40000, 4);
+  ilheap__runs_add(v, 0x50000, 0x60000, 4);
   cr_assert_eq(runs_of(v, r), 3u);
-  ilheap__runs_add(v, 0x20000, 0x30000); /* touches both neighbours */
+  ilheap__runs_add(v, 0x20000, 0x30000, 4); /* touches both neighbours */
   cr_assert_eq(runs_of(v, r), 2u);
   cr_assert_eq(r[0].lo, (uintptr_t)0x10000);
   cr_assert_eq(r[0].hi, (uintptr_t)0x40000);
-  ilheap__runs_add(v, 0x38000, 0x58000); /* overlaps both */
+  ilheap__runs_add(v, 0x38000, 0x58000, 4); /* overlaps both */
   cr_assert_eq(runs_of(v, r), 1u);
   cr_assert_eq(r[0].hi, (uintptr_t)0x60000);
   free(v);
@@ -165,12 +165,12 @@ Test(runs, add_merges_what_overlaps_or_touches) {
 Test(runs, forget_trims_splits_and_drops) {
   ilheap__runs *v = new_view();
   ilheap__run r[8];
-  ilheap__runs_add(v, 0x10000, 0x90000);
+  ilheap__runs_add(v, 0x10000, 0x90000, 4);
   ilheap__runs_forget(v, 0x40000, 0x50000); /* split */
   cr_assert_eq(runs_of(v, r), 2u);
   cr_assert_eq(r[0].hi, (uintptr_t)0x40000);
   cr_assert_eq(r[1].lo, (uintptr_t)0x50000);
-  cr_assert_eq(ilheap__runs_jump(v, 0x48000), 0u, "the forgotten range is no run's");
+  cr_assert_eq(ilheap__runs_jump(v, 0x48000, NULL), 0u, "the forgotten range is no run's");
   ilheap__runs_forget(v, 0x38000, 0x58000); /* trims both */
   cr_assert_eq(runs_of(v, r), 2u);
   cr_assert_eq(r[0].hi, (uintptr_t)0x38000);
@@ -182,18 +182,42 @@ Test(runs, forget_trims_splits_and_drops) {
   free(v);
 }
 
-/* A run jumped ILHEAP__RUNS_JUMPS times is forgotten, so that the next walk
- * crosses it mapping by mapping and sees a hole grown inside it. */
+/* A run jumped ILHEAP__RUNS_JUMPS times (or as many times as it held
+ * mappings, when more) is forgotten, so that the next walk crosses it mapping
+ * by mapping and sees a hole grown inside it. */
 Test(runs, a_run_is_crossed_again_after_its_jumps) {
   ilheap__runs *v = new_view();
   ilheap__run r[2];
-  ilheap__runs_add(v, 0x10000, 0x20000);
+  uint32_t m = 0;
+  ilheap__runs_add(v, 0x10000, 0x20000, 4);
   for (unsigned i = 1; i < ILHEAP__RUNS_JUMPS; i++)
-    cr_assert_eq(ilheap__runs_jump(v, 0x18000), (uintptr_t)0x20000, "jump %u", i);
-  cr_assert_eq(ilheap__runs_jump(v, 0x18000), 0u, "jump %u: crossed again", ILHEAP__RUNS_JUMPS);
+    cr_assert_eq(ilheap__runs_jump(v, 0x18000, &m), (uintptr_t)0x20000, "jump %u", i);
+  cr_assert_eq(m, 4u);
+  cr_assert_eq(ilheap__runs_jump(v, 0x18000, NULL), 0u, "jump %u: crossed again",
+               ILHEAP__RUNS_JUMPS);
   cr_assert_eq(runs_of(v, r), 0u);
-  ilheap__runs_add(v, 0x10000, 0x20000); /* crossed again: remembered afresh */
-  cr_assert_eq(ilheap__runs_jump(v, 0x18000), (uintptr_t)0x20000);
+  ilheap__runs_add(v, 0x10000, 0x20000, 4); /* crossed again: remembered afresh */
+  cr_assert_eq(ilheap__runs_jump(v, 0x18000, NULL), (uintptr_t)0x20000);
+  ilheap__runs_clear(v);
+  /* A crowd of 1,000 mappings: crossed again after 1,000 jumps. */
+  ilheap__runs_add(v, 0x100000, 0x200000, 600);
+  ilheap__runs_add(v, 0x1f0000, 0x300000, 400); /* merged: 1,000 mappings */
+  for (unsigned i = 1; i < 1000; i++)
+    cr_assert_eq(ilheap__runs_jump(v, 0x100000, &m), (uintptr_t)0x300000, "jump %u", i);
+  cr_assert_eq(m, 1000u);
+  cr_assert_eq(ilheap__runs_jump(v, 0x100000, NULL), 0u, "jump 1000: crossed again");
+  free(v);
+}
+
+/* Merging does not make what was remembered fresher: the merged run has been
+ * jumped as often as the most jumped of its parts. */
+Test(runs, a_merge_keeps_the_oldest_count) {
+  ilheap__runs *v = new_view();
+  ilheap__runs_add(v, 0x10000, 0x20000, 4);
+  for (unsigned i = 1; i < ILHEAP__RUNS_JUMPS; i++)
+    (void)ilheap__runs_jump(v, 0x10000, NULL);
+  ilheap__runs_add(v, 0x20000, 0x30000, 4); /* touches it: one run */
+  cr_assert_eq(ilheap__runs_jump(v, 0x28000, NULL), 0u, "the merged run is as old as its oldest part");
   free(v);
 }
 
@@ -201,9 +225,9 @@ Test(runs, a_full_view_starts_over) {
   ilheap__runs *v = new_view();
   ilheap__run r[1];
   for (uintptr_t i = 0; i < ILHEAP__RUNS_MAX; i++)
-    ilheap__runs_add(v, 0x100000 + i * 0x2000, 0x100000 + i * 0x2000 + 0x1000);
+    ilheap__runs_add(v, 0x100000 + i * 0x2000, 0x100000 + i * 0x2000 + 0x1000, 4);
   cr_assert_eq(runs_of(v, r), (size_t)ILHEAP__RUNS_MAX);
-  ilheap__runs_add(v, 0x10000, 0x11000);
+  ilheap__runs_add(v, 0x10000, 0x11000, 4);
   cr_assert_eq(runs_of(v, r), 1u);
   cr_assert_eq(r[0].lo, (uintptr_t)0x10000);
   free(v);

@@ -269,8 +269,9 @@ static void finish(walker *w) {
  * run's last page: if that is no longer mapped, the run is forgotten and the
  * walk goes on mapping by mapping). What may be stale: a hole that grew inside
  * a run since it was remembered (someone else unmapped something there) is not
- * seen by a jump, so a chunk may land higher than the lowest free room, for at
- * most ILHEAP__RUNS_JUMPS jumps (then the run is crossed again). Ranges this
+ * seen by a jump, so a chunk may land higher than the lowest free room, until
+ * the run is crossed again (after max(ILHEAP__RUNS_JUMPS, its mappings) jumps:
+ * src/runs.h). Ranges this
  * provider releases are forgotten at once. A walk that used the view and found
  * nothing its visitor accepted forgets the whole view, so the core's second
  * look (src/heap.c) sees every hole, small ones included, before a window is
@@ -305,6 +306,14 @@ static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
   }
 }
 
+/* Remembers the run a walk crossed, [lo, hi), if it is worth it: long enough,
+ * or crossed partly by jumps (then what was crossed one by one extends a
+ * remembered run). A run crossed by jumps only is remembered already. */
+static void remember(int open, uintptr_t lo, uintptr_t hi, uint32_t new_maps, int jumps) {
+  if (open && (new_maps >= VIEW_MIN_MAPPINGS || (new_maps > 0 && jumps)))
+    ilheap__runs_add(&view, lo, hi, new_maps);
+}
+
 /* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when the kernel lacks the ioctl. Crossing
  * a remembered run costs one question; runs crossed mapping by mapping are
  * remembered (see the view, above). */
@@ -312,21 +321,23 @@ static int walk_query(int fd, walker *w, int *jumped) {
   struct ilheap_procmap_query q;
   uintptr_t run_lo = 0, run_hi = 0; /* the run being crossed */
   uintptr_t small = small_hole();
-  unsigned run_maps = 0;
-  int r = 0, err = ILHEAP_OK;
+  uint32_t run_new = 0; /* its mappings crossed one by one (the view knows the rest) */
+  int run_open = 0, run_jumps = 0, r = 0, err = ILHEAP_OK;
   for (;;) {
-    uintptr_t end = ilheap__runs_jump(&view, w->at);
+    uintptr_t end = ilheap__runs_jump(&view, w->at, NULL);
     if (end > w->at) {
       /* Inside a remembered run: is its last page still mapped? */
       if ((r = query(fd, end - 1, &q)) < 0)
         break;
       if (r == 0 && q.vma_start < end && q.vma_end > end - 1 && q.vma_end <= UINTPTR_MAX) {
         *jumped = 1;
-        if (run_hi != w->at) {
+        if (!run_open || run_hi != w->at) {
+          remember(run_open, run_lo, run_hi, run_new, run_jumps);
           run_lo = w->at;
-          run_maps = 0;
+          run_new = 0;
+          run_open = 1;
         }
-        run_maps += VIEW_MIN_MAPPINGS;
+        run_jumps = 1;
         run_hi = (uintptr_t)q.vma_end;
         if (feed(w, w->at, run_hi) != 0)
           break;
@@ -349,19 +360,19 @@ static int walk_query(int fd, walker *w, int *jumped) {
       break;
     }
     /* The run goes on across a small hole (none between adjacent mappings). */
-    if (run_maps == 0 || (uintptr_t)q.vma_start - run_hi >= small) {
-      if (run_maps >= VIEW_MIN_MAPPINGS)
-        ilheap__runs_add(&view, run_lo, run_hi);
+    if (!run_open || (uintptr_t)q.vma_start - run_hi >= small) {
+      remember(run_open, run_lo, run_hi, run_new, run_jumps);
       run_lo = (uintptr_t)q.vma_start;
-      run_maps = 0;
+      run_new = 0;
+      run_jumps = 0;
+      run_open = 1;
     }
-    run_maps++;
+    run_new++;
     run_hi = (uintptr_t)q.vma_end;
     if (feed(w, (uintptr_t)q.vma_start, (uintptr_t)q.vma_end) != 0)
       break;
   }
-  if (run_maps >= VIEW_MIN_MAPPINGS)
-    ilheap__runs_add(&view, run_lo, run_hi);
+  remember(run_open, run_lo, run_hi, run_new, run_jumps);
   if (r < 0)
     return errno == ENOTTY || errno == EINVAL ? 1 : ILHEAP_EPROVIDER;
   return err;
