@@ -54,7 +54,11 @@ MUTATIONS=(
   "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
   "zone-reserve-held@@src/zone.c@@      if (p->state[first + i] != PAGE_FREE)@@      if (p->state[first + i] == PAGE_STUCK)@@the zone hands out pages a heap already holds (contract 3: two heaps share them)@@fuzz_zone"
   "zone-no-rereserve@@src/zone.c@@  } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {@@  } else if (1) {@@pages a heap gave back are offered again without being reserved again (contract 7 through the zone)@@fuzz_zone"
-  "zone-held-kept@@src/zone.c@@  z->held -= b - a;@@  (void)0;@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
+  "zone-held-kept@@src/zone.c@@    z->held -= b - a;
+    return err;
+  }@@    return err;
+  }@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
+  "zone-decommit-ignored@@src/zone.c@@  if (z->inner.decommit != NULL) {@@  if (z->inner.decommit == NULL && 0) {@@the zone gives released pages back to the wrapped provider and reserves them again although it could decommit them: a race loses them (bytes_lost)@@fuzz_zone"
   "zone-pave-hides-enomem@@src/zone.c@@    else if (e != ILHEAP_EBUSY)@@    else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)@@pave skips a range it had no memory for and answers success@@fuzz_faults"
   "zone-list-oom-hidden@@src/zone.c@@  if (err == ILHEAP_OK && (os.oom || out->oom || (zone_free != NULL && zone_free->oom)))@@  if (0)@@a walk whose list ran out of memory answers success with part of the free ranges@@fuzz_faults"
   "maps-malformed-ignored@@src/os/maps.c@@    if (ilheap__maps_line(line, nl, &lo, &hi) != 0)

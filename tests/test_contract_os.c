@@ -347,6 +347,41 @@ Test(contract_os, provider_map_and_resident) {
   cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
 }
 
+/* decommit: a range of our own reservation goes back to reserved (mapped, no
+ * access, not resident), without ever being unmapped: reserve over it is still
+ * refused, and committed again it reads zero. A range that is not mapped is
+ * refused, nothing done. */
+Test(contract_os, provider_decommit) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
+  const ilheap_provider *p = os();
+  cr_assert_not_null(p->decommit);
+  size_t pg = p->page_size, len = 8 * pg;
+  void *probe = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(probe, MAP_FAILED);
+  uintptr_t a = (uintptr_t)probe;
+  cr_assert_eq(munmap(probe, len), 0); /* [a, a + len) is free now */
+  cr_assert_eq(p->decommit(p->ctx, a, len), ILHEAP_EINVAL, "nothing mapped there");
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  memset((void *)a, 0xA5, len);
+  cr_assert_eq(resident_pages(a, a + len), len / pg);
+  cr_assert_eq(p->decommit(p->ctx, a + pg, len - 2 * pg), ILHEAP_OK, "the middle");
+  cr_assert_eq(p->decommit(p->ctx, a + 1, pg), ILHEAP_EINVAL, "not a page");
+  cr_assert_eq(resident_pages(a + pg, a + len - pg), 0u, "its memory is gone");
+  cr_assert_eq(resident_pages(a, a + pg), 1u, "the pages around it are untouched");
+  cr_assert_eq(((unsigned char *)a)[0], 0xA5);
+  cr_assert_eq(((unsigned char *)a)[len - 1], 0xA5);
+  sup_ranges maps = {0};
+  check_read_maps(&maps);
+  cr_assert(sup_ranges_covers(&maps, a, a + len), "still mapped: still ours");
+  sup_ranges_free(&maps);
+  cr_assert_eq(p->reserve(p->ctx, a + pg, pg), ILHEAP_EBUSY, "nothing else can take it");
+  cr_assert_eq(p->map(p->ctx, a + pg, len - 2 * pg, 0), ILHEAP_OK, "committed again");
+  for (size_t i = pg; i < len - pg; i++)
+    cr_assert_eq(((unsigned char *)a)[i], 0, "decommitted memory kept its contents at %zu", i);
+  cr_assert_eq(p->decommit(p->ctx, a, len), ILHEAP_OK, "all of it, committed or not");
+  cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
+}
+
 /* Bulk provisioning follows the caller (check.h): a writer's refills are
  * resident at once, a non-writer's not. */
 Test(contract_os, refill_populates_for_a_writer_only) {

@@ -560,20 +560,41 @@ static int linux_release(void *ctx, uintptr_t addr, size_t len) {
   return ILHEAP_OK;
 }
 
+/* Fresh inaccessible pages over the range in one step: it never stops being
+ * mapped (so nothing else can take it), the old pages' memory and contents are
+ * gone (zero when committed again), and MAP_NORESERVE drops the commit charge.
+ * MAP_FIXED replaces what is there, so the range is checked to be all mapped
+ * first; that it is the caller's reservation is the caller's word (the
+ * contract: only ranges reserve returned). */
+static int linux_decommit(void *ctx, uintptr_t addr, size_t len) {
+  unsigned char v[256];
+  size_t page = ilheap__host_page(), step = sizeof v * page;
+  (void)ctx;
+  if (len == 0 || ((addr | len) & (page - 1)) != 0 || addr + len < addr)
+    return ILHEAP_EINVAL;
+  for (uintptr_t at = addr; at - addr < len; at += step) /* 256 pages a call */
+    if (mincore((void *)at, len - (at - addr) < step ? len - (at - addr) : step, v) != 0)
+      return errno == ENOMEM ? ILHEAP_EINVAL : ILHEAP_EPROVIDER; /* ENOMEM: not mapped */
+  if (SYS(MAP_FAILED, mmap((void *)addr, len, PROT_NONE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)) ==
+      MAP_FAILED)
+    return errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
+  return ILHEAP_OK;
+}
+
 static ilheap_provider linux_provider;
 static ilheap__once linux_once = ILHEAP__ONCE_INIT;
 
 static void linux_init(void) {
-  linux_provider.size = (uint32_t)sizeof linux_provider;
-  linux_provider.flags = 0;
+  ilheap_provider_init(&linux_provider);
   linux_provider.page_size = ilheap__host_page();
-  linux_provider.ctx = NULL;
   linux_provider.walk_free = linux_walk_free;
   linux_provider.reserve = linux_reserve;
   linux_provider.commit = linux_commit;
   linux_provider.release = linux_release;
   linux_provider.map = linux_map;
   linux_provider.resident = linux_resident;
+  linux_provider.decommit = linux_decommit;
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
