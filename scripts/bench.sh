@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the benchmarks in Release (-O2), runs all of them, and writes
 #   bench/results/results.txt   the table (also printed on stdout)
 #   bench/results/results.csv   every figure: median, quartiles, min, max, ratios

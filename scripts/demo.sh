@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The demo, from a fresh machine: installs what is missing, builds, and runs
 #   1. ilheap-demo in this machine's real address space: one heap per loaded
 #      module, thousands of IL method bodies each, every block checked against

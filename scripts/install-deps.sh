@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs with apt-get whatever ilheap's build, tests, fuzzers, benchmarks and
 # demo need and the machine lacks (Debian bookworm). Idempotent: when every
 # package is there it asks apt nothing and returns at once.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test matrix of ilheap, as CI runs it (.ci/run calls exactly this).
 #
 #   scripts/test.sh                 install what is missing, build every variant, run every step
