@@ -239,7 +239,7 @@ static int write_path(void) {
 #if !defined(_WIN32)
 /* ---- placement through crowds (Linux) ---------------------------------------- */
 
-#define CROWD_SIZES 3
+#define CROWD_SIZES ((size_t)3)
 #define CROWD_ROOM ((size_t)16 << 20) /* free above a crowd: a roomy gap for the chunk */
 
 typedef struct crowd {
