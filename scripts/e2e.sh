@@ -78,45 +78,9 @@ say "work directory: $work"
 say "dotnet $(dotnet --version 2>/dev/null || echo '?') ($(command -v dotnet))"
 
 # ---- The target ------------------------------------------------------------------
-# toolchain: cmake/toolchains/<toolchain>.cmake for the profiler (none: the host's
-# compiler); runner: the command prefix that runs the app; host_path: how a path
-# of this machine is spelled for the target's programs (the profiler's path and
-# its report's, in their environment).
-toolchain='' runner=() target_env=()
-host_path() { printf '%s' "$1"; }
-case $rid in
-'') ;;
-win-x64 | win-x86)
-  toolchain=$([ "$rid" = win-x64 ] && echo mingw64 || echo mingw32)
-  command -v wine >/dev/null 2>&1 || die "wine is not on PATH (scripts/install-deps.sh installs it): $rid cannot run"
-  prefix=$work/wineprefix
-  if [ -n "${ILHEAP_E2E_RUNNER:-}" ]; then
-    read -r -a runner <<<"$ILHEAP_E2E_RUNNER"
-  else
-    runner=("$repo/scripts/wine-run.sh" "$prefix")
-  fi
-  # A wineserver for the whole script, its output detached (scripts/wine-run.sh);
-  # stopped at the end. win-x86 needs wine32 and a prefix made with it.
-  "$repo/scripts/wine-run.sh" "$prefix" --start $([ "$rid" = win-x86 ] && echo --need-wine32) ||
-    die "cannot start Wine in $prefix"
-  trap '"$repo/scripts/wine-run.sh" "$prefix" --stop' EXIT
-  # Wine maps / to Z:.
-  host_path() { printf 'Z:%s' "${1//\//\\}"; }
-  # Wine 8 cannot release the W^X double mapping of a dynamic method's code: the
-  # x64 runtime stops with "Internal CLR error" in DynamicResolver's finalizer,
-  # with or without a profiler (seen on 10.0.12). Off, the app runs as on Windows
-  # without W^X; x86 has no W^X.
-  # Wine's loader hands a .NET image (one with a COR header: the framework's
-  # ReadyToRun assemblies) to its mscoree.dll, which wine-run.sh's default
-  # override turns off (no Mono prompt in a new prefix): without it the runtime
-  # cannot load System.Runtime.dll ("Module not found"). The runs keep it.
-  # winedbg off: an unhandled exception ends the app with its code, no crash
-  # dialog, no register dump.
-  target_env=("WINEDLLOVERRIDES=mshtml=;winedbg.exe=d")
-  [ "$rid" = win-x64 ] && target_env+=(DOTNET_EnableWriteXorExecute=0)
-  ;;
-*) die "ILHEAP_E2E_RID=$rid: unknown target (known: win-x64, win-x86)" ;;
-esac
+# shellcheck source=scripts/e2e-target.sh
+. "$repo/scripts/e2e-target.sh"
+e2e_target
 [ -n "$rid" ] && say "target: $rid (runner: ${runner[*]})"
 
 # ---- The profiler --------------------------------------------------------------
