@@ -782,7 +782,7 @@ static void abi_probe(const char *who, IMethodMalloc *m, uintptr_t base) {
   report("abi allocator=%s qi_imethodmalloc=0x%08x qi_iunknown=0x%08x same_object=%d "
          "alloc16=%s alloc0=%s offset=%jd",
          who, (unsigned)hr1, (unsigned)hr2, q1 == (void *)m && q2 != NULL, blk ? "ok" : "null",
-         zero ? "nonnull" : "null", blk ? (intmax_t)((uintptr_t)blk - base) : (intmax_t)0);
+         zero ? "nonnull" : "null", blk ? (intmax_t)(uintptr_t)blk - (intmax_t)base : (intmax_t)0);
   if (q1)
     ((IMethodMalloc *)q1)->lpVtbl->Release((IMethodMalloc *)q1);
   if (q2)
