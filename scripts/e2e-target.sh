@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The target of the end-to-end runs (ILHEAP_E2E_RID), for scripts/e2e.sh and
 # scripts/e2e-rates.sh, which source this file and call e2e_target with $rid,
 # $work and $repo set and a die function defined. It sets:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the sample profiler needs from the operating system, and nothing else:
  * one implementation per OS (os_linux.c, os_windows.c), so profiler.c has no

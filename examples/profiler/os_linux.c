@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sample profiler's OS layer on Linux (os.h). */
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sample profiler's OS layer on Windows (os.h): SRWLOCK, the process
  * environment, VirtualQuery. */
 #include <string.h>
