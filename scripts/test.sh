@@ -35,6 +35,9 @@
 #                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
+#                                published self-contained for the RID, under Wine
+#                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -161,6 +164,10 @@ e2e() {
   ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
 }
 
+e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reuse it)
+  ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -222,6 +229,8 @@ step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
+step "e2e: win-x64 (Wine)" e2e_win win-x64
+step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "clang-tidy" clang_tidy
 
 echo
