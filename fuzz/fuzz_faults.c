@@ -962,199 +962,6 @@ static void stack_zone_limits(const ilheap_provider *p) {
   FUZZ_CHECK(setrlimit(RLIMIT_STACK, &old) == 0, "cannot restore RLIMIT_STACK");
 }
 
-/* ---- first uses that race ------------------------------------------------ */
-
-/* Another thread arrives exactly while a first use is being filled in (the
- * race hook of src/seams.h): it must wait, then see the object whole. */
-typedef struct racer {
-  pthread_t t;
-  _Atomic int started; /* the other thread was asked for (at most once) */
-  int created;         /* and runs: joined at the end */
-  _Atomic int waited, finished; /* waited: how often it yielded */
-  void *(*body)(void *);
-  ilheap *h;
-  void *seen;         /* what the other thread got back */
-  const void *word0;  /* its first word, read by that thread once it got it */
-  unsigned long refs; /* its reference count, as that thread saw it */
-  size_t page;
-  int point; /* the race point that starts the other thread */
-  ilheap_registry *reg;
-  uintptr_t id, base;
-  int err;
-} racer;
-
-static racer *current_racer;
-
-/* Starts the other thread and returns once it is seen waiting (yielding again
- * and again), or is done (a thread that should have waited and did not: it
- * read the object before this one fills it in). The other thread may pass the
- * same race point: it is started once. */
-#define WAITS_SEEN 3
-static void start_racer(racer *rc) {
-  if (atomic_exchange(&rc->started, 1) || pthread_create(&rc->t, NULL, rc->body, rc) != 0)
-    return;
-  rc->created = 1;
-  for (long spins = 0; atomic_load(&rc->waited) < WAITS_SEEN && !atomic_load(&rc->finished);
-       spins++)
-    if (spins < 100000)
-      sched_yield();
-    else
-      usleep(100);
-}
-
-static void race_hook(int point, void *arg) {
-  racer *rc = arg;
-  if (point == ILHEAP__RACE_WAIT)
-    atomic_fetch_add(&rc->waited, 1);
-  else if (point == rc->point)
-    start_racer(rc);
-}
-
-static void *race_com(void *arg) {
-  racer *rc = arg;
-  IMethodMalloc *m = ilheap_method_malloc(rc->h);
-  rc->seen = m;
-  rc->word0 = m != NULL ? (const void *)m->lpVtbl : NULL;
-  rc->refs = m != NULL ? ilheap_method_malloc_refcount(m) : 0;
-  atomic_store(&rc->finished, 1);
-  return NULL;
-}
-
-static void *race_cxx(void *arg) {
-  racer *rc = arg;
-  void *obj = ilheap_method_malloc_cxx(rc->h, construct_like_cxx);
-  rc->seen = obj;
-  if (obj != NULL)
-    memcpy(&rc->word0, obj, sizeof rc->word0);
-  atomic_store(&rc->finished, 1);
-  return NULL;
-}
-
-static void construct_racing(void *storage, ilheap *heap) {
-  start_racer(current_racer); /* the object is being built now */
-  construct_like_cxx(storage, heap);
-}
-
-static void *race_once(void *arg) {
-  racer *rc = arg;
-  const ilheap_provider *p = ilheap_os_provider();
-  rc->seen = (void *)(uintptr_t)p;
-  rc->page = p != NULL ? p->page_size : 0;
-  rc->word0 = p != NULL && p->walk_free != NULL ? (const void *)p : NULL;
-  atomic_store(&rc->finished, 1);
-  return NULL;
-}
-
-static void *race_registry(void *arg) {
-  racer *rc = arg;
-  ilheap *h = NULL;
-  rc->err = ilheap_registry_get(rc->reg, rc->id, (const void *)rc->base, &h);
-  rc->seen = h;
-  atomic_store(&rc->finished, 1);
-  return NULL;
-}
-
-/* 0 when the other thread never ran (no thread could be made). */
-static int end_race(racer *rc, const char *what, int must_wait) {
-  /* Joined before the hook goes: the other thread may still be yielding
-   * through it on its way out. */
-  if (rc->created)
-    pthread_join(rc->t, NULL);
-  ilheap__set_race_hook(NULL, NULL);
-  current_racer = NULL;
-  if (!rc->created)
-    return 0;
-  if (must_wait)
-    FUZZ_CHECK(atomic_load(&rc->waited) >= WAITS_SEEN,
-               "%s: the other thread did not wait for the first use", what);
-  return 1;
-}
-
-/* The provider's first use, raced (before any fault is armed). */
-static void race_first_provider(void) {
-  static racer rc;
-  memset(&rc, 0, sizeof rc);
-  rc.body = race_once;
-  rc.point = ILHEAP__RACE_ONCE;
-  ilheap__set_race_hook(race_hook, &rc);
-  const ilheap_provider *p = ilheap_os_provider();
-  if (end_race(&rc, "ilheap_os_provider", 1))
-    FUZZ_CHECK(rc.seen == (const void *)p && p != NULL && rc.page == p->page_size &&
-                   rc.page != 0 && rc.word0 == (const void *)p,
-               "a thread that waited for the provider's first use saw it half made");
-}
-
-/* A module's heap created by another thread between a registry_get's two
- * locks: both calls answer that one heap. */
-static void race_registry_get(state *st, fuzz_input *in) {
-  static racer rc;
-  ilheap_options o;
-  ilheap_registry *reg = NULL;
-  ilheap_options_init(&o);
-  o.provider = provider(st);
-  if (ilheap_registry_create(&o, &reg) != ILHEAP_OK)
-    return;
-  memset(&rc, 0, sizeof rc);
-  rc.reg = reg;
-  rc.id = (uintptr_t)fuzz_range(in, 0, 255) << 12;
-  rc.base = pick_base(st, in);
-  rc.body = race_registry;
-  rc.point = ILHEAP__RACE_REGISTRY;
-  current_racer = &rc;
-  ilheap__set_race_hook(race_hook, &rc);
-  ilheap *h = NULL;
-  int err = ilheap_registry_get(reg, rc.id, (const void *)rc.base, &h);
-  if (end_race(&rc, "registry_get", 0)) {
-    FUZZ_CHECK(err == rc.err && (err != ILHEAP_OK || (h != NULL && h == rc.seen)),
-               "registry_get raced by another thread for one module: answers %d and %d, heaps "
-               "%p and %p",
-               err, rc.err, (void *)h, rc.seen);
-    FUZZ_CHECK(ilheap_registry_count(reg) == (err == ILHEAP_OK ? 1u : 0u),
-               "one module, raced: the registry counts %zu", ilheap_registry_count(reg));
-  }
-  ilheap_registry_destroy(reg);
-}
-
-/* First uses that another thread races, made to happen at the worst moment
- * (faults disarmed: the race is the point). */
-static void op_race(state *st, fuzz_input *in) {
-  static racer rc;
-  ilheap_options o;
-  ilheap *h = NULL;
-  disarm();
-  unsigned what = fuzz_pick(in, 3);
-  if (what == 2) {
-    race_registry_get(st, in);
-    return;
-  }
-  ilheap_options_init(&o);
-  o.provider = provider(st);
-  if (ilheap_create((const void *)pick_base(st, in), &o, &h) != ILHEAP_OK)
-    return;
-  memset(&rc, 0, sizeof rc);
-  rc.h = h;
-  current_racer = &rc;
-  if (what == 0) { /* the COM object */
-    rc.body = race_com;
-    rc.point = ILHEAP__RACE_COM;
-    ilheap__set_race_hook(race_hook, &rc);
-    IMethodMalloc *m = ilheap_method_malloc(h);
-    if (end_race(&rc, "the COM object", 1))
-      FUZZ_CHECK(m != NULL && rc.seen == (void *)m && rc.word0 == (const void *)m->lpVtbl &&
-                     rc.word0 != NULL && rc.refs >= 1,
-                 "a thread that waited for the COM object's first use saw it half made");
-  } else { /* the C++ object */
-    rc.body = race_cxx;
-    rc.point = -1; /* started by the constructor itself */
-    ilheap__set_race_hook(race_hook, &rc);
-    void *obj = ilheap_method_malloc_cxx(h, construct_racing);
-    if (end_race(&rc, "the C++ object", 1))
-      FUZZ_CHECK(obj != NULL && rc.seen == obj && rc.word0 == (const void *)&fake_vtables[0],
-                 "a thread that waited for the C++ object's construction saw it half made");
-  }
-  ilheap_destroy(h);
-}
-
 static void teardown(state *st) {
   disarm();
   verify_blocks(st, MAX_HEAPS, "at the end");
@@ -1184,7 +991,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* One-time state of the OS provider (its page size, the walk method) is
      * settled before any fault is armed, so that every input starts alike. */
     uint64_t ignore = 0;
-    race_first_provider(); /* before anything else uses the provider */
     const ilheap_provider *os = ilheap_os_provider();
     unsigned reads = 0;
     ilheap__set_read_filter(count_reads, &reads);
@@ -1225,10 +1031,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 9: op_other_thread(&st, &in); break;
     default:
       switch (fuzz_pick(&in, 4)) {
-      case 0: check_no_leak(&st, "after an operation"); break;
       case 1: op_zone(&st, &in); break;
       case 2: op_maps_text(&st, &in); break;
-      default: op_race(&st, &in); break;
+      /* 3 was the races, now deterministic: tests/test_seam_races.c */
+      default: check_no_leak(&st, "after an operation"); break;
       }
       break;
     }
