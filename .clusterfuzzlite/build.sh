@@ -64,10 +64,18 @@ for src in "$SRC_DIR"/fuzz/fuzz_*.c; do
     continue
   fi
   seams=()
-  [[ $target == fuzz_faults ]] && seams=(-DILHEAP_SEAMS=1 -I"$SRC_DIR/src")
-  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
-    -I"$SRC_DIR/support" "${seams[@]}" -c "$src" -o "$WORK/$target.o"
-  $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.o" "${SUPPORT_OBJS[@]}" "$BUILD_DIR/libilheap.a" \
+  srcs=("$src")
+  if [[ $target == fuzz_faults ]]; then # its jobs in files of their own (fuzz/faults.h)
+    seams=(-DILHEAP_SEAMS=1 -I"$SRC_DIR/src")
+    srcs+=("$SRC_DIR"/fuzz/faults_*.c)
+  fi
+  objs=()
+  for s in "${srcs[@]}"; do
+    $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
+      -I"$SRC_DIR/support" "${seams[@]}" -c "$s" -o "$WORK/$(basename "$s" .c).o"
+    objs+=("$WORK/$(basename "$s" .c).o")
+  done
+  $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "${objs[@]}" "${SUPPORT_OBJS[@]}" "$BUILD_DIR/libilheap.a" \
     -lpthread -ldl -o "$OUT/$target"
   if [[ -d "$SRC_DIR/corpus/$target" ]]; then
     zip_dir "$SRC_DIR/corpus/$target" "$OUT/${target}_seed_corpus.zip"

@@ -1,0 +1,93 @@
+/*
+ * fuzz_os's input format: the encoder of what fuzz/fuzz_os.c decodes, and the names
+ * both use for its choices, in one place. A grammar change is made here and in
+ * the decoder together; fuzz/make_seeds.c writes the seeds with this encoder
+ * (regenerate them after a change: the fuzz_seeds_current test says when).
+ */
+#ifndef ILHEAP_FUZZ_OS_FORMAT_H
+#define ILHEAP_FUZZ_OS_FORMAT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "seed.h"
+
+/* ---- fuzz_os (fuzz/fuzz_os.c) ------------------------------------------------------- */
+
+static inline void o_op(seed *s, unsigned heap, unsigned op) {
+  put_pick(s, 4, heap);
+  put_pick(s, 6, op);
+}
+
+/* create with base mode m (arguments a1, a2), window mode w, alignment shift,
+ * guard, budget; defaults: opts NULL (the OS provider, no budget). */
+static inline void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a2, unsigned w,
+                     uint64_t w1, unsigned align_shift, unsigned guard, uint64_t budget,
+                     int defaults) {
+  o_op(s, heap, 0);
+  put_pick(s, 11, m);
+  switch (m) {
+  case 10: put_range(s, 0, (uint64_t)2 * 1200 * 4096, a1); break; /* inside the crowd */
+  case 0:
+  case 1:
+    put_bytes(s, a1, 1);
+    put_range(s, 0, 2, a2);
+    break; /* module a1 % count */
+  case 2:
+    put_bytes(s, a1, 2);
+    put_range(s, 0, 8192, a2);
+    break; /* mapping a1 % count */
+  case 3:
+    put_bytes(s, a1, 2);
+    put_range(s, 0, 16, a2);
+    break;
+  case 4: put_range(s, 0, (uint64_t)8 * 4096, a1); break;
+  case 5: put_range(s, 0, 1 << 24, a1); break;
+  case 6: put_range(s, 0, 0x20000, a1); break;
+  case 7: put_range(s, 0, 1 << 24, a1); break;
+  case 8: put_range(s, 0, 1 << 20, a1); break;
+  default: put_u64(s, a1); break;
+  }
+  put_pick(s, 4, w);
+  if (w == 1) {
+    put_range(s, 1, 64, w1);
+    put_range(s, 0, 2, 1);
+  } else if (w == 3) {
+    put_u32(s, (uint32_t)w1);
+  }
+  put_range(s, 0, 10, align_shift);
+  put_range(s, 0, 1, guard);
+  put_range(s, 0, (uint64_t)8 << 20, budget);
+  put_pick(s, 8, defaults ? 0 : 1);
+}
+
+static inline void o_alloc(seed *s, unsigned heap, unsigned cls, uint64_t a) {
+  o_op(s, heap, 3);
+  put_pick(s, 5, cls);
+  switch (cls) {
+  case 0: put_range(s, 0, 64, a); break;
+  case 1: put_range(s, 0, 16384, a); break;
+  case 2: put_range(s, 0, 2 << 20, a); break;
+  case 3: put_range(s, 0, 4096, a); break;
+  default: put_u32(s, (uint32_t)a); break;
+  }
+}
+
+static inline void o_burst(seed *s, unsigned heap, unsigned n, unsigned cb) {
+  o_op(s, heap, 2);
+  put_range(s, 1, 64, n);
+  put_range(s, 1, 4096, cb);
+}
+
+/* Every fuzz_os input starts with the crowd decision. */
+static inline void o_start(seed *s, unsigned crowd) {
+  s->n = 0;
+  put_pick(s, 4, crowd ? 0 : 1);
+  if (crowd)
+    put_range(s, 16, 1200, crowd);
+}
+
+/* The numbers of modules and mappings are only known at run time: the target
+ * reads their indexes with a fixed width and reduces them modulo its counts. */
+
+#endif
