@@ -14,7 +14,23 @@
 
 /* ---- fuzz_com (fuzz/fuzz_com.c) ---------------------------------------------------- */
 
-#define C_OPS 13 /* operations fuzz_com decodes */
+/* The operations fuzz_com decodes, one pick of C_OPS each (after the module). */
+typedef enum com_op {
+  C_GET,         /* ilheap_registry_get: a new module, the same one again, a stale base */
+  C_GET_2,       /* the same */
+  C_FIND,        /* known or unknown */
+  C_DROP,        /* the module unloads (or an unknown id) */
+  C_QUERY,       /* QueryInterface */
+  C_REFS,        /* AddRef / Release runs, misuse included */
+  C_ALLOC,       /* Alloc through the vtable */
+  C_ALLOC_2,     /* the same */
+  C_REGISTRY_MM, /* registry_method_malloc: the mock GetILFunctionBodyAllocator */
+  C_COUNT,       /* registry_count */
+  C_HELPERS,     /* helpers on ilheap's objects, foreign objects and NULL */
+  C_NULLS,       /* registry calls with NULL arguments */
+  C_CONCURRENT,  /* concurrent first use (or use) of one module */
+  C_OPS
+} com_op;
 
 static inline void c_header(seed *s, unsigned align_shift, int default_window, unsigned guard,
                      unsigned registry_case) {
@@ -39,7 +55,7 @@ static inline void c_pick(seed *s, unsigned nmods, unsigned which) {
 static inline void c_get_new(seed *s, unsigned nmods, unsigned id_mode, uint64_t id, unsigned base_mode,
                       uint64_t base) {
   c_pick(s, nmods, 0);
-  put_pick(s, C_OPS, 0);
+  put_pick(s, C_OPS, C_GET);
   if (nmods > 0)
     put_pick(s, 3, 1); /* not "the same module again" */
   put_pick(s, 5, id_mode);

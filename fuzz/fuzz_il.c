@@ -31,10 +31,11 @@
 
 #include "check.h"
 #include "ilheap_il.h"
+#include "il_format.h"
 #include "provider.h"
 
-#define CODE_MAX 0x11000u
-#define CLAUSES_MAX 40u
+#define CODE_MAX I_CODE_MAX       /* the grammar's (il_format.h) */
+#define CLAUSES_MAX I_CLAUSES_MAX /* the grammar's */
 #define WRITE_MAX (CODE_MAX + 64u + 24u * CLAUSES_MAX)
 
 static uint8_t code_bytes[CODE_MAX];
@@ -506,7 +507,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       code_bytes[i] = (uint8_t)(0x2A ^ (i * 13) ^ (i >> 8)) | 1;
   fuzz_input in = fuzz_input_make(data, size);
   fixed_answers();
-  if (fuzz_pick(&in, 2) == 0)
+  if ((il_program)fuzz_pick(&in, I_PROGRAMS) == I_DESCRIBE)
     round_trip(&in);
   else
     arbitrary(&in);

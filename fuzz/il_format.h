@@ -14,6 +14,13 @@
 
 /* ---- fuzz_il (fuzz/fuzz_il.c) ---------------------------------------------------- */
 
+/* The first choice of every input: which program reads the rest. */
+typedef enum il_program {
+  I_DESCRIBE, /* program 0: describe a body, size, write, parse it back */
+  I_BYTES,    /* program 1: arbitrary bytes at a remainder, below a window */
+  I_PROGRAMS
+} il_program;
+
 #define I_CODE_MAX 0x11000u
 #define I_CLAUSES_MAX 40u
 
@@ -43,7 +50,7 @@ static inline void i_body(seed *s, unsigned rem, unsigned flags, unsigned code_c
                    uint32_t max_stack, unsigned locals_mode, uint32_t locals, unsigned n,
                    const i_clause *c) {
   s->n = 0;
-  put_pick(s, 2, 0);
+  put_pick(s, I_PROGRAMS, I_DESCRIBE);
   put_range(s, 0, 15, rem);
   put_range(s, 0, 0x1F, flags);
   put_pick(s, 4, code_class);
@@ -99,7 +106,7 @@ static inline void i_mutate(seed *s, unsigned pos, unsigned x) {
 static inline void i_raw_window(seed *s, unsigned rem, uint32_t below, int near_end, uint32_t window,
                          const uint8_t *b, size_t n) {
   s->n = 0;
-  put_pick(s, 2, 1);
+  put_pick(s, I_PROGRAMS, I_BYTES);
   put_range(s, 0, 3, rem);
   put_u32(s, below);
   put_pick(s, 2, near_end ? 1 : 0);

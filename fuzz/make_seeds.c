@@ -503,12 +503,12 @@ static void seeds_os(void) {
    * it with small windows must fit chunks into single-page holes (no guard),
    * and /proc/self/maps outgrows the provider's 64 KiB read buffer. */
   o_start(&s, 1000);
-  o_create(&s, 0, 10, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
+  o_create(&s, 0, OB_CROWD, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
   o_burst(&s, 0, 20, 1000);
-  o_create(&s, 1, 10, (uint64_t)4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
+  o_create(&s, 1, OB_CROWD, (uint64_t)4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
   o_alloc(&s, 1, 1, 5000);
   o_alloc(&s, 1, 2, 100000);
-  o_create(&s, 2, 10, (uint64_t)4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
+  o_create(&s, 2, OB_CROWD, (uint64_t)4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
   o_alloc(&s, 2, 0, 8);
   save(T, "crowd", &s);
 
@@ -516,18 +516,18 @@ static void seeds_os(void) {
    * window, small budget; bursts grow the chunk in place. */
   o_start(&s, 0);
   for (unsigned k = 0; k < 3; k++) {
-    o_create(&s, k, 0, k, 0, 0, 0, 1, 1, (uint64_t)1 << 20, 0);
+    o_create(&s, k, OB_MODULE, k, 0, 0, 0, 1, 1, (uint64_t)1 << 20, 0);
     o_burst(&s, k, 40, 1000);
     o_alloc(&s, k, 1, 12000);
   }
-  o_op(&s, 1, 1);
+  o_op(&s, 1, O_DESTROY);
   o_alloc(&s, 0, 2, 300000);
   save(T, "modules", &s);
 
   /* Defaults (opts NULL): the OS provider with no budget, one request of each
    * size class. */
   o_start(&s, 0);
-  o_create(&s, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1);
+  o_create(&s, 0, OB_MODULE, 0, 1, 0, 0, 0, 0, 0, 1);
   o_alloc(&s, 0, 0, 1);
   o_alloc(&s, 0, 1, 4096);
   o_alloc(&s, 0, 2, 1 << 20);
@@ -538,32 +538,32 @@ static void seeds_os(void) {
   /* Crowded windows: a base at the end of an existing mapping and at the start
    * of one, small windows of a few pages. */
   o_start(&s, 0);
-  o_create(&s, 0, 2, 5, 0, 1, 4, 2, 1, 64 << 10, 0);
+  o_create(&s, 0, OB_MAPPING_END, 5, 0, 1, 4, 2, 1, 64 << 10, 0);
   o_alloc(&s, 0, 0, 64);
   o_alloc(&s, 0, 1, 9000);
-  o_create(&s, 1, 3, 9, 3, 1, 16, 3, 0, 1 << 20, 0);
+  o_create(&s, 1, OB_MAPPING_START, 9, 3, 1, 16, 3, 0, 1 << 20, 0);
   o_burst(&s, 1, 64, 2000);
-  o_create(&s, 2, 4, 4096, 0, 0, 0, 0, 1, 2 << 20, 0);
+  o_create(&s, 2, OB_BRK, 4096, 0, 0, 0, 0, 1, 2 << 20, 0);
   o_alloc(&s, 2, 1, 5000);
   save(T, "crowded", &s);
 
   /* The ends of the address space: near 0, near the top of user space, past
    * the top, the stack: requests fail or succeed, nothing is mapped over. */
   o_start(&s, 0);
-  o_create(&s, 0, 6, 0, 0, 2, 0, 0, 0, 1 << 20, 0);
+  o_create(&s, 0, OB_NEAR_ZERO, 0, 0, 2, 0, 0, 0, 1 << 20, 0);
   o_alloc(&s, 0, 0, 10);
-  o_create(&s, 1, 7, 4096, 0, 2, 0, 0, 1, 1 << 20, 0);
+  o_create(&s, 1, OB_NEAR_TOP, 4096, 0, 2, 0, 0, 1, 1 << 20, 0);
   o_alloc(&s, 1, 0, 10);
-  o_create(&s, 2, 8, 17, 0, 2, 0, 0, 1, 1 << 20, 0);
+  o_create(&s, 2, OB_PAST_TOP, 17, 0, 2, 0, 0, 1, 1 << 20, 0);
   o_alloc(&s, 2, 0, 10);
-  o_create(&s, 3, 5, 1 << 20, 0, 0, 0, 0, 1, 1 << 20, 0);
+  o_create(&s, 3, OB_STACK, 1 << 20, 0, 0, 0, 0, 1, 1 << 20, 0);
   o_alloc(&s, 3, 1, 10000);
   o_alloc(&s, 3, 3, 5);
   save(T, "address-space-ends", &s);
 
   /* Exhaustion by budget: a budget of 3 pages with a guard page. */
   o_start(&s, 0);
-  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, (uint64_t)3 * 4096, 0);
+  o_create(&s, 0, OB_MODULE, 0, 0, 0, 0, 1, 1, (uint64_t)3 * 4096, 0);
   o_burst(&s, 0, 64, 400);
   o_alloc(&s, 0, 1, 100);
   o_alloc(&s, 0, 4, 0xFFFFFFF0u);
@@ -584,15 +584,15 @@ static void seeds_com(void) {
     c_get_new(&s, n, 1, i, 0, (uint64_t)i * 8);
   for (unsigned i = 0; i < 20; i++) {
     c_pick(&s, n, (i * 7) % n);
-    put_pick(&s, C_OPS, 3);
+    put_pick(&s, C_OPS, C_DROP);
     put_pick(&s, 4, 1); /* drop that module */
     n--;
     c_pick(&s, n, i % n);
-    put_pick(&s, C_OPS, 9); /* count */
+    put_pick(&s, C_OPS, C_COUNT);
   }
   for (unsigned i = 0; i < 10; i++) {
     c_pick(&s, n, i % n);
-    put_pick(&s, C_OPS, 2);
+    put_pick(&s, C_OPS, C_FIND);
     put_bool(&s, 0); /* find an id */
     put_pick(&s, 5, 1);
     put_range(&s, 0, 63, (uint64_t)i * 3);
@@ -605,7 +605,7 @@ static void seeds_com(void) {
   c_get_new(&s, 0, 0, 0, 3, 0); /* id 0, base just below the space */
   for (unsigned k = 0; k < 6; k++) {
     c_pick(&s, 1, 0);
-    put_pick(&s, C_OPS, 4);
+    put_pick(&s, C_OPS, C_QUERY);
     put_bool(&s, k & 1);            /* IMethodMalloc or IUnknown */
     put_pick(&s, 3, k < 2 ? 0 : 1); /* exact, or one byte off */
     if (k >= 2) {
@@ -615,17 +615,17 @@ static void seeds_com(void) {
     put_pick(&s, 6, k < 3 ? 3 + k : k - 3); /* real calls, and the three NULL cases */
   }
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 5);
+  put_pick(&s, C_OPS, C_REFS);
   put_range(&s, 1, 16, 5);
   put_bool(&s, 1); /* AddRef x5 */
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 5);
+  put_pick(&s, C_OPS, C_REFS);
   put_range(&s, 1, 16, 16);
   put_bool(&s, 0); /* Release x16: more than AddRef */
   static const unsigned sizes[][2] = {{0, 0}, {0, 13}, {1, 5000}, {2, 0}, {3, 300000}};
   for (unsigned k = 0; k < 5; k++) {
     c_pick(&s, 1, 0);
-    put_pick(&s, C_OPS, 6);
+    put_pick(&s, C_OPS, C_ALLOC);
     put_pick(&s, 4, sizes[k][0]);
     if (sizes[k][0] == 0)
       put_range(&s, 0, 64, sizes[k][1]);
@@ -637,13 +637,13 @@ static void seeds_com(void) {
       put_range(&s, 0, 1 << 20, sizes[k][1]);
   }
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 10); /* helpers */
+  put_pick(&s, C_OPS, C_HELPERS);
   put_bool(&s, 1);
   put_pick(&s, 3, 0);
   put_bool(&s, 0);
   put_pick(&s, 3, 0);
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 11); /* NULL arguments */
+  put_pick(&s, C_OPS, C_NULLS);
   save(T, "iunknown-misuse", &s);
 
   /* The mock GetILFunctionBodyAllocator: a stale base for a known id, then
@@ -651,13 +651,13 @@ static void seeds_com(void) {
   c_header(&s, 3, 0, 1, 4);
   c_get_new(&s, 0, 2, 40, 0, 1);
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 8);
+  put_pick(&s, C_OPS, C_REGISTRY_MM);
   put_bool(&s, 1); /* that module's id */
   put_bool(&s, 0); /* another base: stale */
   put_pick(&s, 4, 0);
   put_range(&s, 0, 1024, 77);
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 8);
+  put_pick(&s, C_OPS, C_REGISTRY_MM);
   put_bool(&s, 1);
   put_bool(&s, 1); /* its own base */
   save(T, "stale-base", &s);
@@ -667,14 +667,14 @@ static void seeds_com(void) {
   c_header(&s, 1, 1, 1, 3);
   for (unsigned k = 0; k < 2; k++) {
     if (k == 0) {
-      put_pick(&s, C_OPS, 12);
+      put_pick(&s, C_OPS, C_CONCURRENT);
       put_pick(&s, 5, 1); /* a pointer-like id */
       put_range(&s, 0, 63, 5);
       put_pick(&s, 4, 0);
       put_range(&s, 0, 1024, 3);
     } else {
       c_pick(&s, 1, 0);
-      put_pick(&s, C_OPS, 12);
+      put_pick(&s, C_OPS, C_CONCURRENT);
       put_bool(&s, 1); /* that module */
       put_bool(&s, 1); /* its base */
     }
@@ -683,7 +683,7 @@ static void seeds_com(void) {
       put_range(&s, 0, 8, (uint64_t)2 * t);
   }
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 9);
+  put_pick(&s, C_OPS, C_COUNT);
   save(T, "concurrent-first-use", &s);
 
   /* Bad registry templates, one per documented error. */

@@ -14,6 +14,15 @@
 
 /* ---- fuzz_threads (fuzz/fuzz_threads.c) -------------------------------------------- */
 
+/* A worker thread's operations, one pick of T_OPS each (after the heap). */
+typedef enum threads_op {
+  T_TAKE,    /* one request of decode_size's classes */
+  T_BURST,   /* a burst: many threads on one chunk's slab refills */
+  T_BURST_2, /* the same */
+  T_STATS,   /* a statistics snapshot while others allocate */
+  T_OPS
+} threads_op;
+
 #define T_SIM_BYTES ((uint64_t)8 << 20)
 
 typedef struct t_heap {
@@ -62,11 +71,11 @@ static inline void t_stream(seed *s, unsigned nheaps, unsigned hi, unsigned burs
                      unsigned cb) {
   for (unsigned i = 0; i < bursts; i++) {
     put_pick(s, nheaps, hi);
-    put_pick(s, 4, 1);
+    put_pick(s, T_OPS, T_BURST);
     put_range(s, 1, 256, n);
     put_range(s, 1, 64, cb);
     put_pick(s, nheaps, hi);
-    put_pick(s, 4, 3);
+    put_pick(s, T_OPS, T_STATS);
   }
 }
 
