@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_faults's shared part: its state, the fault switches and the checks every
  * job uses. The target is one program (one corpus, corpus/fuzz_faults) whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_faults's input format: the encoder of what fuzz/fuzz_faults.c decodes, and the names
  * both use for its choices, in one place. A grammar change is made here and in

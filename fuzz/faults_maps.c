@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_faults: the /proc/self/maps text parser (fuzz/faults.h). */
 #include "faults.h"
 

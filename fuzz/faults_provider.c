@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_faults: the Linux provider called directly (fuzz/faults.h). */
 #include "faults.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_faults: the landing zone under injected failures (fuzz/faults.h). */
 #include "faults.h"
 

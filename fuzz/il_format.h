@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_il's input format: the encoder of what fuzz/fuzz_il.c decodes, and the names
  * both use for its choices, in one place. A grammar change is made here and in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fuzz targets' input encoder, the mirror of fuzz/provider.h's decoder:
  * put_range(s, lo, hi, v) writes v - lo in exactly the bytes fuzz_range(lo, hi)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reporter behind src/invariant.h (ILHEAP_ASSERTS builds only). */
 #include "invariant.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ILHEAP_ASSERT(cond): an invariant of the code next to it, SQLite-style. It is
  * checked in builds with the ILHEAP_ASSERTS option (CMakeLists.txt; every test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state behind src/seams.h (ILHEAP_SEAMS builds only). */
 #include "seams.h"
 

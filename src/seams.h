@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test seams: failure injection and race hooks, compiled in only with the
  * ILHEAP_SEAMS build option (CMakeLists.txt; the presets whose tests drive them).

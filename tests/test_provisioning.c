@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulk provisioning follows the caller (src/heap.c, "Provisioning"): a refill
  * populates what it commits when the page of the refilling thread's last block

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The deterministic race tests: first uses that another thread arrives at
  * exactly while they are being made, through the race hook of src/seams.h

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Links tests/consumer/iids/main.c three ways and runs each program (see
 # CMakeLists.txt here). Variables: CXX, LINK_FLAGS and EMULATOR ("|"-separated),
 # WORK, LIB (libilheap.a), MAIN, CORPROF, OWN_UNKNOWN (object files).
