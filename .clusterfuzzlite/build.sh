@@ -13,7 +13,7 @@
 SRC_DIR=${ILHEAP_SRC:-$SRC/ilheap}
 BUILD_DIR=$WORK/ilheap-build
 
-# The library only, a checked build (the invariant asserts on, the failure-
+# The library only, with ILHEAP_ASSERTS and ILHEAP_SEAMS (the invariant asserts, the failure-
 # injection seams that fuzz_faults drives); the engine's flags come from $CFLAGS
 # (-fsanitize=..., fuzzer-no-link). Warnings stay warnings: the infrastructure's compiler and
 # flags are not the ones the project's CI pins.

@@ -5,7 +5,7 @@
  * realloc, the platform layer's aligned allocation, mutex and rwlock
  * initialization) and which system call of the providers answers what (EINTR,
  * ENOMEM, EEXIST, EACCES, EAGAIN, or an mmap that lands somewhere else, as on
- * kernels before 4.17), through the seams of a checked build (src/seams.h),
+ * kernels before 4.17), through the seams of an ILHEAP_SEAMS build (src/seams.h),
  * then drives heaps, a registry and the COM adapter on the simulated or the
  * real Linux provider. The faults are re-armed during the run, so they land in
  * every phase (create, first allocation, growth in place, new chunks, walks).
