@@ -89,7 +89,7 @@ MUTATIONS=(
   "il-more-sections@@src/il.c@@  if (kind & SECT_MORE_SECTS)
     return ILHEAP_IL_EMORE_SECTIONS;
 @@@@a second section after the EH table passes (C3)"
-  "il-window-end@@src/il.c@@if (off > max_offset || v.size > max_offset - off)@@if (off > max_offset || v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
+  "il-window-end@@src/il.c@@if (v.size > max_offset - off)@@if (v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
   "il-section-size@@src/il.c@@if (data < SECT_HEADER || (data - SECT_HEADER) % each != 0)@@if (data < SECT_HEADER)@@a DataSize that is not 4 + n * clause size passes (C4)"
   "il-format-bit2@@src/il.c@@if ((p[0] & 0x7u) != FAT_FORMAT)@@if ((p[0] & 0x3u) != FAT_FORMAT)@@a first byte ...111 taken for a fat header (L2)"
 )

@@ -188,7 +188,8 @@ ILHEAP_API const char *ilheap_strerror(int err);
  *             which the core populates after a refill, outside its lock. With
  *             ILHEAP_MAP_POPULATE, the pages are also made resident now, in
  *             bulk, so that writing them takes no page faults (a hint: a
- *             provider may ignore it).
+ *             provider may ignore it). The core asks it only for refills of
+ *             32 KiB or more: below that the call costs what it saves.
  *             Any other bit of how: ILHEAP_EINVAL.
  *  resident   1 when the page at addr (inside a committed range) is
  *             resident, 0 when it is not, or an ILHEAP_E* code. The core asks

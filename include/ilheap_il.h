@@ -156,7 +156,8 @@ typedef struct ilheap_il_clause {
  * described with plus the choices made. */
 #define ILHEAP_IL_TINY 0x1u         /* a tiny header (ILHEAP_IL_ETINY_FORBIDDEN if L1 refuses) */
 #define ILHEAP_IL_FAT 0x2u          /* a fat header even when tiny would do */
-#define ILHEAP_IL_FAT_SECTION 0x4u  /* a fat EH section even when a small one would do */
+#define ILHEAP_IL_FAT_SECTION 0x4u  /* a fat EH section even when a small one would do (no
+                                       clauses: no section, the flag changes nothing) */
 #define ILHEAP_IL_INIT_LOCALS 0x10u /* the header's InitLocals bit (a fat header) */
 #define ILHEAP_IL_FLAGS_ALL 0x17u
 
@@ -218,6 +219,11 @@ typedef struct ilheap_il_view {
                              EH section included) */
   const uint8_t *section; /* the EH section, or NULL: read by ilheap_il_clause_at */
 } ilheap_il_view;
+/* An EH section of zero clauses (DataSize 4) is well formed (ECMA-335 II.25.4.5
+ * allows it; the runtime reads it): the view has clause_count 0 and section set.
+ * Written back (ilheap_il_write of view.body), such a body has no section: the
+ * same header fields, code and (no) clauses, 4 to 7 bytes shorter. The writer
+ * writes no empty section, because nothing in a body needs one. */
 
 /*
  * Decodes the body at p, of which only the `avail` bytes [p, p + avail) may be

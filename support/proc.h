@@ -23,6 +23,9 @@ extern "C" {
 
 /* A monotonic clock, in nanoseconds. */
 uint64_t sup_now_ns(void);
+/* CPU time the calling thread has used, in ns: on a shared machine it leaves out
+ * the time the thread waited for a core, which wall time counts. */
+uint64_t sup_thread_cpu_ns(void);
 
 /* Online processors (at least 1). */
 int sup_cpu_count(void);

@@ -25,6 +25,17 @@ uint64_t sup_now_ns(void) {
   return c / f * 1000000000u + c % f * 1000000000u / f;
 }
 
+uint64_t sup_thread_cpu_ns(void) {
+  FILETIME created, exited, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) {
+    return 0;
+  }
+  /* 100 ns units. */
+  uint64_t k = ((uint64_t)kernel.dwHighDateTime << 32) | kernel.dwLowDateTime;
+  uint64_t u = ((uint64_t)user.dwHighDateTime << 32) | user.dwLowDateTime;
+  return (k + u) * 100u;
+}
+
 int sup_cpu_count(void) {
   SYSTEM_INFO si;
   GetSystemInfo(&si);

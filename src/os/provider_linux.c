@@ -539,6 +539,12 @@ static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
     return ILHEAP_EINVAL;
   if (how & ILHEAP_MAP_RESERVE)
     return map_free(addr, len, PROT_READ | PROT_WRITE, populate ? MAP_POPULATE : 0);
+  /* POPULATE alone is mostly a range map committed already (the core's refill,
+   * populated after its lock): the advice alone then, one system call. It fails
+   * on a range never committed (no write access) and on kernels before 5.14;
+   * those commit and try once more. */
+  if (populate && madvise((void *)addr, len, MADV_POPULATE_WRITE) == 0)
+    return ILHEAP_OK;
   if ((err = linux_commit(ctx, addr, len)) != ILHEAP_OK || !populate)
     return err;
   (void)madvise((void *)addr, len, MADV_POPULATE_WRITE); /* a hint: see above */
