@@ -75,6 +75,7 @@
 #include "ilheap.h"
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
+#include "soak_os.h"
 
 /* ---- GUIDs -------------------------------------------------------------- */
 /* This profiler's CLSID: {1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}. */
@@ -219,8 +220,35 @@ static int zone_init(uintptr_t below) {
 
 /* After a module load: a front piece where the next mapping that fits nowhere
  * higher will go, and the 2 GiB above it paved. Its base, or 0. */
+static int note_roomy(void *arg, uintptr_t lo, uintptr_t hi) {
+  uintptr_t *top = arg;
+  if (hi - lo >= ZONE_FRONT_MIN_FREE)
+    *top = hi; /* ascending: the last one is the highest */
+  return 0;
+}
+
+/* The front is armed already when the highest free range of at least
+ * ZONE_FRONT_MIN_FREE ends right below ZONE_FRONT_SIZE bytes of the zone that
+ * no heap holds: the base of those bytes, or 0. Without this check every load
+ * would add a piece, and a plugin loaded and unloaded again and again (landing
+ * where its last instance was, under the piece that instance used) would leave
+ * one unused piece per load (scripts/soak.sh counts them). */
+static uintptr_t zone_front_armed(void) {
+  uintptr_t top = 0;
+  const ilheap_provider *os = ilheap_os_provider();
+  if (!os || os->walk_free(os->ctx, (uintptr_t)1 << 20, g_runtime_base, note_roomy, &top) != 0 ||
+      top == 0 || top + ZONE_FRONT_SIZE < top)
+    return 0;
+  return ilheap_zone_outside(g_zone, top, top + ZONE_FRONT_SIZE) == 0 &&
+                 ilheap_zone_held(g_zone, top, top + ZONE_FRONT_SIZE) == 0
+             ? top
+             : 0;
+}
+
 static uintptr_t zone_arm_front(void) {
   uintptr_t piece = 0, top;
+  if (g_zone_ok && g_runtime_base != 0 && (piece = zone_front_armed()) != 0)
+    return piece;
   if (!g_zone_ok || g_runtime_base == 0 ||
       ilheap_zone_take_below(g_zone, (uintptr_t)1 << 20, g_runtime_base, ZONE_FRONT_SIZE,
                              ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
@@ -789,6 +817,75 @@ static void abi_check(profiler *p, ModuleID module, uintptr_t base) {
     report("abi allocator=ilheap get=null");
 }
 
+/* ---- The soak report (scripts/soak.sh) ---------------------------------------- */
+/*
+ * ILHEAP_PROFILER_SOAK_EVERY=N: a "soak" line every N module unloads (a soak
+ * cycle is one collectible module loaded, used and unloaded), with what must
+ * stay flat over thousands of cycles. It is written at an unload after which
+ * no module of a name ever unloaded is still loaded (every collectible module
+ * of the moment gone), so that the lines compare like with like; the first
+ * such unload at or past each multiple of N. Shutdown writes a last one.
+ */
+static size_t g_soak_every;         /* 0: no soak lines */
+static atomic_ulong g_soak_unloads; /* module unloads so far */
+static unsigned long g_soak_next;   /* the next mark; under p->lock */
+static char g_soak_names[8][128];   /* names of modules seen unloading; under p->lock */
+static size_t g_soak_name_count;
+
+static void soak_report(profiler *p, const char *when) {
+  /* Under p->lock: a module still in the table has its heap (ModuleUnloadFinished
+   * removes the record before it drops the heap). */
+  uint64_t heap_bytes = 0;
+  for (size_t i = 0; i < p->module_count; i++) {
+    ilheap_stats st;
+    memset(&st, 0, sizeof st);
+    st.size = sizeof st;
+    ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)p->modules[i].id);
+    if (heap && ilheap_get_stats(heap, &st) == ILHEAP_OK)
+      heap_bytes += st.bytes_reserved;
+  }
+  ilheap_zone_stats zs;
+  memset(&zs, 0, sizeof zs);
+  zs.size = (uint32_t)sizeof zs;
+  if (g_zone_ok)
+    (void)ilheap_zone_get_stats(g_zone, &zs);
+  soak_process proc;
+  int proc_ok = soak_process_read(&proc) == 0;
+  report("soak when=%s cycles=%lu heaps_live=%zu heap_bytes=%ju zone_pieces=%ju zone_bytes=%ju "
+         "zone_held=%ju zone_lost=%ju zone_reserves=%ju zone_passed=%ju maps=%ju rss=%ju vm=%ju "
+         "ms=%ju "
+         "proc=%s failures=%lu",
+         when, atomic_load(&g_soak_unloads), ilheap_registry_count(p->registry),
+         (uintmax_t)heap_bytes, (uintmax_t)zs.pieces, (uintmax_t)zs.bytes, (uintmax_t)zs.bytes_held,
+         (uintmax_t)zs.bytes_lost, (uintmax_t)zs.reserves, (uintmax_t)zs.reserves_passed,
+         (uintmax_t)proc.mappings, (uintmax_t)proc.rss, (uintmax_t)proc.vm, (uintmax_t)proc.ms,
+         proc_ok ? "ok" : "unreadable", atomic_load(&p->failures));
+}
+
+/* After the heap of module `name` was dropped. */
+static void soak_after_unload(profiler *p, const char *name) {
+  if (g_soak_every == 0)
+    return;
+  unsigned long n = atomic_fetch_add(&g_soak_unloads, 1) + 1;
+  pthread_mutex_lock(&p->lock);
+  size_t k = 0;
+  while (k < g_soak_name_count && strcmp(g_soak_names[k], name) != 0)
+    k++;
+  if (k == g_soak_name_count && k < sizeof g_soak_names / sizeof g_soak_names[0])
+    copy_str(g_soak_names[g_soak_name_count++], sizeof g_soak_names[0], name);
+  size_t live = 0;
+  for (size_t i = 0; i < p->module_count; i++)
+    for (size_t j = 0; j < g_soak_name_count; j++)
+      live += strcmp(p->modules[i].name, g_soak_names[j]) == 0;
+  if (g_soak_next == 0)
+    g_soak_next = g_soak_every;
+  if (live == 0 && n >= g_soak_next) {
+    soak_report(p, "cycles");
+    g_soak_next = (n / g_soak_every + 1) * g_soak_every;
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
 /* ---- IUnknown ----------------------------------------------------------------- */
 static HRESULT STDMETHODCALLTYPE cb_QueryInterface(ICorProfilerCallback2 *This, REFIID riid,
                                                    void **ppv) {
@@ -878,6 +975,10 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   const char *misalign = getenv("ILHEAP_PROFILER_MISALIGN");
   if (misalign && misalign[0] >= '1' && misalign[0] <= '3' && !misalign[1])
     p->skew = (size_t)(misalign[0] - '0');
+  /* The soak report (scripts/soak.sh): a "soak" line every N module unloads. */
+  const char *soak_env = getenv("ILHEAP_PROFILER_SOAK_EVERY");
+  if (soak_env && *soak_env)
+    g_soak_every = (size_t)strtoul(soak_env, NULL, 10);
 
   DWORD mask = COR_PRF_MONITOR_JIT_COMPILATION | COR_PRF_MONITOR_MODULE_LOADS;
   HRESULT hr = p->info->lpVtbl->SetEventMask(p->info, mask);
@@ -908,6 +1009,11 @@ static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
          atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
          atomic_load(&p->outside_window), (uintmax_t)zs.pieces, (uintmax_t)zs.bytes,
          (uintmax_t)zs.bytes_held);
+  if (g_soak_every) {
+    pthread_mutex_lock(&p->lock);
+    soak_report(p, "shutdown");
+    pthread_mutex_unlock(&p->lock);
+  }
   pthread_mutex_lock(&g_report_lock);
   if (g_report)
     fclose(g_report);
@@ -1189,6 +1295,7 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleUnloadFinished(ICorProfilerCallback2 *
          "still_held=%jd heaps_live=%zu",
          (uintmax_t)moduleId, rec.name, err == ILHEAP_OK, (uintmax_t)st.blocks,
          (uintmax_t)st.bytes_reserved, reserved.n, left, ilheap_registry_count(p->registry));
+  soak_after_unload(p, rec.name);
   return S_OK;
 }
 
