@@ -48,6 +48,15 @@ internal static class Soak
     private static string? s_firstWrong;
     private static volatile bool s_stop;
 
+    // The plugin callers: the same threads for the whole run (threads started
+    // per batch would churn stacks, and the mappings count the soak watches
+    // with them). Between the two barriers they call the batch's delegates.
+    private static Func<int>[]? s_batch;
+    private static long s_batchFirst;
+    private static int[] s_expected = Array.Empty<int>();
+    private static Barrier? s_go, s_done;
+    private static volatile bool s_callersStop;
+
     public static int Run(string pluginPath, string[] args)
     {
         Settings? s = Parse(args);
@@ -72,13 +81,24 @@ internal static class Soak
             main[i].Start();
         }
 
+        s_expected = pluginExpected;
+        s_go = new Barrier(s.Threads + 1);
+        s_done = new Barrier(s.Threads + 1);
+        var callers = new Thread[s.Threads];
+        for (int t = 0; t < callers.Length; t++)
+        {
+            int index = t, count = s.Threads;
+            callers[t] = new Thread(() => Caller(index, count)) { IsBackground = true, Name = $"soak-caller-{t}" };
+            callers[t].Start();
+        }
+
         var clock = Stopwatch.StartNew();
         long cycles = 0, batches = 0, unloadTimeouts = 0, gcRounds = 0, nextMark = s.Every;
         while (cycles < s.Cycles && clock.Elapsed.TotalSeconds < s.Seconds)
         {
             // 1, 2, ... max_alive plugins alive at once, then again from 1.
             int n = (int)Math.Min(1 + batches % s.MaxAlive, s.Cycles - cycles);
-            WeakReference[] contexts = LoadCallUnload(path, n, cycles, s.Threads, pluginExpected);
+            WeakReference[] contexts = LoadCallUnload(path, n, cycles);
             batches++;
             cycles += n;
             int rounds = WaitUnloaded(contexts, 400);
@@ -97,13 +117,18 @@ internal static class Soak
                                   $"main_calls={Interlocked.Read(ref s_mainCalls)} " +
                                   $"main_wrong={Interlocked.Read(ref s_mainWrong)} " +
                                   $"unload_timeouts={unloadTimeouts} gc_rounds={gcRounds} " +
-                                  $"rss={Environment.WorkingSet} ms={clock.ElapsedMilliseconds}");
+                                  $"rss={Environment.WorkingSet} maps={MappingsCount()} " +
+                                  $"gc_committed={GC.GetGCMemoryInfo().TotalCommittedBytes} ms={clock.ElapsedMilliseconds}");
                 while (nextMark <= cycles)
                     nextMark += s.Every;
             }
         }
         s_stop = true;
         foreach (Thread t in main)
+            t.Join();
+        s_callersStop = true;
+        s_go.SignalAndWait();
+        foreach (Thread t in callers)
             t.Join();
         bool ok = Interlocked.Read(ref s_pluginWrong) == 0 && Interlocked.Read(ref s_mainWrong) == 0 &&
                   unloadTimeouts == 0 && Interlocked.Read(ref s_mainCalls) > 0;
@@ -153,7 +178,7 @@ internal static class Soak
     // Not inlined, so that no reference to a context, its assembly or its
     // delegates survives in the caller's frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference[] LoadCallUnload(string path, int n, long firstCycle, int threads, int[] expected)
+    private static WeakReference[] LoadCallUnload(string path, int n, long firstCycle)
     {
         var contexts = new AssemblyLoadContext[n];
         var calls = new Func<int>[n * PluginMethods.Length];
@@ -165,41 +190,12 @@ internal static class Soak
             for (int m = 0; m < PluginMethods.Length; m++)
                 calls[i * PluginMethods.Length + m] = type.GetMethod(PluginMethods[m])!.CreateDelegate<Func<int>>();
         }
-        // Every thread calls every method of every plugin alive, each from a
-        // different start, so the first calls (the JIT compilations, where the
-        // profiler allocates the bodies) are spread over the threads.
-        using var start = new Barrier(threads);
-        var workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
-        {
-            int offset = t * calls.Length / threads;
-            workers[t] = new Thread(() =>
-            {
-                long done = 0, wrong = 0;
-                start.SignalAndWait();
-                for (int round = 0; round < 4; round++)
-                {
-                    for (int k = 0; k < calls.Length; k++)
-                    {
-                        int j = (offset + k) % calls.Length;
-                        int v = calls[j]();
-                        int want = expected[j % PluginMethods.Length];
-                        done++;
-                        if (v != want)
-                        {
-                            wrong++;
-                            Wrong($"plugin={firstCycle + j / PluginMethods.Length} " +
-                                  $"method={PluginMethods[j % PluginMethods.Length]} got={v} want={want}");
-                        }
-                    }
-                }
-                Interlocked.Add(ref s_pluginCalls, done);
-                Interlocked.Add(ref s_pluginWrong, wrong);
-            });
-            workers[t].Start();
-        }
-        foreach (Thread w in workers)
-            w.Join();
+        // The callers run the batch; then nothing refers to it any more.
+        s_batch = calls;
+        s_batchFirst = firstCycle;
+        s_go!.SignalAndWait();
+        s_done!.SignalAndWait();
+        s_batch = null;
         var weak = new WeakReference[n];
         for (int i = 0; i < n; i++)
         {
@@ -207,6 +203,48 @@ internal static class Soak
             weak[i] = new WeakReference(contexts[i]);
         }
         return weak;
+    }
+
+    private static void Caller(int index, int count)
+    {
+        while (true)
+        {
+            s_go!.SignalAndWait();
+            if (s_callersStop)
+                return;
+            CallBatch(index, count);
+            s_done!.SignalAndWait();
+        }
+    }
+
+    // Every caller calls every method of every plugin alive, four times, each
+    // from a different start, so the first calls (the JIT compilations, where
+    // the profiler allocates the bodies) are spread over the threads. Not
+    // inlined: no reference to the batch outlives it in the caller's frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CallBatch(int index, int count)
+    {
+        Func<int>[] calls = s_batch!;
+        long firstCycle = s_batchFirst, done = 0, wrong = 0;
+        int offset = index * calls.Length / count;
+        for (int round = 0; round < 4; round++)
+        {
+            for (int k = 0; k < calls.Length; k++)
+            {
+                int j = (offset + k) % calls.Length;
+                int v = calls[j]();
+                int want = s_expected[j % PluginMethods.Length];
+                done++;
+                if (v != want)
+                {
+                    wrong++;
+                    Wrong($"plugin={firstCycle + j / PluginMethods.Length} " +
+                          $"method={PluginMethods[j % PluginMethods.Length]} got={v} want={want}");
+                }
+            }
+        }
+        Interlocked.Add(ref s_pluginCalls, done);
+        Interlocked.Add(ref s_pluginWrong, wrong);
     }
 
     // GC rounds until every context is collected (at most max); the rounds run.
@@ -233,6 +271,19 @@ internal static class Soak
             GC.WaitForPendingFinalizers();
             GC.Collect();
             Thread.Sleep(10);
+        }
+    }
+
+    // The process's mappings (Linux: lines of /proc/self/maps), -1 elsewhere.
+    private static int MappingsCount()
+    {
+        try
+        {
+            return File.Exists("/proc/self/maps") ? File.ReadAllLines("/proc/self/maps").Length : -1;
+        }
+        catch (IOException)
+        {
+            return -1;
         }
     }
 
