@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The soak: thousands of collectible load / rewrite / unload cycles in the real
+# .NET runtime, with the sample profiler (examples/profiler) and the e2e app's
+# soak mode (tests/e2e/app/Soak.cs). Each cycle loads the plugin into a
+# collectible AssemblyLoadContext, calls its rewritten and added methods from
+# several threads (answers checked), unloads it and waits for the unload; 1 to
+# 8 plugins are alive at once, and other threads keep calling the main
+# assembly's rewritten methods throughout. It stops by itself (a count of
+# cycles, a time limit), then prints a table of the figures, a verdict and a
+# PNG plot (gnuplot). docs/testing.md describes the figures and the verdict.
+#
+#   scripts/soak.sh [options]      exit 0: pass; 1: fail; 77: skipped (no dotnet)
+#     --cycles N        cycles to run (default 1000)
+#     --seconds S       stop after S seconds even if fewer cycles ran (default 1500)
+#     --policy P        strict (ILHEAP_WINDOW_REQUIRED, default) or coreclr
+#     --zone 0|1        the landing zone (default 1 with strict, 0 with coreclr)
+#     --threads T       threads calling the plugins (default 4)
+#     --every E         figures every E cycles (default: 100, or cycles/20 under 2000)
+#     --warmup W        cycles left out of the flatness checks (default: 500, or
+#                       10% of the cycles under 5000)
+#     --table-step K    a table row every K cycles (default: 1000, or cycles/10 under 5000)
+#     --baseline        also run the same series without the profiler (the
+#                       runtime's own RSS and mappings, for comparison)
+#     --process-info    report the mappings count and RSS without checking them
+#                       (a short run: a few hundred cycles lie inside the runtime's
+#                       own warm-up, which a run with --baseline shows)
+#     --out DIR         where the outputs go (default: $ILHEAP_E2E_WORK/soak-<policy>)
+#
+# Environment: as scripts/e2e.sh, which builds the profiler and the app
+# (ILHEAP_PROFILER_PATH, ILHEAP_BUILD_DIR, ILHEAP_E2E_WORK, ILHEAP_REQUIRE_DOTNET);
+# ILHEAP_SOAK_PRELOAD: a library preloaded into dotnet (the ASan runtime, for a
+# profiler built with -fsanitize=address); ILHEAP_SOAK_PLOT=0: no plot.
+set -u -o pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+clsid='{1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}'
+cycles=1000 seconds=1500 policy=strict zone='' threads=4 every='' warmup='' step='' baseline=0 out=''
+extra=()
+
+die() {
+  printf 'soak: FAIL: %s\n' "$*" >&2
+  exit 1
+}
+while [ $# -gt 0 ]; do
+  case $1 in
+  --cycles) cycles=$2 ;;
+  --seconds) seconds=$2 ;;
+  --policy) policy=$2 ;;
+  --zone) zone=$2 ;;
+  --threads) threads=$2 ;;
+  --every) every=$2 ;;
+  --warmup) warmup=$2 ;;
+  --table-step) step=$2 ;;
+  --out) out=$2 ;;
+  --baseline) baseline=1; shift; continue ;;
+  --process-info) extra+=(--process-info); shift; continue ;;
+  *) die "unknown option $1 (see the top of $0)" ;;
+  esac
+  [ $# -ge 2 ] || die "$1 needs a value"
+  shift 2
+done
+case $policy in strict | coreclr) ;; *) die "--policy strict|coreclr" ;; esac
+[ -n "$zone" ] || { [ "$policy" = strict ] && zone=1 || zone=0; }
+for v in cycles seconds threads; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v needs a positive whole number"
+done
+[ -n "$every" ] || every=$((cycles >= 2000 ? 100 : (cycles / 20 > 10 ? cycles / 20 : 10)))
+[ -n "$warmup" ] || warmup=$((cycles >= 5000 ? 500 : cycles / 10))
+[ -n "$step" ] || step=$((cycles >= 5000 ? 1000 : (cycles / 10 > 1 ? cycles / 10 : 1)))
+
+# ---- Build: scripts/e2e.sh builds the profiler and the app (and says where) ----
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+work=${ILHEAP_E2E_WORK:-$repo/build-e2e}
+built=$(ILHEAP_E2E_WORK=$work ILHEAP_E2E_BUILD_ONLY=1 bash "$repo/scripts/e2e.sh")
+rc=$?
+[ $rc -eq 77 ] && { printf '%s\n' "$built" | tail -n 1; exit 77; }
+[ $rc -eq 0 ] || { printf '%s\n' "$built"; die "building the profiler and the app failed"; }
+profiler=$(printf '%s\n' "$built" | sed -n 's/^profiler=//p')
+app=$(printf '%s\n' "$built" | sed -n 's/^app=//p')
+plugin=$(printf '%s\n' "$built" | sed -n 's/^plugin=//p')
+[ -n "$profiler" ] && [ -n "$app" ] && [ -n "$plugin" ] || die "scripts/e2e.sh named no profiler/app/plugin"
+
+out=${out:-$work/soak-$policy}
+mkdir -p "$out" || die "cannot create $out"
+unset CORECLR_ENABLE_PROFILING CORECLR_PROFILER CORECLR_PROFILER_PATH ILHEAP_PROFILER_REPORT
+
+# run_soak NAME EXPECT [VAR=VALUE...]: the app's soak mode once, expecting the
+# rewritten or the original bodies; output in $out/NAME.txt.
+run_soak() {
+  local name=$1 expect=$2
+  shift 2
+  env "$@" timeout $((seconds + 300)) dotnet "$app" "$plugin" soak "cycles=$cycles" "seconds=$seconds" \
+    "threads=$threads" "every=$every" "expect=$expect" >"$out/$name.txt" 2>"$out/$name.stderr"
+}
+
+printf 'soak: %s cycles (at most %s s), policy %s, zone %s, %s threads, figures every %s cycles, warm-up %s\n' \
+  "$cycles" "$seconds" "$policy" "$zone" "$threads" "$every" "$warmup"
+printf 'soak: profiler %s%s\n' "$profiler" "${ILHEAP_SOAK_PRELOAD:+ (preloaded: $ILHEAP_SOAK_PRELOAD)}"
+t0=$SECONDS
+run_soak app rewritten CORECLR_ENABLE_PROFILING=1 "CORECLR_PROFILER=$clsid" "CORECLR_PROFILER_PATH=$profiler" \
+  "ILHEAP_PROFILER_REPORT=$out/report.txt" "ILHEAP_PROFILER_SOAK_EVERY=$every" \
+  "ILHEAP_PROFILER_POLICY=$policy" "ILHEAP_PROFILER_ZONE=$zone" \
+  ${ILHEAP_SOAK_PRELOAD:+"LD_PRELOAD=$ILHEAP_SOAK_PRELOAD"} ${ASAN_OPTIONS:+"ASAN_OPTIONS=$ASAN_OPTIONS"}
+app_rc=$?
+printf 'soak: ran in %d s (exit %d); outputs in %s\n' $((SECONDS - t0)) "$app_rc" "$out"
+base_args=()
+if [ "$baseline" = 1 ]; then
+  t0=$SECONDS
+  run_soak baseline original
+  printf 'soak: baseline (no profiler) ran in %d s (exit %d)\n' $((SECONDS - t0)) $?
+  base_args=(--baseline "$out/baseline.txt")
+fi
+
+python3 "$repo/scripts/soak-figures.py" --app "$out/app.txt" --app-exit "$app_rc" \
+  --report "$out/report.txt" --warmup "$warmup" --step "$step" --cycles "$cycles" \
+  --data "$out/figures.dat" "${base_args[@]}" "${extra[@]}"
+verdict=$?
+
+if [ "${ILHEAP_SOAK_PLOT:-1}" != 0 ] && [ -s "$out/figures.dat" ]; then
+  if command -v gnuplot >/dev/null 2>&1; then
+    title="ilheap soak: policy $policy, zone $zone, $(sed -n 's/^soak done cycles=\([0-9]*\).*/\1/p' "$out/app.txt") cycles, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    gnuplot -e "datafile='$out/figures.dat'; outfile='$out/soak.png'; title='$title'" "$repo/scripts/soak.gp" &&
+      printf 'soak: plot %s\n' "$out/soak.png"
+  else
+    printf 'soak: no gnuplot, no plot (scripts/install-deps.sh installs gnuplot-nox)\n'
+  fi
+fi
+exit $verdict
