@@ -80,6 +80,8 @@ def main():
     ap.add_argument("--cycles", type=int, required=True)
     ap.add_argument("--data")
     ap.add_argument("--baseline")
+    ap.add_argument("--zone-served", type=int, default=0,
+                    help="nonzero: the plugins' heaps must come from the zone (paved above them)")
     ap.add_argument("--process-info", action="store_true",
                     help="the mappings count and RSS are reported, not checked (a short run)")
     a = ap.parse_args()
@@ -94,14 +96,15 @@ def main():
                 ms=as_int(d, "ms")) for d in prog]
     prof = [dict(c=as_int(d, "cycles"), heaps=as_int(d, "heaps_live"), heap_bytes=as_int(d, "heap_bytes"),
                  pieces=as_int(d, "zone_pieces"), zone_bytes=as_int(d, "zone_bytes"),
-                 held=as_int(d, "zone_held"), lost=as_int(d, "zone_lost"), maps=as_int(d, "maps"),
+                 held=as_int(d, "zone_held"), lost=as_int(d, "zone_lost"),
+                 reserves=as_int(d, "zone_reserves"), maps=as_int(d, "maps"),
                  rss=as_int(d, "rss"), failures=as_int(d, "failures")) for d in rep]
 
     # ---- The table ----
     last = max([s["c"] for s in app] + [s["c"] for s in prof] + [0])
     marks = list(range(a.step, last + 1, a.step)) or [last]
     print(f"soak: figures every {a.step} cycles (profiler: at the unload; app: settled after it)")
-    hdr = ("cycles", "heaps", "heap KiB", "pieces", "zone MiB", "held KiB", "lost", "maps(p)",
+    hdr = ("cycles", "heaps", "heap KiB", "pieces", "zone MiB", "held KiB", "lost", "zone res.", "maps(p)",
            "RSS MiB(p)", "maps(a)", "RSS MiB(a)", "calls", "wrong")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "|".join("---:" for _ in hdr) + "|")
@@ -111,7 +114,7 @@ def main():
         cyc = p["c"] if p else (s["c"] if s else m)
         print("| " + " | ".join([
             str(cyc), g(p, "heaps"), g(p, "heap_bytes", lambda b: str(b // 1024)), g(p, "pieces"),
-            g(p, "zone_bytes", mib), g(p, "held", lambda b: str(b // 1024)), g(p, "lost"),
+            g(p, "zone_bytes", mib), g(p, "held", lambda b: str(b // 1024)), g(p, "lost"), g(p, "reserves"),
             g(p, "maps"), g(p, "rss", mib), g(s, "maps"), g(s, "rss", mib), g(s, "calls"),
             g(s, "wrong")]) + " |")
 
@@ -143,6 +146,11 @@ def main():
           f"zone bytes_lost 0 on every line ({len(lost)} lines, max {max([v for v in lost if v is not None] or [0])})")
 
     post_p = [s for s in prof if s["c"] >= a.warmup]
+    if a.zone_served and len(post_p) >= 2:
+        # Each plugin's heap reserves its chunk from the zone: the release path is exercised.
+        served = (post_p[-1]["reserves"] or 0) - (post_p[0]["reserves"] or 0)
+        span = post_p[-1]["c"] - post_p[0]["c"]
+        check(served >= span, f"the zone served the plugins' heaps: {served} reserves from the zone over the last {span} cycles")
     post_a = [s for s in app if s["c"] >= a.warmup]
     print(f"soak: after the warm-up ({a.warmup} cycles): {len(post_p)} profiler samples, {len(post_a)} app samples;"
           f" growth = median of the last third over the median of the first third, limit {LIMIT:.0%}")

@@ -15,6 +15,11 @@
 #     --seconds S       stop after S seconds even if fewer cycles ran (default 1500)
 #     --policy P        strict (ILHEAP_WINDOW_REQUIRED, default) or coreclr
 #     --zone 0|1        the landing zone (default 1 with strict, 0 with coreclr)
+#     --pave-above M    with the zone: pave the M MiB above each module as it loads, so
+#                       that the plugins' heaps come from the zone and go back to it
+#                       at each unload (default 64; 0: the zone only where the
+#                       profiler's policy puts it, which a plugin mapped among the
+#                       shared libraries never reaches)
 #     --threads T       threads calling the plugins (default 4)
 #     --every E         figures every E cycles (default: 100, or cycles/20 under 2000)
 #     --warmup W        cycles left out of the flatness checks (default: 500, or
@@ -35,7 +40,7 @@ set -u -o pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 clsid='{1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}'
-cycles=1000 seconds=1500 policy=strict zone='' threads=4 every='' warmup='' step='' baseline=0 out=''
+cycles=1000 seconds=1500 policy=strict zone='' pave=64 threads=4 every='' warmup='' step='' baseline=0 out=''
 extra=()
 
 die() {
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
   --policy) policy=$2 ;;
   --zone) zone=$2 ;;
   --threads) threads=$2 ;;
+  --pave-above) pave=$2 ;;
   --every) every=$2 ;;
   --warmup) warmup=$2 ;;
   --table-step) step=$2 ;;
@@ -62,6 +68,8 @@ while [ $# -gt 0 ]; do
 done
 case $policy in strict | coreclr) ;; *) die "--policy strict|coreclr" ;; esac
 [ -n "$zone" ] || { [ "$policy" = strict ] && zone=1 || zone=0; }
+[[ $pave =~ ^[0-9]+$ ]] || die "--pave-above needs a whole number of MiB"
+[ "$zone" = 1 ] || pave=0
 for v in cycles seconds threads; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v needs a positive whole number"
 done
@@ -94,13 +102,13 @@ run_soak() {
     "threads=$threads" "every=$every" "expect=$expect" >"$out/$name.txt" 2>"$out/$name.stderr"
 }
 
-printf 'soak: %s cycles (at most %s s), policy %s, zone %s, %s threads, figures every %s cycles, warm-up %s\n' \
-  "$cycles" "$seconds" "$policy" "$zone" "$threads" "$every" "$warmup"
+printf 'soak: %s cycles (at most %s s), policy %s, zone %s (paved %s MiB above each module), %s threads, figures every %s cycles, warm-up %s\n' \
+  "$cycles" "$seconds" "$policy" "$zone" "$pave" "$threads" "$every" "$warmup"
 printf 'soak: profiler %s%s\n' "$profiler" "${ILHEAP_SOAK_PRELOAD:+ (preloaded: $ILHEAP_SOAK_PRELOAD)}"
 t0=$SECONDS
 run_soak app rewritten CORECLR_ENABLE_PROFILING=1 "CORECLR_PROFILER=$clsid" "CORECLR_PROFILER_PATH=$profiler" \
   "ILHEAP_PROFILER_REPORT=$out/report.txt" "ILHEAP_PROFILER_SOAK_EVERY=$every" \
-  "ILHEAP_PROFILER_POLICY=$policy" "ILHEAP_PROFILER_ZONE=$zone" \
+  "ILHEAP_PROFILER_POLICY=$policy" "ILHEAP_PROFILER_ZONE=$zone" "ILHEAP_PROFILER_PAVE_ABOVE=$pave" \
   ${ILHEAP_SOAK_PRELOAD:+"LD_PRELOAD=$ILHEAP_SOAK_PRELOAD"} ${ASAN_OPTIONS:+"ASAN_OPTIONS=$ASAN_OPTIONS"}
 app_rc=$?
 printf 'soak: ran in %d s (exit %d); outputs in %s\n' $((SECONDS - t0)) "$app_rc" "$out"
@@ -114,7 +122,7 @@ fi
 
 python3 "$repo/scripts/soak-figures.py" --app "$out/app.txt" --app-exit "$app_rc" \
   --report "$out/report.txt" --warmup "$warmup" --step "$step" --cycles "$cycles" \
-  --data "$out/figures.dat" "${base_args[@]}" "${extra[@]}"
+  --data "$out/figures.dat" --zone-served "$pave" "${base_args[@]}" "${extra[@]}"
 verdict=$?
 
 if [ "${ILHEAP_SOAK_PLOT:-1}" != 0 ] && [ -s "$out/figures.dat" ]; then

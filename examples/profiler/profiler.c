@@ -832,6 +832,22 @@ static unsigned long g_soak_next;   /* the next mark; under p->lock */
 static char g_soak_names[8][128];   /* names of modules seen unloading; under p->lock */
 static size_t g_soak_name_count;
 
+/*
+ * Test-only, for the soak: ILHEAP_PROFILER_PAVE_ABOVE=N paves the N MiB above
+ * each module's base as it loads, so that its heap's chunks come from the
+ * landing zone and go back to it when the module unloads (the zone's release
+ * path, which bytes_lost watches). Without it a plugin mapped among the shared
+ * libraries, where its window has room, never touches the zone.
+ */
+static size_t g_pave_above;
+
+static void soak_pave_above(uintptr_t base) {
+  if (g_pave_above == 0 || !g_zone_ok)
+    return;
+  uintptr_t hi = base + g_pave_above < base ? UINTPTR_MAX : base + g_pave_above;
+  (void)ilheap_zone_pave(g_zone, base + 1, hi, NULL);
+}
+
 static void soak_report(profiler *p, const char *when) {
   /* Under p->lock: a module still in the table has its heap (ModuleUnloadFinished
    * removes the record before it drops the heap). */
@@ -979,6 +995,9 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   const char *soak_env = getenv("ILHEAP_PROFILER_SOAK_EVERY");
   if (soak_env && *soak_env)
     g_soak_every = (size_t)strtoul(soak_env, NULL, 10);
+  const char *pave_env = getenv("ILHEAP_PROFILER_PAVE_ABOVE");
+  if (pave_env && *pave_env)
+    g_pave_above = (size_t)strtoul(pave_env, NULL, 10) << 20;
 
   DWORD mask = COR_PRF_MONITOR_JIT_COMPILATION | COR_PRF_MONITOR_MODULE_LOADS;
   HRESULT hr = p->info->lpVtbl->SetEventMask(p->info, mask);
@@ -1191,6 +1210,7 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
   int registered = 0;
   if (base) {
     ilheap *heap = NULL;
+    soak_pave_above((uintptr_t)base);
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
     if (registered && (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
