@@ -869,13 +869,12 @@ static void soak_report(profiler *p, const char *when) {
   int proc_ok = soak_process_read(&proc) == 0;
   report("soak when=%s cycles=%lu heaps_live=%zu heap_bytes=%ju zone_pieces=%ju zone_bytes=%ju "
          "zone_held=%ju zone_lost=%ju zone_reserves=%ju zone_passed=%ju maps=%ju rss=%ju vm=%ju "
-         "ms=%ju "
-         "proc=%s failures=%lu",
+         "malloc=%ju ms=%ju proc=%s failures=%lu",
          when, atomic_load(&g_soak_unloads), ilheap_registry_count(p->registry),
          (uintmax_t)heap_bytes, (uintmax_t)zs.pieces, (uintmax_t)zs.bytes, (uintmax_t)zs.bytes_held,
          (uintmax_t)zs.bytes_lost, (uintmax_t)zs.reserves, (uintmax_t)zs.reserves_passed,
-         (uintmax_t)proc.mappings, (uintmax_t)proc.rss, (uintmax_t)proc.vm, (uintmax_t)proc.ms,
-         proc_ok ? "ok" : "unreadable", atomic_load(&p->failures));
+         (uintmax_t)proc.mappings, (uintmax_t)proc.rss, (uintmax_t)proc.vm, (uintmax_t)proc.heap,
+         (uintmax_t)proc.ms, proc_ok ? "ok" : "unreadable", atomic_load(&p->failures));
 }
 
 /* After the heap of module `name` was dropped. */

@@ -2,6 +2,9 @@
 /* soak_os.h on Linux: /proc/self/maps, /proc/self/statm, CLOCK_MONOTONIC. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,5 +41,9 @@ int soak_process_read(soak_process *out) {
   }
   if (f)
     fclose(f);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  struct mallinfo2 mi = mallinfo2();
+  out->heap = (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
+#endif
   return err;
 }

@@ -14,6 +14,8 @@ typedef struct soak_process {
   uint64_t rss;      /* bytes resident (Linux: statm's resident; Windows: working set) */
   uint64_t vm;       /* bytes of address space mapped or reserved */
   uint64_t ms;       /* a monotonic clock, milliseconds */
+  uint64_t heap;     /* bytes the C library's malloc has handed out and not had back,
+                        the whole process's (glibc: mallinfo2); 0 if unknown */
 } soak_process;
 
 /* Fills *out: 0, or -1 when a figure cannot be read (it is then 0). */
