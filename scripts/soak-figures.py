@@ -201,9 +201,12 @@ def main():
               f"({app[-1]['ms'] / max(app[-1]['c'], 1):.2f} ms per cycle)")
 
     if a.data:
+        base = ([dict(c=as_int(x, "cycles"), rss=as_int(x, "rss")) for x in read_lines(a.baseline, "soak progress ")]
+                if a.baseline else [])
         with open(a.data, "w", encoding="utf-8") as f:
-            f.write("# cycles rss_app_MiB rss_profiler_MiB heap_bytes_KiB zone_held_KiB zone_bytes_MiB maps_app maps_profiler\n")
-            j = 0
+            f.write("# cycles rss_app_MiB rss_profiler_MiB heap_bytes_KiB zone_held_KiB zone_bytes_MiB maps_app"
+                    " maps_profiler rss_baseline_MiB\n")
+            j = k = 0
             for p in prof:
                 while j + 1 < len(app) and app[j]["c"] < p["c"]:
                     j += 1
@@ -212,6 +215,9 @@ def main():
                        p["rss"] / 1048576 if p["rss"] else "NaN", (p["heap_bytes"] or 0) / 1024,
                        (p["held"] or 0) / 1024, (p["zone_bytes"] or 0) / 1048576,
                        s["maps"] if s and s["maps"] is not None else "NaN", p["maps"] if p["maps"] is not None else "NaN"]
+                while k + 1 < len(base) and base[k]["c"] < p["c"]:
+                    k += 1
+                row.append(base[k]["rss"] / 1048576 if base and base[k]["c"] >= p["c"] and base[k]["rss"] else "NaN")
                 f.write(" ".join(str(x) for x in row) + "\n")
 
     print(f"soak: {'PASSED' if not fails else 'FAILED: ' + str(len(fails)) + ' check(s)'}")

@@ -27,6 +27,9 @@
 #     --table-step K    a table row every K cycles (default: 1000, or cycles/10 under 5000)
 #     --baseline        also run the same series without the profiler (the
 #                       runtime's own RSS and mappings, for comparison)
+#     --malloc-arenas N  MALLOC_ARENA_MAX=N for both runs: glibc's per-thread arenas
+#                       keep freed memory resident, and with the app's seven threads
+#                       RSS creeps up with no leak anywhere (docs/testing.md, the soak)
 #     --process-info    report the mappings count and RSS without checking them
 #                       (a short run: a few hundred cycles lie inside the runtime's
 #                       own warm-up, which a run with --baseline shows)
@@ -42,6 +45,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 clsid='{1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}'
 cycles=1000 seconds=1500 policy=strict zone='' pave=64 threads=4 every='' warmup='' step='' baseline=0 out=''
 extra=()
+arenas=''
 
 die() {
   printf 'soak: FAIL: %s\n' "$*" >&2
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
   --zone) zone=$2 ;;
   --threads) threads=$2 ;;
   --pave-above) pave=$2 ;;
+  --malloc-arenas) arenas=$2 ;;
   --every) every=$2 ;;
   --warmup) warmup=$2 ;;
   --table-step) step=$2 ;;
@@ -70,6 +75,7 @@ case $policy in strict | coreclr) ;; *) die "--policy strict|coreclr" ;; esac
 [ -n "$zone" ] || { [ "$policy" = strict ] && zone=1 || zone=0; }
 [[ $pave =~ ^[0-9]+$ ]] || die "--pave-above needs a whole number of MiB"
 [ "$zone" = 1 ] || pave=0
+[ -z "$arenas" ] || [[ $arenas =~ ^[1-9][0-9]*$ ]] || die "--malloc-arenas needs a positive whole number"
 for v in cycles seconds threads; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v needs a positive whole number"
 done
@@ -98,13 +104,14 @@ unset CORECLR_ENABLE_PROFILING CORECLR_PROFILER CORECLR_PROFILER_PATH ILHEAP_PRO
 run_soak() {
   local name=$1 expect=$2
   shift 2
-  env "$@" timeout $((seconds + 300)) dotnet "$app" "$plugin" soak "cycles=$cycles" "seconds=$seconds" \
+  env ${arenas:+"MALLOC_ARENA_MAX=$arenas"} "$@" timeout $((seconds + 300)) dotnet "$app" "$plugin" soak "cycles=$cycles" "seconds=$seconds" \
     "threads=$threads" "every=$every" "expect=$expect" >"$out/$name.txt" 2>"$out/$name.stderr"
 }
 
 printf 'soak: %s cycles (at most %s s), policy %s, zone %s (paved %s MiB above each module), %s threads, figures every %s cycles, warm-up %s\n' \
   "$cycles" "$seconds" "$policy" "$zone" "$pave" "$threads" "$every" "$warmup"
-printf 'soak: profiler %s%s\n' "$profiler" "${ILHEAP_SOAK_PRELOAD:+ (preloaded: $ILHEAP_SOAK_PRELOAD)}"
+printf 'soak: profiler %s%s%s\n' "$profiler" "${ILHEAP_SOAK_PRELOAD:+ (preloaded: $ILHEAP_SOAK_PRELOAD)}" \
+  "${arenas:+, MALLOC_ARENA_MAX=$arenas}"
 t0=$SECONDS
 run_soak app rewritten CORECLR_ENABLE_PROFILING=1 "CORECLR_PROFILER=$clsid" "CORECLR_PROFILER_PATH=$profiler" \
   "ILHEAP_PROFILER_REPORT=$out/report.txt" "ILHEAP_PROFILER_SOAK_EVERY=$every" \
@@ -127,7 +134,7 @@ verdict=$?
 
 if [ "${ILHEAP_SOAK_PLOT:-1}" != 0 ] && [ -s "$out/figures.dat" ]; then
   if command -v gnuplot >/dev/null 2>&1; then
-    title="ilheap soak: policy $policy, zone $zone, $(sed -n 's/^soak done cycles=\([0-9]*\).*/\1/p' "$out/app.txt") cycles, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    title="ilheap soak: policy $policy, zone $zone${arenas:+, MALLOC_ARENA_MAX=$arenas}, $(sed -n 's/^soak done cycles=\([0-9]*\).*/\1/p' "$out/app.txt") cycles, $(date -u '+%Y-%m-%d %H:%M UTC')"
     gnuplot -e "datafile='$out/figures.dat'; outfile='$out/soak.png'; title='$title'" "$repo/scripts/soak.gp" &&
       printf 'soak: plot %s\n' "$out/soak.png"
   else

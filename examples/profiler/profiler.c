@@ -845,6 +845,12 @@ static void soak_pave_above(uintptr_t base) {
   if (g_pave_above == 0 || !g_zone_ok)
     return;
   uintptr_t hi = base + g_pave_above < base ? UINTPTR_MAX : base + g_pave_above;
+  /* Only while the zone has less than 1 MiB free there (eight plugins' heaps
+   * need about 100 KiB): paving every hole that opens up later would grow
+   * the zone with the runtime's comings and goings, not with the plugins. */
+  size_t in_zone = (hi - base) - ilheap_zone_outside(g_zone, base, hi);
+  if (in_zone - ilheap_zone_held(g_zone, base, hi) >= ((size_t)1 << 20))
+    return;
   (void)ilheap_zone_pave(g_zone, base + 1, hi, NULL);
 }
 
