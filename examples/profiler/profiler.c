@@ -41,6 +41,11 @@
  *                             (ILHEAP_WINDOW_PREFERRED)
  *   ILHEAP_PROFILER_MISALIGN  1..3: test-only negative control, every body is
  *                             placed that many bytes past its aligned block
+ *   ILHEAP_PROFILER_SOAK_EVERY   N: a "soak" line every N module unloads
+ *                             (scripts/soak.sh)
+ *   ILHEAP_PROFILER_PAVE_ABOVE   M: test-only, the soak's: pave the M MiB above
+ *                             each module as it loads, so its heap comes from
+ *                             the zone and goes back to it at the unload
  *
  * The report: one event per line, a keyword then key=value fields separated by
  * single spaces (no value contains a space; HRESULTs as 0x%08x):
@@ -58,6 +63,10 @@
  *                 heaps_live
  *   shutdown      bodies body_bytes failures recompiled heaps_dropped
  *                 bytes_released heaps_live
+ *   soak          when(cycles|shutdown) cycles(module unloads) heaps_live
+ *                 heap_bytes(reserved by the live heaps) zone_pieces zone_bytes
+ *                 zone_held zone_lost zone_reserves zone_passed maps rss vm
+ *                 malloc ms proc(ok|unreadable) failures
  */
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
