@@ -36,7 +36,8 @@
 #     --out DIR         where the outputs go (default: $ILHEAP_E2E_WORK/soak-<policy>)
 #
 # Environment: as scripts/e2e.sh, which builds the profiler and the app
-# (ILHEAP_PROFILER_PATH, ILHEAP_BUILD_DIR, ILHEAP_E2E_WORK, ILHEAP_REQUIRE_DOTNET);
+# (ILHEAP_PROFILER_PATH, ILHEAP_BUILD_DIR, ILHEAP_E2E_WORK, ILHEAP_REQUIRE_DOTNET;
+# ILHEAP_E2E_RID=win-x64|win-x86 with the Windows e2e: the app under Wine);
 # ILHEAP_SOAK_PRELOAD: a library preloaded into dotnet (the ASan runtime, for a
 # profiler built with -fsanitize=address); ILHEAP_SOAK_PLOT=0: no plot.
 set -u -o pipefail
@@ -85,7 +86,18 @@ done
 
 # ---- Build: scripts/e2e.sh builds the profiler and the app (and says where) ----
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-work=${ILHEAP_E2E_WORK:-$repo/build-e2e}
+rid=${ILHEAP_E2E_RID:-}
+work=${ILHEAP_E2E_WORK:-$repo/build-e2e${rid:+-$rid}}
+# The target (ILHEAP_E2E_RID, as scripts/e2e.sh): its runner, its environment and
+# how it spells this machine's paths, from scripts/e2e-target.sh (the Windows e2e).
+runner=() target_env=()
+host_path() { printf '%s' "$1"; }
+if [ -n "$rid" ]; then
+  [ -f "$repo/scripts/e2e-target.sh" ] || die "ILHEAP_E2E_RID=$rid needs the Windows e2e (scripts/e2e-target.sh)"
+  # shellcheck source=/dev/null
+  . "$repo/scripts/e2e-target.sh"
+  e2e_target
+fi
 built=$(ILHEAP_E2E_WORK=$work ILHEAP_E2E_BUILD_ONLY=1 bash "$repo/scripts/e2e.sh")
 rc=$?
 [ $rc -eq 77 ] && { printf '%s\n' "$built" | tail -n 1; exit 77; }
@@ -94,6 +106,8 @@ profiler=$(printf '%s\n' "$built" | sed -n 's/^profiler=//p')
 app=$(printf '%s\n' "$built" | sed -n 's/^app=//p')
 plugin=$(printf '%s\n' "$built" | sed -n 's/^plugin=//p')
 [ -n "$profiler" ] && [ -n "$app" ] && [ -n "$plugin" ] || die "scripts/e2e.sh named no profiler/app/plugin"
+run_cmd=(dotnet "$app")
+[ -z "$rid" ] || run_cmd=("${runner[@]}" "$app") # a self-contained IlHeapE2E.exe
 
 out=${out:-$work/soak-$policy}
 mkdir -p "$out" || die "cannot create $out"
@@ -104,8 +118,14 @@ unset CORECLR_ENABLE_PROFILING CORECLR_PROFILER CORECLR_PROFILER_PATH ILHEAP_PRO
 run_soak() {
   local name=$1 expect=$2
   shift 2
-  env ${arenas:+"MALLOC_ARENA_MAX=$arenas"} "$@" timeout $((seconds + 300)) dotnet "$app" "$plugin" soak "cycles=$cycles" "seconds=$seconds" \
-    "threads=$threads" "every=$every" "expect=$expect" >"$out/$name.txt" 2>"$out/$name.stderr"
+  local rc
+  env ${arenas:+"MALLOC_ARENA_MAX=$arenas"} "${target_env[@]}" "$@" timeout $((seconds + 300)) "${run_cmd[@]}" \
+    "$(host_path "$plugin")" soak "cycles=$cycles" "seconds=$seconds" "threads=$threads" "every=$every" \
+    "expect=$expect" >"$out/$name.txt" 2>"$out/$name.stderr"
+  rc=$?
+  # Windows ends lines with \r\n.
+  [ -z "$rid" ] || sed -i 's/\r$//' "$out/$name.txt" "$out/$name.stderr" "$out/report.txt" 2>/dev/null
+  return $rc
 }
 
 printf 'soak: %s cycles (at most %s s), policy %s, zone %s (paved %s MiB above each module), %s threads, figures every %s cycles, warm-up %s\n' \
@@ -113,8 +133,10 @@ printf 'soak: %s cycles (at most %s s), policy %s, zone %s (paved %s MiB above e
 printf 'soak: profiler %s%s%s\n' "$profiler" "${ILHEAP_SOAK_PRELOAD:+ (preloaded: $ILHEAP_SOAK_PRELOAD)}" \
   "${arenas:+, MALLOC_ARENA_MAX=$arenas}"
 t0=$SECONDS
-run_soak app rewritten CORECLR_ENABLE_PROFILING=1 "CORECLR_PROFILER=$clsid" "CORECLR_PROFILER_PATH=$profiler" \
-  "ILHEAP_PROFILER_REPORT=$out/report.txt" "ILHEAP_PROFILER_SOAK_EVERY=$every" \
+rm -f "$out/report.txt"
+run_soak app rewritten CORECLR_ENABLE_PROFILING=1 "CORECLR_PROFILER=$clsid" \
+  "CORECLR_PROFILER_PATH=$(host_path "$profiler")" "ILHEAP_PROFILER_REPORT=$(host_path "$out/report.txt")" \
+  "ILHEAP_PROFILER_SOAK_EVERY=$every" \
   "ILHEAP_PROFILER_POLICY=$policy" "ILHEAP_PROFILER_ZONE=$zone" "ILHEAP_PROFILER_PAVE_ABOVE=$pave" \
   ${ILHEAP_SOAK_PRELOAD:+"LD_PRELOAD=$ILHEAP_SOAK_PRELOAD"} ${ASAN_OPTIONS:+"ASAN_OPTIONS=$ASAN_OPTIONS"}
 app_rc=$?
@@ -134,8 +156,9 @@ verdict=$?
 
 if [ "${ILHEAP_SOAK_PLOT:-1}" != 0 ] && [ -s "$out/figures.dat" ]; then
   if command -v gnuplot >/dev/null 2>&1; then
-    title="ilheap soak: policy $policy, zone $zone${arenas:+, MALLOC_ARENA_MAX=$arenas}, $(sed -n 's/^soak done cycles=\([0-9]*\).*/\1/p' "$out/app.txt") cycles, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    gnuplot -e "datafile='$out/figures.dat'; outfile='$out/soak.png'; title='$title'" "$repo/scripts/soak.gp" &&
+    title="ilheap soak${rid:+ ($rid)}: policy $policy, zone $zone${arenas:+, MALLOC_ARENA_MAX=$arenas}, $(sed -n 's/^soak done cycles=\([0-9]*\).*/\1/p' "$out/app.txt") cycles, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    gnuplot -e "datafile='$out/figures.dat'; outfile='$out/soak.png'; title='$title'; baseline=$baseline" \
+      "$repo/scripts/soak.gp" &&
       printf 'soak: plot %s\n' "$out/soak.png"
   else
     printf 'soak: no gnuplot, no plot (scripts/install-deps.sh installs gnuplot-nox)\n'
