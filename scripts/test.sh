@@ -37,6 +37,9 @@
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   soak: linux (short)          500 collectible load/rewrite/unload cycles (scripts/soak.sh) on
 #                                the e2e step's build; about 30 s
+#   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
+#                                published self-contained for the RID, under Wine
+#                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -174,6 +177,10 @@ soak_short() {
   e2e_env need_script scripts/soak.sh --cycles 500 --baseline --process-info
 }
 
+e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reuse it)
+  ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -236,6 +243,8 @@ step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
 step "soak: linux (short)" soak_short
+step "e2e: win-x64 (Wine)" e2e_win win-x64
+step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "clang-tidy" clang_tidy
 
 echo
