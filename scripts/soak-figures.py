@@ -108,7 +108,13 @@ def main():
            "RSS MiB(p)", "maps(a)", "RSS MiB(a)", "calls", "wrong")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "|".join("---:" for _ in hdr) + "|")
+    seen = set()
     for m, p, s in zip(marks, at_marks(prof, marks), at_marks(app, marks)):
+        key = (p["c"] if p else None, s["c"] if s else None)
+        if key in seen:
+            continue  # a short run's samples are sparser than its marks
+        seen.add(key)
+
         def g(d, k, f=str):
             return "-" if d is None or d.get(k) is None else f(d[k])
         cyc = p["c"] if p else (s["c"] if s else m)
@@ -161,7 +167,12 @@ def main():
         flat += [("zone bytes held", post_p, "held", str), ("zone bytes", post_p, "zone_bytes", str)]
     else:
         print("soak:   info  no landing zone in this run: its checks do not apply")
-    flat += [("mappings count (app, settled)", post_a, "maps", str), ("RSS (app, settled)", post_a, "rss", mib)]
+    # The app counts mappings on Linux only (-1 elsewhere): then the profiler's count.
+    if post_a and all(s["maps"] is not None and s["maps"] >= 0 for s in post_a):
+        flat += [("mappings count (app, settled)", post_a, "maps", str)]
+    else:
+        flat += [("mappings count (profiler, at the unload)", post_p, "maps", str)]
+    flat += [("RSS (app, settled)", post_a, "rss", mib)]
     for name, series, key, fmt in flat:
         g = growth([s[key] for s in series])
         process = key in ("maps", "rss")

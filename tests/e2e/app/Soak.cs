@@ -274,12 +274,15 @@ internal static class Soak
         }
     }
 
-    // The process's mappings (Linux: lines of /proc/self/maps), -1 elsewhere.
+    // The process's mappings (Linux: lines of /proc/self/maps), -1 elsewhere
+    // (on Windows the profiler counts the VirtualQuery regions).
     private static int MappingsCount()
     {
         try
         {
-            return File.Exists("/proc/self/maps") ? File.ReadAllLines("/proc/self/maps").Length : -1;
+            return OperatingSystem.IsLinux() && File.Exists("/proc/self/maps")
+                       ? File.ReadAllLines("/proc/self/maps").Length
+                       : -1;
         }
         catch (IOException)
         {
