@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Threading;
 
@@ -274,12 +275,15 @@ internal static class Soak
         }
     }
 
-    // The process's mappings (Linux: lines of /proc/self/maps), -1 elsewhere
-    // (on Windows the profiler counts the VirtualQuery regions).
+    // The process's mappings: Linux, the lines of /proc/self/maps; Windows, the
+    // VirtualQuery regions that are not free (as the profiler counts them,
+    // examples/profiler/soak_windows.c); -1 elsewhere.
     private static int MappingsCount()
     {
         try
         {
+            if (OperatingSystem.IsWindows())
+                return WindowsRegions();
             return OperatingSystem.IsLinux() && File.Exists("/proc/self/maps")
                        ? File.ReadAllLines("/proc/self/maps").Length
                        : -1;
@@ -288,6 +292,38 @@ internal static class Soak
         {
             return -1;
         }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MemoryBasicInformation
+    {
+        public IntPtr BaseAddress, AllocationBase;
+        public uint AllocationProtect;
+        public UIntPtr RegionSize;
+        public uint State, Protect, Type;
+    }
+
+    [DllImport("kernel32.dll")]
+    private static extern UIntPtr VirtualQuery(IntPtr address, out MemoryBasicInformation info, UIntPtr length);
+
+    private static int WindowsRegions()
+    {
+        const uint MemFree = 0x10000;
+        int regions = 0;
+        ulong at = 0x10000;
+        var size = (UIntPtr)Marshal.SizeOf<MemoryBasicInformation>();
+        // nint/nuint: addresses as unsigned, on 32-bit too.
+        while (VirtualQuery((IntPtr)(nint)(nuint)at, out MemoryBasicInformation m, size) != UIntPtr.Zero &&
+               m.RegionSize != UIntPtr.Zero)
+        {
+            if (m.State != MemFree)
+                regions++;
+            ulong next = (ulong)(nuint)(nint)m.BaseAddress + (ulong)m.RegionSize;
+            if (next <= at)
+                break;
+            at = next;
+        }
+        return regions;
     }
 
     // The main assembly's rewritten methods, round and round, until the end.
