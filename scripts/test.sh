@@ -36,7 +36,7 @@
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   soak: linux (short)          500 collectible load/rewrite/unload cycles (scripts/soak.sh) on
-#                                the e2e step's build; about 30 s
+#                                the e2e step's build; 5 to 12 s
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
