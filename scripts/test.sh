@@ -36,7 +36,7 @@
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   soak: linux (short)          500 collectible load/rewrite/unload cycles (scripts/soak.sh) on
-#                                the e2e step's build; about 30 s
+#                                the e2e step's build; 5 to 12 s
 #   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
 #                                published self-contained for the RID, under Wine
 #                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)

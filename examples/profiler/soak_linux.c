@@ -5,6 +5,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,10 +31,13 @@ int soak_process_read(soak_process *out) {
     err = -1;
   }
   /* statm: size resident shared text lib data dt, in pages. */
-  unsigned long long size = 0, resident = 0;
+  char line[256];
   long page = sysconf(_SC_PAGESIZE);
   f = fopen("/proc/self/statm", "r");
-  if (f && fscanf(f, "%llu %llu", &size, &resident) == 2 && page > 0) {
+  char *at = f && fgets(line, sizeof line, f) ? line : NULL, *end = NULL;
+  unsigned long long size = at ? strtoull(at, &end, 10) : 0;
+  unsigned long long resident = end && end != at ? strtoull(end, &at, 10) : 0;
+  if (at && at != end && page > 0) {
     out->vm = size * (uint64_t)page;
     out->rss = resident * (uint64_t)page;
   } else {
