@@ -32,11 +32,12 @@ int ilheap__maps_line(const char *s, const char *end, uintptr_t *lo, uintptr_t *
 
 int ilheap__maps_parse(const char *text, size_t len, int at_end, ilheap_range_visitor visit,
                        void *arg, size_t *used) {
-  const char *line = text, *end = text + len, *nl;
+  const char *line = text, *end, *nl;
   uintptr_t lo, hi;
   *used = 0;
   if (len == 0)
-    return 0;
+    return 0; /* text may be NULL: no arithmetic on it */
+  end = text + len;
   for (;; line = nl + 1) {
     nl = memchr(line, '\n', (size_t)(end - line));
     if (nl == NULL) {
