@@ -53,6 +53,7 @@ die() {
   exit 1
 }
 while [ $# -gt 0 ]; do
+  [[ $1 != --* || $1 == --baseline || $1 == --process-info || $# -ge 2 ]] || die "$1 needs a value"
   case $1 in
   --cycles) cycles=$2 ;;
   --seconds) seconds=$2 ;;
@@ -73,6 +74,7 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 case $policy in strict | coreclr) ;; *) die "--policy strict|coreclr" ;; esac
+case $zone in '' | 0 | 1) ;; *) die "--zone 0|1" ;; esac
 [ -n "$zone" ] || { [ "$policy" = strict ] && zone=1 || zone=0; }
 [[ $pave =~ ^[0-9]+$ ]] || die "--pave-above needs a whole number of MiB"
 [ "$zone" = 1 ] || pave=0
