@@ -35,6 +35,8 @@
 #                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   soak: linux (short)          500 collectible load/rewrite/unload cycles (scripts/soak.sh) on
+#                                the e2e step's build; 5 to 12 s
 #   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
 #                                published self-contained for the RID, under Wine
 #                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
@@ -159,9 +161,20 @@ fuzz_smoke() {
   ILHEAP_FUZZ_BUILD_DIR=$(bdir asan-ubsan) need_script scripts/fuzz-smoke.sh "$FUZZ_SECONDS"
 }
 
+# e2e_env COMMAND...: COMMAND with the e2e build's settings: the profiler is
+# built in the release build; dotnet's output goes beside it.
+e2e_env() {
+  ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e "$@"
+}
+
 e2e() {
-  # The profiler is built in the release build; dotnet's output goes beside it.
-  ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
+  e2e_env need_script scripts/e2e.sh
+}
+
+soak_short() {
+  # The mappings count and RSS are reported, not checked: 500 cycles lie inside
+  # the runtime's own warm-up (the baseline run without the profiler shows it).
+  e2e_env need_script scripts/soak.sh --cycles 500 --baseline --process-info
 }
 
 e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reuse it)
@@ -229,6 +242,7 @@ step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
+step "soak: linux (short)" soak_short
 step "e2e: win-x64 (Wine)" e2e_win win-x64
 step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "clang-tidy" clang_tidy
