@@ -32,6 +32,8 @@
 #                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   il: framework bodies         every IL body of the .NET shared framework through the IL checks,
+#                                in the asan-ubsan build (scripts/il-framework.sh; 77 = skipped)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -158,6 +160,12 @@ e2e() {
   ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
 }
 
+il_framework() {
+  # The checker's driver is the ASan+UBSan one: every real body under the sanitizers.
+  ILHEAP_BUILD_DIR=$(bdir asan-ubsan) ILHEAP_IL_WORK=$BUILD_ROOT/il-framework \
+    need_script scripts/il-framework.sh
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -218,6 +226,7 @@ step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
+step "il: framework bodies" il_framework
 step "clang-tidy" clang_tidy
 
 echo
