@@ -146,9 +146,13 @@
  *  ILHEAP_IL_VERDICT_ERROR    the body is wrong: v.answer, v.check, v.offset,
  *                             v.clause (ILHEAP_IL_NO_CLAUSE if none). The first
  *                             error in this order: layout (ilheap_il_parse's
- *                             answers, check 0), V1-V4 (in code order), V5,
- *                             V6-V9 (in clause order), then V10-V19 in one
- *                             forward pass (in code order).
+ *                             answers, check 0), V1-V4 (in code order), V6-V9
+ *                             (V6-V7 clause by clause, then V8, then V8-V9
+ *                             clause by clause), then V5 and V10-V19 in one
+ *                             forward pass (in code order; for one instruction:
+ *                             V17 and V16 on arrival, V13, V19, V14, V18, V15,
+ *                             then its edges: V5, V12, V11, V16/V17 at the
+ *                             target, and V10).
  *  ILHEAP_IL_VERDICT_NOT_CHECKED  bad arguments (ILHEAP_IL_EBADARG) or no
  *                             working memory (ILHEAP_IL_ENOMEM).
  * The function returns v.answer: ILHEAP_IL_OK for OK and PARTIAL.
