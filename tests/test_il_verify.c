@@ -1117,3 +1117,241 @@ Test(il_sections, every_check_has_a_section) {
   for (int a = ILHEAP_IL_EOPCODE; a <= ILHEAP_IL_ENOMEM; a++)
     cr_assert_str_neq(ilheap_il_strerror(a), "unknown IL answer", "%d", a);
 }
+
+/* ---- The bugs of real IL rewriters (FACTS section 14), before and after the fix ------------------ */
+
+/* DataDog dd-trace-dotnet PR 875: injected a logging call, kept MaxStack. */
+Test(il_regressions, maxstack_too_small_after_injection) {
+  reset();
+  own(0, 1, 0);
+  static const uint8_t code[] = {
+      0x72, STR,          /* 0: ldstr       (injected) */
+      0x02,               /* 5: ldarg.0     (injected): depth 2 */
+      0x28, MREF(2),      /* 6: call Log(string, int) (injected) */
+      0x02,               /* 11: ldarg.0 */
+      0x28, MREF(1),      /* 12: call F(int) */
+      0x2A,               /* 17: ret */
+  };
+  RUN(code, 1, NULL, 0); /* the original body's MaxStack */
+  EXPECT_ERR(ILHEAP_IL_ESTACK_OVERFLOW, 15, 5, NOC);
+  RUN(code, 2, NULL, 0);
+  EXPECT_OK();
+}
+
+/* signalfx-dotnet-tracing PR 80: MaxStack computed without the switch's operands. */
+Test(il_regressions, maxstack_too_small_around_a_switch) {
+  reset();
+  own(0, 1, 0);
+  static const uint8_t code[] = {
+      0x02, 0x02, 0x17,         /* 0: ldarg.0; ldarg.0; ldc.i4.1: depth 3 at 2 */
+      0x58, 0x58,               /* 3: add; add */
+      0x45, I32(1), I32(0),     /* 5: switch (14) */
+      0x2A,                     /* 14: ret */
+  };
+  RUN(code, 2, NULL, 0);
+  EXPECT_ERR(ILHEAP_IL_ESTACK_OVERFLOW, 15, 2, NOC);
+  RUN(code, 3, NULL, 0);
+  EXPECT_OK();
+}
+
+/* dd-trace-dotnet PR 542: a branch kept its target past the argument loads
+ * injected before the call it jumped to. */
+Test(il_regressions, branch_past_injected_argument_loads) {
+  reset();
+  own(0, 1, 0);
+  static const uint8_t before[] = {
+      0x02,            /* 0: ldarg.0 */
+      0x2C, 0x01,      /* 1: brfalse.s 4: still the call's old offset */
+      0x02,            /* 3: ldarg.0 (injected) */
+      0x28, MREF(1),   /* 4: call F(int): 0 by the branch, 1 by the fall-through */
+      0x2A,            /* 9: ret */
+  };
+  RUN(before, 8, NULL, 0);
+  EXPECT_ERR(ILHEAP_IL_ESTACK_MERGE, 16, 4, NOC);
+  static const uint8_t after[] = {0x02, 0x2C, 0x00, 0x02, 0x28, MREF(1), 0x2A}; /* to 3 */
+  RUN(after, 8, NULL, 0);
+  EXPECT_OK();
+}
+
+/* dd-trace-dotnet PRs 3331, 3164: returns rewritten as branches to one final
+ * ret, one path still carrying its value. */
+Test(il_regressions, stack_imbalance_at_the_shared_return) {
+  reset();
+  own(0, 1, 1);
+  static const uint8_t one[] = {0x07, 0x01, 0x08};
+  local_sig = one;
+  local_len = sizeof one;
+  local_token = 0x11000001;
+  static const uint8_t before[] = {
+      0x02,        /* 0: ldarg.0 */
+      0x2D, 0x03,  /* 1: brtrue.s 6 */
+      0x16,        /* 3: ldc.i4.0 */
+      0x2B, 0x02,  /* 4: br.s 8, the value not stored: 1 at 8 */
+      0x17,        /* 6: ldc.i4.1 */
+      0x0A,        /* 7: stloc.0 */
+      0x06,        /* 8: ldloc.0: 0 by the fall-through */
+      0x2A,        /* 9: ret */
+  };
+  RUN(before, 8, NULL, 0);
+  EXPECT_ERR(ILHEAP_IL_ESTACK_MERGE, 16, 8, NOC);
+  static const uint8_t after[] = {0x02, 0x2D, 0x04, 0x16, 0x0A, 0x2B, 0x02, 0x17, 0x0A, 0x06, 0x2A};
+  RUN(after, 8, NULL, 0);
+  EXPECT_OK();
+}
+
+/* dd-trace-dotnet PR 5774: code injected before a try, the clause's start moved
+ * but not its end (TryEnd, HandlerEnd). */
+Test(il_regressions, clause_ends_not_retargeted) {
+  reset();
+  static const uint8_t code[] = {
+      0x28, MREF(0), /* 0: call Log() (injected) */
+      0x28, MREF(0), /* 5: try { call F() */
+      0xDE, 0x06,    /* 10: leave.s 18 } */
+      0x28, MREF(0), /* 12: finally { call G() */
+      0xDC,          /* 17: endfinally } */
+      0x2A,          /* 18: ret */
+  };
+  ilheap_il_clause c = clause(ILHEAP_IL_FINALLY, 5, 2, 12, 1, 0); /* old ends 7 and 13 */
+  RUN(code, 8, &c, 1);
+  EXPECT_ERR(ILHEAP_IL_ECLAUSE_BOUNDARY, 6, 7, 0);
+  c = clause(ILHEAP_IL_FINALLY, 5, 7, 12, 6, 0);
+  RUN(code, 8, &c, 1);
+  EXPECT_OK();
+  c = clause(ILHEAP_IL_FINALLY, 5, 5, 12, 6, 0); /* a try end moved to the old leave */
+  RUN(code, 8, &c, 1);
+  EXPECT_ERR(ILHEAP_IL_EEXIT_BLOCK, 12, 5, 0);
+}
+
+/* dd-trace-dotnet il_rewriter_eh_sort_test.cpp: a try nested in a catch handler,
+ * sorted after the clause of that handler. */
+Test(il_regressions, try_in_a_handler_sorted_after_it) {
+  reset();
+  static const uint8_t code[] = {
+      0x00,        /* 0: try A { nop */
+      0xDE, 0x08,  /* 1: leave.s 11 } */
+      0x26,        /* 3: catch A { pop */
+      0x00,        /* 4:   try B { nop */
+      0xDE, 0x02,  /* 5:   leave.s 9 } */
+      0x00,        /* 7:   finally B { nop */
+      0xDC,        /* 8:   endfinally } */
+      0xDE, 0x00,  /* 9: leave.s 11 } */
+      0x2A,        /* 11: ret */
+  };
+  ilheap_il_clause a = clause(ILHEAP_IL_CATCH, 0, 3, 3, 8, 0);
+  ilheap_il_clause b = clause(ILHEAP_IL_FINALLY, 4, 3, 7, 2, 0);
+  ilheap_il_clause wrong[2] = {a, b};
+  RUN(code, 8, wrong, 2);
+  EXPECT_ERR(ILHEAP_IL_ECLAUSE_ORDER, 9, 4, 1);
+  ilheap_il_clause right[2] = {b, a};
+  RUN(code, 8, right, 2);
+  EXPECT_OK();
+}
+
+/* dd-trace-dotnet PR 9242: code injected at a catch's entry, where the
+ * exception object is on the stack: here a guarded call (its own try). */
+Test(il_regressions, code_at_catch_entry_with_the_exception_on_the_stack) {
+  reset();
+  static const uint8_t before[] = {
+      0x00,            /* 0: try A { nop */
+      0xDE, 0x09,      /* 1: leave.s 12 } */
+      0x00,            /* 3: catch A { try C { nop: the exception is on the stack */
+      0xDE, 0x03,      /* 4:   leave.s 9 } */
+      0x26,            /* 6:   catch C { pop */
+      0xDE, 0x00,      /* 7:   leave.s 9 } */
+      0x26,            /* 9:   pop (the original handler) */
+      0xDE, 0x00,      /* 10:  leave.s 12 } */
+      0x2A,            /* 12: ret */
+  };
+  ilheap_il_clause c[2] = {clause(ILHEAP_IL_CATCH, 3, 3, 6, 3, 0),
+                           clause(ILHEAP_IL_CATCH, 0, 3, 3, 9, 0)};
+  RUN(before, 8, c, 2);
+  EXPECT_ERR(ILHEAP_IL_ESTACK_TRY_ENTRY, 17, 3, 0);
+  /* The fix: store the exception first, load it back after. */
+  static const uint8_t one[] = {0x07, 0x01, 0x1C};
+  local_sig = one;
+  local_len = sizeof one;
+  local_token = 0x11000001;
+  static const uint8_t after[] = {
+      0x00, 0xDE, 0x0B,  /* 0: try A { nop; leave.s 14 } */
+      0x0A,              /* 3: catch A { stloc.0 */
+      0x00, 0xDE, 0x03,  /* 4:   try C { nop; leave.s 10 } */
+      0x26, 0xDE, 0x00,  /* 7:   catch C { pop; leave.s 10 } */
+      0x06, 0x26,        /* 10:  ldloc.0; pop */
+      0xDE, 0x00,        /* 12:  leave.s 14 } */
+      0x2A,              /* 14: ret */
+  };
+  ilheap_il_clause d[2] = {clause(ILHEAP_IL_CATCH, 4, 3, 7, 3, 0),
+                           clause(ILHEAP_IL_CATCH, 0, 3, 3, 11, 0)};
+  RUN(after, 8, d, 2);
+  EXPECT_OK();
+}
+
+/* dd-trace-dotnet PR 937: an instruction injected between constrained. and its
+ * callvirt, orphaning the prefix. */
+Test(il_regressions, orphaned_constrained_prefix) {
+  reset();
+  own(0, 1, 0);
+  static const uint8_t before[] = {
+      0x0F, 0x00,           /* 0: ldarga.s 0 */
+      0xFE, 0x16, TYPE,     /* 2: constrained. T */
+      0x14,                 /* 8: ldnull (injected) */
+      0x6F, MREF(HT | 1),   /* 9: callvirt void I::M(object) */
+      0x2A,                 /* 14: ret */
+  };
+  RUN(before, 8, NULL, 0);
+  EXPECT_ERR(ILHEAP_IL_EPREFIX, 3, 2, NOC);
+  static const uint8_t after[] = {0x0F, 0x00, 0x14, 0xFE, 0x16, TYPE, 0x6F, MREF(HT | 1), 0x2A};
+  RUN(after, 8, NULL, 0);
+  EXPECT_OK();
+}
+
+/* dd-trace-dotnet PR 5131: a local added by the injected code, the LocalVarSig
+ * not grown. */
+Test(il_regressions, wrong_local_count) {
+  reset();
+  static const uint8_t code[] = {0x28, MREF(RV), 0x0C, 0x2A}; /* call int Now(); stloc.2; ret */
+  static const uint8_t two[] = {0x07, 0x02, 0x08, 0x08};
+  static const uint8_t three[] = {0x07, 0x03, 0x08, 0x08, 0x08};
+  local_token = 0x11000001;
+  local_sig = two;
+  local_len = sizeof two;
+  RUN(code, 8, NULL, 0);
+  EXPECT_ERR(ILHEAP_IL_ELOCAL_INDEX, 19, 5, NOC);
+  local_sig = three;
+  local_len = sizeof three;
+  RUN(code, 8, NULL, 0);
+  EXPECT_OK();
+}
+
+/* elastic apm-agent-dotnet PR 2785: a tiny header kept after the code grew past
+ * 63 bytes: (70 << 2 | 2) in one byte says 6 bytes of code. */
+Test(il_regressions, tiny_header_past_63_bytes) {
+  reset();
+  static _Alignas(4) uint8_t body[12 + 72];
+  uint8_t code[70];
+  for (int i = 0; i < 11; i++) {
+    static const uint8_t ld[] = {0x72, STR, 0x26}; /* ldstr; pop */
+    memcpy(code + 6 * i, ld, 6);
+  }
+  static const uint8_t tail[] = {0x00, 0x00, 0x00, 0x2A};
+  memcpy(code + 66, tail, 4);
+  body[0] = (uint8_t)(70 << 2 | 2);
+  memcpy(body + 1, code, 70);
+  ilheap_il_verify_options o;
+  memset(&o, 0, sizeof o);
+  o.own_sig = own_sig;
+  o.own_sig_size = own_len;
+  ilheap_il_verdict w;
+  cr_assert_eq(ilheap_il_verify(body, 71, &o, &w), ILHEAP_IL_EFALLS_OFF_END);
+  cr_assert_eq(w.check, 10);
+  cr_assert_eq(w.offset, 5, "the 6 bytes the header says end with a pop at 5");
+  ilheap_il_body b;
+  memset(&b, 0, sizeof b);
+  b.code = code;
+  b.code_size = 70;
+  b.max_stack = 1;
+  uint32_t n;
+  cr_assert_eq(ilheap_il_write(&b, body, sizeof body, &n), ILHEAP_IL_OK); /* a fat header */
+  cr_assert_eq(ilheap_il_verify(body, n, &o, &w), ILHEAP_IL_OK);
+  cr_assert_eq(w.result, ILHEAP_IL_VERDICT_OK);
+}
