@@ -1,137 +1,466 @@
 /*
- * ilcorpus_check: ilheap's IL checks over a dump of real method bodies
- * (ilcorpus.h; scripts/il-framework.sh makes one of the .NET shared framework).
+ * ilcorpus_check: ilheap's IL checker (ilheap_il_verify.h) over a dump of real
+ * method bodies (ilcorpus.h; scripts/il-framework.sh makes one of the .NET
+ * shared framework), with the signatures the dump took from the assemblies'
+ * own metadata.
  *
- *   ilcorpus_check DUMP [--max-errors N]
+ *   ilcorpus_check DUMP [--control none|maxstack|no-sigs] [--repeat N]
+ *                       [--max-errors N] [--save-errors DIR]
  *
- * Every body goes through ilheap_il_parse (the layout, II.25.4), which must
- * accept it and measure exactly the dumped size (the dump's own check: the
- * tool took MethodBodyBlock.Size bytes). Prints the figures and one line per
- * error (assembly, token, method, IL offset, answer); exits 1 if any body
- * failed, 2 on a bad dump or usage.
+ * Per body: the method's own signature is the table entry of its MethodDef
+ * token, its locals' that of the header's LocalVarSigTok, and the resolver
+ * answers call, callvirt, newobj, jmp, ldftn, ldvirtftn and calli tokens from
+ * the same table. Each body is first copied into a block of exactly its size,
+ * so that a read past it is a sanitizer report; ilheap_il_parse must measure
+ * exactly the dumped size (the dump's own check: the tool took
+ * MethodBodyBlock.Size bytes). Then one loop, timed as a whole, checks every
+ * body (--repeat N: N times, the median, min and max printed; the verdicts
+ * must be the same each time).
+ *
+ * Prints the figures (assemblies, bodies, instructions, bytes, verdicts and
+ * the reasons for the partial ones, time and MB/s of IL code) and one line per
+ * error: assembly, token, method, IL offset, check, answer, the first bytes.
+ * --save-errors writes each failing body to DIR/<assembly>-<token>.il.
+ * Exit status: 0 pass, 1 fail, 2 a bad dump or usage.
+ *
+ * The negative controls prove the run can fail, on the same bodies:
+ *   maxstack  every fat body with MaxStack > 0 is checked with MaxStack - 1:
+ *             each answer must be ok (the compiler declared more than the
+ *             depth) or V15 ESTACK_OVERFLOW (it declared exactly the depth the
+ *             checker computes: Roslyn does); passes when no other answer came
+ *             and at least one V15 did. The share of V15 is the figure.
+ *   no-sigs   no resolver, no own or local signature: no body may get an
+ *             error (a missing signature makes a verdict PARTIAL, never an
+ *             error) and some must be partial.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ilcorpus.h"
 #include "ilheap_il.h"
+#include "ilheap_il_verify.h"
 #include "proc.h"
 
-typedef struct stats {
-  uint64_t assemblies, bodies, body_bytes, code_bytes, clauses;
-  uint64_t ok, errors;
-  uint64_t check_ns;
-} stats;
+enum control { CONTROL_NONE, CONTROL_MAXSTACK, CONTROL_NO_SIGS };
 
-static unsigned long max_errors = 50;
+/* One assembly's table, kept for the resolver (the reader's arrays last only
+ * until the next assembly). */
+typedef struct table {
+  ilcorpus_assembly assembly; /* its sigs array is a copy owned here */
+  uint64_t resolved, unresolved;
+} table;
 
-static void report_error(const ilcorpus_assembly *a, const ilcorpus_body *b, const char *what,
-                         long il_offset, const char *answer) {
-  fprintf(stderr, "ERROR %.*s 0x%08" PRIx32 " %.*s (rva 0x%" PRIx32 ", %" PRIu32 " bytes): %s",
-          (int)a->name_length, a->name, b->token, (int)b->name_length, b->name, b->rva, b->size,
-          what);
-  if (il_offset >= 0) {
-    fprintf(stderr, " at IL_%04lx", (unsigned long)il_offset);
+/* One body, ready to check. */
+typedef struct job {
+  table *table;
+  ilcorpus_body body;           /* name and bytes point into the dump */
+  uint8_t *copy;                /* body.size bytes of its own (the control's change) */
+  ilheap_il_verify_options o;   /* ctx and scratch are set in the timed loop */
+  uint32_t code_size, clauses;
+  uint32_t max_stack;           /* the declared one */
+  int controlled;               /* the control changed this body */
+  ilheap_il_verdict v;
+  int answer;
+} job;
+
+static int resolve(void *ctx, uint32_t token, const uint8_t **blob, size_t *len) {
+  table *t = ctx;
+  const ilcorpus_sig *s = ilcorpus_find_sig(&t->assembly, token);
+  if (s == NULL) {
+    t->unresolved++;
+    return 1;
   }
-  fprintf(stderr, ": %s\n  bytes:", answer);
-  for (uint32_t i = 0; i < b->size && i < 64; i++) {
-    fprintf(stderr, " %02x", b->bytes[i]);
-  }
-  fprintf(stderr, "%s\n", b->size > 64 ? " ..." : "");
+  t->resolved++;
+  *blob = s->blob;
+  *len = s->length;
+  return 0;
 }
 
-static void check_body(const ilcorpus_assembly *a, const ilcorpus_body *b, stats *st) {
-  ilheap_il_view view;
-  uint64_t t0 = sup_now_ns();
-  int rc = ilheap_il_parse(b->bytes, b->size, &view);
-  st->check_ns += sup_now_ns() - t0;
-  st->bodies++;
-  st->body_bytes += b->size;
-  if (rc != ILHEAP_IL_OK) {
-    if (st->errors++ < max_errors) {
-      report_error(a, b, "layout", -1, ilheap_il_strerror(rc));
-    }
+static unsigned long max_errors = 50;
+static const char *save_dir;
+static unsigned long shown;
+
+static void print_body(const job *j, const char *what) {
+  fprintf(stderr, "%s %.*s 0x%08" PRIx32 " %.*s (rva 0x%" PRIx32 ", %" PRIu32 " bytes)", what,
+          (int)j->table->assembly.name_length, j->table->assembly.name, j->body.token,
+          (int)j->body.name_length, j->body.name, j->body.rva, j->body.size);
+}
+
+static void report_error(const job *j, const char *answer) {
+  if (shown++ >= max_errors) {
     return;
   }
-  if (view.size != b->size) {
-    if (st->errors++ < max_errors) {
-      char why[96];
-      snprintf(why, sizeof why, "ilheap_il_parse measured %" PRIu32 " bytes", view.size);
-      report_error(a, b, "size", -1, why);
+  print_body(j, "ERROR");
+  if (j->v.check > 0) {
+    fprintf(stderr, ": IL_%04" PRIx32 " V%u (%s)", j->v.offset, j->v.check,
+            ilheap_il_check_section(j->v.check));
+    if (j->v.clause != ILHEAP_IL_NO_CLAUSE) {
+      fprintf(stderr, " clause %" PRIu32, j->v.clause);
     }
-    return;
   }
-  st->code_bytes += view.body.code_size;
-  st->clauses += view.body.clause_count;
-  st->ok++;
+  fprintf(stderr, ": %s\n  bytes:", answer);
+  for (uint32_t i = 0; i < j->body.size && i < 96; i++) {
+    fprintf(stderr, " %02x", j->body.bytes[i]);
+  }
+  fprintf(stderr, "%s\n", j->body.size > 96 ? " ..." : "");
+  if (save_dir != NULL) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%.*s-%08" PRIx32 ".il", save_dir,
+             (int)j->table->assembly.name_length, j->table->assembly.name, j->body.token);
+    FILE *out = fopen(path, "wb");
+    int ok = out != NULL && fwrite(j->body.bytes, 1, j->body.size, out) == j->body.size;
+    if (out != NULL && fclose(out) != 0) {
+      ok = 0;
+    }
+    fprintf(stderr, ok ? "  saved: %s\n" : "  cannot write %s\n", path);
+  }
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int usage(void) {
+  fprintf(stderr, "usage: ilcorpus_check DUMP [--control none|maxstack|no-sigs] [--repeat N]\n"
+                  "                      [--max-errors N] [--save-errors DIR]\n");
+  return 2;
+}
+
+static int number(const char *s, unsigned long *out) {
+  char *end;
+  errno = 0;
+  *out = strtoul(s, &end, 10);
+  return errno == 0 && *end == 0 && end != s ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
   const char *path = NULL;
+  enum control control = CONTROL_NONE;
+  unsigned long repeat = 1;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--max-errors") == 0 && i + 1 < argc) {
-      char *end;
-      errno = 0;
-      max_errors = strtoul(argv[++i], &end, 10);
-      if (errno != 0 || *end != 0) {
-        fprintf(stderr, "ilcorpus_check: bad --max-errors %s\n", argv[i]);
-        return 2;
+    const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(arg, "--max-errors") == 0 && val != NULL && number(val, &max_errors) == 0) {
+      i++;
+    } else if (strcmp(arg, "--repeat") == 0 && val != NULL && number(val, &repeat) == 0 &&
+               repeat > 0 && repeat <= 1000) {
+      i++;
+    } else if (strcmp(arg, "--save-errors") == 0 && val != NULL) {
+      save_dir = val;
+      i++;
+    } else if (strcmp(arg, "--control") == 0 && val != NULL) {
+      if (strcmp(val, "none") == 0) {
+        control = CONTROL_NONE;
+      } else if (strcmp(val, "maxstack") == 0) {
+        control = CONTROL_MAXSTACK;
+      } else if (strcmp(val, "no-sigs") == 0) {
+        control = CONTROL_NO_SIGS;
+      } else {
+        return usage();
       }
-    } else if (path == NULL && argv[i][0] != '-') {
-      path = argv[i];
+      i++;
+    } else if (path == NULL && arg[0] != '-') {
+      path = arg;
     } else {
-      path = NULL;
-      break;
+      return usage();
     }
   }
   if (path == NULL) {
-    fprintf(stderr, "usage: ilcorpus_check DUMP [--max-errors N]\n");
-    return 2;
+    return usage();
   }
+  static const char *const control_names[] = {"none", "maxstack", "no-sigs"};
 
-  uint64_t start = sup_now_ns();
+  /* ---- Read the dump and prepare every body (not timed) ---- */
   ilcorpus_file f;
   if (ilcorpus_open(&f, path) != 0) {
     fprintf(stderr, "ilcorpus_check: %s\n", f.error);
     return 2;
   }
-  printf("ilcorpus_check: %s: %zu bytes, assemblies from %.*s\n", path, f.size,
-         (int)f.source_length, f.source);
-  stats st;
-  memset(&st, 0, sizeof st);
+  printf("ilcorpus_check: %s: %zu bytes, assemblies from %.*s; control: %s\n", path, f.size,
+         (int)f.source_length, f.source, control_names[control]);
+  table *tables = calloc((size_t)f.assembly_count + 1, sizeof *tables);
+  size_t njobs = 0, jobs_cap = 0;
+  job *jobs = NULL;
+  size_t scratch_size = 0;
+  uint64_t body_bytes = 0, code_bytes = 0, clauses = 0, size_mismatches = 0, controlled = 0;
+  uint32_t nassemblies = 0;
+  int rc, bad = tables == NULL;
   ilcorpus_assembly a;
-  int rc;
-  while ((rc = ilcorpus_next_assembly(&f, &a)) == 1) {
-    st.assemblies++;
-    for (uint32_t i = 0; i < a.body_count; i++) {
-      check_body(&a, &a.bodies[i], &st);
+  while (!bad && (rc = ilcorpus_next_assembly(&f, &a)) != 0) {
+    if (rc < 0) {
+      fprintf(stderr, "ilcorpus_check: %s: %s\n", path, f.error);
+      bad = 1;
+      break;
+    }
+    table *t = &tables[nassemblies++];
+    t->assembly = a;
+    t->assembly.bodies = NULL;
+    t->assembly.sigs = malloc(((size_t)a.sig_count + 1) * sizeof *a.sigs);
+    if (t->assembly.sigs == NULL) {
+      bad = 1;
+      break;
+    }
+    memcpy(t->assembly.sigs, a.sigs, (size_t)a.sig_count * sizeof *a.sigs);
+    for (uint32_t i = 0; i < a.body_count && !bad; i++) {
+      if (njobs == jobs_cap) {
+        jobs_cap = jobs_cap ? 2 * jobs_cap : 4096;
+        job *n = realloc(jobs, jobs_cap * sizeof *jobs);
+        if (n == NULL) {
+          bad = 1;
+          break;
+        }
+        jobs = n;
+      }
+      job *j = &jobs[njobs];
+      memset(j, 0, sizeof *j);
+      j->table = t;
+      j->body = a.bodies[i];
+      j->copy = malloc(j->body.size ? j->body.size : 1);
+      if (j->copy == NULL) {
+        bad = 1;
+        break;
+      }
+      njobs++;
+      memcpy(j->copy, j->body.bytes, j->body.size);
+      body_bytes += j->body.size;
+      ilheap_il_view view;
+      int prc = ilheap_il_parse(j->copy, j->body.size, &view);
+      if (prc == ILHEAP_IL_OK && view.size != j->body.size) {
+        size_mismatches++;
+        print_body(j, "DUMP BUG");
+        fprintf(stderr, ": ilheap_il_parse measured %" PRIu32 " bytes\n", view.size);
+      }
+      if (prc == ILHEAP_IL_OK) {
+        j->code_size = view.body.code_size;
+        j->clauses = view.body.clause_count;
+        j->max_stack = view.body.max_stack;
+        code_bytes += j->code_size;
+        clauses += j->clauses;
+        size_t need = ilheap_il_verify_scratch_size(j->code_size, j->clauses);
+        if (need != SIZE_MAX && need > scratch_size) {
+          scratch_size = need;
+        }
+      }
+      if (control == CONTROL_NO_SIGS) {
+        continue;
+      }
+      j->o.method_sig = resolve;
+      const ilcorpus_sig *own = ilcorpus_find_sig(&a, j->body.token);
+      if (own != NULL) {
+        j->o.own_sig = own->blob;
+        j->o.own_sig_size = own->length;
+      }
+      if (prc == ILHEAP_IL_OK && view.body.local_sig_token != 0) {
+        const ilcorpus_sig *locals = ilcorpus_find_sig(&a, view.body.local_sig_token);
+        if (locals != NULL) {
+          j->o.local_sig = locals->blob;
+          j->o.local_sig_size = locals->length;
+        }
+      }
+      if (control == CONTROL_MAXSTACK && prc == ILHEAP_IL_OK &&
+          (view.body.flags & ILHEAP_IL_FAT) && view.body.max_stack > 0) {
+        uint32_t m = view.body.max_stack - 1; /* II.25.4.3: MaxStack, u16 at byte 2 */
+        j->copy[2] = (uint8_t)m;
+        j->copy[3] = (uint8_t)(m >> 8);
+        j->controlled = 1;
+        controlled++;
+      }
     }
   }
-  if (rc < 0) {
-    fprintf(stderr, "ilcorpus_check: %s: %s\n", path, f.error);
-    ilcorpus_close(&f);
-    return 2;
+  void *scratch = malloc(scratch_size ? scratch_size : 1);
+  if (bad || scratch == NULL) {
+    if (!bad) {
+      fprintf(stderr, "ilcorpus_check: out of memory\n");
+    }
+    rc = 2;
+    goto out;
   }
-  ilcorpus_close(&f);
-  double total_s = (double)(sup_now_ns() - start) / 1e9;
-  double check_s = (double)st.check_ns / 1e9;
 
-  printf("ilcorpus_check: %" PRIu64 " assemblies, %" PRIu64 " bodies (%" PRIu64
-         " bytes), %" PRIu64 " bytes of IL code, %" PRIu64 " EH clauses\n",
-         st.assemblies, st.bodies, st.body_bytes, st.code_bytes, st.clauses);
-  printf("ilcorpus_check: verdicts: ok %" PRIu64 ", error %" PRIu64 "\n", st.ok, st.errors);
-  printf("ilcorpus_check: time: %.3f s in the checks (%.1f MB/s of bodies), %.3f s in all\n",
-         check_s, check_s > 0 ? (double)st.body_bytes / 1e6 / check_s : 0.0, total_s);
-  if (st.errors > max_errors) {
-    printf("ilcorpus_check: (%" PRIu64 " errors not shown: --max-errors %lu)\n",
-           st.errors - max_errors, max_errors);
+  /* ---- The timed loop ---- */
+  uint64_t *wall = calloc(repeat, sizeof *wall), *cpu = calloc(repeat, sizeof *cpu);
+  uint64_t instructions = 0;
+  int unstable = 0;
+  for (unsigned long r = 0; r < repeat && wall != NULL && cpu != NULL; r++) {
+    uint64_t w0 = sup_now_ns();
+    clock_t c0 = clock();
+    for (size_t i = 0; i < njobs; i++) {
+      job *j = &jobs[i];
+      ilheap_il_verdict v;
+      j->o.ctx = j->table;
+      j->o.scratch = scratch;
+      j->o.scratch_size = scratch_size;
+      int answer = ilheap_il_verify(j->copy, j->body.size, &j->o, &v);
+      if (r == 0) {
+        j->v = v;
+        j->answer = answer;
+      } else if (memcmp(&v, &j->v, sizeof v) != 0 || answer != j->answer) {
+        unstable++;
+      }
+    }
+    cpu[r] = (uint64_t)((double)(clock() - c0) * 1e9 / CLOCKS_PER_SEC);
+    wall[r] = sup_now_ns() - w0;
   }
-  if (st.bodies == 0) {
-    fprintf(stderr, "ilcorpus_check: the dump holds no body: nothing was checked\n");
-    return 1;
+  if (wall == NULL || cpu == NULL) {
+    fprintf(stderr, "ilcorpus_check: out of memory\n");
+    free(wall);
+    free(cpu);
+    rc = 2;
+    goto out;
   }
-  return st.errors != 0;
+
+  /* ---- Tally ---- */
+  uint64_t verdicts[4] = {0}, partial_missing = 0, partial_bad = 0, partial_other = 0;
+  uint64_t skipped_by_check[ILHEAP_IL_CHECK_COUNT + 1] = {0};
+  uint64_t control_v15 = 0, control_above = 0, control_other = 0;
+  int bad_verdict = 0;
+  for (size_t i = 0; i < njobs; i++) {
+    job *j = &jobs[i];
+    instructions += j->v.instructions;
+    if (j->v.result < ILHEAP_IL_VERDICT_OK || j->v.result > ILHEAP_IL_VERDICT_NOT_CHECKED ||
+        j->answer != j->v.answer) {
+      bad_verdict++;
+      continue;
+    }
+    verdicts[j->v.result]++;
+    if (j->v.result == ILHEAP_IL_VERDICT_PARTIAL) {
+      if (j->v.skip_reason == ILHEAP_IL_ESIG_MISSING) {
+        partial_missing++;
+      } else if (j->v.skip_reason == ILHEAP_IL_ESIG_BAD) {
+        partial_bad++;
+      } else {
+        partial_other++;
+      }
+      for (unsigned n = 1; n <= ILHEAP_IL_CHECK_COUNT; n++) {
+        if (j->v.skipped & ILHEAP_IL_CHECK_BIT(n)) {
+          skipped_by_check[n]++;
+        }
+      }
+      /* With the whole table a partial verdict is worth a look: say why. */
+      if (control == CONTROL_NONE && shown++ < max_errors) {
+        print_body(j, "partial");
+        fprintf(stderr, ": IL_%04" PRIx32 " token 0x%08" PRIx32 ": %s\n", j->v.skip_offset,
+                j->v.skip_token, ilheap_il_strerror(j->v.skip_reason));
+      }
+    }
+    if (control == CONTROL_MAXSTACK) {
+      if (j->v.result == ILHEAP_IL_VERDICT_ERROR && j->v.answer == ILHEAP_IL_ESTACK_OVERFLOW) {
+        control_v15++;
+        continue;
+      }
+      if (j->v.result == ILHEAP_IL_VERDICT_OK) {
+        if (j->controlled) {
+          control_above++;
+          if (shown++ < max_errors) {
+            print_body(j, "declared above the depth:");
+            fprintf(stderr, ": MaxStack %" PRIu32 "\n", j->max_stack);
+          }
+        }
+        continue;
+      }
+      control_other++;
+    }
+    if (j->v.result >= ILHEAP_IL_VERDICT_ERROR) {
+      report_error(j, ilheap_il_strerror(j->v.answer));
+    }
+  }
+  uint64_t resolved = 0, unresolved = 0;
+  for (uint32_t i = 0; i < nassemblies; i++) {
+    resolved += tables[i].resolved;
+    unresolved += tables[i].unresolved;
+  }
+
+  qsort(wall, repeat, sizeof *wall, cmp_u64);
+  qsort(cpu, repeat, sizeof *cpu, cmp_u64);
+  double wall_s = (double)wall[repeat / 2] / 1e9, cpu_s = (double)cpu[repeat / 2] / 1e9;
+  printf("ilcorpus_check: %" PRIu32 " assemblies, %zu bodies (%" PRIu64 " bytes), %" PRIu64
+         " bytes of IL code, %" PRIu64 " instructions, %" PRIu64 " EH clauses\n",
+         nassemblies, njobs, body_bytes, code_bytes, instructions / repeat, clauses);
+  printf("ilcorpus_check: verdicts: ok %" PRIu64 ", partial %" PRIu64 ", error %" PRIu64
+         ", not checked %" PRIu64 "\n",
+         verdicts[ILHEAP_IL_VERDICT_OK], verdicts[ILHEAP_IL_VERDICT_PARTIAL],
+         verdicts[ILHEAP_IL_VERDICT_ERROR], verdicts[ILHEAP_IL_VERDICT_NOT_CHECKED]);
+  if (verdicts[ILHEAP_IL_VERDICT_PARTIAL] != 0) {
+    printf("ilcorpus_check: partial: %" PRIu64 " no signature for a token, %" PRIu64
+           " malformed signature, %" PRIu64 " other; checks skipped:",
+           partial_missing, partial_bad, partial_other);
+    for (unsigned n = 1; n <= ILHEAP_IL_CHECK_COUNT; n++) {
+      if (skipped_by_check[n] != 0) {
+        printf(" V%u x%" PRIu64, n, skipped_by_check[n]);
+      }
+    }
+    printf("\n");
+  }
+  printf("ilcorpus_check: resolver: %" PRIu64 " signatures given, %" PRIu64 " tokens unknown\n",
+         resolved / repeat, unresolved / repeat);
+  printf("ilcorpus_check: time: %.3f s wall, %.3f s CPU in ilheap_il_verify (median of %lu; "
+         "wall min %.3f max %.3f): %.1f MB/s of IL code wall, %.1f MB/s CPU, one core\n",
+         wall_s, cpu_s, repeat, (double)wall[0] / 1e9, (double)wall[repeat - 1] / 1e9,
+         wall_s > 0 ? (double)code_bytes / 1e6 / wall_s : 0.0,
+         cpu_s > 0 ? (double)code_bytes / 1e6 / cpu_s : 0.0);
+  if (shown > max_errors) {
+    printf("ilcorpus_check: %lu lines not shown (--max-errors %lu)\n", shown - max_errors,
+           max_errors);
+  }
+  free(wall);
+  free(cpu);
+
+  rc = 0;
+  if (njobs == 0) {
+    fprintf(stderr, "ilcorpus_check: FAIL: the dump holds no body: nothing was checked\n");
+    rc = 1;
+  }
+  if (size_mismatches != 0 || bad_verdict != 0 || unstable != 0) {
+    fprintf(stderr,
+            "ilcorpus_check: FAIL: %" PRIu64 " dump size mismatches, %d undocumented verdicts, "
+            "%d verdicts that changed from one run to the next\n",
+            size_mismatches, bad_verdict, unstable);
+    rc = 1;
+  }
+  switch (control) {
+  case CONTROL_NONE:
+    if (verdicts[ILHEAP_IL_VERDICT_ERROR] + verdicts[ILHEAP_IL_VERDICT_NOT_CHECKED] != 0) {
+      printf("ilcorpus_check: FAIL: errors in real code (above)\n");
+      rc = 1;
+    }
+    break;
+  case CONTROL_MAXSTACK:
+    printf("ilcorpus_check: control maxstack: %" PRIu64 " fat bodies checked with MaxStack - 1: "
+           "%" PRIu64 " V15 stack deeper than MaxStack (%.2f%%: declared = computed depth), "
+           "%" PRIu64 " ok (declared above the depth), %" PRIu64 " other answers\n",
+           controlled, control_v15,
+           controlled ? 100.0 * (double)control_v15 / (double)controlled : 0.0, control_above,
+           control_other);
+    if (control_v15 == 0 || control_other != 0) {
+      printf("ilcorpus_check: FAIL: the control needs some V15 and no other answer\n");
+      rc = 1;
+    }
+    break;
+  case CONTROL_NO_SIGS:
+    if (verdicts[ILHEAP_IL_VERDICT_ERROR] + verdicts[ILHEAP_IL_VERDICT_NOT_CHECKED] != 0 ||
+        verdicts[ILHEAP_IL_VERDICT_PARTIAL] == 0) {
+      printf("ilcorpus_check: FAIL: without signatures, no error and some partial verdicts\n");
+      rc = 1;
+    }
+    break;
+  }
+  if (rc == 0) {
+    printf("ilcorpus_check: PASS\n");
+  }
+
+out:
+  for (size_t i = 0; i < njobs; i++) {
+    free(jobs[i].copy);
+  }
+  free(jobs);
+  for (uint32_t i = 0; tables != NULL && i < nassemblies; i++) {
+    free(tables[i].assembly.sigs);
+  }
+  free(tables);
+  free(scratch);
+  ilcorpus_close(&f);
+  return rc;
 }
