@@ -180,8 +180,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ilcorpus_check: %s\n", f.error);
     return 2;
   }
-  printf("ilcorpus_check: %s: %zu bytes, assemblies from %.*s; control: %s\n", path, f.size,
-         (int)f.source_length, f.source, control_names[control]);
+  /* The source can be a long list of directories: its start is enough. */
+  printf("ilcorpus_check: %s: %zu bytes, assemblies from %.*s%s; control: %s\n", path, f.size,
+         (int)(f.source_length < 120 ? f.source_length : 120), f.source,
+         f.source_length < 120 ? "" : "...", control_names[control]);
   table *tables = calloc((size_t)f.assembly_count + 1, sizeof *tables);
   size_t njobs = 0, jobs_cap = 0;
   job *jobs = NULL;

@@ -59,7 +59,7 @@ internal static class Program
 
         var assemblies = new List<byte[]>();
         int skipped = 0;
-        long bodies = 0, bodyBytes = 0, sigs = 0;
+        long bodies = 0, bodyBytes = 0, sigs = 0, noBody = 0, notIl = 0;
         foreach (string file in files)
         {
             using var stream = File.OpenRead(file);
@@ -69,7 +69,8 @@ internal static class Program
                 skipped++;
                 continue;
             }
-            var record = DumpAssembly(pe, Path.GetFileName(file), out int nbodies, out long nbytes, out int nsigs);
+            var record = DumpAssembly(pe, Path.GetFileName(file), out int nbodies, out long nbytes, out int nsigs,
+                ref noBody, ref notIl);
             assemblies.Add(record);
             bodies += nbodies;
             bodyBytes += nbytes;
@@ -90,13 +91,15 @@ internal static class Program
         }
         Console.WriteLine(
             $"IlCorpusDump: {assemblies.Count} assemblies ({skipped} files without metadata skipped), " +
-            $"{bodies} bodies, {bodyBytes} bytes of bodies, {sigs} signatures -> {args[0]} " +
+            $"{bodies} bodies, {bodyBytes} bytes of bodies ({noBody} methods without a body, {notIl} with " +
+            $"native code skipped), {sigs} signatures -> {args[0]} " +
             $"({new FileInfo(args[0]).Length} bytes)");
         return 0;
     }
 
     // One assembly record: its name, its signature table, its bodies (ilcorpus.h).
-    private static byte[] DumpAssembly(PEReader pe, string name, out int nbodies, out long nbytes, out int nsigs)
+    private static byte[] DumpAssembly(PEReader pe, string name, out int nbodies, out long nbytes, out int nsigs,
+        ref long noBody, ref long notIl)
     {
         MetadataReader md = pe.GetMetadataReader();
         var table = new SortedDictionary<uint, byte[]>();
@@ -144,11 +147,13 @@ internal static class Program
             // implemented methods (delegates' Invoke...) have RVA 0.
             if (rva == 0)
             {
+                noBody++;
                 continue;
             }
             if ((def.ImplAttributes & MethodImplAttributes.CodeTypeMask) != MethodImplAttributes.IL)
             {
-                continue; // native code at the RVA, not IL
+                notIl++; // native code at the RVA, not IL
+                continue;
             }
             MethodBodyBlock body = pe.GetMethodBody(rva);
             int size = body.Size; // header + code + padding + EH section
