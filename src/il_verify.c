@@ -120,6 +120,7 @@ static int decode(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *
     return ILHEAP_IL_EOPERAND_PAST_END;
   const uint8_t *q = code + at; /* the operand: len - (at - off) bytes, in the code */
   in->op = op;
+  in->value = 0;
   switch (op->operand) {
   case ILHEAP_IL_OPERAND_NONE: break;
   case ILHEAP_IL_OPERAND_I8: in->value = q[0] < 0x80 ? q[0] : (int64_t)q[0] - 256; break;
@@ -312,9 +313,19 @@ const char *ilheap_il_check_section(unsigned check) {
   return check <= ILHEAP_IL_CHECK_COUNT ? sections[check] : "";
 }
 
-enum { NONE = UINT32_MAX }; /* no block: the method's top level */
+#define NONE UINT32_MAX /* no block: the method's top level */
 enum { DEPTH_NONE = -1, DEPTH_UNKNOWN = -2 };
-enum { F_START = 1, F_TRY_START = 2 }; /* per byte offset */
+/* Per byte offset: the depth recorded there, and in `info` the flags and the
+ * innermost block (BLK_NONE: none). 3 * ILHEAP_IL_FAT_MAX_CLAUSES blocks fit
+ * in 30 bits. */
+typedef struct slot {
+  int32_t depth;
+  uint32_t info;
+} slot;
+#define F_START 0x80000000u     /* an instruction (prefix group) starts here */
+#define F_TRY_START 0x40000000u /* a try starts here */
+#define BLK_NONE 0x3FFFFFFFu
+_Static_assert(3ull * ILHEAP_IL_FAT_MAX_CLAUSES < BLK_NONE, "block numbers fit");
 enum { K_TRY, K_HANDLER, K_FILTER };
 
 typedef struct block {
@@ -329,10 +340,10 @@ typedef struct checker {
   const uint8_t *code;
   uint32_t size, max_stack, nclauses, nblocks;
   const ilheap_il_clause *clauses;
-  uint8_t *flags;  /* size + 1 */
-  int32_t *depth;  /* size */
-  uint32_t *blk;   /* size (clauses only) */
-  block *blocks;   /* 3 per clause */
+  slot *slots;     /* size + 1: one per byte offset (one cache line touched per edge) */
+  block *blocks;   /* 3 per clause: sorted (preorder) */
+  block *raw;      /* 3 per clause: as the clauses list them */
+  struct kv *keys, *keys2; /* 3 per clause each: the sort's */
   uint32_t *tblk, *hblk, *fblk; /* per clause: its try, handler, filter block */
   const ilheap_il_verify_options *o;
   ilheap_il_sig own;
@@ -341,6 +352,14 @@ typedef struct checker {
   int have_locals; /* 1 known, 0 unknown, -1 malformed */
   ilheap_il_verdict *v;
 } checker;
+
+static int has(const checker *c, uint32_t off, uint32_t flag) {
+  return (c->slots[off].info & flag) != 0;
+}
+static uint32_t blk_at(const checker *c, uint32_t off) {
+  uint32_t b = c->slots[off].info & BLK_NONE;
+  return b == BLK_NONE ? NONE : b;
+}
 
 static int fail(checker *c, int answer, unsigned check, uint32_t offset, uint32_t clause) {
   c->v->result = ILHEAP_IL_VERDICT_ERROR;
@@ -393,7 +412,6 @@ static int pass1(checker *c) {
   int need_ret = 0;
   while (off < c->size) {
     ilheap_il_insn in;
-    memset(&in, 0, sizeof in);
     int r = decode(c->code, c->size, off, &in);
     if (r != ILHEAP_IL_OK)
       return fail(c, r, r == ILHEAP_IL_EOPCODE ? 1 : 2, off, NONE);
@@ -401,7 +419,7 @@ static int pass1(checker *c) {
     const ilheap_il_opcode *op = in.op;
     if (prefixes == 0) {
       group = off;
-      c->flags[off] |= F_START;
+      c->slots[off].info |= F_START;
       if (need_ret) {
         if (op->code != ILHEAP_IL_OP_RET)
           return fail(c, ILHEAP_IL_ETAIL_CALL, 3, tail_at, NONE);
@@ -434,7 +452,7 @@ static int pass1(checker *c) {
     return fail(c, ILHEAP_IL_EPREFIX, 3, group, NONE);
   if (need_ret)
     return fail(c, ILHEAP_IL_ETAIL_CALL, 3, tail_at, NONE);
-  c->flags[c->size] = F_START; /* an end may equal the code size */
+  c->slots[c->size].info |= F_START; /* an end may equal the code size */
   return ILHEAP_IL_OK;
 }
 
@@ -442,15 +460,35 @@ static int overlap(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) {
   return a0 < b1 && b0 < a1;
 }
 
-static int block_cmp(const void *pa, const void *pb) {
-  const block *a = pa, *b = pb;
-  if (a->start != b->start)
-    return a->start < b->start ? -1 : 1;
-  if (a->end != b->end)
-    return a->end > b->end ? -1 : 1; /* outer first */
-  if (a->kind != b->kind)
-    return a->kind < b->kind ? -1 : 1;
-  return a->clause < b->clause ? -1 : a->clause > b->clause;
+/* The sort of the blocks by (start ascending, end descending): a stable LSD
+ * radix sort of 64-bit keys, linear in the number of blocks (a comparison sort
+ * would add a log factor per byte as bodies grow). Bytes in which every key
+ * agrees are skipped. Equal keys keep the clause order. */
+typedef struct kv {
+  uint64_t key;
+  uint32_t idx, pad;
+} kv;
+
+static kv *radix_sort(kv *a, kv *tmp, uint32_t n) {
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    uint32_t count[257];
+    memset(count, 0, sizeof count);
+    for (uint32_t i = 0; i < n; i++)
+      count[((a[i].key >> shift) & 0xFFu) + 1]++;
+    int same = 0;
+    for (unsigned d = 1; d <= 256; d++)
+      same |= count[d] == n;
+    if (same)
+      continue;
+    for (unsigned d = 1; d <= 256; d++)
+      count[d] += count[d - 1];
+    for (uint32_t i = 0; i < n; i++)
+      tmp[count[(a[i].key >> shift) & 0xFFu]++] = a[i];
+    kv *t = a;
+    a = tmp;
+    tmp = t;
+  }
+  return a;
 }
 
 static int is_anc(const checker *c, uint32_t a, uint32_t b) {
@@ -473,15 +511,15 @@ static int clauses(checker *c) {
     uint32_t te = k->try_offset + k->try_length, he = k->handler_offset + k->handler_length;
     /* C5 (ilheap_il_parse / ilheap_il_size) made these sums fit in the code. */
     ILHEAP_ASSERT(te <= c->size && he <= c->size && te > k->try_offset);
-    if (!(c->flags[k->try_offset] & F_START))
+    if (!has(c, k->try_offset, F_START))
       return fail(c, ILHEAP_IL_ECLAUSE_BOUNDARY, 6, k->try_offset, i);
-    if (!(c->flags[te] & F_START))
+    if (!has(c, te, F_START))
       return fail(c, ILHEAP_IL_ECLAUSE_BOUNDARY, 6, te, i);
-    if (!(c->flags[k->handler_offset] & F_START))
+    if (!has(c, k->handler_offset, F_START))
       return fail(c, ILHEAP_IL_ECLAUSE_BOUNDARY, 6, k->handler_offset, i);
-    if (!(c->flags[he] & F_START))
+    if (!has(c, he, F_START))
       return fail(c, ILHEAP_IL_ECLAUSE_BOUNDARY, 6, he, i);
-    if (k->kind == ILHEAP_IL_FILTER && !(c->flags[k->filter_offset] & F_START))
+    if (k->kind == ILHEAP_IL_FILTER && !has(c, k->filter_offset, F_START))
       return fail(c, ILHEAP_IL_ECLAUSE_BOUNDARY, 6, k->filter_offset, i);
     if (overlap(k->try_offset, te, k->handler_offset, he))
       return fail(c, ILHEAP_IL_ECLAUSE_SELF_OVERLAP, 7, k->handler_offset, i);
@@ -491,25 +529,33 @@ static int clauses(checker *c) {
       if (overlap(k->try_offset, te, k->filter_offset, k->handler_offset))
         return fail(c, ILHEAP_IL_ECLAUSE_SELF_OVERLAP, 7, k->filter_offset, i);
     }
-    c->blocks[n++] = (block){.start = k->try_offset, .end = te, .kind = K_TRY, .clause = i};
-    c->blocks[n++] = (block){.start = k->handler_offset, .end = he, .kind = K_HANDLER,
+    c->raw[n++] = (block){.start = k->try_offset, .end = te, .kind = K_TRY, .clause = i};
+    c->raw[n++] = (block){.start = k->handler_offset, .end = he, .kind = K_HANDLER,
                              .hkind = k->kind, .clause = i};
     if (k->kind == ILHEAP_IL_FILTER)
-      c->blocks[n++] = (block){.start = k->filter_offset, .end = k->handler_offset,
+      c->raw[n++] = (block){.start = k->filter_offset, .end = k->handler_offset,
                                .kind = K_FILTER, .hkind = k->kind, .clause = i};
   }
-  qsort(c->blocks, n, sizeof *c->blocks, block_cmp);
+  for (uint32_t j = 0; j < n; j++) {
+    c->keys[j].key = (uint64_t)c->raw[j].start << 32 | (uint32_t)~c->raw[j].end;
+    c->keys[j].idx = j;
+  }
+  const kv *sorted = radix_sort(c->keys, c->keys2, n);
+  for (uint32_t j = 0; j < n; j++) {
+    ILHEAP_ASSERT(j == 0 || sorted[j - 1].key <= sorted[j].key);
+    c->blocks[j] = c->raw[sorted[j].idx];
+  }
   /* Shared tries become one block (the lowest clause kept: the sort put it first). */
   uint32_t m = 0;
   for (uint32_t j = 0; j < n; j++) {
     block b = c->blocks[j];
-    uint32_t *slot = b.kind == K_TRY ? c->tblk : b.kind == K_HANDLER ? c->hblk : c->fblk;
+    uint32_t *dst = b.kind == K_TRY ? c->tblk : b.kind == K_HANDLER ? c->hblk : c->fblk;
     if (m > 0 && b.kind == K_TRY && c->blocks[m - 1].kind == K_TRY &&
         c->blocks[m - 1].start == b.start && c->blocks[m - 1].end == b.end) {
-      slot[b.clause] = m - 1;
+      dst[b.clause] = m - 1;
       continue;
     }
-    slot[b.clause] = m;
+    dst[b.clause] = m;
     c->blocks[m++] = b;
   }
   c->nblocks = m;
@@ -551,19 +597,27 @@ static int clauses(checker *c) {
     if (p != NONE && c->blocks[p].clause < i)
       return fail(c, ILHEAP_IL_ECLAUSE_ORDER, 9, cl[i].try_offset, i);
   }
-  /* The innermost block of every byte, and the try starts. */
-  uint32_t j = 0;
+  /* The innermost block of every byte, and the try starts: between two events
+   * (a block starts, the innermost one ends) one block covers every byte. */
+  uint32_t j = 0, off = 0;
   top = NONE;
-  for (uint32_t off = 0; off < c->size; off++) {
+  while (off < c->size) {
     while (top != NONE && c->blocks[top].end <= off)
       top = c->blocks[top].parent;
     while (j < m && c->blocks[j].start == off) {
       ILHEAP_ASSERT(c->blocks[j].parent == top);
       if (c->blocks[j].kind == K_TRY)
-        c->flags[off] |= F_TRY_START;
+        c->slots[off].info |= F_TRY_START;
       top = j++;
     }
-    c->blk[off] = top;
+    uint32_t next = c->size, v = top == NONE ? BLK_NONE : top;
+    if (top != NONE && c->blocks[top].end < next)
+      next = c->blocks[top].end;
+    if (j < m && c->blocks[j].start < next)
+      next = c->blocks[j].start;
+    ILHEAP_ASSERT(next > off);
+    for (; off < next; off++)
+      c->slots[off].info = (c->slots[off].info & ~BLK_NONE) | v;
   }
   ILHEAP_ASSERT(j == m);
   return ILHEAP_IL_OK;
@@ -573,7 +627,7 @@ static int clauses(checker *c) {
 static int edge(checker *c, uint32_t s, uint32_t t, int is_leave, uint32_t at) {
   if (c->nclauses == 0)
     return ILHEAP_IL_OK;
-  uint32_t bs = c->blk[s], bt = c->blk[t];
+  uint32_t bs = blk_at(c, s), bt = blk_at(c, t);
   if (bs == bt)
     return ILHEAP_IL_OK;
   /* Entering: bt..(lowest common block) must be tries that start at t, the run
@@ -606,18 +660,18 @@ static int edge(checker *c, uint32_t s, uint32_t t, int is_leave, uint32_t at) {
 
 /* The depth d arrives at t by an edge from the instruction at `at`. */
 static int arrive(checker *c, uint32_t t, int32_t d, uint32_t at) {
-  if (d >= 0 && d != 0 && (c->flags[t] & F_TRY_START))
-    return fail(c, ILHEAP_IL_ESTACK_TRY_ENTRY, 17, at, c->blocks[c->blk[t]].clause);
-  int32_t have = c->depth[t];
+  if (d >= 0 && d != 0 && has(c, t, F_TRY_START))
+    return fail(c, ILHEAP_IL_ESTACK_TRY_ENTRY, 17, at, c->blocks[blk_at(c, t)].clause);
+  int32_t have = c->slots[t].depth;
   if (have == DEPTH_NONE || have == DEPTH_UNKNOWN)
-    c->depth[t] = d;
+    c->slots[t].depth = d;
   else if (d >= 0 && d != have)
     return fail(c, ILHEAP_IL_ESTACK_MERGE, 16, at, NONE);
   return ILHEAP_IL_OK;
 }
 
 static int branch(checker *c, uint32_t s, int64_t t, int32_t d, int is_leave, uint32_t at) {
-  if (t < 0 || t >= c->size || !(c->flags[t] & F_START))
+  if (t < 0 || t >= c->size || !has(c, (uint32_t)t, F_START))
     return fail(c, ILHEAP_IL_ETARGET, 5, at, NONE);
   int r = edge(c, s, (uint32_t)t, is_leave, at);
   if (r == ILHEAP_IL_OK)
@@ -711,7 +765,7 @@ static int index_check(checker *c, const ilheap_il_insn *in, uint32_t at) {
 
 /* V13: where the EH instructions, ret, jmp and localloc may be. */
 static int placement(checker *c, uint32_t s, uint32_t end, uint32_t code) {
-  uint32_t b = c->nclauses ? c->blk[s] : NONE;
+  uint32_t b = blk_at(c, s);
   uint32_t h = b == NONE ? NONE : c->blocks[b].nh;
   const block *hb = h == NONE ? NULL : &c->blocks[h];
   /* The last instruction of a filter block is endfilter (III.3.34). */
@@ -754,20 +808,20 @@ static int pass2(checker *c) {
   for (uint32_t i = 0; i < c->nclauses; i++) {
     const ilheap_il_clause *k = &c->clauses[i];
     int catches = k->kind == ILHEAP_IL_CATCH || k->kind == ILHEAP_IL_FILTER;
-    c->depth[k->handler_offset] = catches ? 1 : 0;
+    c->slots[k->handler_offset].depth = catches ? 1 : 0;
     if (k->kind == ILHEAP_IL_FILTER)
-      c->depth[k->filter_offset] = 1;
+      c->slots[k->filter_offset].depth = 1;
   }
   int32_t d = 0;
   int falls = 0;
   uint32_t off = 0;
+  ilheap_il_insn in;
+  memset(&in, 0, sizeof in);
   while (off < c->size) {
     uint32_t s = off;
-    ILHEAP_ASSERT(c->flags[s] & F_START);
-    ilheap_il_insn in;
+    ILHEAP_ASSERT(has(c, s, F_START));
     /* The group: prefixes, then the instruction (pass 1 proved it decodes). */
     for (;;) {
-      memset(&in, 0, sizeof in);
       r = decode(c->code, c->size, off, &in);
       ILHEAP_ASSERT(r == ILHEAP_IL_OK);
       off += in.size;
@@ -781,12 +835,12 @@ static int pass2(checker *c) {
       /* The edge itself was checked (V11, V12) by the group before. */
       if ((r = arrive(c, s, d, s)) != ILHEAP_IL_OK)
         return r;
-    } else if (c->depth[s] == DEPTH_NONE) {
-      c->depth[s] = 0; /* III.1.7.5: after an unconditional transfer, empty */
+    } else if (c->slots[s].depth == DEPTH_NONE) {
+      c->slots[s].depth = 0; /* III.1.7.5: after an unconditional transfer, empty */
     }
-    d = c->depth[s];
-    if (d >= 0 && d > 0 && (c->flags[s] & F_TRY_START))
-      return fail(c, ILHEAP_IL_ESTACK_TRY_ENTRY, 17, s, c->blocks[c->blk[s]].clause);
+    d = c->slots[s].depth;
+    if (d >= 0 && d > 0 && has(c, s, F_TRY_START))
+      return fail(c, ILHEAP_IL_ESTACK_TRY_ENTRY, 17, s, c->blocks[blk_at(c, s)].clause);
     if ((r = placement(c, s, end, op->code)) != ILHEAP_IL_OK)
       return r;
     if ((r = index_check(c, &in, o)) != ILHEAP_IL_OK)
@@ -844,9 +898,7 @@ static int pass2(checker *c) {
       break;
     case ILHEAP_IL_FLOW_SWITCH:
       for (uint32_t i = 0; i < (uint32_t)in.value; i++) {
-        int64_t t;
-        r = ilheap_il_switch_target(&in, i, &t);
-        ILHEAP_ASSERT(r == ILHEAP_IL_OK);
+        int64_t t = (int64_t)end + s32(rd32(in.switch_table + (size_t)i * 4u));
         if ((r = branch(c, s, t, d, 0, o)) != ILHEAP_IL_OK)
           return r;
       }
@@ -874,9 +926,10 @@ static uint64_t align8(uint64_t v) { return (v + 7u) & ~(uint64_t)7u; }
 
 size_t ilheap_il_verify_scratch_size(uint32_t code_size, uint32_t clause_count) {
   uint64_t n = code_size;
-  uint64_t total = align8(n + 1) + align8(n * 4u) + align8(clause_count ? n * 4u : 0) +
+  uint64_t total = align8((n + 1) * sizeof(slot)) +
                    align8((uint64_t)clause_count * sizeof(ilheap_il_clause)) +
-                   align8((uint64_t)clause_count * 3u * sizeof(block)) +
+                   align8((uint64_t)clause_count * 3u * sizeof(block)) * 2u +
+                   align8((uint64_t)clause_count * 3u * sizeof(kv)) * 2u +
                    align8((uint64_t)clause_count * 3u * sizeof(uint32_t)) + 8u;
   if (total > SIZE_MAX)
     return SIZE_MAX;
@@ -918,17 +971,19 @@ static int check(const ilheap_il_body *b, const uint8_t *section, const ilheap_i
     p = mem;
   }
   p += (8u - ((uintptr_t)p & 7u)) & 7u; /* the + 8 of the size */
-  c.flags = carve(&p, (uint64_t)c.size + 1);
-  c.depth = carve(&p, (uint64_t)c.size * 4u);
-  c.blk = c.nclauses ? carve(&p, (uint64_t)c.size * 4u) : NULL;
+  c.slots = carve(&p, ((uint64_t)c.size + 1) * sizeof(slot));
   ilheap_il_clause *cl = carve(&p, (uint64_t)c.nclauses * sizeof(ilheap_il_clause));
   c.blocks = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(block));
+  c.raw = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(block));
+  c.keys = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(kv));
+  c.keys2 = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(kv));
   c.tblk = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(uint32_t));
   c.hblk = c.tblk + c.nclauses;
   c.fblk = c.hblk + c.nclauses;
-  memset(c.flags, 0, (size_t)c.size + 1);
-  for (uint32_t i = 0; i < c.size; i++)
-    c.depth[i] = DEPTH_NONE;
+  for (uint32_t i = 0; i <= c.size; i++) {
+    c.slots[i].depth = DEPTH_NONE;
+    c.slots[i].info = BLK_NONE;
+  }
   if (section) {
     ilheap_il_view view;
     memset(&view, 0, sizeof view);

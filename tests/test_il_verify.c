@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ilheap_il.h"
+#include "ilheap_il_com.h"
 #include "ilheap_il_verify.h"
 
 /* ---- Helpers ---------------------------------------------------------------------- */
@@ -1354,4 +1355,140 @@ Test(il_regressions, tiny_header_past_63_bytes) {
   cr_assert_eq(ilheap_il_write(&b, body, sizeof body, &n), ILHEAP_IL_OK); /* a fat header */
   cr_assert_eq(ilheap_il_verify(body, n, &o, &w), ILHEAP_IL_OK);
   cr_assert_eq(w.result, ILHEAP_IL_VERDICT_OK);
+}
+
+/* ---- ilheap_il_set_function_body: the runtime only for a body that passes ------------------- */
+
+typedef HRESULT(STDMETHODCALLTYPE *fake_set_fn)(void *self, uintptr_t module, uint32_t method,
+                                                const uint8_t *body);
+typedef struct fake_vtbl {
+  void (*before[24])(void);
+  fake_set_fn SetILFunctionBody;
+} fake_vtbl;
+typedef struct fake_info {
+  const fake_vtbl *lpVtbl;
+  int calls;
+  uintptr_t module;
+  uint32_t method;
+  const uint8_t *body;
+  HRESULT answer;
+} fake_info;
+
+static HRESULT STDMETHODCALLTYPE fake_set(void *self, uintptr_t module, uint32_t method,
+                                          const uint8_t *body) {
+  fake_info *f = self;
+  f->calls++;
+  f->module = module;
+  f->method = method;
+  f->body = body;
+  return f->answer;
+}
+
+static const fake_vtbl fake_vtable = {{NULL}, fake_set};
+
+Test(il_set_body, calls_the_runtime_only_for_a_body_that_passes) {
+  reset();
+  fake_info f = {&fake_vtable, 0, 0, 0, NULL, S_OK};
+  static const uint8_t good[] = {0x03 << 2 | 2, 0x16, 0x26, 0x2A};
+  static const uint8_t bad[] = {0x03 << 2 | 2, 0x26, 0x26, 0x2A}; /* pop on empty */
+  ilheap_il_verify_options o;
+  memset(&o, 0, sizeof o);
+  o.own_sig = own_sig;
+  o.own_sig_size = own_len;
+  ilheap_il_verdict w;
+  cr_assert_eq(ilheap_il_set_function_body(&f, 0x1234, 0x06000007u, good, sizeof good, NULL, 0,
+                                           &o, &w),
+               S_OK);
+  cr_assert_eq(f.calls, 1);
+  cr_assert_eq(f.module, 0x1234);
+  cr_assert_eq(f.method, 0x06000007u);
+  cr_assert_eq(f.body, good);
+  cr_assert_eq(w.result, ILHEAP_IL_VERDICT_OK);
+  f.answer = E_FAIL; /* the runtime's answer comes back as it is */
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, sizeof good, NULL, 0, &o, NULL), E_FAIL);
+  cr_assert_eq(f.calls, 2);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, bad, sizeof bad, NULL, 0, &o, &w),
+               ILHEAP_E_IL_REFUSED);
+  cr_assert_eq(f.calls, 2, "a refused body never reaches the runtime");
+  cr_assert_eq(w.answer, ILHEAP_IL_ESTACK_UNDERFLOW);
+  cr_assert_eq(w.offset, 0);
+  /* layout: a cut body */
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, 2, NULL, 0, &o, &w),
+               ILHEAP_E_IL_REFUSED);
+  cr_assert_eq(w.check, 0);
+  cr_assert_eq(f.calls, 2);
+  /* arguments */
+  cr_assert_eq(ilheap_il_set_function_body(NULL, 1, 2, good, sizeof good, NULL, 0, &o, &w),
+               E_POINTER);
+  cr_assert_eq(w.result, ILHEAP_IL_VERDICT_NOT_CHECKED);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, NULL, 4, NULL, 0, &o, &w), E_POINTER);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, sizeof good, NULL, 2, &o, &w),
+               E_INVALIDARG);
+  cr_assert_eq(f.calls, 2);
+  /* PARTIAL passes, unless ILHEAP_IL_SET_FULL */
+  f.answer = S_OK;
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, sizeof good, NULL, 0, NULL, &w), S_OK);
+  cr_assert_eq(w.result, ILHEAP_IL_VERDICT_PARTIAL);
+  cr_assert_eq(f.calls, 3);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, sizeof good, NULL, ILHEAP_IL_SET_FULL,
+                                           NULL, &w),
+               ILHEAP_E_IL_REFUSED);
+  cr_assert_eq(w.result, ILHEAP_IL_VERDICT_PARTIAL);
+  cr_assert_eq(f.calls, 3);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, sizeof good, NULL, ILHEAP_IL_SET_FULL,
+                                           &o, &w),
+               S_OK);
+  cr_assert_eq(f.calls, 4);
+  /* no working memory */
+  uint8_t tiny_scratch[4];
+  o.scratch = tiny_scratch;
+  o.scratch_size = sizeof tiny_scratch;
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, sizeof good, NULL, 0, &o, &w),
+               E_OUTOFMEMORY);
+  cr_assert_eq(w.answer, ILHEAP_IL_ENOMEM);
+  cr_assert_eq(f.calls, 4);
+}
+
+Test(il_set_body, the_window_rule_when_the_policy_is_strict) {
+  reset();
+  fake_info f = {&fake_vtable, 0, 0, 0, NULL, S_OK};
+  static const uint8_t module[] = {0x00, 0x03 << 2 | 2, 0x16, 0x26, 0x2A};
+  const uint8_t *good = module + 1; /* the module's first byte is its base */
+  const size_t good_size = 4;
+  ilheap_il_verify_options o;
+  memset(&o, 0, sizeof o);
+  o.own_sig = own_sig;
+  o.own_sig_size = own_len;
+  ilheap_il_verdict w;
+  /* A module "based" above the body: the body is at a negative offset. */
+  ilheap_options opts;
+  ilheap_options_init(&opts);
+  ilheap *strict = NULL, *lax = NULL;
+  cr_assert_eq(ilheap_create(good + 2, &opts, &strict), 0);
+  opts.window_policy = ILHEAP_WINDOW_PREFERRED;
+  cr_assert_eq(ilheap_create(good + 2, &opts, &lax), 0);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, good_size, strict, 0, &o, &w),
+               ILHEAP_E_IL_REFUSED);
+  cr_assert_eq(w.answer, ILHEAP_IL_ENOT_ABOVE_BASE);
+  cr_assert_eq(w.check, 0);
+  cr_assert_eq(f.calls, 0);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, good_size, lax, 0, &o, &w), S_OK);
+  cr_assert_eq(f.calls, 1, "CoreCLR's policy: no RVA, no window rule");
+  /* A module just below the body, a window that ends inside it. */
+  ilheap *narrow = NULL;
+  ilheap_options_init(&opts);
+  opts.max_offset = 3;
+  cr_assert_eq(ilheap_create(module, &opts, &narrow), 0);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, good_size, narrow, 0, &o, &w),
+               ILHEAP_E_IL_REFUSED);
+  cr_assert_eq(w.answer, ILHEAP_IL_EOUTSIDE_WINDOW);
+  opts.max_offset = 5;
+  ilheap *fits = NULL;
+  cr_assert_eq(ilheap_create(module, &opts, &fits), 0);
+  cr_assert_eq(ilheap_il_set_function_body(&f, 1, 2, good, good_size, fits, 0, &o, &w), S_OK);
+  cr_assert_eq(f.calls, 2);
+  ilheap_destroy(strict);
+  ilheap_destroy(lax);
+  ilheap_destroy(narrow);
+  ilheap_destroy(fits);
 }
