@@ -160,7 +160,7 @@ int ilcorpus_next_assembly(ilcorpus_file *f, ilcorpus_assembly *out) {
       get_u32(f, &pos, &a->body_count, "a body count")) {
     return -1;
   }
-  /* A signature takes at least 8 bytes and a body 16: a count the rest of the
+  /* A signature takes at least 8 bytes and a body 20: a count the rest of the
    * file cannot hold is refused before anything is allocated for it. */
   if (a->sig_count > (f->size - pos) / 8) {
     return fail(f, "offset %zu: %lu signatures cannot fit in the %zu bytes left", pos,
@@ -182,7 +182,7 @@ int ilcorpus_next_assembly(ilcorpus_file *f, ilcorpus_assembly *out) {
                   (unsigned long)s->token);
     }
   }
-  if (a->body_count > (f->size - pos) / 16) {
+  if (a->body_count > (f->size - pos) / 20) {
     return fail(f, "offset %zu: %lu bodies cannot fit in the %zu bytes left", pos,
                 (unsigned long)a->body_count, f->size - pos);
   }
@@ -194,6 +194,7 @@ int ilcorpus_next_assembly(ilcorpus_file *f, ilcorpus_assembly *out) {
     ilcorpus_body *b = &a->bodies[i];
     if (get_u32(f, &pos, &b->token, "a body token") || get_u32(f, &pos, &b->rva, "a body RVA") ||
         get_u32(f, &pos, &b->size, "a body size") ||
+        get_u32(f, &pos, &b->instructions, "an instruction count") ||
         get_string(f, &pos, &b->name, &b->name_length, "a method name") ||
         get_bytes(f, &pos, b->size, &b->bytes, "a body")) {
       return -1;

@@ -19,9 +19,14 @@
  *              sig * sig_count      tokens strictly ascending
  *              body * body_count    tokens strictly ascending
  *   sig      = token, length, length bytes of blob, pad
- *   body     = token (a MethodDef, 0x06xxxxxx), rva, size,
+ *   body     = token (a MethodDef, 0x06xxxxxx), rva, size, instructions,
  *              name (string: "Namespace.Outer/Inner::Method"),
  *              size bytes of body, pad
+ *
+ * `instructions` is the number of instructions in the code, prefixes counted
+ * as instructions of their own, as the dump tool counted them with the
+ * runtime's opcode table (System.Reflection.Emit.OpCodes' operand types): an
+ * independent count for the checker's walk to agree with.
  *
  * A body's bytes are the assembly file's own from the method's RVA: header
  * (tiny or fat), code, the padding and the EH section (II.25.4), exactly the
@@ -42,7 +47,7 @@
  *   StandAloneSig 0x11  its blob: a LocalVarSig (II.23.2.6: a fat header's
  *                       LocalVarSigTok) or a StandAloneMethodSig (II.23.2.3: calli)
  * So it is a superset of the tokens the bodies' call, callvirt, newobj, jmp,
- * ldftn, ldvirtftn and calli use: the tool decodes no instruction.
+ * ldftn, ldvirtftn and calli use: the tool need not find the call sites.
  *
  * THE READER
  *
@@ -71,6 +76,7 @@ typedef struct ilcorpus_body {
   uint32_t token; /* the method's MethodDef token */
   uint32_t rva;   /* where it is in the assembly (for the reports) */
   uint32_t size;  /* bytes at `bytes`: header, code, padding, EH section */
+  uint32_t instructions; /* counted by the dump tool (prefixes included) */
   const char *name;
   uint32_t name_length;
   const uint8_t *bytes; /* 4-byte aligned */

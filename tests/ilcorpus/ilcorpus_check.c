@@ -17,6 +17,9 @@
  * body (--repeat N: N times, the median, min and max printed; the verdicts
  * must be the same each time).
  *
+ * Every body checked to its end (ok or partial) must have as many
+ * instructions as the dump tool counted with the runtime's opcode table.
+ *
  * Prints the figures (assemblies, bodies, instructions, bytes, verdicts and
  * the reasons for the partial ones, time and MB/s of IL code) and one line per
  * error: assembly, token, method, IL offset, check, answer, the first bytes.
@@ -319,6 +322,7 @@ int main(int argc, char **argv) {
   uint64_t skipped_by_check[ILHEAP_IL_CHECK_COUNT + 1] = {0};
   uint64_t control_v15 = 0, control_above = 0, control_other = 0;
   int bad_verdict = 0;
+  uint64_t count_mismatches = 0;
   for (size_t i = 0; i < njobs; i++) {
     job *j = &jobs[i];
     instructions += j->v.instructions;
@@ -328,6 +332,16 @@ int main(int argc, char **argv) {
       continue;
     }
     verdicts[j->v.result]++;
+    /* A body checked to the end was walked whole: as many instructions as
+     * the dump tool counted with the runtime's opcode table. */
+    if (j->v.result <= ILHEAP_IL_VERDICT_PARTIAL && j->v.instructions != j->body.instructions) {
+      count_mismatches++;
+      if (shown++ < max_errors) {
+        print_body(j, "WALK");
+        fprintf(stderr, ": %" PRIu32 " instructions, the dump tool counted %" PRIu32 "\n",
+                j->v.instructions, j->body.instructions);
+      }
+    }
     if (j->v.result == ILHEAP_IL_VERDICT_PARTIAL) {
       if (j->v.skip_reason == ILHEAP_IL_ESIG_MISSING) {
         partial_missing++;
@@ -415,11 +429,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ilcorpus_check: FAIL: the dump holds no body: nothing was checked\n");
     rc = 1;
   }
-  if (size_mismatches != 0 || bad_verdict != 0 || unstable != 0) {
+  if (size_mismatches != 0 || bad_verdict != 0 || unstable != 0 || count_mismatches != 0) {
     fprintf(stderr,
-            "ilcorpus_check: FAIL: %" PRIu64 " dump size mismatches, %d undocumented verdicts, "
-            "%d verdicts that changed from one run to the next\n",
-            size_mismatches, bad_verdict, unstable);
+            "ilcorpus_check: FAIL: %" PRIu64 " dump size mismatches, %" PRIu64
+            " instruction counts unlike the dump tool's, %d undocumented verdicts, %d verdicts "
+            "that changed from one run to the next\n",
+            size_mismatches, count_mismatches, bad_verdict, unstable);
     rc = 1;
   }
   switch (control) {

@@ -75,11 +75,13 @@ static void build(buf *o, int variant) {
   u32(o, 0x06000001);
   u32(o, 0x2050);
   u32(o, sizeof tiny);
+  u32(o, 2); /* instructions */
   str(o, "N.T::M");
   bytes(o, tiny, sizeof tiny);
   u32(o, variant == 5 ? 0x0A000002u : 0x06000002u); /* 5: not a MethodDef */
   u32(o, 0x2054);
   u32(o, variant == 6 ? 0xFFFFFFFFu : sizeof fat); /* 6: past the end */
+  u32(o, 2);
   str(o, "N.T/U::F");
   bytes(o, fat, sizeof fat);
   /* Assembly 2: empty. */
@@ -150,6 +152,7 @@ int main(void) {
   EXPECT(ilcorpus_find_sig(&a, 0xFFFFFFFF) == NULL);
   EXPECT(a.bodies[0].token == 0x06000001 && a.bodies[0].rva == 0x2050);
   EXPECT(a.bodies[0].size == sizeof tiny && memcmp(a.bodies[0].bytes, tiny, sizeof tiny) == 0);
+  EXPECT(a.bodies[0].instructions == 2 && a.bodies[1].instructions == 2);
   EXPECT(a.bodies[0].name_length == 6 && memcmp(a.bodies[0].name, "N.T::M", 6) == 0);
   EXPECT(a.bodies[1].token == 0x06000002 && a.bodies[1].size == sizeof fat);
   EXPECT(memcmp(a.bodies[1].bytes, fat, sizeof fat) == 0);

@@ -9,17 +9,20 @@
 // System.Reflection.Metadata (part of the shared framework: no package).
 //
 // The body bytes are the file's own: header, code, padding and the EH section,
-// exactly MethodBodyBlock.Size bytes from the method's RVA. The tool does not
-// decode instructions: instead of the tokens a body's call sites use, it writes
-// the signature of every token a call site can name (MethodDef, MemberRef,
-// MethodSpec, StandAloneSig), so the checker's resolver sees what the runtime
-// would see.
+// exactly MethodBodyBlock.Size bytes from the method's RVA. Instead of the
+// tokens a body's call sites use, the tool writes the signature of every token
+// a call site can name (MethodDef, MemberRef, MethodSpec, StandAloneSig), so
+// the checker's resolver sees what the runtime would see. It counts each
+// body's instructions with the runtime's own opcode table (OpCodes), as a
+// check of the checker's walk, not as a second decoder: it looks at nothing
+// but the opcodes' operand sizes.
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Reflection.Metadata;
+using System.Reflection.Emit;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Text;
@@ -161,6 +164,7 @@ internal static class Program
             bw.Write(Token(h));
             bw.Write((uint)rva);
             bw.Write((uint)size);
+            bw.Write(CountInstructions(body.GetILBytes() ?? Array.Empty<byte>(), name, Token(h)));
             WriteString(bw, MethodName(md, def));
             bw.Write(bytes);
             Pad(bw);
@@ -182,6 +186,48 @@ internal static class Program
     }
 
     private static uint Token(EntityHandle h) => (uint)MetadataTokens.GetToken(h);
+
+    // The runtime's own opcode table (System.Reflection.Emit.OpCodes), by value:
+    // an instruction count made without ilheap's table, for the checker's walk
+    // to agree with.
+    private static readonly Dictionary<ushort, OperandType> Operands =
+        typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (OpCode)f.GetValue(null)!)
+            .ToDictionary(op => (ushort)op.Value, op => op.OperandType);
+
+    // Instructions in the code, prefixes counted as instructions of their own.
+    private static uint CountInstructions(byte[] code, string assembly, uint token)
+    {
+        uint count = 0;
+        int pos = 0;
+        while (pos < code.Length)
+        {
+            ushort value = code[pos++];
+            if (value == 0xFE && pos < code.Length)
+            {
+                value = (ushort)(0xFE00 | code[pos++]);
+            }
+            if (!Operands.TryGetValue(value, out OperandType operand))
+            {
+                throw new BadImageFormatException($"{assembly} 0x{token:x8}: no opcode 0x{value:x} at {pos}");
+            }
+            pos += operand switch
+            {
+                OperandType.InlineNone => 0,
+                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+                OperandType.InlineVar => 2,
+                OperandType.InlineI8 or OperandType.InlineR => 8,
+                OperandType.InlineSwitch => 4 + 4 * (int)BitConverter.ToUInt32(code, pos),
+                _ => 4,
+            };
+            count++;
+        }
+        if (pos != code.Length)
+        {
+            throw new BadImageFormatException($"{assembly} 0x{token:x8}: the last operand runs past the code");
+        }
+        return count;
+    }
 
     // "Namespace.Outer/Inner::Method", for the reports.
     private static string MethodName(MetadataReader md, MethodDefinition def)
