@@ -145,7 +145,7 @@ int main(int argc, char **argv) {
   const char *path = NULL;
   enum control control = CONTROL_NONE;
   unsigned long repeat = 1;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1; i < argc && argv[i] != NULL; i++) {
     const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(arg, "--max-errors") == 0 && val != NULL && number(val, &max_errors) == 0) {
       i++;
@@ -391,7 +391,8 @@ int main(int argc, char **argv) {
 
   qsort(wall, repeat, sizeof *wall, cmp_u64);
   qsort(cpu, repeat, sizeof *cpu, cmp_u64);
-  double wall_s = (double)wall[repeat / 2] / 1e9, cpu_s = (double)cpu[repeat / 2] / 1e9;
+  size_t median = repeat / 2;
+  double wall_s = (double)wall[median] / 1e9, cpu_s = (double)cpu[median] / 1e9;
   printf("ilcorpus_check: %" PRIu32 " assemblies, %zu bodies (%" PRIu64 " bytes), %" PRIu64
          " bytes of IL code, %" PRIu64 " instructions, %" PRIu64 " EH clauses\n",
          nassemblies, njobs, body_bytes, code_bytes, instructions / repeat, clauses);
