@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ilheap's IL checks over every IL method body of the .NET shared framework on
 # this machine (Microsoft.NETCore.App, every assembly), with the signatures taken
 # from the assemblies' own metadata (issue 21, section 4: no false alarm on real

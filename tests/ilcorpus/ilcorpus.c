@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reader of the ilcorpus dump format (ilcorpus.h documents both). */
 #include "ilcorpus.h"
 

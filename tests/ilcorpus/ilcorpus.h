@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilcorpus: a dump of real IL method bodies with the signatures their call
  * sites need, and its reader (ilcorpus.c). The dump tool (dump/Program.cs, C#,

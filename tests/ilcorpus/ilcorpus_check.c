@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilcorpus_check: ilheap's IL checker (ilheap_il_verify.h) over a dump of real
  * method bodies (ilcorpus.h; scripts/il-framework.sh makes one of the .NET

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ilcorpus reader on dumps built here, byte by byte from the format of
  * ilcorpus.h: a valid one reads back field for field; every truncation and

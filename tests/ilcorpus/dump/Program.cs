@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IlCorpusDump: every IL method body of a set of assemblies, with the signatures
 // its call sites need, in one file whose format tests/ilcorpus/ilcorpus.h
 // documents (and whose C reader is tests/ilcorpus/ilcorpus.c).
