@@ -27,15 +27,22 @@
  * --save-errors writes each failing body to DIR/<assembly>-<token>.il.
  * Exit status: 0 pass, 1 fail, 2 a bad dump or usage.
  *
- * The negative controls prove the run can fail, on the same bodies:
- *   maxstack  every fat body with MaxStack > 0 is checked with MaxStack - 1:
- *             each answer must be ok (the compiler declared more than the
- *             depth) or V15 ESTACK_OVERFLOW (it declared exactly the depth the
- *             checker computes: Roslyn does); passes when no other answer came
- *             and at least one V15 did. The share of V15 is the figure.
- *   no-sigs   no resolver, no own or local signature: no body may get an
- *             error (a missing signature makes a verdict PARTIAL, never an
- *             error) and some must be partial.
+ * The negative controls prove the run can fail, on the same bodies (a body a
+ * control does not change must still pass; a control passes when it got
+ * some of the refusals it expects and no other answer):
+ *   maxstack      every fat body with MaxStack > 0 is checked with MaxStack -
+ *                 1: each answer must be V15 ESTACK_OVERFLOW (the compiler
+ *                 declared exactly the depth the checker computes: Roslyn
+ *                 does) or ok (it declared more). The share of V15 is the figure.
+ *   branch        each body's first branch (br, conditional, leave) whose
+ *                 target is an instruction of 2 bytes or more jumps 1 byte
+ *                 further, inside it: V5 ETARGET at that branch's offset.
+ *   clause-order  each body with a clause nested in a later-listed one gets
+ *                 the two swapped (outer before inner, the bug FACTS section
+ *                 14 cites): V9 ECLAUSE_ORDER.
+ *   no-sigs       no resolver, no own or local signature: no body may get an
+ *                 error (a missing signature makes a verdict PARTIAL, never an
+ *                 error) and some must be partial.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -49,7 +56,10 @@
 #include "ilheap_il_verify.h"
 #include "proc.h"
 
-enum control { CONTROL_NONE, CONTROL_MAXSTACK, CONTROL_NO_SIGS };
+enum control { CONTROL_NONE, CONTROL_MAXSTACK, CONTROL_NO_SIGS, CONTROL_BRANCH, CONTROL_CLAUSES };
+static const char *const control_names[] = {"none", "maxstack", "no-sigs", "branch",
+                                            "clause-order"};
+#define ANY_OFFSET UINT32_MAX
 
 /* One assembly's table, kept for the resolver (the reader's arrays last only
  * until the next assembly). */
@@ -66,7 +76,9 @@ typedef struct job {
   ilheap_il_verify_options o;   /* ctx and scratch are set in the timed loop */
   uint32_t code_size, clauses;
   uint32_t max_stack;           /* the declared one */
-  int controlled;               /* the control changed this body */
+  int controlled;               /* the control changed this body, */
+  int expect_answer;            /* and expects this answer */
+  uint32_t expect_offset;       /* at this offset (or ANY_OFFSET) */
   ilheap_il_verdict v;
   int answer;
 } job;
@@ -129,8 +141,113 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* What each control changes. */
+static const char *const control_what[] = {
+    "", "each fat body with MaxStack > 0 gets MaxStack - 1: V15 expected", "",
+    "each body's first branch with a target of 2 bytes or more gets target + 1: V5 at the branch",
+    "each body with a clause nested in a later one gets the pair swapped: V9 expected"};
+
+/* Changes j->copy as `control` says, and what it expects; 1 if it did. */
+static int apply_control(enum control control, job *j, const ilheap_il_view *view) {
+  uint8_t *code = j->copy + (view->body.code - j->copy);
+  uint32_t n = view->body.clause_count;
+  switch (control) {
+  case CONTROL_MAXSTACK:
+    if (!(view->body.flags & ILHEAP_IL_FAT) || view->body.max_stack == 0) {
+      return 0;
+    }
+    /* II.25.4.3: MaxStack, u16 at byte 2 of a fat header. */
+    j->copy[2] = (uint8_t)(view->body.max_stack - 1);
+    j->copy[3] = (uint8_t)((view->body.max_stack - 1) >> 8);
+    j->expect_answer = ILHEAP_IL_ESTACK_OVERFLOW;
+    j->expect_offset = ANY_OFFSET;
+    break;
+  case CONTROL_BRANCH: {
+    /* The first branch (br, conditional, leave; not switch) whose target is
+     * an instruction of 2 bytes or more: target + 1 is then inside it. The
+     * walk is ilheap's (ilheap_il_next); the body is valid, so it decodes. */
+    ilheap_il_insn in, at;
+    for (size_t off = 0; off < view->body.code_size; off += in.size) {
+      if (ilheap_il_next(code, view->body.code_size, off, &in) != ILHEAP_IL_OK) {
+        return 0;
+      }
+      int br8 = in.op->operand == ILHEAP_IL_OPERAND_BR8;
+      if (!br8 && in.op->operand != ILHEAP_IL_OPERAND_BR32) {
+        continue;
+      }
+      int64_t delta = in.target - (int64_t)(off + in.size);
+      if (in.target < 0 || in.target >= (int64_t)view->body.code_size ||
+          ilheap_il_next(code, view->body.code_size, (size_t)in.target, &at) != ILHEAP_IL_OK ||
+          at.size < 2 || (br8 && delta >= 127) || (!br8 && delta >= INT32_MAX)) {
+        continue;
+      }
+      /* The delta follows the opcode (1 or 2 bytes), little-endian. */
+      uint8_t *p = code + off + (in.op->code > 0xFF ? 2 : 1);
+      uint32_t d = (uint32_t)(delta + 1);
+      p[0] = (uint8_t)d;
+      if (!br8) {
+        p[1] = (uint8_t)(d >> 8);
+        p[2] = (uint8_t)(d >> 16);
+        p[3] = (uint8_t)(d >> 24);
+      }
+      j->expect_answer = ILHEAP_IL_ETARGET;
+      j->expect_offset = (uint32_t)off;
+      break;
+    }
+    if (j->expect_answer == 0) {
+      return 0;
+    }
+    break;
+  }
+  case CONTROL_CLAUSES: {
+    /* The first pair i < k where clause i's try lies inside a block (try,
+     * handler, filter) of clause k and is not that block: k encloses i, and
+     * listing k first breaks I.12.4.2.5. */
+    for (uint32_t i = 0; i < n; i++) {
+      ilheap_il_clause ci, ck;
+      if (ilheap_il_clause_at(view, i, &ci) != ILHEAP_IL_OK) {
+        return 0;
+      }
+      uint64_t s0 = ci.try_offset, e0 = s0 + ci.try_length;
+      for (uint32_t k = i + 1; k < n; k++) {
+        if (ilheap_il_clause_at(view, k, &ck) != ILHEAP_IL_OK) {
+          return 0;
+        }
+        uint64_t blocks[3][2] = {{ck.try_offset, (uint64_t)ck.try_offset + ck.try_length},
+                                 {ck.handler_offset, (uint64_t)ck.handler_offset + ck.handler_length},
+                                 {ck.kind == ILHEAP_IL_FILTER ? ck.filter_offset : 0,
+                                  ck.kind == ILHEAP_IL_FILTER ? ck.handler_offset : 0}};
+        for (int b = 0; b < 3; b++) {
+          if (blocks[b][0] <= s0 && e0 <= blocks[b][1] &&
+              (blocks[b][0] != s0 || blocks[b][1] != e0)) {
+            /* Swap the two clauses' entries (II.25.4.5-6: 12 bytes in a small
+             * section, 24 in a fat one, after the 4-byte section header). */
+            size_t size = (view->body.flags & ILHEAP_IL_FAT_SECTION) ? 24 : 12;
+            uint8_t *first = j->copy + (view->section - j->copy) + 4;
+            uint8_t tmp[24];
+            memcpy(tmp, first + i * size, size);
+            memcpy(first + i * size, first + k * size, size);
+            memcpy(first + k * size, tmp, size);
+            j->expect_answer = ILHEAP_IL_ECLAUSE_ORDER;
+            j->expect_offset = ANY_OFFSET;
+            j->controlled = 1;
+            return 1;
+          }
+        }
+      }
+    }
+    return 0;
+  }
+  default:
+    return 0;
+  }
+  j->controlled = 1;
+  return 1;
+}
+
 static int usage(void) {
-  fprintf(stderr, "usage: ilcorpus_check DUMP [--control none|maxstack|no-sigs] [--repeat N]\n"
+  fprintf(stderr, "usage: ilcorpus_check DUMP [--control none|no-sigs|maxstack|branch|clause-order]\n"
+                  "                      [--repeat N]\n"
                   "                      [--max-errors N] [--save-errors DIR]\n");
   return 2;
 }
@@ -157,13 +274,14 @@ int main(int argc, char **argv) {
       save_dir = val;
       i++;
     } else if (strcmp(arg, "--control") == 0 && val != NULL) {
-      if (strcmp(val, "none") == 0) {
-        control = CONTROL_NONE;
-      } else if (strcmp(val, "maxstack") == 0) {
-        control = CONTROL_MAXSTACK;
-      } else if (strcmp(val, "no-sigs") == 0) {
-        control = CONTROL_NO_SIGS;
-      } else {
+      int found = 0;
+      for (int c = 0; c < (int)(sizeof control_names / sizeof *control_names); c++) {
+        if (strcmp(val, control_names[c]) == 0) {
+          control = (enum control)c;
+          found = 1;
+        }
+      }
+      if (!found) {
         return usage();
       }
       i++;
@@ -176,7 +294,6 @@ int main(int argc, char **argv) {
   if (path == NULL) {
     return usage();
   }
-  static const char *const control_names[] = {"none", "maxstack", "no-sigs"};
 
   /* ---- Read the dump and prepare every body (not timed) ---- */
   ilcorpus_file f;
@@ -267,12 +384,7 @@ int main(int argc, char **argv) {
           j->o.local_sig_size = locals->length;
         }
       }
-      if (control == CONTROL_MAXSTACK && prc == ILHEAP_IL_OK &&
-          (view.body.flags & ILHEAP_IL_FAT) && view.body.max_stack > 0) {
-        uint32_t m = view.body.max_stack - 1; /* II.25.4.3: MaxStack, u16 at byte 2 */
-        j->copy[2] = (uint8_t)m;
-        j->copy[3] = (uint8_t)(m >> 8);
-        j->controlled = 1;
+      if (prc == ILHEAP_IL_OK && apply_control(control, j, &view)) {
         controlled++;
       }
     }
@@ -321,7 +433,7 @@ int main(int argc, char **argv) {
   /* ---- Tally ---- */
   uint64_t verdicts[4] = {0}, partial_missing = 0, partial_bad = 0, partial_other = 0;
   uint64_t skipped_by_check[ILHEAP_IL_CHECK_COUNT + 1] = {0};
-  uint64_t control_v15 = 0, control_above = 0, control_other = 0;
+  uint64_t control_hits = 0, control_above = 0, control_other = 0, unchanged_errors = 0;
   int bad_verdict = 0;
   uint64_t count_mismatches = 0;
   for (size_t i = 0; i < njobs; i++) {
@@ -363,24 +475,28 @@ int main(int argc, char **argv) {
                 j->v.skip_token, ilheap_il_strerror(j->v.skip_reason));
       }
     }
-    if (control == CONTROL_MAXSTACK) {
-      if (j->v.result == ILHEAP_IL_VERDICT_ERROR && j->v.answer == ILHEAP_IL_ESTACK_OVERFLOW) {
-        control_v15++;
-        continue;
-      }
-      if (j->v.result == ILHEAP_IL_VERDICT_OK) {
-        if (j->controlled) {
-          control_above++;
-          if (shown++ < max_errors) {
-            print_body(j, "declared above the depth:");
-            fprintf(stderr, ": MaxStack %" PRIu32 "\n", j->max_stack);
-          }
+    if (j->controlled) {
+      if (j->v.result == ILHEAP_IL_VERDICT_ERROR && j->v.answer == j->expect_answer &&
+          (j->expect_offset == ANY_OFFSET || j->v.offset == j->expect_offset)) {
+        control_hits++;
+      } else if (control == CONTROL_MAXSTACK && j->v.result == ILHEAP_IL_VERDICT_OK) {
+        control_above++;
+        if (shown++ < max_errors) {
+          print_body(j, "declared above the depth:");
+          fprintf(stderr, ": MaxStack %" PRIu32 "\n", j->max_stack);
         }
-        continue;
+      } else {
+        control_other++;
+        char why[200];
+        snprintf(why, sizeof why, "%s; the control expected %s at IL_%04" PRIx32,
+                 ilheap_il_strerror(j->v.answer), ilheap_il_strerror(j->expect_answer),
+                 j->expect_offset);
+        report_error(j, why);
       }
-      control_other++;
+      continue;
     }
     if (j->v.result >= ILHEAP_IL_VERDICT_ERROR) {
+      unchanged_errors++;
       report_error(j, ilheap_il_strerror(j->v.answer));
     }
   }
@@ -439,29 +555,33 @@ int main(int argc, char **argv) {
             size_mismatches, count_mismatches, bad_verdict, unstable);
     rc = 1;
   }
+  if (unchanged_errors != 0) {
+    printf("ilcorpus_check: FAIL: %" PRIu64 " errors in real code (above)\n", unchanged_errors);
+    rc = 1;
+  }
   switch (control) {
   case CONTROL_NONE:
-    if (verdicts[ILHEAP_IL_VERDICT_ERROR] + verdicts[ILHEAP_IL_VERDICT_NOT_CHECKED] != 0) {
-      printf("ilcorpus_check: FAIL: errors in real code (above)\n");
+    break;
+  case CONTROL_NO_SIGS:
+    if (verdicts[ILHEAP_IL_VERDICT_PARTIAL] == 0) {
+      printf("ilcorpus_check: FAIL: without signatures, some verdicts must be partial\n");
       rc = 1;
     }
     break;
   case CONTROL_MAXSTACK:
-    printf("ilcorpus_check: control maxstack: %" PRIu64 " fat bodies checked with MaxStack - 1: "
-           "%" PRIu64 " V15 stack deeper than MaxStack (%.2f%%: declared = computed depth), "
-           "%" PRIu64 " ok (declared above the depth), %" PRIu64 " other answers\n",
-           controlled, control_v15,
-           controlled ? 100.0 * (double)control_v15 / (double)controlled : 0.0, control_above,
-           control_other);
-    if (control_v15 == 0 || control_other != 0) {
-      printf("ilcorpus_check: FAIL: the control needs some V15 and no other answer\n");
-      rc = 1;
+  case CONTROL_BRANCH:
+  case CONTROL_CLAUSES:
+    printf("ilcorpus_check: control %s: %" PRIu64 " bodies changed (%s): %" PRIu64
+           " refused as expected (%.2f%%), ",
+           control_names[control], controlled, control_what[control], control_hits,
+           controlled ? 100.0 * (double)control_hits / (double)controlled : 0.0);
+    if (control == CONTROL_MAXSTACK) {
+      printf("%" PRIu64 " ok (MaxStack declared above the depth), ", control_above);
     }
-    break;
-  case CONTROL_NO_SIGS:
-    if (verdicts[ILHEAP_IL_VERDICT_ERROR] + verdicts[ILHEAP_IL_VERDICT_NOT_CHECKED] != 0 ||
-        verdicts[ILHEAP_IL_VERDICT_PARTIAL] == 0) {
-      printf("ilcorpus_check: FAIL: without signatures, no error and some partial verdicts\n");
+    printf("%" PRIu64 " other answers\n", control_other);
+    if (control_hits == 0 || control_other != 0) {
+      printf("ilcorpus_check: FAIL: the control needs some expected refusals and no other "
+             "answer\n");
       rc = 1;
     }
     break;
