@@ -36,7 +36,8 @@
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   il: framework bodies         every IL body of the .NET shared framework through the IL checks,
-#                                in the asan-ubsan build (scripts/il-framework.sh; 77 = skipped)
+#                                and its negative controls, in the asan-ubsan build
+#                                (scripts/il-framework.sh; 77 = skipped; 30-70 s)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
