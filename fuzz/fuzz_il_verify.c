@@ -315,7 +315,7 @@ static void assembled(fuzz_input *in) {
       break;
     default:
       for (uint32_t k = at; k < x->op->size; k++)
-        p[k] = (uint8_t)(x->value >> (8 * (k - at)));
+        p[k] = k - at < 4 ? (uint8_t)(x->value >> (8 * (k - at))) : 0;
       break;
     }
   }

@@ -652,7 +652,7 @@ static int edge(checker *c, uint32_t s, uint32_t t, int is_leave, uint32_t at) {
     return fail(c, ILHEAP_IL_EENTER_BLOCK, 11, at, c->blocks[wrong].clause);
   /* leave exits tries and catch handlers only: no finally, fault or filter
    * between s and the lowest common block (bt itself, or at most q). */
-  uint32_t nf = c->blocks[bs].nf;
+  uint32_t nf = bs == NONE ? NONE : c->blocks[bs].nf; /* leave at the top level: nothing left */
   uint32_t lca_bound = is_anc(c, bt, bs) ? bt : q;
   if (nf != NONE && !is_anc(c, nf, lca_bound))
     return fail(c, ILHEAP_IL_EEXIT_BLOCK, 12, at, c->blocks[nf].clause);

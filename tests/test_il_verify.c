@@ -677,6 +677,11 @@ Test(il_v11, entering_blocks) {
   static const uint8_t hnd[] = {0x2B, 0x03, 0x00, 0xDE, 0x01, 0xDC, 0x2A};
   RUN(hnd, 8, &c, 1);
   EXPECT_ERR(ILHEAP_IL_EENTER_BLOCK, 11, 0, 0);
+  /* leave at the top level into a try's start (found by fuzz_il_verify: the
+   * top level has no block to read) */
+  static const uint8_t lvs[] = {0xDE, 0x00, 0x00, 0xDE, 0x01, 0xDC, 0x2A};
+  RUN(lvs, 8, &c, 1);
+  EXPECT_OK();
   /* leave into a try's middle from outside */
   static const uint8_t lv[] = {0xDE, 0x01, 0x00, 0xDE, 0x01, 0xDC, 0x2A};
   RUN(lv, 8, &c, 1);
