@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test matrix of ilheap, as CI runs it (.ci/run calls exactly this).
 #
 #   scripts/test.sh                 install what is missing, build every variant, run every step
@@ -8,6 +9,8 @@
 # Steps (each prints its name, PASS/FAIL/SKIP and its duration; its log is kept in
 # $ILHEAP_BUILD_ROOT/logs/, and the tail of a failing step's log is printed):
 #   deps                         scripts/install-deps.sh
+#   docs check                   scripts/check-docs.sh: links, anchors and backquoted paths of
+#                                the Markdown files resolve (about a second)
 #   release-gcc: build/unit/demo/consumers/bench/clusterfuzzlite
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
@@ -21,7 +24,7 @@
 #                                replay and demo tests)
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
-#   linux32: build/tests         gcc -m32 (gcc-multilib), in a real 32-bit process: the unit tests
+#   linux32: build/tests         gcc -m32 (gcc-12-multilib), in a real 32-bit process: the unit tests
 #                                (tests/compat: Criterion is amd64-only), the corpus replay of every
 #                                fuzz target, the demo and the profiler self-test
 #   mingw64: build/tests         mingw-w64 x86_64 with UBSan in trap mode; under Wine: the unit
@@ -186,6 +189,7 @@ start=$SECONDS
 echo "ilheap test matrix: $(nproc) cores, logs in ${LOGS#"$ROOT"/}"
 
 step "deps" bash scripts/install-deps.sh
+step "docs check" bash scripts/check-docs.sh
 
 step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit
