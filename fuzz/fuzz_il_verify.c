@@ -21,13 +21,17 @@
  *  P4 more MaxStack never makes an error;
  *  P5 a parsed body (program 1) and its description get the same verdict;
  *  P6 the walk (ilheap_il_next) agrees with V1/V2 and the instruction count,
- *     and an error's offset is an instruction start where the header says so.
+ *     and an error's offset is an instruction start where the header says so;
+ *  P7 ilheap_il_set_function_body (program 1) calls the runtime (a fake
+ *     ICorProfilerInfo) exactly when the body passes the window rule and the
+ *     checker, and returns the runtime's answer then, ILHEAP_E_IL_REFUSED else.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "ilheap_il_com.h"
 #include "ilheap_il_verify.h"
 #include "provider.h"
 
@@ -315,7 +319,7 @@ static void assembled(fuzz_input *in) {
       break;
     default:
       for (uint32_t k = at; k < x->op->size; k++)
-        p[k] = (uint8_t)(x->value >> (8 * (k - at)));
+        p[k] = k - at < 4 ? (uint8_t)(x->value >> (8 * (k - at))) : 0;
       break;
     }
   }
@@ -346,6 +350,61 @@ static void assembled(fuzz_input *in) {
 
 /* ---- Program 1: a whole body ------------------------------------------------------------ */
 
+/* A fake ICorProfilerInfo: slot 24 counts its calls (P7). */
+typedef HRESULT(STDMETHODCALLTYPE *fake_set_fn)(void *self, uintptr_t module, uint32_t method,
+                                                const uint8_t *body);
+typedef struct fake_vtbl {
+  void (*before[24])(void);
+  fake_set_fn set;
+} fake_vtbl;
+typedef struct fake_info {
+  const fake_vtbl *vtbl;
+  unsigned calls;
+} fake_info;
+static HRESULT STDMETHODCALLTYPE fake_set(void *self, uintptr_t module, uint32_t method,
+                                          const uint8_t *body) {
+  (void)module, (void)method, (void)body;
+  ((fake_info *)self)->calls++;
+  return (HRESULT)0x00000001L; /* S_FALSE: the runtime's answer comes back */
+}
+static const fake_vtbl fake_vtable = {{NULL}, fake_set};
+
+static void set_body(ctx *c, const uint8_t *body, size_t n, unsigned how) {
+  fake_info f = {&fake_vtable, 0};
+  ilheap_il_verify_options o;
+  opts(c, &o, (how & 1) == 0);
+  uint32_t flags = (how & 2) ? ILHEAP_IL_SET_FULL : 0;
+  ilheap *heap = NULL;
+  if (how & 4) {
+    /* .NET Framework's rule: a module based a little below the body (or above
+     * it), a window that ends near the body's end. */
+    ilheap_options ho;
+    ilheap_options_init(&ho);
+    ho.max_offset = (uint32_t)n + ((how >> 3) & 3u); /* the body needs n + 1 */
+    uintptr_t base = (uintptr_t)body - 1u + ((how >> 5) & 1u) * 2u;
+    FUZZ_CHECK(ilheap_create((const void *)base, &ho, &heap) == ILHEAP_OK, "heap");
+  }
+  ilheap_il_verdict v;
+  HRESULT hr = ilheap_il_set_function_body(&f, 7, 0x06000001u, body, n, heap, flags, &o, &v);
+  int window = heap ? ilheap_il_check_in_module(body, n, ilheap_module_base(heap),
+                                                ilheap_max_offset(heap), NULL)
+                    : ILHEAP_IL_OK;
+  ilheap_il_verdict w;
+  int r = ilheap_il_verify(body, n, &o, &w);
+  int pass = window == ILHEAP_IL_OK && r == ILHEAP_IL_OK &&
+             !(w.result == ILHEAP_IL_VERDICT_PARTIAL && flags);
+  FUZZ_CHECK(f.calls == (pass ? 1u : 0u), "runtime called %u times, pass %d", f.calls, pass);
+  FUZZ_CHECK(hr == (pass ? (HRESULT)0x00000001L
+                         : r == ILHEAP_IL_ENOMEM && window == ILHEAP_IL_OK ? E_OUTOFMEMORY
+                                                                           : ILHEAP_E_IL_REFUSED),
+             "hr %#x, pass %d", (unsigned)hr, pass);
+  if (window != ILHEAP_IL_OK)
+    FUZZ_CHECK(v.answer == window && v.check == 0, "window %d, verdict %d", window, v.answer);
+  else
+    FUZZ_CHECK(memcmp(&v, &w, sizeof v) == 0, "verdict differs from ilheap_il_verify's");
+  ilheap_destroy(heap);
+}
+
 static void whole(fuzz_input *in) {
   ctx c;
   memset(&c, 0, sizeof c);
@@ -353,6 +412,7 @@ static void whole(fuzz_input *in) {
   memset(&unused, 0, sizeof unused);
   signature(&c, in, &unused);
   unsigned rem = fuzz_pick(in, 4);
+  unsigned how = fuzz_u8(in);
   size_t n = fuzz_remaining(in);
   if (n == 0)
     return;
@@ -366,6 +426,7 @@ static void whole(fuzz_input *in) {
   opts(&c, &o, 1);
   ilheap_il_verdict v, w;
   int r = ilheap_il_verify(body, n, &o, &v);
+  set_body(&c, body, n, how);
   ilheap_il_view view;
   int pr = ilheap_il_parse(body, n, &view);
   if (pr != ILHEAP_IL_OK) {

@@ -1119,11 +1119,13 @@ static void v_code(const char *name, unsigned sig, unsigned max_stack, const v_c
 }
 
 /* Program 1: a whole body at remainder rem. */
-static void v_whole(const char *name, unsigned sig, unsigned rem, const uint8_t *b, unsigned n) {
+static void v_whole(const char *name, unsigned sig, unsigned rem, unsigned how, const uint8_t *b,
+                    unsigned n) {
   seed s = {{0}, 0};
   put_pick(&s, 3, 1);
   put_bytes(&s, sig, 1);
   put_pick(&s, 4, rem);
+  put_bytes(&s, how, 1); /* set_body: bit 0 no signatures, 1 SET_FULL, 2 heap, 3-4 window, 5 base */
   for (unsigned i = 0; i < n; i++)
     put_bytes(&s, b[i], 1);
   save("fuzz_il_verify", name, &s);
@@ -1207,9 +1209,11 @@ static void seeds_il_verify(void) {
   uint8_t *sec = fat + 24; /* 12 + 11 = 23: the next 4-byte boundary */
   sec[0] = 0x01, sec[1] = 16;
   sec[4] = 1, sec[6] = 0, sec[8] = 2, sec[9] = 6, sec[11] = 3, sec[12] = 2; /* filter clause */
-  v_whole("fat-filter", 0, 0, fat, sizeof fat);
+  v_whole("fat-filter", 0, 0, 0x04 | 0x08, fat, sizeof fat);
+  v_whole("fat-filter-window-short", 0, 0, 0x04, fat, sizeof fat);
   static const uint8_t tiny[] = {0x03 << 2 | 2, 0x16, 0x26, 0x2A};
-  v_whole("tiny", 0, 3, tiny, sizeof tiny);
+  v_whole("tiny", 0, 3, 0x01 | 0x02, tiny, sizeof tiny);
+  v_whole("tiny-below-base", 0, 1, 0x04 | 0x20, tiny, sizeof tiny);
   /* assembled: ldarg.0 brtrue.s 4; ldc.i4.0; br.s 5; ldc.i4.1; call row 0x21 (1 param,
    * returns); pop; try { nop; leave.s 10 } finally { endfinally }; ret */
   static const v_insn a[] = {{0x02, 0}, {0x2D, 4}, {0x16, 0}, {0x2B, 5}, {0x17, 0},

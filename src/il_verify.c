@@ -633,25 +633,26 @@ static int edge(checker *c, uint32_t s, uint32_t t, int is_leave, uint32_t at) {
   /* Entering: bt..(lowest common block) must be tries that start at t, the run
    * of tries starting there, so the first block above the run (q) must
    * enclose s. */
-  uint32_t q = NONE;
+  uint32_t q = NONE, wrong = bt; /* the block entered in its middle, for the verdict */
   int enter_ok = is_anc(c, bt, bs);
   if (!enter_ok && c->blocks[bt].kind == K_TRY && c->blocks[bt].start == t) {
     q = c->blocks[c->blocks[bt].run_top].parent;
     enter_ok = is_anc(c, q, bs);
+    wrong = q;
   }
   if (!is_leave) {
     /* Nothing may be left: s's block encloses t. */
     if (!is_anc(c, bs, bt))
       return fail(c, ILHEAP_IL_EEXIT_BLOCK, 12, at, c->blocks[bs].clause);
     if (!enter_ok)
-      return fail(c, ILHEAP_IL_EENTER_BLOCK, 11, at, c->blocks[bt].clause);
+      return fail(c, ILHEAP_IL_EENTER_BLOCK, 11, at, c->blocks[wrong].clause);
     return ILHEAP_IL_OK;
   }
   if (!enter_ok)
-    return fail(c, ILHEAP_IL_EENTER_BLOCK, 11, at, c->blocks[bt].clause);
+    return fail(c, ILHEAP_IL_EENTER_BLOCK, 11, at, c->blocks[wrong].clause);
   /* leave exits tries and catch handlers only: no finally, fault or filter
    * between s and the lowest common block (bt itself, or at most q). */
-  uint32_t nf = c->blocks[bs].nf;
+  uint32_t nf = bs == NONE ? NONE : c->blocks[bs].nf; /* leave at the top level: nothing left */
   uint32_t lca_bound = is_anc(c, bt, bs) ? bt : q;
   if (nf != NONE && !is_anc(c, nf, lca_bound))
     return fail(c, ILHEAP_IL_EEXIT_BLOCK, 12, at, c->blocks[nf].clause);

@@ -677,6 +677,11 @@ Test(il_v11, entering_blocks) {
   static const uint8_t hnd[] = {0x2B, 0x03, 0x00, 0xDE, 0x01, 0xDC, 0x2A};
   RUN(hnd, 8, &c, 1);
   EXPECT_ERR(ILHEAP_IL_EENTER_BLOCK, 11, 0, 0);
+  /* leave at the top level into a try's start (found by fuzz_il_verify: the
+   * top level has no block to read) */
+  static const uint8_t lvs[] = {0xDE, 0x00, 0x00, 0xDE, 0x01, 0xDC, 0x2A};
+  RUN(lvs, 8, &c, 1);
+  EXPECT_OK();
   /* leave into a try's middle from outside */
   static const uint8_t lv[] = {0xDE, 0x01, 0x00, 0xDE, 0x01, 0xDC, 0x2A};
   RUN(lv, 8, &c, 1);
@@ -693,6 +698,14 @@ Test(il_v11, entering_blocks) {
   static const uint8_t both[] = {0x2B, 0x00, 0x00, 0xDE, 0x01, 0xDC, 0xDE, 0x01, 0xDC, 0x2A};
   RUN(both, 8, n, 2);
   EXPECT_OK();
+  /* a try entered at its start, but that start is inside an outer try */
+  ilheap_il_clause o2[2] = {clause(ILHEAP_IL_FINALLY, 3, 3, 6, 1, 0),
+                            clause(ILHEAP_IL_FINALLY, 2, 7, 9, 1, 0)};
+  /* 0 br.s 3; 2 nop (outer try [2, 9)); 3 nop (inner try [3, 6)); 4 leave.s 7;
+   * 6 endfinally (inner finally); 7 leave.s 10; 9 endfinally (outer finally); 10 ret */
+  static const uint8_t deep[] = {0x2B, 0x01, 0x00, 0x00, 0xDE, 0x01, 0xDC, 0xDE, 0x01, 0xDC, 0x2A};
+  RUN(deep, 8, o2, 2);
+  EXPECT_ERR(ILHEAP_IL_EENTER_BLOCK, 11, 0, 1);
 }
 
 Test(il_v12, leaving_blocks) {
@@ -808,6 +821,13 @@ Test(il_v14_v15, underflow_and_overflow) {
   static const uint8_t zero[] = {0x2A};
   RUN(zero, 0, NULL, 0);
   EXPECT_OK();
+  /* newobj pops the arguments, not `this`, and pushes the object */
+  static const uint8_t nw[] = {0x16, 0x73, MREF(HT | 1), 0x26, 0x2A};
+  RUN(nw, 1, NULL, 0);
+  EXPECT_OK();
+  static const uint8_t nw2[] = {0x73, MREF(HT | 1), 0x26, 0x2A};
+  RUN(nw2, 1, NULL, 0);
+  EXPECT_ERR(ILHEAP_IL_ESTACK_UNDERFLOW, 14, 0, NOC);
 }
 
 Test(il_v16, merges) {
