@@ -65,8 +65,27 @@ static const char *const control_names[] = {"none", "maxstack", "no-sigs", "bran
  * until the next assembly). */
 typedef struct table {
   ilcorpus_assembly assembly; /* its sigs array is a copy owned here */
+  /* Per token table (slot_of), where its entries start in the sorted sigs
+   * and how many there are: rows are dense in metadata, so row r is usually
+   * entry first + r - 1 (O(1)); anything else falls back to a binary search. */
+  uint32_t first[4], count[4];
   uint64_t resolved, unresolved;
 } table;
+
+static int slot_of(uint32_t token) {
+  switch (token >> 24) {
+  case 0x06: /* MethodDef */
+    return 0;
+  case 0x0A: /* MemberRef */
+    return 1;
+  case 0x11: /* StandAloneSig */
+    return 2;
+  case 0x2B: /* MethodSpec */
+    return 3;
+  default:
+    return -1;
+  }
+}
 
 /* One body, ready to check. */
 typedef struct job {
@@ -85,7 +104,15 @@ typedef struct job {
 
 static int resolve(void *ctx, uint32_t token, const uint8_t **blob, size_t *len) {
   table *t = ctx;
-  const ilcorpus_sig *s = ilcorpus_find_sig(&t->assembly, token);
+  const ilcorpus_sig *s = NULL;
+  int slot = slot_of(token);
+  uint32_t row = token & 0xFFFFFFu;
+  if (slot >= 0 && row >= 1 && row <= t->count[slot] &&
+      t->assembly.sigs[t->first[slot] + row - 1].token == token) {
+    s = &t->assembly.sigs[t->first[slot] + row - 1];
+  } else {
+    s = ilcorpus_find_sig(&t->assembly, token);
+  }
   if (s == NULL) {
     t->unresolved++;
     return 1;
@@ -328,6 +355,13 @@ int main(int argc, char **argv) {
       break;
     }
     memcpy(t->assembly.sigs, a.sigs, (size_t)a.sig_count * sizeof *a.sigs);
+    for (uint32_t i = a.sig_count; i-- > 0;) { /* backwards: first ends at the lowest */
+      int slot = slot_of(a.sigs[i].token);
+      if (slot >= 0) {
+        t->first[slot] = i;
+        t->count[slot]++;
+      }
+    }
     for (uint32_t i = 0; i < a.body_count && !bad; i++) {
       if (njobs == jobs_cap) {
         jobs_cap = jobs_cap ? 2 * jobs_cap : 4096;
