@@ -114,7 +114,9 @@ fails=0
 for control in "${controls[@]}"; do
   say "ilcorpus_check --control $control"
   # shellcheck disable=SC2086 # ILHEAP_IL_CHECK_ARGS is a list of words
-  "$check" "$dump" --control "$control" ${ILHEAP_IL_CHECK_ARGS:-}
+  opcodes=()
+  [ "$control" = none ] && opcodes=(--opcodes) # what the bodies cover, in the log
+  "$check" "$dump" --control "$control" "${opcodes[@]}" ${ILHEAP_IL_CHECK_ARGS:-}
   rc=$?
   case $rc in
     0) ;;

@@ -5,8 +5,8 @@
  * shared framework), with the signatures the dump took from the assemblies'
  * own metadata.
  *
- *   ilcorpus_check DUMP [--control none|maxstack|no-sigs] [--repeat N]
- *                       [--max-errors N] [--save-errors DIR]
+ *   ilcorpus_check DUMP [--control none|no-sigs|maxstack|branch|clause-order]
+ *                       [--repeat N] [--max-errors N] [--save-errors DIR] [--opcodes]
  *
  * Per body: the method's own signature is the table entry of its MethodDef
  * token, its locals' that of the header's LocalVarSigTok, and the resolver
@@ -25,6 +25,8 @@
  * the reasons for the partial ones, time and MB/s of IL code) and one line per
  * error: assembly, token, method, IL offset, check, answer, the first bytes.
  * --save-errors writes each failing body to DIR/<assembly>-<token>.il.
+ * --opcodes prints how often each opcode of ilheap's table and each clause
+ * kind occurs in the bodies (what the run covers), and the opcodes it never saw.
  * Exit status: 0 pass, 1 fail, 2 a bad dump or usage.
  *
  * The negative controls prove the run can fail, on the same bodies (a body a
@@ -272,10 +274,55 @@ static int apply_control(enum control control, job *j, const ilheap_il_view *vie
   return 1;
 }
 
+/* --opcodes: what the bodies hold, by ilheap's own walk and table. */
+static uint64_t seen[512];      /* by code: [0, 256) one byte, [256, 512) after 0xFE */
+static uint64_t clause_kinds[5]; /* by ILHEAP_IL_CATCH... (0, 1, 2, 4) */
+
+static void count_opcodes(const job *j, const ilheap_il_view *view) {
+  ilheap_il_insn in;
+  for (size_t off = 0; off < view->body.code_size; off += in.size) {
+    if (ilheap_il_next(view->body.code, view->body.code_size, off, &in) != ILHEAP_IL_OK) {
+      return;
+    }
+    seen[in.op->code > 0xFF ? 256 + (in.op->code & 0xFF) : in.op->code]++;
+  }
+  for (uint32_t i = 0; i < view->body.clause_count; i++) {
+    ilheap_il_clause c;
+    if (ilheap_il_clause_at(view, i, &c) == ILHEAP_IL_OK && c.kind <= 4) {
+      clause_kinds[c.kind]++;
+    }
+  }
+  (void)j;
+}
+
+static void print_opcodes(void) {
+  unsigned total = 0, present = 0;
+  printf("ilcorpus_check: opcodes:");
+#define PRINT_SEEN(id, name, code, operand, flow, pops, pushes, prefixes)                          \
+  total++;                                                                                         \
+  if (seen[(code) > 0xFF ? 256 + ((code)&0xFF) : (code)] != 0) {                                   \
+    present++;                                                                                     \
+    printf(" %s %" PRIu64, name, seen[(code) > 0xFF ? 256 + ((code)&0xFF) : (code)]);              \
+  }
+  ILHEAP_IL_OPCODE_LIST(PRINT_SEEN)
+#undef PRINT_SEEN
+  printf("\nilcorpus_check: %u of the table's %u opcodes seen; never:", present, total);
+#define PRINT_UNSEEN(id, name, code, operand, flow, pops, pushes, prefixes)                        \
+  if (seen[(code) > 0xFF ? 256 + ((code)&0xFF) : (code)] == 0) {                                   \
+    printf(" %s", name);                                                                           \
+  }
+  ILHEAP_IL_OPCODE_LIST(PRINT_UNSEEN)
+#undef PRINT_UNSEEN
+  printf("\nilcorpus_check: clauses: catch %" PRIu64 ", filter %" PRIu64 ", finally %" PRIu64
+         ", fault %" PRIu64 "\n",
+         clause_kinds[ILHEAP_IL_CATCH], clause_kinds[ILHEAP_IL_FILTER],
+         clause_kinds[ILHEAP_IL_FINALLY], clause_kinds[ILHEAP_IL_FAULT]);
+}
+
 static int usage(void) {
   fprintf(stderr, "usage: ilcorpus_check DUMP [--control none|no-sigs|maxstack|branch|clause-order]\n"
                   "                      [--repeat N]\n"
-                  "                      [--max-errors N] [--save-errors DIR]\n");
+                  "                      [--max-errors N] [--save-errors DIR] [--opcodes]\n");
   return 2;
 }
 
@@ -290,6 +337,7 @@ int main(int argc, char **argv) {
   const char *path = NULL;
   enum control control = CONTROL_NONE;
   unsigned long repeat = 1;
+  int opcodes = 0;
   for (int i = 1; i < argc && argv[i] != NULL; i++) {
     const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(arg, "--max-errors") == 0 && val != NULL && number(val, &max_errors) == 0) {
@@ -297,6 +345,8 @@ int main(int argc, char **argv) {
     } else if (strcmp(arg, "--repeat") == 0 && val != NULL && number(val, &repeat) == 0 &&
                repeat > 0 && repeat <= 1000) {
       i++;
+    } else if (strcmp(arg, "--opcodes") == 0) {
+      opcodes = 1;
     } else if (strcmp(arg, "--save-errors") == 0 && val != NULL) {
       save_dir = val;
       i++;
@@ -401,6 +451,9 @@ int main(int argc, char **argv) {
         if (need != SIZE_MAX && need > scratch_size) {
           scratch_size = need;
         }
+      }
+      if (opcodes && prc == ILHEAP_IL_OK) {
+        count_opcodes(j, &view);
       }
       if (control == CONTROL_NO_SIGS) {
         continue;
@@ -569,6 +622,9 @@ int main(int argc, char **argv) {
          wall_s, cpu_s, repeat, (double)wall[0] / 1e9, (double)wall[repeat - 1] / 1e9,
          wall_s > 0 ? (double)code_bytes / 1e6 / wall_s : 0.0,
          cpu_s > 0 ? (double)code_bytes / 1e6 / cpu_s : 0.0);
+  if (opcodes) {
+    print_opcodes();
+  }
   if (shown > max_errors) {
     printf("ilcorpus_check: %lu lines not shown (--max-errors %lu)\n", shown - max_errors,
            max_errors);
