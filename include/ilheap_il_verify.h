@@ -238,7 +238,8 @@ typedef struct ilheap_il_sig {
 /* Decodes a MethodDefSig, MethodRefSig or StandAloneMethodSig blob (len bytes,
  * without the blob heap's length prefix). ILHEAP_IL_OK, or ILHEAP_IL_ESIG_BAD
  * (a field past len, an unknown calling convention, a field, property or
- * local signature), or ILHEAP_IL_EBADARG (blob or out NULL). */
+ * local signature), or ILHEAP_IL_EBADARG (blob or out NULL); *out is zeroed on
+ * error. */
 ILHEAP_API int ilheap_il_decode_method_sig(const uint8_t *blob, size_t len, ilheap_il_sig *out);
 
 /* A LocalVarSig (0x07, Count): the count into *count. ILHEAP_IL_OK,
