@@ -159,7 +159,7 @@
  *
  * COST: two passes over the code and one radix sort of the clauses' blocks:
  * O(code + clauses), whatever the branches; working memory 8 bytes per byte of
- * code plus about 400 per clause (ilheap_il_verify_scratch_size), from the
+ * code plus about 270 per clause (ilheap_il_verify_scratch_size), from the
  * caller's scratch or malloc.
  */
 #ifndef ILHEAP_IL_VERIFY_H

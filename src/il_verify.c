@@ -351,7 +351,6 @@ typedef struct checker {
   const ilheap_il_clause *clauses;
   slot *slots;     /* size + 1: one per byte offset (one cache line touched per edge) */
   block *blocks;   /* 3 per clause: sorted (preorder) */
-  block *raw;      /* 3 per clause: as the clauses list them */
   struct kv *keys, *keys2; /* 3 per clause each: the sort's */
   uint32_t *tblk, *hblk, *fblk; /* per clause: its try, handler, filter block */
   const ilheap_il_verify_options *o;
@@ -538,21 +537,27 @@ static int clauses(checker *c) {
       if (overlap(k->try_offset, te, k->filter_offset, k->handler_offset))
         return fail(c, ILHEAP_IL_ECLAUSE_SELF_OVERLAP, 7, k->filter_offset, i);
     }
-    c->raw[n++] = (block){.start = k->try_offset, .end = te, .kind = K_TRY, .clause = i};
-    c->raw[n++] = (block){.start = k->handler_offset, .end = he, .kind = K_HANDLER,
-                             .hkind = k->kind, .clause = i};
-    if (k->kind == ILHEAP_IL_FILTER)
-      c->raw[n++] = (block){.start = k->filter_offset, .end = k->handler_offset,
-                               .kind = K_FILTER, .hkind = k->kind, .clause = i};
-  }
-  for (uint32_t j = 0; j < n; j++) {
-    c->keys[j].key = (uint64_t)c->raw[j].start << 32 | (uint32_t)~c->raw[j].end;
-    c->keys[j].idx = j;
+    /* The blocks, as keys: start ascending, end descending; idx = clause * 3 + kind. */
+    c->keys[n].key = (uint64_t)k->try_offset << 32 | (uint32_t)~te;
+    c->keys[n++].idx = i * 3u + K_TRY;
+    c->keys[n].key = (uint64_t)k->handler_offset << 32 | (uint32_t)~he;
+    c->keys[n++].idx = i * 3u + K_HANDLER;
+    if (k->kind == ILHEAP_IL_FILTER) {
+      c->keys[n].key = (uint64_t)k->filter_offset << 32 | (uint32_t)~k->handler_offset;
+      c->keys[n++].idx = i * 3u + K_FILTER;
+    }
   }
   const kv *sorted = radix_sort(c->keys, c->keys2, n);
   for (uint32_t j = 0; j < n; j++) {
     ILHEAP_ASSERT(j == 0 || sorted[j - 1].key <= sorted[j].key);
-    c->blocks[j] = c->raw[sorted[j].idx];
+    uint32_t i = sorted[j].idx / 3u, kind = sorted[j].idx % 3u;
+    block *b = &c->blocks[j];
+    memset(b, 0, sizeof *b);
+    b->start = (uint32_t)(sorted[j].key >> 32);
+    b->end = ~(uint32_t)sorted[j].key;
+    b->kind = kind;
+    b->hkind = kind == K_TRY ? 0 : cl[i].kind;
+    b->clause = i;
   }
   /* Shared tries become one block (the lowest clause kept: the sort put it first). */
   uint32_t m = 0;
@@ -938,7 +943,7 @@ size_t ilheap_il_verify_scratch_size(uint32_t code_size, uint32_t clause_count) 
   uint64_t n = code_size;
   uint64_t total = align8((n + 1) * sizeof(slot)) +
                    align8((uint64_t)clause_count * sizeof(ilheap_il_clause)) +
-                   align8((uint64_t)clause_count * 3u * sizeof(block)) * 2u +
+                   align8((uint64_t)clause_count * 3u * sizeof(block)) +
                    align8((uint64_t)clause_count * 3u * sizeof(kv)) * 2u +
                    align8((uint64_t)clause_count * 3u * sizeof(uint32_t)) + 8u;
   if (total > SIZE_MAX)
@@ -984,7 +989,6 @@ static int check(const ilheap_il_body *b, const uint8_t *section, const ilheap_i
   c.slots = carve(&p, ((uint64_t)c.size + 1) * sizeof(slot));
   ilheap_il_clause *cl = carve(&p, (uint64_t)c.nclauses * sizeof(ilheap_il_clause));
   c.blocks = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(block));
-  c.raw = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(block));
   c.keys = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(kv));
   c.keys2 = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(kv));
   c.tblk = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(uint32_t));
