@@ -40,6 +40,9 @@
 #   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
 #                                published self-contained for the RID, under Wine
 #                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
+#   il: framework bodies         every IL body of the .NET shared framework through the IL checks,
+#                                and its negative controls, in the asan-ubsan build
+#                                (scripts/il-framework.sh; 77 = skipped; 30-70 s)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -181,6 +184,12 @@ e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reus
   ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
 }
 
+il_framework() {
+  # The checker's driver is the ASan+UBSan one: every real body under the sanitizers.
+  ILHEAP_BUILD_DIR=$(bdir asan-ubsan) ILHEAP_IL_WORK=$BUILD_ROOT/il-framework \
+    need_script scripts/il-framework.sh
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -245,6 +254,7 @@ step "e2e" e2e
 step "soak: linux (short)" soak_short
 step "e2e: win-x64 (Wine)" e2e_win win-x64
 step "e2e: win-x86 (Wine)" e2e_win win-x86
+step "il: framework bodies" il_framework
 step "clang-tidy" clang_tidy
 
 echo
