@@ -7,9 +7,13 @@
  * or 3-4 GiB for a /LARGEADDRESSAWARE program).
  *
  * walk_free asks VirtualQuery region by region from lo and reports the MEM_FREE
- * ones, clipped to [lo, hi) and to the usable range. It stops at the first gap
- * the core accepts. The view can be stale the moment it is read: reserve is the
- * authority.
+ * ones that hold a whole granule, from the first granule boundary in them,
+ * clipped to [lo, hi) and to the usable range: the rest of a granule whose
+ * start is reserved (the 60 KiB after a 4 KiB reservation) can never be
+ * reserved, so it is not free in the contract's sense. It stops at the first
+ * gap the core accepts, and crosses a run of regions it has crossed before in
+ * one question (the view, below). The view can be stale the moment it is read:
+ * reserve is the authority.
  *
  * reserve is VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address
  * asked. Over anything busy Windows fails with ERROR_INVALID_ADDRESS (487):
@@ -67,7 +71,9 @@
 /* after windows.h */
 #include <psapi.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "../invariant.h"
 #include "ilheap.h"
 #include "os.h"
 
@@ -95,29 +101,230 @@ static int alloc_error(int busy) {
                                                                          : ILHEAP_EPROVIDER;
 }
 
+/*
+ * The view: runs of regions that walks have crossed with no free room between
+ * them large enough for a chunk, remembered process-wide so that the next walk
+ * crosses a run in one VirtualQuery instead of one per region (Wine answers
+ * each in about 1 us: 1,000 regions cost a placement about 250 us). A run goes
+ * on across reservations side by side, across the unusable rest of a granule
+ * (above), and across small holes: free room shorter than the smallest chunk
+ * the core starts, a first step with its guard (src/heap.c: 8 KiB rounded up
+ * to a granule, and a granule: 128 KiB). A walk reports a small hole while it
+ * crosses a run region by region, and leaves it out when it jumps the run: a
+ * visitor looking for a chunk's room would pass over it anyway.
+ *
+ * What stays exact: every gap a walk reports is read live (a walk jumps only
+ * from inside a run to its end, after asking about the run's last page: if
+ * that is free now, the run is forgotten and the walk goes on region by
+ * region). What may be stale: room that grew inside a run since it was
+ * remembered (someone else released a reservation there) is not seen by a
+ * jump, so a chunk may land higher than the lowest free room, for at most
+ * VIEW_JUMPS jumps (then the run is crossed again, every hole seen). Ranges
+ * this provider releases are forgotten at once, and a walk that jumped and
+ * found nothing its visitor accepted forgets the whole view, so the core's
+ * second look (src/heap.c) sees every hole before a window is called full.
+ * The Linux provider keeps the same kind of view for PROCMAP_QUERY's mappings
+ * (src/os/provider_linux.c).
+ */
+#define VIEW_MAX 1024       /* runs remembered; when full, the view starts over */
+#define VIEW_JUMPS 64       /* a run is crossed again after this many jumps */
+#define VIEW_MIN_REGIONS 4u /* shorter runs cost no more to walk than to look up */
+#define FIRST_STEP ((uintptr_t)8 << 10) /* the core's smallest chunk, before its guard */
+
+typedef struct run {
+  uintptr_t lo, hi;
+  uint32_t jumps; /* jumps over it since it was remembered */
+} run;
+
+static ilheap__mutex view_mutex;
+static ilheap__once view_once = ILHEAP__ONCE_INIT;
+static run view[VIEW_MAX]; /* sorted, disjoint, not touching */
+static size_t view_n;
+
+static void view_init(void) { (void)ilheap__mutex_init(&view_mutex); }
+
+static void view_lock(void) {
+  ilheap__once_run(&view_once, view_init);
+  ilheap__mutex_lock(&view_mutex);
+}
+
+static void view_unlock(void) { ilheap__mutex_unlock(&view_mutex); }
+
+/* The first run whose hi is above addr (view_n if none). Under the view's lock. */
+static size_t view_find(uintptr_t addr) {
+  size_t a = 0, b = view_n;
+  while (a < b) {
+    size_t m = a + (b - a) / 2;
+    if (view[m].hi <= addr)
+      a = m + 1;
+    else
+      b = m;
+  }
+  return a;
+}
+
+static void view_drop(size_t i) {
+  memmove(&view[i], &view[i + 1], (view_n - i - 1) * sizeof *view);
+  view_n--;
+}
+
+/* The end of the remembered run holding addr, counting one jump over it; 0
+ * when none holds it, or when the run has been jumped VIEW_JUMPS times (it is
+ * forgotten then: the walk crosses it region by region). */
+static uintptr_t view_jump(uintptr_t addr) {
+  uintptr_t end = 0;
+  size_t i;
+  view_lock();
+  i = view_find(addr);
+  if (i < view_n && view[i].lo <= addr) {
+    if (++view[i].jumps >= VIEW_JUMPS)
+      view_drop(i);
+    else
+      end = view[i].hi;
+  }
+  view_unlock();
+  return end;
+}
+
+/* Remembers [lo, hi) as one run, merged with the runs it touches. */
+static void view_add(uintptr_t lo, uintptr_t hi) {
+  size_t i, j;
+  uint32_t jumps = 0;
+  ILHEAP_ASSERT(lo < hi);
+  view_lock();
+  i = view_find(lo > 0 ? lo - 1 : 0); /* a run ending at lo touches it */
+  for (j = i; j < view_n && view[j].lo <= hi; j++) {
+    if (view[j].lo < lo)
+      lo = view[j].lo;
+    if (view[j].hi > hi)
+      hi = view[j].hi;
+    if (view[j].jumps > jumps)
+      jumps = view[j].jumps; /* a merged run is as old as its oldest part */
+  }
+  if (i == j && view_n == VIEW_MAX) {
+    view_n = 0; /* full: start over */
+    i = j = 0;
+  }
+  /* [i, j) becomes one run. */
+  memmove(&view[i + 1], &view[j], (view_n - j) * sizeof *view);
+  view_n = view_n + 1 - (j - i);
+  view[i].lo = lo;
+  view[i].hi = hi;
+  view[i].jumps = jumps;
+  ILHEAP_ASSERT(i == 0 || view[i - 1].hi < view[i].lo);
+  ILHEAP_ASSERT(i + 1 == view_n || view[i].hi < view[i + 1].lo);
+  view_unlock();
+}
+
+/* Forgets [lo, hi): what the runs say about it is no longer known. */
+static void view_forget(uintptr_t lo, uintptr_t hi) {
+  size_t i;
+  view_lock();
+  for (i = view_find(lo); i < view_n && view[i].lo < hi;) {
+    run r = view[i];
+    if (r.lo < lo && r.hi > hi) { /* split in two */
+      if (view_n == VIEW_MAX) {
+        view_n = 0;
+        break;
+      }
+      memmove(&view[i + 1], &view[i], (view_n - i) * sizeof *view);
+      view_n++;
+      view[i].hi = lo;
+      view[i + 1].lo = hi;
+      break;
+    }
+    if (r.lo < lo)
+      view[i++].hi = lo;
+    else if (r.hi > hi) {
+      view[i].lo = hi;
+      break;
+    } else
+      view_drop(i);
+  }
+  view_unlock();
+}
+
+static void view_clear(void) {
+  view_lock();
+  view_n = 0;
+  view_unlock();
+}
+
+/* Crossing a run: [lo, hi) taken but for small holes, counted in regions. */
+typedef struct crossing {
+  uintptr_t lo, hi, small;
+  unsigned regions;
+} crossing;
+
+/* [at, end) is taken (or a run jumped, worth n regions): the run being crossed
+ * goes on across a small hole below at, else a new run starts at at. */
+static void cross(crossing *c, uintptr_t at, uintptr_t end, unsigned n) {
+  if (c->regions == 0 || at - c->hi >= c->small) {
+    if (c->regions >= VIEW_MIN_REGIONS)
+      view_add(c->lo, c->hi);
+    c->lo = at;
+    c->regions = 0;
+  }
+  c->regions += n;
+  c->hi = end;
+}
+
 static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                          void *arg) {
   MEMORY_BASIC_INFORMATION mbi;
+  crossing c;
   uintptr_t at;
+  int jumped = 0, stopped = 0, err = ILHEAP_OK;
   (void)ctx;
 
+  c.lo = c.hi = 0;
+  c.regions = 0;
+  c.small = ((FIRST_STEP + granularity - 1) & ~(granularity - 1)) + granularity;
   if (lo < lowest)
     lo = lowest;
   if (hi > highest)
     hi = highest + 1; /* highest < UINTPTR_MAX: the last page is never usable */
   for (at = lo; at < hi;) {
-    uintptr_t base, end;
-    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
-      return ILHEAP_EPROVIDER; /* at is inside the usable range: this is not expected */
+    uintptr_t base, end, from, jump = view_jump(at);
+    if (jump > at) {
+      /* Inside a remembered run: is its last page still taken? */
+      if (VirtualQuery((LPCVOID)(jump - 1), &mbi, sizeof mbi) == sizeof mbi &&
+          mbi.State != MEM_FREE) {
+        jumped = 1;
+        cross(&c, at, jump, VIEW_MIN_REGIONS);
+        at = jump;
+        continue;
+      }
+      view_forget(at, jump); /* its top is free now: ask region by region */
+    }
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi) {
+      err = ILHEAP_EPROVIDER; /* at is inside the usable range: this is not expected */
+      break;
+    }
     base = (uintptr_t)mbi.BaseAddress;
     end = mbi.RegionSize > UINTPTR_MAX - base ? UINTPTR_MAX : base + mbi.RegionSize;
-    if (end <= at)
-      return ILHEAP_EPROVIDER; /* no progress: a broken answer */
-    if (mbi.State == MEM_FREE && visit(arg, at, end < hi ? end : hi) != 0)
+    if (end <= at) {
+      err = ILHEAP_EPROVIDER; /* no progress: a broken answer */
       break;
+    }
+    if (mbi.State != MEM_FREE) {
+      cross(&c, at, end, 1);
+    } else {
+      /* Free from its first granule boundary (end is one, or past hi). */
+      from = at > UINTPTR_MAX - (granularity - 1) ? end : (at + granularity - 1) & ~(granularity - 1);
+      if (from < end && end - from >= granularity && from < hi &&
+          visit(arg, from, end < hi ? end : hi) != 0) {
+        stopped = 1;
+        break;
+      }
+    }
     at = end;
   }
-  return ILHEAP_OK;
+  if (c.regions >= VIEW_MIN_REGIONS)
+    view_add(c.lo, c.hi);
+  if (jumped && !stopped)
+    view_clear(); /* nothing accepted: the next look sees every hole */
+  return err;
 }
 
 static int win_reserve(void *ctx, uintptr_t addr, size_t len) {
@@ -202,6 +409,7 @@ static int win_release(void *ctx, uintptr_t addr, size_t len) {
       return ILHEAP_EPROVIDER;
     at = next;
   }
+  view_forget(addr, end); /* free again: no run may claim it */
   return ILHEAP_OK;
 }
 
