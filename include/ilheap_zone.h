@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The landing zone: an ilheap_provider that keeps address space reserved ahead
  * of the modules and hands it to their heaps, composed over any other provider

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # How often a module's window is full in the real runtime: runs the e2e app
 # (tests/e2e) with the sample profiler N times per configuration and counts the
 # runs in which any Alloc returned NULL because a window had no room (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # End-to-end test of the sample CoreCLR profiler (examples/profiler) in the real
 # .NET runtime, with the test application of tests/e2e.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test matrix of ilheap, as CI runs it (.ci/run calls exactly this).
 #
 #   scripts/test.sh                 install what is missing, build every variant, run every step
@@ -8,6 +9,8 @@
 # Steps (each prints its name, PASS/FAIL/SKIP and its duration; its log is kept in
 # $ILHEAP_BUILD_ROOT/logs/, and the tail of a failing step's log is printed):
 #   deps                         scripts/install-deps.sh
+#   docs check                   scripts/check-docs.sh: links, anchors and backquoted paths of
+#                                the Markdown files resolve (about a second)
 #   release-gcc: build/unit/demo/consumers/bench/clusterfuzzlite
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
@@ -186,6 +189,7 @@ start=$SECONDS
 echo "ilheap test matrix: $(nproc) cores, logs in ${LOGS#"$ROOT"/}"
 
 step "deps" bash scripts/install-deps.sh
+step "docs check" bash scripts/check-docs.sh
 
 step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit

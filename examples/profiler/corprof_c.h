@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * corprof_c.h: the part of the CoreCLR profiling API a C profiler needs,
  * declared in C the way MIDL declares COM interfaces for C (an interface is a

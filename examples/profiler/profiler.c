@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A CoreCLR profiler in plain C that rewrites IL method bodies with ilheap.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sample profiler's entry points (profiler.c). */
 #ifndef ILHEAP_SAMPLE_PROFILER_H
 #define ILHEAP_SAMPLE_PROFILER_H
