@@ -66,6 +66,7 @@ for src in "$SRC_DIR"/fuzz/fuzz_*.c; do
   fi
   seams=()
   [[ $target == fuzz_faults ]] && seams=(-DILHEAP_SEAMS=1 -I"$SRC_DIR/src")
+  [[ $target == fuzz_maps ]] && seams=(-I"$SRC_DIR/src") # the parser's header (src/os/maps.h)
   $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
     -I"$SRC_DIR/support" "${seams[@]}" -c "$src" -o "$WORK/$target.o"
   $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.o" "${SUPPORT_OBJS[@]}" "$BUILD_DIR/libilheap.a" \

@@ -301,6 +301,19 @@ void ilheap_options_init(ilheap_options *opts) {
   opts->provider = NULL;
 }
 
+void ilheap_provider_init(ilheap_provider *p) {
+  if (p == NULL)
+    return;
+  memset(p, 0, sizeof *p);
+  p->size = (uint32_t)sizeof *p;
+}
+
+void ilheap__provider_whole(ilheap_provider *out, const ilheap_provider *p) {
+  ilheap_provider_init(out);
+  memcpy(out, p, p->size < sizeof *out ? p->size : sizeof *out);
+  out->size = (uint32_t)sizeof *out;
+}
+
 int ilheap__provider_check(const ilheap_provider *p) {
   if (p->size < PROVIDER_V1_SIZE)
     return ILHEAP_EVERSION;
@@ -362,9 +375,7 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     ilheap__aligned_free(h);
     return ILHEAP_ENOMEM;
   }
-  /* A provider of an older version lacks the optional functions: NULL here. */
-  memcpy(&h->prov, prov, prov->size < sizeof h->prov ? prov->size : sizeof h->prov);
-  h->prov.size = (uint32_t)sizeof h->prov;
+  ilheap__provider_whole(&h->prov, prov);
   h->page = prov->page_size;
   h->align_option = o.alignment;
   h->align = o.alignment > ILHEAP_TRACK_MIN_ALIGN ? o.alignment : ILHEAP_TRACK_MIN_ALIGN;

@@ -30,6 +30,11 @@ int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
 #define ILHEAP__PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
 int ilheap__provider_check(const ilheap_provider *p);
 
+/* *out = *p as this library knows the struct: what p's size holds, NULL for
+ * every function past it (a provider of an older version lacks them), and
+ * size = sizeof *out. p has passed ilheap__provider_check. */
+void ilheap__provider_whole(ilheap_provider *out, const ilheap_provider *p);
+
 /*
  * The IIDs. The library exports IID_IUnknown and IID_IMethodMalloc for callers
  * that have no other definition, each in a file of its own (src/com_iid_*.c):

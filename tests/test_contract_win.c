@@ -241,6 +241,33 @@ Test(contract_win, provider_map_and_resident) {
   cr_assert_eq(p->resident(p->ctx, a + 1), ILHEAP_EINVAL, "not a page");
 }
 
+/* decommit: MEM_DECOMMIT, the range still reserved (nothing else can take it),
+ * its pages no longer committed; committed again they read zero. A range that
+ * is not reserved is refused, nothing done. */
+Test(contract_win, provider_decommit) {
+  const ilheap_provider *p = os();
+  cr_assert_not_null(p->decommit);
+  size_t g = p->page_size;
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t a = free_area(3 * g);
+  cr_assert_eq(p->decommit(p->ctx, a, g), ILHEAP_EINVAL, "nothing reserved there");
+  cr_assert_eq(p->map(p->ctx, a, 3 * g, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  memset((void *)a, 0xA5, 3 * g);
+  cr_assert_eq(p->decommit(p->ctx, a + 1, g), ILHEAP_EINVAL, "not a granule");
+  cr_assert_eq(p->decommit(p->ctx, a + g, g), ILHEAP_OK);
+  cr_assert_eq(VirtualQuery((void *)(a + g), &mbi, sizeof mbi), sizeof mbi);
+  cr_assert_eq(mbi.State, MEM_RESERVE, "decommitted, still reserved");
+  cr_assert_eq((uintptr_t)mbi.AllocationBase, a, "the same reservation");
+  cr_assert_eq(((unsigned char *)a)[0], 0xA5, "the granules around it are untouched");
+  cr_assert_eq(((unsigned char *)a)[3 * g - 1], 0xA5);
+  cr_assert_eq(p->reserve(p->ctx, a + g, g), ILHEAP_EBUSY, "nothing else can take it");
+  cr_assert_eq(p->map(p->ctx, a + g, g, 0), ILHEAP_OK, "committed again");
+  for (size_t i = 0; i < g; i++)
+    cr_assert_eq(((unsigned char *)a)[g + i], 0, "decommitted memory kept its contents at %zu", i);
+  cr_assert_eq(p->decommit(p->ctx, a, 3 * g), ILHEAP_OK, "all of it");
+  cr_assert_eq(p->release(p->ctx, a, 3 * g), ILHEAP_OK);
+}
+
 /* Bulk provisioning follows the caller, as on Linux (check.h): a writer's
  * refills are resident at once, a non-writer's not. The heap holds 3 MiB
  * first: its steps are then above one granule, which alone is never populated. */

@@ -114,4 +114,28 @@ int ilheap__host_decommit(void *p, size_t len) {
              : ILHEAP_OK;
 }
 
+int ilheap__host_resident(const void *p, size_t len) {
+  unsigned char v[256];
+  size_t n = (len + ilheap__host_page() - 1) / ilheap__host_page();
+  if (n > sizeof v || mincore((void *)(uintptr_t)p, len, v) != 0)
+    return ILHEAP_EPROVIDER;
+  for (size_t i = 0; i < n; i++)
+    if (v[i] & 1)
+      return 1;
+  return 0;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it: a hint */
+#endif
+
+void ilheap__host_populate(void *p, size_t len) {
+#if defined(__linux__)
+  (void)madvise(p, len, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)len;
+#endif
+}
+
 void ilheap__host_release(void *p, size_t len) { (void)munmap(p, len); }

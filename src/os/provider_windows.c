@@ -464,6 +464,35 @@ static int win_resident(void *ctx, uintptr_t addr) {
   return ws[0].VirtualAttributes.Valid || ws[1].VirtualAttributes.Valid;
 }
 
+/* VirtualFree(MEM_DECOMMIT), one reservation at a time (as commit): the
+ * range stays reserved, so nothing else can take it; decommitted pages read
+ * as zero when committed again. All of it must be reserved (checked first,
+ * nothing done otherwise); pages never committed are left as they are. */
+static int win_decommit(void *ctx, uintptr_t addr, size_t len) {
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t at, end;
+  int err;
+  (void)ctx;
+  if ((err = check_range(addr, len)) != ILHEAP_OK)
+    return err;
+  end = addr + len;
+  for (at = addr; at < end; at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize)
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE)
+      return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
+  for (at = addr; at < end;) {
+    uintptr_t next;
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
+      return ILHEAP_EPROVIDER;
+    next = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+    if (next > end)
+      next = end;
+    if (mbi.State == MEM_COMMIT && !VirtualFree((LPVOID)at, next - at, MEM_DECOMMIT))
+      return ILHEAP_EPROVIDER;
+    at = next;
+  }
+  return ILHEAP_OK;
+}
+
 static ilheap_provider win_provider;
 static ilheap__once win_once = ILHEAP__ONCE_INIT;
 
@@ -474,16 +503,15 @@ static void win_init(void) {
   highest = (uintptr_t)si.lpMaximumApplicationAddress;
   granularity = si.dwAllocationGranularity;
   system_page = si.dwPageSize;
-  win_provider.size = (uint32_t)sizeof win_provider;
-  win_provider.flags = 0;
+  ilheap_provider_init(&win_provider);
   win_provider.page_size = granularity;
-  win_provider.ctx = NULL;
   win_provider.walk_free = win_walk_free;
   win_provider.reserve = win_reserve;
   win_provider.commit = win_commit;
   win_provider.release = win_release;
   win_provider.map = win_map;
   win_provider.resident = win_resident;
+  win_provider.decommit = win_decommit;
 }
 
 const ilheap_provider *ilheap_os_provider(void) {
