@@ -72,9 +72,9 @@
 /* after windows.h */
 #include <psapi.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "../invariant.h"
+#include "../runs.h"
 #include "ilheap.h"
 #include "os.h"
 
@@ -120,153 +120,48 @@ static int alloc_error(int busy) {
  * region). What may be stale: room that grew inside a run since it was
  * remembered (someone else released a reservation there) is not seen by a
  * jump, so a chunk may land higher than the lowest free room, for at most
- * VIEW_JUMPS jumps (then the run is crossed again, every hole seen). Ranges
- * this provider releases are forgotten at once, and a walk that jumped and
- * found nothing its visitor accepted forgets the whole view, so the core's
- * second look (src/heap.c) sees every hole before a window is called full.
- * The Linux provider keeps the same kind of view for PROCMAP_QUERY's mappings
- * (src/os/provider_linux.c).
+ * max(64, its regions) jumps (then the run is crossed again, every hole seen:
+ * src/runs.h). Ranges this provider releases are forgotten at once, and a walk
+ * that jumped and found nothing its visitor accepted forgets the whole view,
+ * so the core's second look (src/heap.c) sees every hole before a window is
+ * called full. The view is the Linux provider's unit (src/runs.h), with
+ * VirtualQuery's regions where that has PROCMAP_QUERY's mappings.
  */
-#define VIEW_MAX 1024       /* runs remembered; when full, the view starts over */
-#define VIEW_JUMPS 64       /* a run is crossed again after this many jumps */
 #define VIEW_MIN_REGIONS 4u /* shorter runs cost no more to walk than to look up */
 #define FIRST_STEP ((uintptr_t)8 << 10) /* the core's smallest chunk, before its guard */
 
-typedef struct run {
-  uintptr_t lo, hi;
-  uint32_t jumps; /* jumps over it since it was remembered */
-} run;
+static ilheap__runs view;
 
-static ilheap__mutex view_mutex;
-static ilheap__once view_once = ILHEAP__ONCE_INIT;
-static run view[VIEW_MAX]; /* sorted, disjoint, not touching */
-static size_t view_n;
-
-static void view_init(void) { (void)ilheap__mutex_init(&view_mutex); }
-
-static void view_lock(void) {
-  ilheap__once_run(&view_once, view_init);
-  ilheap__mutex_lock(&view_mutex);
-}
-
-static void view_unlock(void) { ilheap__mutex_unlock(&view_mutex); }
-
-/* The first run whose hi is above addr (view_n if none). Under the view's lock. */
-static size_t view_find(uintptr_t addr) {
-  size_t a = 0, b = view_n;
-  while (a < b) {
-    size_t m = a + (b - a) / 2;
-    if (view[m].hi <= addr)
-      a = m + 1;
-    else
-      b = m;
-  }
-  return a;
-}
-
-static void view_drop(size_t i) {
-  memmove(&view[i], &view[i + 1], (view_n - i - 1) * sizeof *view);
-  view_n--;
-}
-
-/* The end of the remembered run holding addr, counting one jump over it; 0
- * when none holds it, or when the run has been jumped VIEW_JUMPS times (it is
- * forgotten then: the walk crosses it region by region). */
-static uintptr_t view_jump(uintptr_t addr) {
-  uintptr_t end = 0;
-  size_t i;
-  view_lock();
-  i = view_find(addr);
-  if (i < view_n && view[i].lo <= addr) {
-    if (++view[i].jumps >= VIEW_JUMPS)
-      view_drop(i);
-    else
-      end = view[i].hi;
-  }
-  view_unlock();
-  return end;
-}
-
-/* Remembers [lo, hi) as one run, merged with the runs it touches. */
-static void view_add(uintptr_t lo, uintptr_t hi) {
-  size_t i, j;
-  uint32_t jumps = 0;
-  ILHEAP_ASSERT(lo < hi);
-  view_lock();
-  i = view_find(lo > 0 ? lo - 1 : 0); /* a run ending at lo touches it */
-  for (j = i; j < view_n && view[j].lo <= hi; j++) {
-    if (view[j].lo < lo)
-      lo = view[j].lo;
-    if (view[j].hi > hi)
-      hi = view[j].hi;
-    if (view[j].jumps > jumps)
-      jumps = view[j].jumps; /* a merged run is as old as its oldest part */
-  }
-  if (i == j && view_n == VIEW_MAX) {
-    view_n = 0; /* full: start over */
-    i = j = 0;
-  }
-  /* [i, j) becomes one run. */
-  memmove(&view[i + 1], &view[j], (view_n - j) * sizeof *view);
-  view_n = view_n + 1 - (j - i);
-  view[i].lo = lo;
-  view[i].hi = hi;
-  view[i].jumps = jumps;
-  ILHEAP_ASSERT(i == 0 || view[i - 1].hi < view[i].lo);
-  ILHEAP_ASSERT(i + 1 == view_n || view[i].hi < view[i + 1].lo);
-  view_unlock();
-}
-
-/* Forgets [lo, hi): what the runs say about it is no longer known. */
-static void view_forget(uintptr_t lo, uintptr_t hi) {
-  size_t i;
-  view_lock();
-  for (i = view_find(lo); i < view_n && view[i].lo < hi;) {
-    run r = view[i];
-    if (r.lo < lo && r.hi > hi) { /* split in two */
-      if (view_n == VIEW_MAX) {
-        view_n = 0;
-        break;
-      }
-      memmove(&view[i + 1], &view[i], (view_n - i) * sizeof *view);
-      view_n++;
-      view[i].hi = lo;
-      view[i + 1].lo = hi;
-      break;
-    }
-    if (r.lo < lo)
-      view[i++].hi = lo;
-    else if (r.hi > hi) {
-      view[i].lo = hi;
-      break;
-    } else
-      view_drop(i);
-  }
-  view_unlock();
-}
-
-static void view_clear(void) {
-  view_lock();
-  view_n = 0;
-  view_unlock();
-}
-
-/* Crossing a run: [lo, hi) taken but for small holes, counted in regions. */
+/* Crossing a run: [lo, hi) taken but for small holes; regions crossed one by
+ * one (the view knows the rest), and whether a jump crossed part of it. */
 typedef struct crossing {
   uintptr_t lo, hi, small;
-  unsigned regions;
+  uint32_t regions;
+  int open, jumps;
 } crossing;
 
-/* [at, end) is taken (or a run jumped, worth n regions): the run being crossed
- * goes on across a small hole below at, else a new run starts at at. */
-static void cross(crossing *c, uintptr_t at, uintptr_t end, unsigned n) {
-  if (c->regions == 0 || at - c->hi >= c->small) {
-    if (c->regions >= VIEW_MIN_REGIONS)
-      view_add(c->lo, c->hi);
+/* Remembers the run crossed, if it is worth it: long enough, or crossed partly
+ * by jumps (what was crossed one by one extends a remembered run). A run
+ * crossed by jumps only is remembered already. */
+static void remember(const crossing *c) {
+  if (c->open && (c->regions >= VIEW_MIN_REGIONS || (c->regions > 0 && c->jumps)))
+    ilheap__runs_add(&view, c->lo, c->hi, c->regions);
+}
+
+/* [at, end) is taken (jumped: a remembered run): the run being crossed goes on
+ * across a small hole below at, else a new run starts at at. */
+static void cross(crossing *c, uintptr_t at, uintptr_t end, int jumped) {
+  if (!c->open || at - c->hi >= c->small) {
+    remember(c);
     c->lo = at;
     c->regions = 0;
+    c->jumps = 0;
+    c->open = 1;
   }
-  c->regions += n;
+  if (jumped)
+    c->jumps = 1;
+  else
+    c->regions++;
   c->hi = end;
 }
 
@@ -280,23 +175,24 @@ static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
 
   c.lo = c.hi = 0;
   c.regions = 0;
+  c.open = c.jumps = 0;
   c.small = ((FIRST_STEP + granularity - 1) & ~(granularity - 1)) + granularity;
   if (lo < lowest)
     lo = lowest;
   if (hi > highest)
     hi = highest + 1; /* highest < UINTPTR_MAX: the last page is never usable */
   for (at = lo; at < hi;) {
-    uintptr_t base, end, from, jump = view_jump(at);
+    uintptr_t base, end, from, jump = ilheap__runs_jump(&view, at, NULL);
     if (jump > at) {
       /* Inside a remembered run: is its last page still taken? */
       if (VirtualQuery((LPCVOID)(jump - 1), &mbi, sizeof mbi) == sizeof mbi &&
           mbi.State != MEM_FREE) {
         jumped = 1;
-        cross(&c, at, jump, VIEW_MIN_REGIONS);
+        cross(&c, at, jump, 1);
         at = jump;
         continue;
       }
-      view_forget(at, jump); /* its top is free now: ask region by region */
+      ilheap__runs_forget(&view, at, jump); /* its top is free now: ask region by region */
     }
     if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi) {
       err = ILHEAP_EPROVIDER; /* at is inside the usable range: this is not expected */
@@ -309,7 +205,7 @@ static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
       break;
     }
     if (mbi.State != MEM_FREE) {
-      cross(&c, at, end, 1);
+      cross(&c, at, end, 0);
     } else {
       /* Free from its first granule boundary (end is one, or past hi). */
       from = at > UINTPTR_MAX - (granularity - 1) ? end : (at + granularity - 1) & ~(granularity - 1);
@@ -321,10 +217,9 @@ static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
     }
     at = end;
   }
-  if (c.regions >= VIEW_MIN_REGIONS)
-    view_add(c.lo, c.hi);
+  remember(&c);
   if (jumped && !stopped)
-    view_clear(); /* nothing accepted: the next look sees every hole */
+    ilheap__runs_clear(&view); /* nothing accepted: the next look sees every hole */
   return err;
 }
 
@@ -410,7 +305,7 @@ static int win_release(void *ctx, uintptr_t addr, size_t len) {
       return ILHEAP_EPROVIDER;
     at = next;
   }
-  view_forget(addr, end); /* free again: no run may claim it */
+  ilheap__runs_forget(&view, addr, end); /* free again: no run may claim it */
   return ILHEAP_OK;
 }
 
