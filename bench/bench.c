@@ -632,6 +632,13 @@ static void run_placement(void) {
   for (int child = 0; child < 3; child++) {
     for (size_t t = 0; t < N_TARGETS * N_SHAPES; t++) {
       const char *shape = crowd_shapes[t / N_TARGETS];
+#if defined(_WIN32) && UINTPTR_MAX == 0xFFFFFFFFu
+      /* 10,000 regions apart take 1.25 GiB: with them a 32-bit process has
+       * no room left for a chunk above most bases (every run fails). */
+      if (t >= N_TARGETS && placement_targets[t % N_TARGETS] > 3000) {
+        continue;
+      }
+#endif
       for (size_t m = 0; m < n_modes; m++) {
         char path[4200], target[16], kase[24], *out = NULL;
         snprintf(path, sizeof path, "%s/ilheap_bench" SUP_EXE_SUFFIX, self_dir);
@@ -867,7 +874,7 @@ static void print_placement(void) {
       if (s == NULL) {
         const series *f = series_find("placement", kase, who[w], 1, "failed_runs");
         if (w == 0 && f != NULL) {
-          printf("%-6s %-10u %-12s failed (%zu processes: no room for the crowd?)\n", shape,
+          printf("%-6s %-10u %-12s failed in %zu processes (stderr says why)\n", shape,
                  placement_targets[t % N_TARGETS], labels[w], f->n);
         }
         continue;
