@@ -209,6 +209,7 @@ static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vis
     } else {
       /* Free from its first granule boundary (end is one, or past hi). */
       from = at > UINTPTR_MAX - (granularity - 1) ? end : (at + granularity - 1) & ~(granularity - 1);
+      ILHEAP_ASSERT(from >= at && (from == end || from % granularity == 0));
       if (from < end && end - from >= granularity && from < hi &&
           visit(arg, from, end < hi ? end : hi) != 0) {
         stopped = 1;
