@@ -18,7 +18,9 @@
  *                    whose pieces pave the heap's window (a strict-policy
  *                    profiler's setup: every chunk inside the zone): runs
  *                    interleaved, the order alternating; medians with min and
- *                    max, and the ratio zone / OS provider;
+ *                    max, and the ratio zone / OS provider, in wall time and in
+ *                    this thread's CPU time (Wine's GetThreadTimes counts in
+ *                    10 ms steps: read the wall time there);
  *  crowds (Linux)    ilheap_create plus the first ilheap_alloc of a new heap
  *                    whose window starts at the bottom of a crowd of one-page
  *                    mappings, 1,000, 3,000 and 10,000 of them, either side by
@@ -239,7 +241,7 @@ static int write_path(void) {
 #if !defined(_WIN32)
 /* ---- placement through crowds (Linux) ---------------------------------------- */
 
-#define CROWD_SIZES 3
+#define CROWD_SIZES ((size_t)3)
 #define CROWD_ROOM ((size_t)16 << 20) /* free above a crowd: a roomy gap for the chunk */
 
 typedef struct crowd {

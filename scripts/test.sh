@@ -24,7 +24,7 @@
 #                                replay and demo tests)
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
-#   linux32: build/tests         gcc -m32 (gcc-multilib), in a real 32-bit process: the unit tests
+#   linux32: build/tests         gcc -m32 (gcc-12-multilib), in a real 32-bit process: the unit tests
 #                                (tests/compat: Criterion is amd64-only), the corpus replay of every
 #                                fuzz target, the demo and the profiler self-test
 #   mingw64: build/tests         mingw-w64 x86_64 with UBSan in trap mode; under Wine: the unit
@@ -35,6 +35,9 @@
 #                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
+#                                published self-contained for the RID, under Wine
+#                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -161,6 +164,10 @@ e2e() {
   ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
 }
 
+e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reuse it)
+  ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -222,6 +229,8 @@ step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
+step "e2e: win-x64 (Wine)" e2e_win win-x64
+step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "clang-tidy" clang_tidy
 
 echo

@@ -35,9 +35,15 @@ static int parse(const char *text, int at_end, seen *s, size_t *used) {
 Test(maps_parser, lines_as_the_kernel_writes_them) {
   seen s;
   size_t used;
+#if UINTPTR_MAX > 0xFFFFFFFFu
   const char *t = "00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/dbus-daemon\n"
                   "7f2c4e400000-7f2c4e401000 rw-p 00000000 00:00 0 \n"
                   "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0   [vsyscall]\n";
+#else /* a 32-bit process's map: the same, 8 digits each */
+  const char *t = "00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/dbus-daemon\n"
+                  "f7d00000-f7d01000 rw-p 00000000 00:00 0 \n"
+                  "fffdd000-ffffe000 rw-p 00000000 00:00 0                          [stack]\n";
+#endif
   cr_assert_eq(parse(t, 1, &s, &used), 0);
   cr_assert_eq(used, strlen(t));
   cr_assert_eq(s.n, 3u);
@@ -46,6 +52,10 @@ Test(maps_parser, lines_as_the_kernel_writes_them) {
 #if UINTPTR_MAX > 0xFFFFFFFFu
   cr_assert_eq(s.lo[1], (uintptr_t)0x7f2c4e400000);
   cr_assert_eq(s.hi[2], (uintptr_t)0xffffffffff601000);
+#else
+  cr_assert_eq(s.lo[1], (uintptr_t)0xf7d00000u);
+  cr_assert_eq(s.hi[2], (uintptr_t)0xffffe000u);
+  cr_assert_eq(parse("100000000-100001000 x\n", 1, &s, &used), -1, "past 32 bits");
 #endif
 }
 

@@ -308,6 +308,22 @@ Test(zone, linux_provider) {
   check_blocks_verify(&bs);
   ilheap_destroy(h);
   cr_assert_eq(zone_stats(z).bytes_held, 0u);
+  /* Taken back by decommit: never unreserved, so nothing can be lost, and
+   * nothing else can take the piece meanwhile. */
+  cr_assert_not_null(os->decommit, "the OS provider can decommit");
+  cr_assert_eq(zone_stats(z).bytes_lost, 0u);
+  cr_assert_eq(os->reserve(os->ctx, piece, 4 * MiB), ILHEAP_EBUSY, "the piece stays reserved");
+  /* The next heap gets the same pages, zero-filled (contract 4, checked by
+   * check_alloc_il on every block). */
+  h = strict_heap(ilheap_zone_provider(z), piece - 4096, (uint32_t)(4 * MiB));
+  check_blocks b2 = {0};
+  check_tally t2 = {0};
+  cr_assert_eq(check_alloc_il(h, 1000, 1, 0, &b2, &t2), 1000u);
+  for (size_t i = 0; i < b2.n; i++)
+    cr_assert(b2.v[i].p >= piece && b2.v[i].p < piece + 4 * MiB, "block outside the piece");
+  ilheap_destroy(h);
+  cr_assert_eq(zone_stats(z).bytes_lost, 0u);
+  check_blocks_free(&b2);
   ilheap_zone_destroy(z);
   /* Free again (reading the map would allocate, and a new mapping may land in
    * the hole at once: reserve it instead, right away). */
