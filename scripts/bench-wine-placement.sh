@@ -11,9 +11,9 @@
 #   scripts/bench-wine-placement.sh PREFIX BEFORE.exe AFTER.exe [ROUNDS]
 #
 # PREFIX: a WINEPREFIX (scripts/wine-run.sh makes it; a 32-bit build needs one
-# made with wine32 installed). ROUNDS: default 5. About 4-8 minutes per
-# architecture on a shared 2-core machine. Prints every process's line, then
-# the summary.
+# made with wine32 installed). ROUNDS: default 5. One round takes about 12 s
+# in x64 (load ~7 on 2 cores; several minutes for 5 under load 15-20). Prints
+# every process's line, then the summary.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 PREFIX BEFORE.exe AFTER.exe [ROUNDS]" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
