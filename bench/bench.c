@@ -5,7 +5,7 @@
  *
  *   ilheap_bench all [--reps R] [--csv FILE] [--plot-dir DIR]   everything (scripts/bench.sh)
  *   ilheap_bench run ALLOCATOR alloc|write|warm THREADS [N]     one timed run
- *   ilheap_bench placement MAPPINGS ITERATIONS                  first allocation, crowded map
+ *   ilheap_bench placement MAPPINGS ITERATIONS [holed]          first allocation, crowded map
  *   ilheap_bench economy ilheap|glibc MODULES BODIES_PER_MODULE footprint
  *
  * Method, and why:
@@ -216,9 +216,11 @@ static int cmd_placement(int argc, char **argv) {
   uint64_t target = 0, iters = 0;
   if (argc < 4 || bench_parse_u64(argv[2], &target) != 0 || bench_parse_u64(argv[3], &iters) != 0 ||
       iters < 1) {
-    fprintf(stderr, "usage: %s placement MAPPINGS ITERATIONS\n", argv[0]);
+    fprintf(stderr, "usage: %s placement MAPPINGS ITERATIONS [holed]\n", argv[0]);
     return 2;
   }
+  /* holed: the crowd's regions apart, with holes no chunk fits in (support/proc.h). */
+  int holed = argc > 4 && strcmp(argv[4], "holed") == 0;
   sup_ranges map = {0};
   sup_ranges_reserve(&map, (size_t)target + SUP_SPACE_CAP);
   double *first = malloc(iters * sizeof *first);
@@ -240,7 +242,7 @@ static int cmd_placement(int argc, char **argv) {
    * modules are mapped too. */
   size_t base_count = count_mappings(&map, NULL);
   size_t k = target > base_count ? (size_t)target - base_count : 0;
-  if (sup_map_crowd(crowd, k) != 0) {
+  if ((holed ? sup_map_crowd_holed(crowd, k) : sup_map_crowd(crowd, k)) != 0) {
     return 2;
   }
   if (k == 0) { /* a lone module */
@@ -640,7 +642,12 @@ static void run_throughput(int reps) {
   }
 }
 
-static const unsigned placement_targets[] = {100, 1000, 10000};
+static const unsigned placement_targets[] = {100, 1000, 3000, 10000};
+#define N_TARGETS (sizeof placement_targets / sizeof placement_targets[0])
+/* The crowd's shapes: regions side by side ("maps~N"), or apart with holes no
+ * chunk fits in ("holed~N"; support/proc.h). */
+static const char *const crowd_shapes[] = {"maps", "holed"};
+#define N_SHAPES (sizeof crowd_shapes / sizeof crowd_shapes[0])
 
 static void run_placement(void) {
   /* Three processes per size (three layouts under ASLR), each timing 100
@@ -653,15 +660,24 @@ static void run_placement(void) {
   const size_t n_modes = 2;
 #endif
   for (int child = 0; child < 3; child++) {
-    for (size_t t = 0; t < 3; t++) {
+    for (size_t t = 0; t < N_TARGETS * N_SHAPES; t++) {
+      const char *shape = crowd_shapes[t / N_TARGETS];
+#if defined(_WIN32) && UINTPTR_MAX == 0xFFFFFFFFu
+      /* 10,000 regions apart take 1.25 GiB: with them a 32-bit process has
+       * no room left for a chunk above most bases (every run fails). */
+      if (t >= N_TARGETS && placement_targets[t % N_TARGETS] > 3000) {
+        continue;
+      }
+#endif
       for (size_t m = 0; m < n_modes; m++) {
         char path[4200], target[16], kase[24], *out = NULL;
         snprintf(path, sizeof path, "%s/ilheap_bench" SUP_EXE_SUFFIX, self_dir);
-        snprintf(target, sizeof target, "%u", placement_targets[t]);
-        snprintf(kase, sizeof kase, "maps~%u", placement_targets[t]);
-        fprintf(stderr, "placement: %s mappings, %s, process %d of 3\n", target, modes[m],
-                child + 1);
-        const char *argv[] = {path, "placement", target, "100", NULL};
+        snprintf(target, sizeof target, "%u", placement_targets[t % N_TARGETS]);
+        snprintf(kase, sizeof kase, "%s~%u", shape, placement_targets[t % N_TARGETS]);
+        fprintf(stderr, "placement: %s mappings (%s), %s, process %d of 3\n", target, shape,
+                modes[m], child + 1);
+        const char *argv[] = {path, "placement", target, "100", t < N_TARGETS ? "adjacent" : "holed",
+                              NULL};
         int st = sup_run_capture(path, argv, m == 1 ? "ILHEAP_PROCMAP=text" : NULL, &out);
         if (st != 0 || out == NULL) {
           fprintf(stderr, "bench: placement %s failed (status %d)\n", target, st);
@@ -874,10 +890,10 @@ static void print_throughput_cpu(int reps) {
   }
 }
 
-static double growth_exponent(const char *who, size_t a, size_t b) {
+static double growth_exponent(const char *shape, const char *who, size_t a, size_t b) {
   char ka[24], kb[24];
-  snprintf(ka, sizeof ka, "maps~%u", placement_targets[a]);
-  snprintf(kb, sizeof kb, "maps~%u", placement_targets[b]);
+  snprintf(ka, sizeof ka, "%s~%u", shape, placement_targets[a]);
+  snprintf(kb, sizeof kb, "%s~%u", shape, placement_targets[b]);
   const series *sa = series_find("placement", ka, who, 1, "first_alloc");
   const series *sb = series_find("placement", kb, who, 1, "first_alloc");
   if (sa == NULL || sb == NULL || sa->param <= 0 || sb->param <= sa->param) {
@@ -889,52 +905,67 @@ static double growth_exponent(const char *who, size_t a, size_t b) {
 static void print_placement(void) {
 #if defined(_WIN32)
   printf("\n== First allocation for a new module: ilheap_create + first ilheap_alloc, OS provider\n"
-         "   module bases spread over a crowd of VirtualQuery regions (the 4 KiB pages of one "
-         "reservation, alternately read-only and read-write); 3 processes x 100 modules per size\n"
+         "   module bases spread over a crowd of VirtualQuery regions: maps, the 4 KiB pages of one "
+         "reservation, alternately read-only and read-write;\n"
+         "   holed, a 4 KiB reservation in every other 64 KiB granule (holes of 124 KiB, a chunk "
+         "needs 128); 3 processes x 100 modules per size\n"
          "   ilheap: the Windows provider's VirtualQuery walk; ilheap-cold: the first placement of "
          "each process (3 samples)\n"
          "   read-maps: a VirtualQuery walk of the whole address space, for scale\n\n");
 #else
   printf("\n== First allocation for a new module: ilheap_create + first ilheap_alloc, OS provider\n"
-         "   module bases spread over a crowd of single-page mappings; 3 processes x 100 "
-         "modules per size\n"
+         "   module bases spread over a crowd of single-page mappings: maps, side by side; holed, "
+         "two-page holes between them;\n"
+         "   3 processes x 100 modules per size\n"
          "   ilheap: PROCMAP_QUERY walk (Linux 6.11+); ilheap-cold: the first placement of each "
          "process (3 samples),\n"
          "   before the provider has crossed the crowd once; ilheap-text: the /proc/self/maps text "
          "walk of older kernels\n"
          "   read-maps: reading all of /proc/self/maps once, for scale\n\n");
 #endif
-  printf("%-10s %-12s %10s %23s %23s %12s\n", "mappings", "who", "median us", "[q1 - q3]",
-         "[min - max]", "skipped");
+  printf("%-6s %-10s %-12s %10s %23s %23s %12s\n", "crowd", "mappings", "who", "median us",
+         "[q1 - q3]", "[min - max]", "skipped");
   /* Rows: who, metric, label. "ilheap-cold": each process's first placement. */
   static const char *const who[] = {"ilheap", "ilheap", "ilheap-text", "read-maps"};
   static const char *const metrics[] = {"first_alloc", "first_alloc_cold", "first_alloc",
                                         "read_whole_maps"};
   static const char *const labels[] = {"ilheap", "ilheap-cold", "ilheap-text", "read-maps"};
-  for (size_t t = 0; t < 3; t++) {
+  for (size_t t = 0; t < N_TARGETS * N_SHAPES; t++) {
     char kase[24];
-    snprintf(kase, sizeof kase, "maps~%u", placement_targets[t]);
+    const char *shape = crowd_shapes[t / N_TARGETS];
+    snprintf(kase, sizeof kase, "%s~%u", shape, placement_targets[t % N_TARGETS]);
     for (size_t w = 0; w < 4; w++) {
       const series *s = series_find("placement", kase, who[w], 1, metrics[w]);
       if (s == NULL) {
+        const series *f = series_find("placement", kase, who[w], 1, "failed_runs");
+        if (w == 0 && f != NULL) {
+          printf("%-6s %-10u %-12s failed in %zu processes (stderr says why)\n", shape,
+                 placement_targets[t % N_TARGETS], labels[w], f->n);
+        }
         continue;
       }
       summary m = summarize(s);
-      printf("%-10.0f %-12s %10.1f   [%8.1f - %8.1f]   [%8.1f - %8.1f]", s->param, labels[w], m.med,
-             m.q1, m.q3, m.min, m.max);
+      printf("%-6s %-10.0f %-12s %10.1f   [%8.1f - %8.1f]   [%8.1f - %8.1f]", shape, s->param,
+             labels[w], m.med, m.q1, m.q3, m.min, m.max);
       if (w == 0 || w == 2) {
         printf(" %12.0f", median_of("placement", kase, who[w], 1, "mappings_skipped"));
       }
       printf("\n");
     }
   }
-  for (size_t w = 1; w < 3; w++) {
-    if (series_find("placement", "maps~1000", who[w], 1, "first_alloc") == NULL) {
-      continue; /* no text path (Windows) */
+  for (size_t sh = 0; sh < N_SHAPES; sh++) {
+    for (size_t w = 1; w < 3; w++) {
+      char kase[24];
+      snprintf(kase, sizeof kase, "%s~1000", crowd_shapes[sh]);
+      if (series_find("placement", kase, who[w], 1, "first_alloc") == NULL) {
+        continue; /* no text path (Windows) */
+      }
+      printf("growth exponent (cost ~ mappings^e), %s, %s: %.2f from ~100 to ~1000, %.2f from "
+             "~1000 to ~3000, %.2f from ~1000 to ~10000\n",
+             crowd_shapes[sh], who[w], growth_exponent(crowd_shapes[sh], who[w], 0, 1),
+             growth_exponent(crowd_shapes[sh], who[w], 1, 2),
+             growth_exponent(crowd_shapes[sh], who[w], 1, 3));
     }
-    printf("growth exponent (cost ~ mappings^e), %s: %.2f from ~100 to ~1000, %.2f from ~1000 to "
-           "~10000\n",
-           who[w], growth_exponent(who[w], 0, 1), growth_exponent(who[w], 1, 2));
   }
 }
 
@@ -1051,10 +1082,19 @@ static void print_targets(void) {
   printf("3a. first allocation for a module under 50 us with ~1,000 mappings (%.0f): %.1f us  "
          "%s\n",
          p != NULL ? p->param : 0.0, us, verdict(us < 50.0));
-  double e1 = growth_exponent("ilheap", 0, 1), e2 = growth_exponent("ilheap", 1, 2);
+  double e1 = growth_exponent("maps", "ilheap", 0, 1), e2 = growth_exponent("maps", "ilheap", 1, 3);
   printf("3b. growing sublinearly to ~10,000 (exponent <= 0.5): %.2f from ~1,000 to ~10,000 "
          "(%.2f from ~100)  %s\n",
          e2, e1, verdict(e2 <= 0.5));
+  const series *ph = series_find("placement", "holed~1000", "ilheap", 1, "first_alloc");
+  double hus = summarize(ph).med, h2 = growth_exponent("holed", "ilheap", 1, 3);
+  if (isnan(h2)) {
+    h2 = growth_exponent("holed", "ilheap", 1, 2); /* no room for ~10,000 (32-bit Windows) */
+  }
+  printf("3c. the same through a crowd with holes no chunk fits in: %.1f us at ~1,000, exponent "
+         "%.2f from ~1,000 to ~%s  %s\n",
+         hus, h2, isnan(growth_exponent("holed", "ilheap", 1, 3)) ? "3,000" : "10,000",
+         verdict(hus < 50.0 && h2 <= 0.5));
   printf("    (each process's first placement, before the crowd was crossed once: %.0f us at "
          "~1,000, %.0f us at ~10,000)\n",
          median_of("placement", "maps~1000", "ilheap", 1, "first_alloc_cold"),
@@ -1138,7 +1178,7 @@ static void write_plot_data(const char *dir) {
   if (f == NULL) {
     return;
   }
-  for (size_t t = 0; t < 3; t++) {
+  for (size_t t = 0; t < N_TARGETS; t++) {
     char kase[24];
     snprintf(kase, sizeof kase, "maps~%u", placement_targets[t]);
     const series *s = series_find("placement", kase, "ilheap", 1, "first_alloc");

@@ -266,7 +266,9 @@ ILHEAP_API void ilheap_provider_init(ilheap_provider *p);
  *   system page. In a 32-bit process the end of user space (0xFFFFE000 under a
  *   64-bit kernel, lower under a 32-bit one) is found once, at first use, and
  *   nothing above it counts as free.
- * Windows: free ranges from a VirtualQuery walk; reserve is
+ * Windows: free ranges from a VirtualQuery walk, whole 64 KiB granules only (the
+ *   rest of a granule whose start is reserved can never be reserved), crossing
+ *   runs of regions it has crossed before in one question (src/runs.h); reserve is
  *   VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address asked, commit
  *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
  *   VirtualFree(MEM_RELEASE) of each reservation in the range; map is one

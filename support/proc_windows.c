@@ -77,6 +77,36 @@ int sup_map_crowd(uintptr_t *out, size_t n) {
   return 0;
 }
 
+int sup_map_crowd_holed(uintptr_t *out, size_t n) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  size_t page = si.dwPageSize, stride = 2 * (size_t)si.dwAllocationGranularity;
+  /* By blocks of 256 regions (32 MiB): a 32-bit process has no free stretch
+   * for thousands at once. Each block's room is found, given back, and taken
+   * one page in every other granule. */
+  for (size_t done = 0; done < n;) {
+    size_t k = n - done < 256 ? n - done : 256;
+    char *base = VirtualAlloc(NULL, k * stride, MEM_RESERVE, PAGE_NOACCESS);
+    if (base == NULL || !VirtualFree(base, 0, MEM_RELEASE)) {
+      fprintf(stderr, "holed crowd: no room for regions %zu-%zu of %zu: error %lu\n", done,
+              done + k, n, (unsigned long)GetLastError());
+      return -1;
+    }
+    for (size_t i = 0; i < k; i++, done++) {
+      char *want = base + i * stride;
+      void *p = VirtualAlloc(want, page, MEM_RESERVE | MEM_COMMIT,
+                             (done & 1) ? PAGE_READONLY : PAGE_READWRITE);
+      if (p != want) {
+        fprintf(stderr, "holed crowd region %zu of %zu: error %lu\n", done, n,
+                (unsigned long)GetLastError());
+        return -1;
+      }
+      out[done] = (uintptr_t)p;
+    }
+  }
+  return 0;
+}
+
 int sup_footprint_read(sup_footprint *out) {
   PROCESS_MEMORY_COUNTERS pmc;
   if (!GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc)) {
