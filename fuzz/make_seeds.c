@@ -9,8 +9,8 @@
  *
  * Each seed is the byte sequence the target's decoder reads (fuzz/provider.h):
  * put_range(lo, hi, v) writes v - lo in exactly the bytes fuzz_range(lo, hi)
- * reads. The encoders below follow the decoders of each target step by step;
- * when a decoder changes, change its encoder here and regenerate.
+ * reads. Each target's encoder lives beside its decoder, in fuzz/<target>_format.h
+ * with the names both use; when a decoder changes, change that header and regenerate.
  */
 #include <errno.h>
 #include <stdint.h>
