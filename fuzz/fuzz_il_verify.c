@@ -1,7 +1,8 @@
 /*
  * Fuzz target for the instruction checker (include/ilheap_il_verify.h).
  *
- * The first byte picks one of four programs:
+ * The first byte picks one of four programs (il_verify_program, fuzz/il_verify_format.h,
+ * where the encoder of the seeds lives too):
  *
  *  0  Assembled bodies. The input chooses instructions from the opcode table
  *     (operands, branch and switch targets as instruction numbers, tokens of
@@ -36,11 +37,12 @@
 #include "check.h"
 #include "ilheap_il_com.h"
 #include "ilheap_il_verify.h"
+#include "il_verify_format.h"
 #include "provider.h"
 
 #define CODE_MAX 0x4000u
-#define INSN_MAX 400u
-#define CLAUSES_MAX 10u
+#define INSN_MAX V_INSN_MAX         /* the grammar's (il_verify_format.h) */
+#define CLAUSES_MAX V_CLAUSES_MAX
 
 /* ---- Signatures: a MemberRef/StandAloneSig row says its own signature ------------- */
 
@@ -48,19 +50,19 @@ static int resolve(void *ctx, uint32_t tok, const uint8_t **blob, size_t *len) {
   static uint8_t b[16];
   (void)ctx;
   uint32_t row = tok & 0xFFu;
-  if (row == 0xFF)
-    return 1; /* unknown */
-  if (row == 0xFE) {
+  if (row == V_ROW_UNKNOWN)
+    return 1;
+  if (row == V_ROW_FIELD) {
     b[0] = 0x06; /* a field signature: malformed for a call */
     *blob = b;
     *len = 1;
     return 0;
   }
   size_t n = 0;
-  b[n++] = (row & 0x10) ? 0x20 : 0x00;
-  b[n++] = (uint8_t)(row & 0x7u);
-  b[n++] = (row & 0x20) ? 0x08 : 0x01;
-  for (uint32_t i = 0; i < (row & 0x7u); i++)
+  b[n++] = (row & V_ROW_INSTANCE) ? 0x20 : 0x00;
+  b[n++] = (uint8_t)(row & V_ROW_PARAMS);
+  b[n++] = (row & V_ROW_RETURNS) ? 0x08 : 0x01;
+  for (uint32_t i = 0; i < (row & V_ROW_PARAMS); i++)
     b[n++] = 0x08;
   *blob = b;
   *len = n;
@@ -199,19 +201,19 @@ static void check_body(ctx *c, ilheap_il_body *b) {
 
 static void signature(ctx *c, fuzz_input *in, ilheap_il_body *b) {
   unsigned bits = fuzz_u8(in);
-  c->own[0] = (bits & 1) ? 0x20 : (bits & 2) ? 0x05 : 0x00;
-  uint32_t params = (bits >> 2) & 3u;
+  c->own[0] = (bits & V_SIG_HAS_THIS) ? 0x20 : (bits & V_SIG_VARARG) ? 0x05 : 0x00;
+  uint32_t params = (bits >> V_SIG_PARAMS_SHIFT) & 3u;
   c->own[1] = (uint8_t)params;
-  c->own[2] = (bits & 0x10) ? 0x08 : 0x01;
+  c->own[2] = (bits & V_SIG_RETURNS) ? 0x08 : 0x01;
   for (uint32_t i = 0; i < params; i++)
     c->own[3 + i] = 0x08;
   c->own_len = 3 + params;
-  if (bits & 0x20)
-    c->own_len = 1; /* malformed */
+  if (bits & V_SIG_MALFORMED)
+    c->own_len = 1;
   c->locals[0] = 0x07;
-  c->locals[1] = (uint8_t)((bits >> 6) & 3u);
+  c->locals[1] = (uint8_t)((bits >> V_SIG_LOCALS_SHIFT) & 3u);
   c->locals_len = 2;
-  b->local_sig_token = (bits & 0xC0) ? 0x11000001u : 0;
+  b->local_sig_token = (bits >> V_SIG_LOCALS_SHIFT) ? 0x11000001u : 0;
 }
 
 /* ---- Program 0: assembled bodies ------------------------------------------------------ */
@@ -226,7 +228,7 @@ typedef struct insn {
 
 static const ilheap_il_opcode *pick_opcode(fuzz_input *in) {
   for (;;) {
-    unsigned k = fuzz_u16(in) % 0x120u;
+    unsigned k = fuzz_u16(in) % V_OPCODE_KEYS;
     uint32_t code = k < 0x100 ? k : 0xFE00u | (k - 0x100u);
     const ilheap_il_opcode *op = ilheap_il_opcode_info(code);
     if (op)
@@ -238,8 +240,8 @@ static const ilheap_il_opcode *pick_opcode(fuzz_input *in) {
 
 static uint32_t token_for(fuzz_input *in, uint32_t operand) {
   unsigned k = fuzz_u8(in);
-  if (k == 0xFF)
-    return fuzz_u32(in); /* anything */
+  if (k == V_TOKEN_ANY)
+    return fuzz_u32(in);
   switch (operand) {
   case ILHEAP_IL_OPERAND_TOK_METHOD: return 0x0A000100u | k;
   case ILHEAP_IL_OPERAND_TOK_SIG: return 0x11000100u | k;
@@ -261,7 +263,7 @@ static void assembled(fuzz_input *in) {
   ilheap_il_body b;
   memset(&b, 0, sizeof b);
   signature(&c, in, &b);
-  b.max_stack = (uint32_t)fuzz_range(in, 0, 12);
+  b.max_stack = (uint32_t)fuzz_range(in, 0, V_ASM_STACK_MAX);
   b.flags = ILHEAP_IL_FAT;
   uint32_t n = (uint32_t)fuzz_range(in, 1, INSN_MAX), off = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -277,7 +279,7 @@ static void assembled(fuzz_input *in) {
       x->targets[0] = fuzz_pick(in, n + 1);
       break;
     case ILHEAP_IL_OPERAND_SWITCH:
-      x->ntargets = fuzz_pick(in, 5);
+      x->ntargets = fuzz_pick(in, V_SWITCH_MAX + 1);
       for (uint32_t k = 0; k < x->ntargets; k++)
         x->targets[k] = fuzz_pick(in, n + 1);
       x->size += 4 * x->ntargets;
@@ -286,9 +288,9 @@ static void assembled(fuzz_input *in) {
       if (x->op->operand >= ILHEAP_IL_OPERAND_TOK_METHOD)
         x->value = token_for(in, x->op->operand);
       else if (x->op->operand == ILHEAP_IL_OPERAND_U8)
-        x->value = fuzz_pick(in, 9);
+        x->value = fuzz_pick(in, V_U8_PICKS);
       else
-        x->value = fuzz_pick(in, 4);
+        x->value = fuzz_pick(in, V_VALUE_PICKS);
       break;
     }
     if (off + x->size > CODE_MAX) {
@@ -332,7 +334,7 @@ static void assembled(fuzz_input *in) {
     ilheap_il_clause *k = &c.clauses[i];
     static const uint32_t kinds[] = {ILHEAP_IL_CATCH, ILHEAP_IL_FILTER, ILHEAP_IL_FINALLY,
                                      ILHEAP_IL_FAULT};
-    k->kind = kinds[fuzz_pick(in, 4)];
+    k->kind = kinds[fuzz_pick(in, V_ASM_KINDS)];
     uint32_t ts = fuzz_pick(in, n), te = ts + 1 + fuzz_pick(in, n - ts);
     uint32_t hs = fuzz_pick(in, n), he = hs + 1 + fuzz_pick(in, n - hs);
     uint32_t e1 = te < n ? is[te].offset : off, e2 = he < n ? is[he].offset : off;
@@ -375,16 +377,16 @@ static const fake_vtbl fake_vtable = {{NULL}, fake_set};
 static void set_body(ctx *c, const uint8_t *body, size_t n, unsigned how) {
   fake_info f = {&fake_vtable, 0};
   ilheap_il_verify_options o;
-  opts(c, &o, (how & 1) == 0);
-  uint32_t flags = (how & 2) ? ILHEAP_IL_SET_FULL : 0;
+  opts(c, &o, (how & V_HOW_NO_SIGS) == 0);
+  uint32_t flags = (how & V_HOW_SET_FULL) ? ILHEAP_IL_SET_FULL : 0;
   ilheap *heap = NULL;
-  if (how & 4) {
+  if (how & V_HOW_HEAP) {
     /* .NET Framework's rule: a module based a little below the body (or above
      * it), a window that ends near the body's end. */
     ilheap_options ho;
     ilheap_options_init(&ho);
-    ho.max_offset = (uint32_t)n + ((how >> 3) & 3u); /* the body needs n + 1 */
-    uintptr_t base = (uintptr_t)body - 1u + ((how >> 5) & 1u) * 2u;
+    ho.max_offset = (uint32_t)n + ((how >> V_HOW_SLACK_SHIFT) & 3u); /* the body needs n + 1 */
+    uintptr_t base = (uintptr_t)body - 1u + ((how & V_HOW_BASE_ABOVE) ? 2u : 0u);
     FUZZ_CHECK(ilheap_create((const void *)base, &ho, &heap) == ILHEAP_OK, "heap");
   }
   ilheap_il_verdict v;
@@ -414,7 +416,7 @@ static void whole(fuzz_input *in) {
   ilheap_il_body unused;
   memset(&unused, 0, sizeof unused);
   signature(&c, in, &unused);
-  unsigned rem = fuzz_pick(in, 4);
+  unsigned rem = fuzz_pick(in, V_REMS);
   unsigned how = fuzz_u8(in);
   size_t n = fuzz_remaining(in);
   if (n == 0)
@@ -467,13 +469,13 @@ static void raw_code(fuzz_input *in) {
   ilheap_il_body b;
   memset(&b, 0, sizeof b);
   signature(&c, in, &b);
-  b.max_stack = (uint32_t)fuzz_range(in, 0, 20);
+  b.max_stack = (uint32_t)fuzz_range(in, 0, V_CODE_STACK_MAX);
   b.flags = ILHEAP_IL_FAT;
   uint32_t nc = fuzz_pick(in, CLAUSES_MAX + 1);
-  uint32_t size = (uint32_t)fuzz_range(in, 1, 255);
+  uint32_t size = (uint32_t)fuzz_range(in, 1, V_CODE_SIZE_MAX);
   for (uint32_t i = 0; i < nc; i++) {
     ilheap_il_clause *k = &c.clauses[i];
-    k->kind = fuzz_pick(in, 5);
+    k->kind = fuzz_pick(in, V_CODE_KINDS);
     if (k->kind == 3)
       k->kind = ILHEAP_IL_FAULT;
     k->try_offset = fuzz_u8(in);
@@ -511,7 +513,7 @@ static int resolve_blob(void *unused, uint32_t tok, const uint8_t **blob, size_t
 }
 
 static void api(fuzz_input *in) {
-  size_t n = (size_t)fuzz_range(in, 0, 24);
+  size_t n = (size_t)fuzz_range(in, 0, V_SIG_MAX);
   if (n > fuzz_remaining(in))
     n = fuzz_remaining(in);
   uint8_t *sig = malloc(n + 1); /* + 1: malloc(0) may be NULL */
@@ -537,7 +539,7 @@ static void api(fuzz_input *in) {
   memset(&b, 0, sizeof b);
   b.code = code;
   b.code_size = sizeof code;
-  b.max_stack = (uint32_t)fuzz_range(in, 0, 4);
+  b.max_stack = (uint32_t)fuzz_range(in, 0, V_API_STACK_MAX);
   b.flags = ILHEAP_IL_FAT;
   b.local_sig_token = fuzz_bool(in) ? 0x11000001u : 0;
   ilheap_il_verify_options o;
@@ -574,14 +576,15 @@ static void api(fuzz_input *in) {
   uint32_t any = fuzz_u32(in);
   const ilheap_il_opcode *op = ilheap_il_opcode_info(any);
   FUZZ_CHECK(!op || op->code == any, "opcode %#x", any);
-  static const uint8_t sw[] = {0x45, 0x02, 0, 0, 0, 0x00, 0, 0, 0, 0xF7, 0xFF, 0xFF, 0xFF};
+  static const uint8_t sw[V_API_SWITCH_SIZE] = {0x45, 0x02, 0, 0, 0, 0x00, 0, 0, 0,
+                                                0xF7, 0xFF, 0xFF, 0xFF};
   ilheap_il_insn wi;
-  size_t at = fuzz_pick(in, sizeof sw + 2);
+  size_t at = fuzz_pick(in, V_API_WALK_ATS);
   r = ilheap_il_next(sw, sizeof sw, at, &wi);
   FUZZ_CHECK(at == 0 ? r == ILHEAP_IL_OK : at < sizeof sw || r == ILHEAP_IL_EBADARG,
              "walk at %zu: %d", at, r);
   int64_t t = 0;
-  uint32_t k = fuzz_pick(in, 4);
+  uint32_t k = fuzz_pick(in, V_API_TARGETS);
   r = ilheap_il_switch_target(&wi, k, &t);
   FUZZ_CHECK(at == 0 && k < 2 ? r == ILHEAP_IL_OK && t == (k ? 4 : 13) : r == ILHEAP_IL_EBADARG,
              "switch target %u at %zu: %d", k, at, r);
@@ -620,10 +623,10 @@ static void api(fuzz_input *in) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_input in = fuzz_input_make(data, size);
-  switch (fuzz_pick(&in, 4)) {
-  case 0: assembled(&in); break;
-  case 1: whole(&in); break;
-  case 2: raw_code(&in); break;
+  switch ((il_verify_program)fuzz_pick(&in, V_PROGRAMS)) {
+  case V_ASSEMBLED: assembled(&in); break;
+  case V_WHOLE: whole(&in); break;
+  case V_RAW_CODE: raw_code(&in); break;
   default: api(&in); break;
   }
   return 0;
