@@ -2,7 +2,7 @@
  * The /proc/<pid>/maps text, parsed: a pure function from text to address
  * ranges (no system call, no state), for the Linux provider's walk on kernels
  * without the PROCMAP_QUERY ioctl (before 6.11). Tested and fuzzed on its own
- * (tests/test_units.c, fuzz/fuzz_maps.c). Not installed.
+ * (tests/test_unit_providers.c, fuzz/fuzz_maps.c). Not installed.
  *
  * The format (proc(5)): one mapping per line, "lo-hi perms offset dev inode
  * path", lo and hi in lowercase hexadecimal without a prefix, ascending. Only
