@@ -1088,6 +1088,141 @@ static void seeds_com(void) {
   }
 }
 
+/* ---- fuzz_il_verify (fuzz/fuzz_il_verify.c) ---------------------------------------- */
+
+typedef struct v_clause {
+  unsigned kind_pick; /* 0 catch, 1 filter, 2 finally, 3 fault */
+  uint8_t to, tl, ho, hl, extra;
+} v_clause;
+
+/* Program 2: code with clauses. */
+static void v_code(const char *name, unsigned sig, unsigned max_stack, const v_clause *c,
+                   unsigned nc, const uint8_t *code, unsigned n) {
+  seed s = {{0}, 0};
+  put_pick(&s, 3, 2);
+  put_bytes(&s, sig, 1);
+  put_range(&s, 0, 20, max_stack);
+  put_pick(&s, 11, nc);
+  put_range(&s, 1, 255, n);
+  for (unsigned i = 0; i < nc; i++) {
+    put_pick(&s, 5, c[i].kind_pick);
+    put_bytes(&s, c[i].to, 1);
+    put_bytes(&s, c[i].tl, 1);
+    put_bytes(&s, c[i].ho, 1);
+    put_bytes(&s, c[i].hl, 1);
+    if (c[i].kind_pick != 0)
+      put_bytes(&s, c[i].extra, 1);
+  }
+  for (unsigned i = 0; i < n; i++)
+    put_bytes(&s, code[i], 1);
+  save("fuzz_il_verify", name, &s);
+}
+
+/* Program 1: a whole body at remainder rem. */
+static void v_whole(const char *name, unsigned sig, unsigned rem, unsigned how, const uint8_t *b,
+                    unsigned n) {
+  seed s = {{0}, 0};
+  put_pick(&s, 3, 1);
+  put_bytes(&s, sig, 1);
+  put_pick(&s, 4, rem);
+  put_bytes(&s, how, 1); /* set_body: bit 0 no signatures, 1 SET_FULL, 2 heap, 3-4 window, 5 base */
+  for (unsigned i = 0; i < n; i++)
+    put_bytes(&s, b[i], 1);
+  save("fuzz_il_verify", name, &s);
+}
+
+/* Program 0: instructions by code (no operand but the value pick, branches to
+ * instruction numbers, method tokens by row), then clauses by instruction. */
+typedef struct v_insn {
+  uint32_t code, arg; /* arg: target number, token row, or value pick */
+} v_insn;
+
+static void v_asm(const char *name, unsigned sig, unsigned max_stack, const v_insn *x, unsigned n,
+                  const unsigned (*cl)[5], unsigned nc) {
+  seed s = {{0}, 0};
+  put_pick(&s, 3, 0);
+  put_bytes(&s, sig, 1);
+  put_range(&s, 0, 12, max_stack);
+  put_range(&s, 1, 400, n);
+  for (unsigned i = 0; i < n; i++) {
+    uint32_t k = x[i].code < 0x100 ? x[i].code : 0x100 + (x[i].code & 0xFF);
+    put_bytes(&s, k, 2);
+    switch (x[i].code) {
+    case 0x2B: case 0x2C: case 0x2D: case 0x38: case 0xDD: case 0xDE: /* branches, leaves */
+      put_pick(&s, n + 1, x[i].arg);
+      break;
+    case 0x28: case 0x6F: case 0x73: /* call, callvirt, newobj: a MemberRef row */
+      put_bytes(&s, x[i].arg, 1);
+      break;
+    default: /* an operand-less instruction: its value pick */
+      put_pick(&s, 4, x[i].arg);
+      break;
+    }
+  }
+  put_pick(&s, 11, nc);
+  for (unsigned i = 0; i < nc; i++) {
+    put_pick(&s, 4, cl[i][0]);               /* kind: catch, filter, finally, fault */
+    put_pick(&s, n, cl[i][1]);               /* try start */
+    put_pick(&s, n - cl[i][1], cl[i][2]);    /* try end - start - 1 */
+    put_pick(&s, n, cl[i][3]);               /* handler start */
+    put_pick(&s, n - cl[i][3], cl[i][4]);    /* handler end - start - 1 */
+  }
+  save("fuzz_il_verify", name, &s);
+}
+
+static void seeds_il_verify(void) {
+  /* try { nop; leave.s 4 } finally { endfinally } ret */
+  static const uint8_t tf[] = {0x00, 0xDE, 0x01, 0xDC, 0x2A};
+  v_clause f1 = {2, 0, 3, 3, 1, 0};
+  v_code("try-finally", 0, 8, &f1, 1, tf, sizeof tf);
+  /* try { leave } filter { pop; ldc.i4.1; endfilter } handler { pop; leave } ret */
+  static const uint8_t flt[] = {0xDE, 0x08, 0x26, 0x17, 0xFE, 0x11, 0x26, 0xDE, 0x01, 0x00, 0x2A};
+  v_clause fl = {1, 0, 2, 6, 3, 2};
+  v_code("filter", 0, 2, &fl, 1, flt, sizeof flt);
+  /* nested try/finally, inner first and outer first */
+  static const uint8_t nest[] = {0x00, 0x00, 0xDE, 0x01, 0xDC, 0xDE, 0x01, 0xDC, 0x2A};
+  v_clause nn[2] = {{2, 1, 3, 4, 1, 0}, {2, 0, 7, 7, 1, 0}};
+  v_code("nested", 0, 8, nn, 2, nest, sizeof nest);
+  v_clause nr[2] = {nn[1], nn[0]};
+  v_code("nested-outer-first", 0, 8, nr, 2, nest, sizeof nest);
+  /* one try, two catches */
+  static const uint8_t two[] = {0xDE, 0x06, 0x26, 0xDE, 0x03, 0x26, 0xDE, 0x00, 0x2A};
+  v_clause tc[2] = {{0, 0, 2, 2, 3, 0}, {0, 0, 2, 5, 3, 0}};
+  v_code("two-catches", 0, 8, tc, 2, two, sizeof two);
+  /* a try inside a catch, at its entry (the exception on the stack) */
+  static const uint8_t ce[] = {0x00, 0xDE, 0x09, 0x00, 0xDE, 0x03, 0x26, 0xDE, 0x00, 0x26, 0xDE, 0x00, 0x2A};
+  v_clause cc[2] = {{0, 3, 3, 6, 3, 0}, {0, 0, 3, 3, 9, 0}};
+  v_code("catch-entry-try", 0, 8, cc, 2, ce, sizeof ce);
+  /* prefixes, switch, calls, locals, args (sig: instance, 1 param, returns; 1 local) */
+  static const uint8_t mix[] = {
+      0x02, 0xFE, 0x12, 0x01, 0xFE, 0x13, 0x4A, 0x26,      /* unaligned. volatile. ldind.i4 */
+      0x16, 0x45, 0x02, 0, 0, 0, 0x00, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF, /* switch (2 targets) */
+      0x0F, 0x00, 0xFE, 0x16, 0x01, 0, 0, 0x01, 0x6F, 0x30, 0x01, 0, 0x0A, /* constrained. callvirt */
+      0x26, 0x06, 0x26, 0x03, 0x2A};
+  v_code("mix", 0x55, 4, NULL, 0, mix, sizeof mix);
+  /* a written fat body with a small EH section (the filter above), and a tiny one */
+  uint8_t fat[12 + 11 + 1 + 16];
+  memset(fat, 0, sizeof fat);
+  fat[0] = 0x0B, fat[1] = 0x30, fat[2] = 2; /* fat, MoreSects, size 3; MaxStack 2 */
+  fat[4] = sizeof flt;
+  memcpy(fat + 12, flt, sizeof flt);
+  uint8_t *sec = fat + 24; /* 12 + 11 = 23: the next 4-byte boundary */
+  sec[0] = 0x01, sec[1] = 16;
+  sec[4] = 1, sec[6] = 0, sec[8] = 2, sec[9] = 6, sec[11] = 3, sec[12] = 2; /* filter clause */
+  v_whole("fat-filter", 0, 0, 0x04 | 0x08, fat, sizeof fat);
+  v_whole("fat-filter-window-short", 0, 0, 0x04, fat, sizeof fat);
+  static const uint8_t tiny[] = {0x03 << 2 | 2, 0x16, 0x26, 0x2A};
+  v_whole("tiny", 0, 3, 0x01 | 0x02, tiny, sizeof tiny);
+  v_whole("tiny-below-base", 0, 1, 0x04 | 0x20, tiny, sizeof tiny);
+  /* assembled: ldarg.0 brtrue.s 4; ldc.i4.0; br.s 5; ldc.i4.1; call row 0x21 (1 param,
+   * returns); pop; try { nop; leave.s 10 } finally { endfinally }; ret */
+  static const v_insn a[] = {{0x02, 0}, {0x2D, 4}, {0x16, 0}, {0x2B, 5}, {0x17, 0},
+                             {0x28, 0x21}, {0x26, 0}, {0x00, 0}, {0xDE, 10}, {0xDC, 0},
+                             {0x2A, 0}};
+  static const unsigned ac[1][5] = {{2, 7, 1, 9, 0}};
+  v_asm("asm-branches-call-finally", 0x14, 2, a, sizeof a / sizeof a[0], ac, 1);
+}
+
 /* ---- fuzz_il (fuzz/fuzz_il.c) ---------------------------------------------------- */
 
 #define I_CODE_MAX 0x11000u
@@ -1615,6 +1750,7 @@ int main(int argc, char **argv) {
   seeds_os();
   seeds_com();
   seeds_il();
+  seeds_il_verify();
   seeds_faults();
   return 0;
 }

@@ -71,6 +71,7 @@
 
 #include "corprof_c.h"
 #include "ilheap_il.h"
+#include "ilheap_il_com.h"
 #include "profiler.h"
 #include "ilheap_zone.h"
 #include "ilheap.h"
@@ -752,9 +753,19 @@ static void rewrite(profiler *p, const target *t) {
    * whole body inside the window (contract 1). A fat header needs 4-byte
    * alignment (contract 2 with the default alignment of 8). */
   intmax_t offset = (intmax_t)(addr - base);
-  HRESULT hr = p->info->lpVtbl->SetILFunctionBody(p->info, t->module, t->token, blk);
+  /* Checked (layout, window rule, instructions) before the runtime sees it;
+   * the negative control goes straight to the runtime, to show its answer. */
+  ilheap_il_verdict verdict;
+  HRESULT hr = skew == 0 ? ilheap_il_set_function_body(
+                               p->info, t->module, t->token, blk, size,
+                               ilheap_registry_find(p->registry, (uintptr_t)t->module), 0, NULL,
+                               &verdict)
+                         : p->info->lpVtbl->SetILFunctionBody(p->info, t->module, t->token, blk);
   if (FAILED(hr)) {
-    fail(p, t, "SetILFunctionBody");
+    if (hr == ILHEAP_E_IL_REFUSED)
+      report("refused method=%s answer=%d check=V%u offset=0x%x", t->name, verdict.answer,
+             verdict.check, (unsigned)verdict.offset);
+    fail(p, t, hr == ILHEAP_E_IL_REFUSED ? "body-refused-by-ilheap_il_verify" : "SetILFunctionBody");
     return;
   }
   atomic_fetch_add(&p->bodies, 1);
@@ -1051,11 +1062,11 @@ static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
         } else {
           snprintf(rva_text, sizeof rva_text, "none");
         }
-        hr_set = p->info->lpVtbl->SetILFunctionBody(p->info, module, md, blk);
+        hr_set = ilheap_il_set_function_body(p->info, module, md, blk, size, heap, 0, NULL, NULL);
         if (FAILED(hr_rva))
           why = "SetRVA";
         else if (FAILED(hr_set))
-          why = "SetILFunctionBody";
+          why = hr_set == ILHEAP_E_IL_REFUSED ? "ilheap_il_verify" : "SetILFunctionBody";
       }
     }
     if (why) {
