@@ -1102,7 +1102,7 @@ static int cmd_gen(uint64_t seed, uint32_t first, uint32_t count, const char *bp
     }
     ilheap_il_verdict v;
     (void)check_body(j, &b, &v);
-    le32(bf, j);
+    le32(bf, j - first); /* the app's target: T.M<j - first> */
     le32(bf, b.size);
     le32(bf, b.npatch);
     for (uint32_t i = 0; i < b.npatch; i++) {
