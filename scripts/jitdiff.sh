@@ -140,11 +140,13 @@ t_run=$((SECONDS - t_run))
 say "$done_bodies bodies, $restarts process restarts (crash or hang), $t_run s for generating and running"
 
 # ---- The table -------------------------------------------------------------------------
-# expect: j kind mutation expected verdict Vn answer... offset; outcome: r j answer
+# expect: j kind mutation expected verdict Vn offset reachable|unreachable|- answer...;
+# outcome: r j answer. "unreachable": the checker's answer is about code no path
+# from the entry (or from a live handler) reaches, which the JIT never imports.
 awk -v seed="$seed" -v genexe="$genexe" -v strict="$strict" '
 FNR == NR { ans[$2] = $3; next }
 {
-  j = $1; mut = $3; want = $4; verdict = $5; check = $6
+  j = $1; mut = $3; want = $4; verdict = $5; check = $6; where = $8
   a = (j in ans) ? ans[j] : "missing"
   if (a ~ /^exc:System.InvalidProgramException/) o = "refused"
   else if (a ~ /^exc:System.BadImageFormatException/) o = "badimage"
@@ -156,9 +158,9 @@ FNR == NR { ans[$2] = $3; next }
   else o = "ran-wrong"
   n++; cell[verdict, o]++; vt[verdict]++; ot[o]++
   jitok = (o == "ran" || o == "ran-wrong")
-  if (verdict == "error" && jitok) { k = check " " mut; strictc[k]++; if (!(k in ex)) ex[k] = j }
+  if (verdict == "error" && jitok) { k = check " " mut " " where; strictc[k]++; if (!(k in ex)) ex[k] = j }
   if (verdict == "ok" && !jitok) { k = o " " mut; miss[k]++; if (!(k in mex)) mex[k] = j }
-  if (verdict == "error" && !jitok) { k = check; agree[k]++ }
+  if (verdict == "error" && !jitok) { k = check " " where; agree[k]++ }
   if (verdict == "ok" && o == "ran-wrong") { k = mut; wrong[k]++; if (!(k in wex)) wex[k] = j " (" want " / " a ")" }
   mm[mut, (verdict == "error") ? "checker-refuses" : "checker-passes", jitok ? "jit-runs" : "jit-refuses"]++
   muts[mut] = 1
@@ -177,7 +179,9 @@ END {
   for (m in muts) printf "%-20s %14d %14d %14d %14d\n", m, mm[m, "checker-refuses", "jit-refuses"], \
     mm[m, "checker-refuses", "jit-runs"], mm[m, "checker-passes", "jit-refuses"], mm[m, "checker-passes", "jit-runs"]
   printf "\nchecker refuses, JIT runs (stricter on purpose: the rule, count, example body)\n"
-  for (k in strictc) printf "  %-32s %6d   e.g. %s --show %s %s\n", k, strictc[k], genexe, seed, ex[k]
+  for (k in strictc) printf "  %-44s %6d   e.g. %s --show %s %s\n", k, strictc[k], genexe, seed, ex[k]
+  printf "\nboth refuse: by check (where the checker found it)\n"
+  for (k in agree) printf "  %-32s %6d\n", k, agree[k]
   printf "\nJIT refuses (or fails), checker passes: MISSES\n"
   nm = 0
   for (k in miss) { printf "  %-32s %6d   e.g. %s --show %s %s\n", k, miss[k], genexe, seed, mex[k]; nm += miss[k] }

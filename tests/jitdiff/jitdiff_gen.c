@@ -150,7 +150,9 @@ static int gen_stmt(int depth, int in_block) {
     }
     return n;
   }
-  if (r == 7 && !in_block)
+  /* Inside an if or a switch only: a return as the first statement would leave
+   * the whole body unreachable, where the JIT checks nothing. */
+  if (r == 7 && !in_block && depth > 0)
     return mk(S_RETURN, 0, 0, gen_expr(1), -1, -1);
   if (r == 8 || r == 9)
     return mk(S_THROWIF, (int)rnd(6), 0, mk(E_BIN, 0, 0, gen_expr(1), gen_expr(1), -1), -1, -1);
@@ -1058,6 +1060,75 @@ static const char *verdict_name(int r) {
          : r == ILHEAP_IL_VERDICT_ERROR ? "error" : "not-checked";
 }
 
+/* Whether the instruction at `target` can run: reached from offset 0 by
+ * fall-through, branches, switches and leaves, or from the start of a handler
+ * or filter whose try block has reachable code (what the JIT imports: it
+ * compiles reachable blocks only). For the tables: a check on code that cannot
+ * run is one the JIT never makes. 1 reachable, 0 not, -1 undecodable. */
+static int reachable(const body *b, uint32_t target) {
+  uint32_t hdr = (b->bytes[0] & 3) == 2 ? 1 : 12;
+  uint32_t cs = hdr == 1 ? (uint32_t)(b->bytes[0] >> 2)
+                         : (uint32_t)b->bytes[4] | (uint32_t)b->bytes[5] << 8 |
+                               (uint32_t)b->bytes[6] << 16;
+  if (cs > b->size - hdr)
+    cs = b->size - hdr;
+  const uint8_t *code = b->bytes + hdr;
+  static uint8_t seen[MAXCODE], queued[MAXCODE];
+  static uint32_t work[MAXCODE];
+  memset(seen, 0, cs);
+  memset(queued, 0, cs);
+  uint32_t nw = 0;
+  if (cs)
+    work[nw++] = 0, queued[0] = 1;
+  int ncl = hdr == 1 ? 0 : g_e.ncl;
+  for (int round = 0; round < 8; round++) {
+    while (nw) {
+      uint32_t off = work[--nw];
+      ilheap_il_insn in;
+      if (ilheap_il_next(code, cs, off, &in) != ILHEAP_IL_OK)
+        continue;
+      seen[off] = 1;
+      uint32_t succ[2 + 256];
+      int ns = 0;
+      int f = in.op->flow;
+      int falls = f == ILHEAP_IL_FLOW_NEXT || f == ILHEAP_IL_FLOW_CALL || f == ILHEAP_IL_FLOW_COND ||
+                  f == ILHEAP_IL_FLOW_SWITCH || f == ILHEAP_IL_FLOW_PREFIX;
+      if (falls)
+        succ[ns++] = off + in.size;
+      if (f == ILHEAP_IL_FLOW_BRANCH || f == ILHEAP_IL_FLOW_COND || f == ILHEAP_IL_FLOW_LEAVE)
+        if (in.target >= 0 && in.target < (int64_t)cs)
+          succ[ns++] = (uint32_t)in.target;
+      if (f == ILHEAP_IL_FLOW_SWITCH)
+        for (uint32_t k = 0; k < (uint32_t)in.value && ns < 258; k++) {
+          int64_t t;
+          if (ilheap_il_switch_target(&in, k, &t) == ILHEAP_IL_OK && t >= 0 && t < (int64_t)cs)
+            succ[ns++] = (uint32_t)t;
+        }
+      for (int k = 0; k < ns; k++)
+        if (succ[k] < cs && !queued[succ[k]])
+          queued[succ[k]] = 1, work[nw++] = succ[k];
+    }
+    int more = 0;
+    for (int i = 0; i < ncl; i++) {
+      const clause *c = &g_e.cl[i];
+      int live = 0;
+      for (uint32_t o = c->try_off; o < c->try_off + c->try_len && o < cs && !live; o++)
+        live = seen[o];
+      if (!live)
+        continue;
+      uint32_t st[2] = {c->h_off, c->flags == 1 ? c->extra : c->h_off};
+      for (int k = 0; k < 2; k++)
+        if (st[k] < cs && !queued[st[k]])
+          queued[st[k]] = 1, work[nw++] = st[k], more = 1;
+    }
+    if (!more)
+      break;
+  }
+  if (target >= cs)
+    return -1;
+  return seen[target];
+}
+
 static int check_body(uint32_t j, const body *b, ilheap_il_verdict *v) {
   const kind_info *k = &g_kinds[j % KINDS];
   ilheap_il_verify_options o;
@@ -1110,11 +1181,14 @@ static int cmd_gen(uint64_t seed, uint32_t first, uint32_t count, const char *bp
       le32(bf, b.patch_kind[i]);
     }
     fwrite(b.bytes, 1, b.size, bf);
-    fprintf(ef, "%u %u %s %s %s V%u %s 0x%x\n", j, j % KINDS, g_mut_names[b.mutation], b.expected,
-            verdict_name(v.result), v.check,
+    /* The answer's text last: it has spaces. */
+    fprintf(ef, "%u %u %s %s %s V%u 0x%x %s %s\n", j, j % KINDS, g_mut_names[b.mutation],
+            b.expected, verdict_name(v.result), v.check, (unsigned)v.offset,
+            v.result != ILHEAP_IL_VERDICT_ERROR ? "-"
+            : reachable(&b, v.offset) > 0       ? "reachable"
+                                                : "unreachable",
             v.result == ILHEAP_IL_VERDICT_PARTIAL ? ilheap_il_strerror(v.skip_reason)
-                                                  : ilheap_il_strerror(v.answer),
-            (unsigned)v.offset);
+                                                  : ilheap_il_strerror(v.answer));
   }
   int bad = ferror(bf) || ferror(ef);
   bad |= fclose(bf) != 0;
@@ -1131,6 +1205,12 @@ static int cmd_show(uint64_t seed, uint32_t j) {
   printf("body %u seed %" PRIu64 " kind %u mutation %s expected %s verdict %s V%u %s at 0x%x\n", j,
          seed, j % KINDS, g_mut_names[b.mutation], b.expected, verdict_name(v.result), v.check,
          ilheap_il_strerror(v.answer), (unsigned)v.offset);
+  printf("the answer's offset is %s\n", reachable(&b, v.offset) > 0 ? "reachable" : "unreachable");
+  for (int i = 0; i < g_e.ncl; i++)
+    printf("clause %d: %s try IL_%04x-IL_%04x handler IL_%04x-IL_%04x%s\n", i,
+           g_e.cl[i].flags == 0 ? "catch" : g_e.cl[i].flags == 1 ? "filter" : "finally",
+           g_e.cl[i].try_off, g_e.cl[i].try_off + g_e.cl[i].try_len, g_e.cl[i].h_off,
+           g_e.cl[i].h_off + g_e.cl[i].h_len, g_e.cl[i].flags == 1 ? " (filter at extra)" : "");
   printf("header+code+sections (%u bytes):", b.size);
   for (uint32_t i = 0; i < b.size; i++)
     printf("%s%02x", i % 16 ? " " : "\n  ", b.bytes[i]);
