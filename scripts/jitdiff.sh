@@ -16,7 +16,8 @@
 # running, and the batch goes on from the next body in a new process.
 # Stops starting batches after SECONDS (default 1500): the table says how many
 # bodies ran. Exit: 0; 1 with --strict when a body the JIT refused was passed
-# by the checker (a miss) or the run could not be done; 77: no dotnet.
+# by the checker (a miss), a body the checker passed ran with a wrong answer, an
+# other exception, a crash or a hang, or fewer than N bodies ran; 77: no dotnet.
 #
 # Outcomes: ran (the expected answer: the value the generator's interpreter
 # computed, or the NullReferenceException a `throw` raises), ran-wrong (another
@@ -143,7 +144,7 @@ say "$done_bodies bodies, $restarts process restarts (crash or hang), $t_run s f
 # expect: j kind mutation expected verdict Vn offset reachable|unreachable|- answer...;
 # outcome: r j answer. "unreachable": the checker's answer is about code no path
 # from the entry (or from a live handler) reaches, which the JIT never imports.
-awk -v seed="$seed" -v genexe="$genexe" -v strict="$strict" '
+awk -v seed="$seed" -v genexe="$genexe" -v strict="$strict" -v want_n="$count" '
 FNR == NR { ans[$2] = $3; next }
 {
   j = $1; mut = $3; want = $4; verdict = $5; check = $6; where = $8
@@ -190,8 +191,10 @@ END {
   nw = 0
   for (k in wrong) { printf "  %-32s %6d   e.g. body %s\n", k, wrong[k], wex[k]; nw += wrong[k] }
   if (!nw) printf "  none\n"
-  printf "\nmisses=%d\n", nm
-  exit (strict && nm) ? 1 : 0
+  bad = ot["missing"] + cell["ok", "ran-wrong"] + cell["ok", "crash"] + cell["ok", "hang"] + cell["ok", "other"]
+  printf "\nmisses=%d valid-but-wrong-or-lost=%d\n", nm, bad
+  if (strict && (nm || bad || n < want_n)) { printf "jitdiff: FAIL (--strict)\n"; exit 1 }
+  exit 0
 }' "$work/outcome.txt" "$work/expect.txt"
 rc=$?
 say "total $((SECONDS - start)) s (work: $work)"

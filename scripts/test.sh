@@ -38,6 +38,10 @@
 #   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
 #                                published self-contained for the RID, under Wine
 #                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
+#   jitdiff: small series        the IL checker against the real JIT (scripts/jitdiff.sh
+#                                --seed 1 --count 1000 --strict): no body the JIT refuses
+#                                passed by the checker, every valid body's answer right
+#                                (~1-2 min cold, most of it the builds; exit 77 = no dotnet)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -168,6 +172,10 @@ e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reus
   ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
 }
 
+jitdiff_small() {
+  ILHEAP_JITDIFF_WORK=$BUILD_ROOT/jitdiff need_script scripts/jitdiff.sh --seed 1 --count 1000 --time 300 --strict
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -231,6 +239,7 @@ step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
 step "e2e: win-x64 (Wine)" e2e_win win-x64
 step "e2e: win-x86 (Wine)" e2e_win win-x86
+step "jitdiff: small series" jitdiff_small
 step "clang-tidy" clang_tidy
 
 echo
