@@ -68,7 +68,7 @@ static uint32_t rnd(uint32_t n) {
 }
 
 /* A unit near unit i (of n + 1): real methods branch close by. */
-static uint32_t near(uint32_t i, uint32_t n) {
+static uint32_t close_unit(uint32_t i, uint32_t n) {
   if (window == 0)
     return rnd(n + 1);
   uint32_t lo = i > window ? i - window : 0, hi = i + window < n ? i + window : n;
@@ -109,7 +109,7 @@ static body make(uint32_t target) {
     case U_ARITH: { /* ldloc.0 ldc.i4.1 add stloc.0 ldloc.0 brtrue <any unit> */
       static const uint8_t a[] = {0x06, 0x17, 0x58, 0x0A, 0x06, 0x3A};
       memcpy(p, a, sizeof a);
-      uint32_t t = at[near(i, n)];
+      uint32_t t = at[close_unit(i, n)];
       put32(p + 6, t - (u + 10));
       b.branches++;
       break;
@@ -118,7 +118,7 @@ static body make(uint32_t target) {
       p[0] = 0x06, p[1] = 0x45;
       put32(p + 2, 8);
       for (uint32_t k = 0; k < 8; k++)
-        put32(p + 6 + 4 * k, at[near(i, n)] - (u + 38));
+        put32(p + 6 + 4 * k, at[close_unit(i, n)] - (u + 38));
       b.branches += 8;
       break;
     case U_TRY_FINALLY: { /* try { ldloc.0 pop leave.s +1 } finally { endfinally } */

@@ -1,7 +1,7 @@
 /*
  * Fuzz target for the instruction checker (include/ilheap_il_verify.h).
  *
- * The first byte picks one of three programs:
+ * The first byte picks one of four programs:
  *
  *  0  Assembled bodies. The input chooses instructions from the opcode table
  *     (operands, branch and switch targets as instruction numbers, tokens of
@@ -12,6 +12,9 @@
  *     end of a malloc (ASan catches a read past it) at a fuzzed address
  *     remainder.
  *  2  Arbitrary bytes as code, with fuzzed clauses and MaxStack.
+ *  3  The edges of the API: arbitrary signature blobs (decoded, and used as the
+ *     method's own and a callee's), opcode codes, walk offsets, switch target
+ *     numbers, scratch sizes, NULL arguments.
  *
  * Every verdict must keep the header's promises, whatever the input:
  *  P1 its fields agree (result, answer, skipped, check, offset, clause);
@@ -495,13 +498,133 @@ static void raw_code(fuzz_input *in) {
   free(code);
 }
 
+/* ---- Program 3: the edges of the API ------------------------------------------------------ */
+
+static const uint8_t *callee_blob;
+static size_t callee_len;
+
+static int resolve_blob(void *unused, uint32_t tok, const uint8_t **blob, size_t *len) {
+  (void)unused, (void)tok;
+  *blob = callee_blob;
+  *len = callee_len;
+  return 0;
+}
+
+static void api(fuzz_input *in) {
+  size_t n = (size_t)fuzz_range(in, 0, 24);
+  if (n > fuzz_remaining(in))
+    n = fuzz_remaining(in);
+  uint8_t *sig = malloc(n + 1); /* + 1: malloc(0) may be NULL */
+  FUZZ_CHECK(sig != NULL, "malloc");
+  memcpy(sig, in->data, n);
+  in->data += n, in->size -= n;
+  ilheap_il_sig ms;
+  int r = ilheap_il_decode_method_sig(sig, n, &ms);
+  FUZZ_CHECK(r == ILHEAP_IL_OK || r == ILHEAP_IL_ESIG_BAD, "method sig %d", r);
+  if (r == ILHEAP_IL_OK)
+    FUZZ_CHECK(ms.has_this <= 1 && ms.returns <= 1 && ms.vararg <= 1 && n >= 3,
+               "sig fields");
+  else
+    FUZZ_CHECK(ms.params == 0 && ms.has_this == 0, "zeroed on error");
+  uint32_t count = 7;
+  r = ilheap_il_decode_local_sig(sig, n, &count);
+  FUZZ_CHECK(r == ILHEAP_IL_OK || (r == ILHEAP_IL_ESIG_BAD && count == 0), "local sig %d", r);
+  /* As the method's own signature and a callee's, on a body that uses both:
+   * ldarg.0; ldarg.1; call; pop; ldloc.0; pop; arglist; pop; ret */
+  static const uint8_t code[] = {0x02, 0x03, 0x28, 0x00, 0x01, 0x00, 0x0A, 0x26, 0x06,
+                                 0x26, 0xFE, 0x00, 0x26, 0x2A};
+  ilheap_il_body b;
+  memset(&b, 0, sizeof b);
+  b.code = code;
+  b.code_size = sizeof code;
+  b.max_stack = (uint32_t)fuzz_range(in, 0, 4);
+  b.flags = ILHEAP_IL_FAT;
+  b.local_sig_token = fuzz_bool(in) ? 0x11000001u : 0;
+  ilheap_il_verify_options o;
+  memset(&o, 0, sizeof o);
+  o.own_sig = sig;
+  o.own_sig_size = n;
+  o.local_sig = fuzz_bool(in) ? sig : NULL;
+  o.local_sig_size = n;
+  o.method_sig = resolve_blob;
+  callee_blob = sig;
+  callee_len = n;
+  ilheap_il_verdict v, w;
+  r = ilheap_il_verify_body(&b, &o, &v);
+  consistent(&v, r, b.code_size, 0);
+  /* P3 again: without the signatures, no new error */
+  memset(&o, 0, sizeof o);
+  int r2 = ilheap_il_verify_body(&b, &o, &w);
+  if (passes(&v))
+    FUZZ_CHECK(passes(&w), "without signatures: %d", r2);
+  /* scratch of a fuzzed size: enough, or ILHEAP_IL_ENOMEM */
+  size_t need = ilheap_il_verify_scratch_size(b.code_size, 0);
+  size_t give = (size_t)fuzz_range(in, 0, need + 8);
+  uint8_t *scratch = malloc(give + 1);
+  FUZZ_CHECK(scratch != NULL, "malloc");
+  o.scratch = scratch;
+  o.scratch_size = give;
+  r2 = ilheap_il_verify_body(&b, &o, &w);
+  FUZZ_CHECK(give >= need ? r2 != ILHEAP_IL_ENOMEM : (r2 == ILHEAP_IL_ENOMEM &&
+                                                        w.result == ILHEAP_IL_VERDICT_NOT_CHECKED),
+             "scratch %zu of %zu: %d", give, need, r2);
+  free(scratch);
+  free(sig);
+  /* opcode codes, walk offsets, switch targets, sections */
+  uint32_t any = fuzz_u32(in);
+  const ilheap_il_opcode *op = ilheap_il_opcode_info(any);
+  FUZZ_CHECK(!op || op->code == any, "opcode %#x", any);
+  static const uint8_t sw[] = {0x45, 0x02, 0, 0, 0, 0x00, 0, 0, 0, 0xF7, 0xFF, 0xFF, 0xFF};
+  ilheap_il_insn wi;
+  size_t at = fuzz_pick(in, sizeof sw + 2);
+  r = ilheap_il_next(sw, sizeof sw, at, &wi);
+  FUZZ_CHECK(at == 0 ? r == ILHEAP_IL_OK : at < sizeof sw || r == ILHEAP_IL_EBADARG,
+             "walk at %zu: %d", at, r);
+  int64_t t = 0;
+  uint32_t k = fuzz_pick(in, 4);
+  r = ilheap_il_switch_target(&wi, k, &t);
+  FUZZ_CHECK(at == 0 && k < 2 ? r == ILHEAP_IL_OK && t == (k ? 4 : 13) : r == ILHEAP_IL_EBADARG,
+             "switch target %u at %zu: %d", k, at, r);
+  FUZZ_CHECK(ilheap_il_check_section(fuzz_u8(in)) != NULL, "section");
+  /* NULL arguments and NULL verdicts */
+  FUZZ_CHECK(ilheap_il_verify(NULL, 4, NULL, NULL) == ILHEAP_IL_EBADARG, "NULL body");
+  FUZZ_CHECK(ilheap_il_verify_body(NULL, NULL, NULL) == ILHEAP_IL_EBADARG, "NULL description");
+  FUZZ_CHECK(ilheap_il_verify(code, 0, NULL, NULL) == ILHEAP_IL_EHEADER_PAST_END, "empty");
+  r = ilheap_il_verify_body(&b, NULL, &w);
+  FUZZ_CHECK(ilheap_il_verify_body(&b, NULL, NULL) == r, "without a verdict: not %d", r);
+  FUZZ_CHECK(ilheap_il_decode_method_sig(NULL, 1, &ms) == ILHEAP_IL_EBADARG &&
+                 ilheap_il_decode_method_sig(code, 1, NULL) == ILHEAP_IL_EBADARG &&
+                 ilheap_il_decode_local_sig(NULL, 1, &count) == ILHEAP_IL_EBADARG &&
+                 ilheap_il_decode_local_sig(code, 1, NULL) == ILHEAP_IL_EBADARG &&
+                 ilheap_il_next(NULL, 1, 0, &wi) == ILHEAP_IL_EBADARG &&
+                 ilheap_il_next(code, 1, 0, NULL) == ILHEAP_IL_EBADARG,
+             "NULL arguments");
+  fake_info f = {&fake_vtable, 0};
+  static const uint8_t tiny[] = {0x01 << 2 | 2, 0x2A};
+  FUZZ_CHECK(ilheap_il_set_function_body(NULL, 1, 2, tiny, 2, NULL, 0, NULL, NULL) == E_POINTER &&
+                 ilheap_il_set_function_body(&f, 1, 2, NULL, 2, NULL, 0, NULL, NULL) ==
+                     E_POINTER &&
+                 ilheap_il_set_function_body(&f, 1, 2, tiny, 2, NULL, 8, NULL, NULL) ==
+                     E_INVALIDARG &&
+                 f.calls == 0,
+             "set body: bad arguments");
+  uint8_t small[8];
+  memset(&o, 0, sizeof o);
+  o.scratch = small;
+  o.scratch_size = 1;
+  FUZZ_CHECK(ilheap_il_set_function_body(&f, 1, 2, tiny, 2, NULL, 0, &o, NULL) == E_OUTOFMEMORY &&
+                 f.calls == 0,
+             "set body: no memory");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_input in = fuzz_input_make(data, size);
-  switch (fuzz_pick(&in, 3)) {
+  switch (fuzz_pick(&in, 4)) {
   case 0: assembled(&in); break;
   case 1: whole(&in); break;
-  default: raw_code(&in); break;
+  case 2: raw_code(&in); break;
+  default: api(&in); break;
   }
   return 0;
 }

@@ -1170,6 +1170,25 @@ static void v_asm(const char *name, unsigned sig, unsigned max_stack, const v_in
   save("fuzz_il_verify", name, &s);
 }
 
+/* Program 3: a signature blob, then the API's edges. */
+static void v_api(const char *name, const uint8_t *sig, unsigned n, unsigned max_stack, int locals,
+                  int local_blob, unsigned scratch, uint32_t code, unsigned at, unsigned k) {
+  seed s = {{0}, 0};
+  put_pick(&s, 4, 3);
+  put_range(&s, 0, 24, n);
+  for (unsigned i = 0; i < n; i++)
+    put_bytes(&s, sig[i], 1);
+  put_range(&s, 0, 4, max_stack);
+  put_bool(&s, locals);
+  put_bool(&s, local_blob);
+  put_bytes(&s, scratch, 1); /* fuzz_range(0, need + 8): one byte for a 14-byte body */
+  put_u32(&s, code);
+  put_pick(&s, 15, at);
+  put_pick(&s, 4, k);
+  put_bytes(&s, 5, 1); /* a check number */
+  save("fuzz_il_verify", name, &s);
+}
+
 static void seeds_il_verify(void) {
   /* try { nop; leave.s 4 } finally { endfinally } ret */
   static const uint8_t tf[] = {0x00, 0xDE, 0x01, 0xDC, 0x2A};
@@ -1221,6 +1240,19 @@ static void seeds_il_verify(void) {
                              {0x2A, 0}};
   static const unsigned ac[1][5] = {{2, 7, 1, 9, 0}};
   v_asm("asm-branches-call-finally", 0x14, 2, a, sizeof a / sizeof a[0], ac, 1);
+  /* signatures: instance int32 (int32); generic vararg with custom modifiers; a
+   * LocalVarSig with a 2-byte count; a 4-byte count; garbage */
+  static const uint8_t s1[] = {0x20, 0x01, 0x08, 0x08};
+  static const uint8_t s2[] = {0x35, 0x02, 0x02, 0x20, 0x42, 0x1F, 0xC0, 0x00, 0x00, 0x01, 0x08,
+                               0x08, 0x41, 0x0E};
+  static const uint8_t s3[] = {0x07, 0x81, 0x02, 0x08};
+  static const uint8_t s4[] = {0x00, 0xC0, 0x00, 0x00, 0x02, 0x01, 0x08, 0x08};
+  static const uint8_t s5[] = {0xFF, 0xE0};
+  v_api("api-instance-sig", s1, sizeof s1, 3, 1, 0, 200, 0xFE06, 0, 1);
+  v_api("api-generic-vararg-cmods", s2, sizeof s2, 4, 0, 0, 200, 0x2A, 0, 0);
+  v_api("api-local-sig", s3, sizeof s3, 2, 1, 1, 0, 0xFE08, 3, 3);
+  v_api("api-long-count", s4, sizeof s4, 1, 0, 1, 100, 0x1FE00, 14, 2);
+  v_api("api-garbage", s5, sizeof s5, 0, 1, 1, 136, 0xFE, 1, 0);
 }
 
 /* ---- fuzz_il (fuzz/fuzz_il.c) ---------------------------------------------------- */

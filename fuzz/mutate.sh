@@ -88,6 +88,16 @@ MUTATIONS=(
   "il-window-end@@src/il.c@@if (off > max_offset || v.size > max_offset - off)@@if (off > max_offset || v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
   "il-section-size@@src/il.c@@if (data < SECT_HEADER || (data - SECT_HEADER) % each != 0)@@if (data < SECT_HEADER)@@a DataSize that is not 4 + n * clause size passes (C4)"
   "il-format-bit2@@src/il.c@@if ((p[0] & 0x7u) != FAT_FORMAT)@@if ((p[0] & 0x3u) != FAT_FORMAT)@@a first byte ...111 taken for a fat header (L2)"
+  "il-verify-operand-end@@src/il_verify.c@@  if (size - off < len)
+    return ILHEAP_IL_EOPERAND_PAST_END;
+  const uint8_t *q@@  if (size - off + 1 < len)
+    return ILHEAP_IL_EOPERAND_PAST_END;
+  const uint8_t *q@@an operand one byte past the code is decoded (V2, C6)@@fuzz_il_verify"
+  "il-verify-switch-count@@src/il_verify.c@@len += (uint64_t)n * 4u;@@len += (uint64_t)n * 2u;@@a switch's table counted at 2 bytes a target: targets read past the code (V2)@@fuzz_il_verify"
+  "il-verify-unknown-zero@@src/il_verify.c@@      d = DEPTH_UNKNOWN; /* until@@      d = 0; /* until@@an unknown stack effect taken as none: errors without signatures (a false error, not PARTIAL)@@fuzz_il_verify"
+  "il-verify-scratch@@src/il_verify.c@@uint64_t total = align8((n + 1) * sizeof(slot)) +@@uint64_t total = align8(n * sizeof(slot)) +@@the scratch size one slot short: the checker writes past the caller's memory@@fuzz_il_verify"
+  "il-verify-leave-top@@src/il_verify.c@@  uint32_t nf = bs == NONE ? NONE : c->blocks[bs].nf;@@  uint32_t nf = c->blocks[bs].nf;@@a leave at the top level reads the block of no block (the bug fuzz_il_verify found)@@fuzz_il_verify"
+  "il-verify-set-body-window@@src/com_il.c@@  if (heap && ilheap_window_policy(heap) == ILHEAP_WINDOW_REQUIRED) {@@  if (0) {@@ilheap_il_set_function_body skips the window rule of a strict heap@@fuzz_il_verify"
 )
 
 field() { # record n: the n-th field of a record (empty when it has fewer)

@@ -157,10 +157,10 @@
  *                             working memory (ILHEAP_IL_ENOMEM).
  * The function returns v.answer: ILHEAP_IL_OK for OK and PARTIAL.
  *
- * COST: two passes over the code and one sort of the clauses: O(code + n log n)
- * for n clauses, whatever the branches; working memory ~9 bytes per byte of
- * code plus ~64 per clause (ilheap_il_verify_scratch_size), from the caller's
- * scratch or malloc.
+ * COST: two passes over the code and one radix sort of the clauses' blocks:
+ * O(code + clauses), whatever the branches; working memory 8 bytes per byte of
+ * code plus about 400 per clause (ilheap_il_verify_scratch_size), from the
+ * caller's scratch or malloc.
  */
 #ifndef ILHEAP_IL_VERIFY_H
 #define ILHEAP_IL_VERIFY_H
@@ -238,7 +238,8 @@ typedef struct ilheap_il_sig {
 /* Decodes a MethodDefSig, MethodRefSig or StandAloneMethodSig blob (len bytes,
  * without the blob heap's length prefix). ILHEAP_IL_OK, or ILHEAP_IL_ESIG_BAD
  * (a field past len, an unknown calling convention, a field, property or
- * local signature), or ILHEAP_IL_EBADARG (blob or out NULL). */
+ * local signature), or ILHEAP_IL_EBADARG (blob or out NULL); *out is zeroed on
+ * error. */
 ILHEAP_API int ilheap_il_decode_method_sig(const uint8_t *blob, size_t len, ilheap_il_sig *out);
 
 /* A LocalVarSig (0x07, Count): the count into *count. ILHEAP_IL_OK,

@@ -232,12 +232,21 @@ static int compressed(const uint8_t *b, size_t len, size_t *at, uint32_t *v) {
   return 1;
 }
 
+static int method_sig(const uint8_t *blob, size_t len, ilheap_il_sig *out);
+
 int ilheap_il_decode_method_sig(const uint8_t *blob, size_t len, ilheap_il_sig *out) {
   if (!out)
     return ILHEAP_IL_EBADARG;
   memset(out, 0, sizeof *out);
   if (!blob)
     return ILHEAP_IL_EBADARG;
+  int r = method_sig(blob, len, out);
+  if (r != ILHEAP_IL_OK)
+    memset(out, 0, sizeof *out); /* nothing half decoded */
+  return r;
+}
+
+static int method_sig(const uint8_t *blob, size_t len, ilheap_il_sig *out) {
   if (len < 1)
     return ILHEAP_IL_ESIG_BAD;
   uint32_t cc = blob[0], kind = cc & 0x0Fu;

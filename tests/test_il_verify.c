@@ -270,7 +270,7 @@ Test(il_walk, operands) {
   cr_assert_eq(in.value, -5);
   off += in.size;
   cr_assert_eq(ilheap_il_next(code, sizeof code, off, &in), ILHEAP_IL_OK);
-  cr_assert_eq(in.value, (int64_t)(0x80FFFFFFFFFFFFFFull - 0x10000000000000000ull + 0));
+  cr_assert_eq(in.value, INT64_MIN + 0x00FFFFFFFFFFFFFFll); /* 0x80FFFFFFFFFFFFFF */
   off += in.size;
   cr_assert_eq(ilheap_il_next(code, sizeof code, off, &in), ILHEAP_IL_OK);
   cr_assert_eq(in.real, 1.5);
