@@ -838,6 +838,7 @@ static void layout(body *b, uint32_t maxstack, int force_fat, int tiny63) {
 /* The program's answer: run it again from its AST (g_n: the top list is the
  * first statement generated, node 0 or later: we keep it in g_top). */
 static int g_top, g_final;
+static int g_swap_where; /* clauses-swapped: the inner clause in the outer's try 0, filter 1, handler 2 */
 
 static int make_body(uint64_t seed, uint32_t j, body *b) {
   int mutation;
@@ -952,6 +953,13 @@ static int make_body(uint64_t seed, uint32_t j, body *b) {
         ok = 0;
         break;
       }
+      {
+        /* Where the inner clause sits in the outer one: its try, filter or handler. */
+        const clause *x = &g_e.cl[pi], *y = &g_e.cl[pj];
+        g_swap_where = x->try_off >= y->try_off && x->try_off < y->try_off + y->try_len ? 0
+                       : x->try_off >= y->h_off && x->try_off < y->h_off + y->h_len  ? 2
+                                                                                       : 1;
+      }
       clause t = g_e.cl[pi];
       g_e.cl[pi] = g_e.cl[pj];
       g_e.cl[pj] = t;
@@ -1063,11 +1071,35 @@ static const char *verdict_name(int r) {
          : r == ILHEAP_IL_VERDICT_ERROR ? "error" : "not-checked";
 }
 
-/* Whether the instruction at `target` can run: reached from offset 0 by
- * fall-through, branches, switches and leaves, or from the start of a handler
- * or filter whose try block has reachable code (what the JIT imports: it
- * compiles reachable blocks only). For the tables: a check on code that cannot
- * run is one the JIT never makes. 1 reachable, 0 not, -1 undecodable. */
+/* Whether the instruction at `target` is imported by the JIT: reached from
+ * offset 0 by fall-through, branches, switches and leaves, or from the start of
+ * a handler or filter whose try block has such code; and, as the JIT's importer
+ * does, a conditional branch whose two operands are constants computed in the
+ * same block (ldc, arithmetic, comparisons) goes one way only (the importer
+ * folds it and never imports the other side). The stack's constants are
+ * forgotten at every branch target (the importer spills there). For the
+ * tables: an answer about code the JIT never imports is a check it never makes.
+ * 1 imported, 0 not, -1 the offset is not in the code. */
+typedef struct cval {
+  uint8_t known;
+  int32_t v;
+} cval;
+/* What the walk of reachable() saw on the code the JIT imports: the deepest
+ * stack, two edges into one instruction with different depths, an underflow. */
+static int g_live_max, g_live_mismatch, g_live_underflow;
+static int16_t g_depth[MAXCODE];
+
+static void arrive(uint32_t at, int d, uint8_t *queued, uint32_t *work, uint32_t *nw) {
+  if (queued[at]) {
+    if (g_depth[at] != d)
+      g_live_mismatch = 1;
+    return;
+  }
+  queued[at] = 1;
+  g_depth[at] = (int16_t)d;
+  work[(*nw)++] = at;
+}
+
 static int reachable(const body *b, uint32_t target) {
   uint32_t hdr = (b->bytes[0] & 3) == 2 ? 1 : 12;
   uint32_t cs = hdr == 1 ? (uint32_t)(b->bytes[0] >> 2)
@@ -1076,40 +1108,148 @@ static int reachable(const body *b, uint32_t target) {
   if (cs > b->size - hdr)
     cs = b->size - hdr;
   const uint8_t *code = b->bytes + hdr;
-  static uint8_t seen[MAXCODE], queued[MAXCODE];
+  static uint8_t seen[MAXCODE], queued[MAXCODE], is_target[MAXCODE];
   static uint32_t work[MAXCODE];
   memset(seen, 0, cs);
   memset(queued, 0, cs);
-  uint32_t nw = 0;
-  if (cs)
-    work[nw++] = 0, queued[0] = 1;
+  memset(is_target, 0, cs);
   int ncl = hdr == 1 ? 0 : g_e.ncl;
+  /* every branch target: a block start */
+  for (size_t off = 0; off < cs;) {
+    ilheap_il_insn in;
+    if (ilheap_il_next(code, cs, off, &in) != ILHEAP_IL_OK)
+      break;
+    if (in.target >= 0 && in.target < (int64_t)cs &&
+        (in.op->operand == ILHEAP_IL_OPERAND_BR8 || in.op->operand == ILHEAP_IL_OPERAND_BR32))
+      is_target[in.target] = 1;
+    if (in.op->flow == ILHEAP_IL_FLOW_SWITCH)
+      for (uint32_t k = 0; k < (uint32_t)in.value; k++) {
+        int64_t t;
+        if (ilheap_il_switch_target(&in, k, &t) == ILHEAP_IL_OK && t >= 0 && t < (int64_t)cs)
+          is_target[t] = 1;
+      }
+    off += in.size;
+  }
+  uint32_t nw = 0;
+  g_live_max = g_live_mismatch = g_live_underflow = 0;
+  if (cs)
+    arrive(0, 0, queued, work, &nw);
   for (int round = 0; round < 8; round++) {
     while (nw) {
+      /* One straight run from a queued offset, with the constants on the stack. */
       uint32_t off = work[--nw];
-      ilheap_il_insn in;
-      if (ilheap_il_next(code, cs, off, &in) != ILHEAP_IL_OK)
-        continue;
-      seen[off] = 1;
-      uint32_t succ[2 + 256];
-      int ns = 0;
-      int f = in.op->flow;
-      int falls = f == ILHEAP_IL_FLOW_NEXT || f == ILHEAP_IL_FLOW_CALL || f == ILHEAP_IL_FLOW_COND ||
-                  f == ILHEAP_IL_FLOW_SWITCH || f == ILHEAP_IL_FLOW_PREFIX;
-      if (falls)
-        succ[ns++] = off + in.size;
-      if (f == ILHEAP_IL_FLOW_BRANCH || f == ILHEAP_IL_FLOW_COND || f == ILHEAP_IL_FLOW_LEAVE)
-        if (in.target >= 0 && in.target < (int64_t)cs)
-          succ[ns++] = (uint32_t)in.target;
-      if (f == ILHEAP_IL_FLOW_SWITCH)
-        for (uint32_t k = 0; k < (uint32_t)in.value && ns < 258; k++) {
-          int64_t t;
-          if (ilheap_il_switch_target(&in, k, &t) == ILHEAP_IL_OK && t >= 0 && t < (int64_t)cs)
-            succ[ns++] = (uint32_t)t;
+      cval st[64];
+      int sp = 0;
+      int d = g_depth[off];
+      for (;;) {
+        ilheap_il_insn in;
+        if (off >= cs || ilheap_il_next(code, cs, off, &in) != ILHEAP_IL_OK)
+          break;
+        if (seen[off])
+          break;
+        seen[off] = 1;
+        queued[off] = 1;
+        g_depth[off] = (int16_t)d;
+        {
+          int pops = in.op->pops < 0 ? 0 : in.op->pops, pushes = in.op->pushes < 0 ? 0 : in.op->pushes;
+          if (in.op->flow == ILHEAP_IL_FLOW_RETURN)
+            pops = d > 0 ? 1 : 0;
+          if (pops > d)
+            g_live_underflow = 1, pops = d;
+          d += pushes - pops;
+          if (d > g_live_max)
+            g_live_max = d;
         }
-      for (int k = 0; k < ns; k++)
-        if (succ[k] < cs && !queued[succ[k]])
-          queued[succ[k]] = 1, work[nw++] = succ[k];
+        unsigned c = in.op->code;
+        int f = in.op->flow;
+        int fold = -1; /* a folded conditional branch: 1 taken, 0 not */
+        if (c >= 0x15 && c <= 0x20) {
+          /* ldc.i4.m1 .. ldc.i4.8 carry their value in the opcode */
+          int32_t val = c <= 0x1E ? (int32_t)c - 0x16 : (int32_t)in.value;
+          if (sp < 64)
+            st[sp++] = (cval){1, val};
+        } else if ((c >= 0x58 && c <= 0x5A) || (c >= 0x5F && c <= 0x61) || c == 0xFE01 ||
+                   c == 0xFE02 || c == 0xFE04) {
+          if (sp >= 2) {
+            cval x = st[sp - 2], y = st[sp - 1];
+            uint32_t u = (uint32_t)x.v, w = (uint32_t)y.v, r = 0;
+            switch (c) {
+            case 0x58: r = u + w; break;
+            case 0x59: r = u - w; break;
+            case 0x5A: r = u * w; break;
+            case 0x5F: r = u & w; break;
+            case 0x60: r = u | w; break;
+            case 0x61: r = u ^ w; break;
+            case 0xFE01: r = x.v == y.v; break;
+            case 0xFE02: r = x.v > y.v; break;
+            default: r = x.v < y.v; break;
+            }
+            sp -= 2;
+            st[sp++] = (cval){(uint8_t)(x.known && y.known), (int32_t)r};
+          } else {
+            sp = 0;
+          }
+        } else if (c == 0x65) {
+          if (sp >= 1)
+            st[sp - 1].v = (int32_t)(0u - (uint32_t)st[sp - 1].v);
+        } else if (f == ILHEAP_IL_FLOW_COND && in.op->pops == 2) {
+          if (sp >= 2 && st[sp - 1].known && st[sp - 2].known) {
+            int32_t x = st[sp - 2].v, y = st[sp - 1].v;
+            switch (c) {
+            case 0x2E: case 0x3B: fold = x == y; break;
+            case 0x33: case 0x40: fold = x != y; break;
+            case 0x30: case 0x3D: fold = x > y; break;
+            case 0x2F: case 0x3C: fold = x >= y; break;
+            case 0x32: case 0x3F: fold = x < y; break;
+            case 0x31: case 0x3E: fold = x <= y; break;
+            default: break; /* the .un forms: not generated, not folded here */
+            }
+          }
+          sp = sp >= 2 ? sp - 2 : 0;
+        } else {
+          int pops = in.op->pops, pushes = in.op->pushes;
+          if (pops < 0 || pushes < 0 || sp < pops) {
+            sp = 0;
+          } else {
+            sp -= pops;
+            for (int k = 0; k < pushes && sp < 64; k++)
+              st[sp++] = (cval){0, 0};
+          }
+        }
+        uint32_t succ[258];
+        int ns = 0;
+        int falls = f == ILHEAP_IL_FLOW_NEXT || f == ILHEAP_IL_FLOW_CALL ||
+                    (f == ILHEAP_IL_FLOW_COND && fold != 1) || f == ILHEAP_IL_FLOW_SWITCH ||
+                    f == ILHEAP_IL_FLOW_PREFIX;
+        if (f == ILHEAP_IL_FLOW_BRANCH || (f == ILHEAP_IL_FLOW_COND && fold != 0) ||
+            f == ILHEAP_IL_FLOW_LEAVE)
+          if (in.target >= 0 && in.target < (int64_t)cs)
+            succ[ns++] = (uint32_t)in.target;
+        if (f == ILHEAP_IL_FLOW_SWITCH)
+          for (uint32_t k = 0; k < (uint32_t)in.value && ns < 256; k++) {
+            int64_t t;
+            if (ilheap_il_switch_target(&in, k, &t) == ILHEAP_IL_OK && t >= 0 && t < (int64_t)cs)
+              succ[ns++] = (uint32_t)t;
+          }
+        for (int k = 0; k < ns; k++)
+          if (succ[k] < cs)
+            arrive(succ[k], f == ILHEAP_IL_FLOW_LEAVE ? 0 : d, queued, work, &nw);
+        if (!falls)
+          break;
+        off += in.size;
+        if (off < cs && is_target[off])
+          sp = 0; /* a block start: the importer spills, nothing is constant */
+        if (off < cs && queued[off] && !seen[off]) {
+          if (g_depth[off] != d)
+            g_live_mismatch = 1;
+          break; /* queued already: it runs from there */
+        }
+        if (off < cs && seen[off]) {
+          if (g_depth[off] != d)
+            g_live_mismatch = 1;
+          break;
+        }
+      }
     }
     int more = 0;
     for (int i = 0; i < ncl; i++) {
@@ -1119,10 +1259,12 @@ static int reachable(const body *b, uint32_t target) {
         live = seen[o];
       if (!live)
         continue;
-      uint32_t st[2] = {c->h_off, c->flags == 1 ? c->extra : c->h_off};
+      uint32_t hs[2] = {c->h_off, c->flags == 1 ? c->extra : c->h_off};
       for (int k = 0; k < 2; k++)
-        if (st[k] < cs && !queued[st[k]])
-          queued[st[k]] = 1, work[nw++] = st[k], more = 1;
+        if (hs[k] < cs && !queued[hs[k]]) {
+          arrive(hs[k], c->flags == 2 ? 0 : 1, queued, work, &nw);
+          more = 1;
+        }
     }
     if (!more)
       break;
@@ -1130,6 +1272,34 @@ static int reachable(const body *b, uint32_t target) {
   if (target >= cs)
     return -1;
   return seen[target];
+}
+
+/* Where the checker's answer is: "imported" (code the JIT compiles),
+ * "not-imported" (code it never reaches), "structure" (the header, the
+ * decoding of the whole code, the clauses: V0-V2, V4, V6-V9), "-" (no error). */
+static const char *where(const body *b, const ilheap_il_verdict *v) {
+  if (v->result != ILHEAP_IL_VERDICT_ERROR)
+    return "-";
+  switch (v->check) {
+  case 0: case 1: case 2: case 4: case 6: case 7: case 8: case 9: return "structure";
+  default: break;
+  }
+  int r = reachable(b, v->offset);
+  uint32_t maxstack = (b->bytes[0] & 3) == 2 ? 8 : (uint32_t)b->bytes[2] | (uint32_t)b->bytes[3] << 8;
+  /* The depth checks: is there a fault on the code and edges the JIT imports? */
+  if (v->check == 15)
+    return g_live_max > (int)maxstack ? "imported" : "not-imported";
+  if (v->check == 16)
+    return g_live_mismatch ? "imported" : "not-imported";
+  if (v->check == 14)
+    return g_live_underflow ? "imported" : "not-imported";
+  return r > 0 ? "imported" : "not-imported";
+}
+
+static const char *mut_name(int m) {
+  static const char *const swapped[3] = {"clauses-swapped/in-try", "clauses-swapped/in-filter",
+                                         "clauses-swapped/in-handler"};
+  return m == M_SWAP ? swapped[g_swap_where] : g_mut_names[m];
 }
 
 static int check_body(uint32_t j, const body *b, ilheap_il_verdict *v) {
@@ -1185,11 +1355,9 @@ static int cmd_gen(uint64_t seed, uint32_t first, uint32_t count, const char *bp
     }
     fwrite(b.bytes, 1, b.size, bf);
     /* The answer's text last: it has spaces. */
-    fprintf(ef, "%u %u %s %s %s V%u 0x%x %s %s\n", j, j % KINDS, g_mut_names[b.mutation],
+    fprintf(ef, "%u %u %s %s %s V%u 0x%x %s %s\n", j, j % KINDS, mut_name(b.mutation),
             b.expected, verdict_name(v.result), v.check, (unsigned)v.offset,
-            v.result != ILHEAP_IL_VERDICT_ERROR ? "-"
-            : reachable(&b, v.offset) > 0       ? "reachable"
-                                                : "unreachable",
+            where(&b, &v),
             v.result == ILHEAP_IL_VERDICT_PARTIAL ? ilheap_il_strerror(v.skip_reason)
                                                   : ilheap_il_strerror(v.answer));
   }
@@ -1206,9 +1374,9 @@ static int cmd_show(uint64_t seed, uint32_t j) {
   ilheap_il_verdict v;
   (void)check_body(j, &b, &v);
   printf("body %u seed %" PRIu64 " kind %u mutation %s expected %s verdict %s V%u %s at 0x%x\n", j,
-         seed, j % KINDS, g_mut_names[b.mutation], b.expected, verdict_name(v.result), v.check,
+         seed, j % KINDS, mut_name(b.mutation), b.expected, verdict_name(v.result), v.check,
          ilheap_il_strerror(v.answer), (unsigned)v.offset);
-  printf("the answer's offset is %s\n", reachable(&b, v.offset) > 0 ? "reachable" : "unreachable");
+  printf("the answer is about: %s\n", where(&b, &v));
   for (int i = 0; i < g_e.ncl; i++)
     printf("clause %d: %s try IL_%04x-IL_%04x handler IL_%04x-IL_%04x%s\n", i,
            g_e.cl[i].flags == 0 ? "catch" : g_e.cl[i].flags == 1 ? "filter" : "finally",
