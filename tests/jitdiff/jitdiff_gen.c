@@ -1083,6 +1083,7 @@ static const char *verdict_name(int r) {
 typedef struct cval {
   uint8_t known;
   int32_t v;
+  int var; /* ldarg n: 1000 + n, ldloc n: n; else -1 (x op x folds too) */
 } cval;
 /* What the walk of reachable() saw on the code the JIT imports: the deepest
  * stack, two edges into one instruction with different depths, an underflow. */
@@ -1167,7 +1168,7 @@ static int reachable(const body *b, uint32_t target) {
           /* ldc.i4.m1 .. ldc.i4.8 carry their value in the opcode */
           int32_t val = c <= 0x1E ? (int32_t)c - 0x16 : (int32_t)in.value;
           if (sp < 64)
-            st[sp++] = (cval){1, val};
+            st[sp++] = (cval){1, val, -1};
         } else if ((c >= 0x58 && c <= 0x5A) || (c >= 0x5F && c <= 0x61) || c == 0xFE01 ||
                    c == 0xFE02 || c == 0xFE04) {
           if (sp >= 2) {
@@ -1184,8 +1185,11 @@ static int reachable(const body *b, uint32_t target) {
             case 0xFE02: r = x.v > y.v; break;
             default: r = x.v < y.v; break;
             }
+            int same = x.var >= 0 && x.var == y.var && c >= 0xFE01; /* a == a, a > a, a < a */
+            if (same)
+              r = c == 0xFE01;
             sp -= 2;
-            st[sp++] = (cval){(uint8_t)(x.known && y.known), (int32_t)r};
+            st[sp++] = (cval){(uint8_t)((x.known && y.known) || same), (int32_t)r, -1};
           } else {
             sp = 0;
           }
@@ -1193,7 +1197,10 @@ static int reachable(const body *b, uint32_t target) {
           if (sp >= 1)
             st[sp - 1].v = (int32_t)(0u - (uint32_t)st[sp - 1].v);
         } else if (f == ILHEAP_IL_FLOW_COND && in.op->pops == 2) {
-          if (sp >= 2 && st[sp - 1].known && st[sp - 2].known) {
+          if (sp >= 2 && st[sp - 1].var >= 0 && st[sp - 1].var == st[sp - 2].var) {
+            /* the same variable on both sides: beq bge ble always, bne bgt blt never */
+            fold = c == 0x2E || c == 0x3B || c == 0x2F || c == 0x3C || c == 0x31 || c == 0x3E;
+          } else if (sp >= 2 && st[sp - 1].known && st[sp - 2].known) {
             int32_t x = st[sp - 2].v, y = st[sp - 1].v;
             switch (c) {
             case 0x2E: case 0x3B: fold = x == y; break;
@@ -1212,8 +1219,17 @@ static int reachable(const body *b, uint32_t target) {
             sp = 0;
           } else {
             sp -= pops;
+            int var = -1;
+            if (c >= 0x02 && c <= 0x05)
+              var = 1000 + (int)c - 0x02;
+            else if (c == 0x0E)
+              var = 1000 + (int)in.value;
+            else if (c >= 0x06 && c <= 0x09)
+              var = (int)c - 0x06;
+            else if (c == 0x11)
+              var = (int)in.value;
             for (int k = 0; k < pushes && sp < 64; k++)
-              st[sp++] = (cval){0, 0};
+              st[sp++] = (cval){0, 0, var};
           }
         }
         uint32_t succ[258];
