@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # The IL checker against the real JIT (issue 22, docs/jit-differential.md).
 #
-#   scripts/jitdiff.sh [--seed S] [--count N] [--time SECONDS] [--strict]
+#   scripts/jitdiff.sh [--seed S] [--count N] [--time SECONDS] [--strict] [--table]
+#
+# --table: no build, no run; the table of the last run in the work directory
+# (its outcome.txt and expect.txt), with the same --seed and --count.
 #
 # Builds tests/jitdiff/jitdiff_gen, the sample profiler and the app of
 # tests/jitdiff/app; generates N bodies from seed S (1000 per process: target
@@ -30,14 +33,15 @@
 set -u -o pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-seed=1 count=10000 limit=1500 strict=0
+seed=1 count=10000 limit=1500 strict=0 table_only=0
 while [ $# -gt 0 ]; do
   case $1 in
   --seed) seed=$2; shift 2 ;;
   --count) count=$2; shift 2 ;;
   --time) limit=$2; shift 2 ;;
   --strict) strict=1; shift ;;
-  *) echo "usage: $0 [--seed S] [--count N] [--time SECONDS] [--strict]" >&2; exit 2 ;;
+  --table) table_only=1; shift ;;
+  *) echo "usage: $0 [--seed S] [--count N] [--time SECONDS] [--strict] [--table]" >&2; exit 2 ;;
   esac
 done
 rid=${ILHEAP_E2E_RID:-}
@@ -63,6 +67,8 @@ start=$SECONDS
 . "$repo/scripts/e2e-target.sh"
 e2e_target
 
+genexe=$work/gen/jitdiff_gen
+if [ "$table_only" = 0 ]; then
 # ---- Build -------------------------------------------------------------------------
 say "building jitdiff_gen and the profiler in $work"
 gen=(); command -v ninja >/dev/null 2>&1 && [ ! -f "$work/gen/CMakeCache.txt" ] && gen=(-G Ninja)
@@ -139,6 +145,7 @@ for ((first = 0; first < count; first += batch)); do
 done
 t_run=$((SECONDS - t_run))
 say "$done_bodies bodies, $restarts process restarts (crash or hang), $t_run s for generating and running"
+fi
 
 # ---- The table -------------------------------------------------------------------------
 # expect: j kind mutation expected verdict Vn offset reachable|unreachable|- answer...;
