@@ -53,8 +53,16 @@
 #include "ilheap_il_verify.h"
 
 /* ---- Random numbers: splitmix64, per body ------------------------------------ */
+/* The libFuzzer mode (JITDIFF_FUZZ) draws the choices from its input first. */
+static const uint8_t *g_fuzz;
+static size_t g_fuzz_n, g_fuzz_at;
 static uint64_t g_rng;
 static uint32_t rnd(uint32_t n) {
+  if (g_fuzz && g_fuzz_at + 2 <= g_fuzz_n) {
+    uint32_t x = (uint32_t)g_fuzz[g_fuzz_at] | (uint32_t)g_fuzz[g_fuzz_at + 1] << 8;
+    g_fuzz_at += 2;
+    return n ? x % n : 0;
+  }
   g_rng += 0x9E3779B97F4A7C15ull;
   uint64_t z = g_rng;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -102,9 +110,11 @@ static int g_locals; /* 0 or NLOCALS */
 static const kind_info *g_k;
 static int g_no_eh;
 
+/* A new node; when the table is full, node 0 (the attempt is then dropped:
+ * make_body checks g_nn, so the links written meanwhile never run). */
 static int mk(int kind, int op, int32_t v, int a, int b, int c) {
   if (g_nn >= MAXN)
-    return -1;
+    return 0;
   g_n[g_nn] = (node){kind, op, v, a, b, c, -1};
   return g_nn++;
 }
@@ -171,7 +181,7 @@ static int gen_stmts(int depth, int in_block, int budget) {
   int n = 1 + (int)rnd((uint32_t)budget), first = -1, last = -1;
   for (int i = 0; i < n; i++) {
     int s = gen_stmt(depth, in_block);
-    if (s < 0)
+    if (g_nn >= MAXN)
       break;
     if (last < 0)
       first = s;
@@ -995,7 +1005,7 @@ static int make_body(uint64_t seed, uint32_t j, body *b) {
     }
     case M_PREFIX: {
       /* before an instruction that is no call, no memory access */
-      static const uint8_t pre[][6] = {
+      static const uint8_t pre[][7] = { /* length, bytes */
           {2, 0xFE, 0x13},             /* volatile. */
           {2, 0xFE, 0x14},             /* tail. */
           {3, 0xFE, 0x12, 0x01},       /* unaligned. 1 */
@@ -1461,6 +1471,44 @@ static int cmd_cs(uint32_t n) {
   return 0;
 }
 
+#ifdef JITDIFF_FUZZ
+/*
+ * The libFuzzer mode (fuzz_jitdiff_gen, built by tests/jitdiff/CMakeLists.txt
+ * with clang): the input drives the generator's choices (then splitmix64 takes
+ * over), and the checker's verdict must keep what the differential runs
+ * established against the JIT: a valid body is OK, and the mutations the JIT
+ * refused in every run (branch-mid-insn, leave-as-branch, clause-end-stale,
+ * tiny-past-63, clauses-swapped/in-try) are errors. A crash input is a body
+ * (--show with the same bytes is not available: print it from the fuzzer's
+ * artifact with the walk of ilheap_il_verify.h).
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static body b;
+  g_fuzz = data;
+  g_fuzz_n = size;
+  g_fuzz_at = 0;
+  uint32_t j = size ? data[0] : 0;
+  int rc = make_body(0, j, &b);
+  g_fuzz = NULL;
+  if (rc != 0)
+    return 0;
+  ilheap_il_verdict v;
+  (void)check_body(j, &b, &v);
+  int must_pass = b.mutation == M_NONE;
+  int must_fail = b.mutation == M_MID_INSN || b.mutation == M_LEAVE_BR ||
+                  b.mutation == M_CLAUSE_END || b.mutation == M_TINY63 ||
+                  (b.mutation == M_SWAP && g_swap_where == 0);
+  if ((must_pass && v.result != ILHEAP_IL_VERDICT_OK) ||
+      (must_fail && v.result != ILHEAP_IL_VERDICT_ERROR)) {
+    fprintf(stderr, "jitdiff fuzz: %s body (kind %u) answered %s V%u %s at 0x%x\n",
+            mut_name(b.mutation), j % KINDS, verdict_name(v.result), v.check,
+            ilheap_il_strerror(v.answer), (unsigned)v.offset);
+    abort();
+  }
+  return 0;
+}
+#else
 int main(int argc, char **argv) {
   uint64_t seed = 1;
   uint32_t first = 0, count = 0;
@@ -1491,3 +1539,4 @@ int main(int argc, char **argv) {
   }
   return cmd_gen(seed, first, count, paths[0], paths[1]);
 }
+#endif
