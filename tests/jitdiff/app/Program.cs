@@ -16,8 +16,13 @@ namespace JitDiff
             int first = args.Length > 0 ? int.Parse(args[0]) : 0;
             int end = args.Length > 1 ? Math.Min(int.Parse(args[1]), T.Count) : T.Count;
             T t = new T();
+            // Test hook of scripts/jitdiff.sh's restart: JITDIFF_CRASH_AT=j ends the
+            // process (FailFast) instead of calling target j, once per process start.
+            string? crashAt = Environment.GetEnvironmentVariable("JITDIFF_CRASH_AT");
             for (int j = first; j < end; j++)
             {
+                if (crashAt != null && j != first && ("," + crashAt + ",").Contains("," + j + ","))
+                    Environment.FailFast("JITDIFF_CRASH_AT " + j);
                 string answer;
                 try
                 {
