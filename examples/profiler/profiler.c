@@ -1028,7 +1028,7 @@ static int jd_started(profiler *p, FunctionID fn) {
   }
   memcpy(blk, b->bytes, b->size);
   for (uint32_t k = 0; k < b->npatch; k++) {
-    uint32_t off = jd_le32(b->patches + 8 * k), kind = jd_le32(b->patches + 8 * k + 4);
+    uint32_t off = jd_le32(b->patches + (size_t)8 * k), kind = jd_le32(b->patches + (size_t)8 * k + 4);
     uint32_t v = kind == 1 ? g_jd.local_sig : g_jd.object_spec;
     if (off <= b->size && b->size - off >= 4)
       for (int q = 0; q < 4; q++)
