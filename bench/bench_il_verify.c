@@ -14,7 +14,10 @@
  * bytes (layout, then V1-V19), with the caller's scratch memory and the
  * signatures given. A run times every size once (the sizes interleaved); a
  * sample repeats the check until MIN_MS have passed. The figure per size is the
- * median of the runs, with min and max, in thread CPU time (not wall time); the last line gives the growth of the
+ * median of the runs, with min and max, in thread CPU time (not wall time),
+ * beside its reference measured in the same runs: the public walk
+ * (ilheap_il_next) over the same code, the least a check of every instruction
+ * costs. The last line gives the growth of the
  * cost per byte from 1 KiB to 1 MiB (goal <= 1.2) and the 1 MiB figure (goal
  * >= 100 MB/s).
  */
@@ -200,7 +203,7 @@ int main(int argc, char **argv) {
     if (!scratch[s])
       return 1;
   }
-  double mbs[NSIZES][MAX_RUNS];
+  double mbs[NSIZES][MAX_RUNS], ref[NSIZES][MAX_RUNS];
   printf("ilheap_bench_il_verify: %d runs, samples of >= %.0f ms of thread CPU time, branch window %u "
          "units (0: any)\n",
          runs, min_ms, window);
@@ -228,13 +231,34 @@ int main(int argc, char **argv) {
         t = now_s() - t0;
       } while (t * 1e3 < min_ms);
       mbs[s][r] = (double)bodies[s].size * (double)reps / t / 1e6;
+      /* The reference, interleaved: the public walk over the same code, the
+       * least any check of every instruction costs. */
+      const uint8_t *code = written[s] + ILHEAP_IL_FAT_HEADER_SIZE;
+      uint64_t seen = 0;
+      reps = 0;
+      t0 = now_s();
+      do {
+        for (size_t off = 0; off < bodies[s].size;) {
+          ilheap_il_insn in;
+          if (ilheap_il_next(code, bodies[s].size, off, &in) != ILHEAP_IL_OK)
+            return 1;
+          off += in.size;
+          seen++;
+        }
+        reps++;
+        t = now_s() - t0;
+      } while (t * 1e3 < min_ms);
+      ref[s][r] = (double)bodies[s].size * (double)reps / t / 1e6;
+      if (seen == 0)
+        return 1;
     }
   }
   double med[NSIZES];
-  printf("%10s %9s %8s %9s %12s %12s %12s\n", "code", "clauses", "branches", "instrs",
-         "MB/s median", "min", "max");
+  printf("%10s %9s %8s %9s %12s %8s %8s %12s\n", "code", "clauses", "branches", "instrs",
+         "MB/s median", "min", "max", "walk (ref)");
   for (int s = 0; s < NSIZES; s++) {
     qsort(mbs[s], (size_t)runs, sizeof(double), cmp_double);
+    qsort(ref[s], (size_t)runs, sizeof(double), cmp_double);
     med[s] = mbs[s][runs / 2];
     ilheap_il_verdict v;
     ilheap_il_verify_options o;
@@ -245,8 +269,9 @@ int main(int argc, char **argv) {
     o.local_sig_size = sizeof local_sig;
     int rr = ilheap_il_verify(written[s], wsize[s], &o, &v);
     (void)rr;
-    printf("%10u %9u %8u %9u %12.1f %12.1f %12.1f\n", bodies[s].size, bodies[s].nclauses,
-           bodies[s].branches, v.instructions, med[s], mbs[s][0], mbs[s][runs - 1]);
+    printf("%10u %9u %8u %9u %12.1f %8.1f %8.1f %12.1f\n", bodies[s].size, bodies[s].nclauses,
+           bodies[s].branches, v.instructions, med[s], mbs[s][0], mbs[s][runs - 1],
+           ref[s][runs / 2]);
   }
   printf("cost per byte, 1 MiB / 1 KiB: %.2fx (goal <= 1.2); 1 MiB: %.0f MB/s (goal >= 100)\n",
          med[0] / med[NSIZES - 1], med[NSIZES - 1]);

@@ -38,7 +38,7 @@
  *  Decoding
  *  V1.  Every opcode is one of the table's (III.1.2.1). ILHEAP_IL_EOPCODE.
  *  V2.  No operand is cut off by the end of the code, a switch's count and
- *       targets included (III.1.2, III.3.66). ILHEAP_IL_EOPERAND_PAST_END.
+ *       targets included (III.1.7.1, III.3.66). ILHEAP_IL_EOPERAND_PAST_END.
  *  V3.  Prefixes (III.2): each precedes an instruction it may prefix (the
  *       table's `prefixes` column: constrained. before callvirt, and before
  *       call and ldftn for static virtual methods (ECMA-335 augments); no.
@@ -50,7 +50,7 @@
  *       ILHEAP_IL_EPREFIX_OPERAND. A tail. call is immediately followed by
  *       ret (III.2.4): ILHEAP_IL_ETAIL_CALL.
  *  V4.  Tokens name a table the instruction takes, with a nonzero row
- *       (III.3/III.4 instruction pages; II.22): methods MethodDef, MemberRef
+ *       (III.1.9, the instruction pages of III.3-4; II.22): methods MethodDef, MemberRef
  *       or MethodSpec; fields Field or MemberRef; types TypeRef, TypeDef or
  *       TypeSpec; calli a StandAloneSig; ldstr a user string (row 0 allowed);
  *       ldtoken a type, method or field. ILHEAP_IL_ETOKEN.
@@ -159,7 +159,7 @@
  *
  * COST: two passes over the code and one radix sort of the clauses' blocks:
  * O(code + clauses), whatever the branches; working memory 8 bytes per byte of
- * code plus about 400 per clause (ilheap_il_verify_scratch_size), from the
+ * code plus about 270 per clause (ilheap_il_verify_scratch_size), from the
  * caller's scratch or malloc.
  */
 #ifndef ILHEAP_IL_VERIFY_H

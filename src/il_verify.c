@@ -170,6 +170,20 @@ static int decode(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *
   return ILHEAP_IL_OK;
 }
 
+/* decode for the checker's passes: a one-byte opcode without an operand (most
+ * of them) takes the short way. */
+static int decode_fast(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *in) {
+  uint32_t b0 = code[off];
+  uint32_t row = row_of[b0]; /* 0xFE's slot is empty: the long way */
+  if (row && rows[row - 1].operand == ILHEAP_IL_OPERAND_NONE) {
+    in->op = &rows[row - 1];
+    in->size = 1;
+    in->value = 0;
+    return ILHEAP_IL_OK;
+  }
+  return decode(code, size, off, in);
+}
+
 int ilheap_il_next(const uint8_t *code, size_t code_size, size_t offset, ilheap_il_insn *out) {
   if (!out)
     return ILHEAP_IL_EBADARG;
@@ -351,7 +365,6 @@ typedef struct checker {
   const ilheap_il_clause *clauses;
   slot *slots;     /* size + 1: one per byte offset (one cache line touched per edge) */
   block *blocks;   /* 3 per clause: sorted (preorder) */
-  block *raw;      /* 3 per clause: as the clauses list them */
   struct kv *keys, *keys2; /* 3 per clause each: the sort's */
   uint32_t *tblk, *hblk, *fblk; /* per clause: its try, handler, filter block */
   const ilheap_il_verify_options *o;
@@ -421,7 +434,7 @@ static int pass1(checker *c) {
   int need_ret = 0;
   while (off < c->size) {
     ilheap_il_insn in;
-    int r = decode(c->code, c->size, off, &in);
+    int r = decode_fast(c->code, c->size, off, &in);
     if (r != ILHEAP_IL_OK)
       return fail(c, r, r == ILHEAP_IL_EOPCODE ? 1 : 2, off, NONE);
     c->v->instructions++;
@@ -538,21 +551,27 @@ static int clauses(checker *c) {
       if (overlap(k->try_offset, te, k->filter_offset, k->handler_offset))
         return fail(c, ILHEAP_IL_ECLAUSE_SELF_OVERLAP, 7, k->filter_offset, i);
     }
-    c->raw[n++] = (block){.start = k->try_offset, .end = te, .kind = K_TRY, .clause = i};
-    c->raw[n++] = (block){.start = k->handler_offset, .end = he, .kind = K_HANDLER,
-                             .hkind = k->kind, .clause = i};
-    if (k->kind == ILHEAP_IL_FILTER)
-      c->raw[n++] = (block){.start = k->filter_offset, .end = k->handler_offset,
-                               .kind = K_FILTER, .hkind = k->kind, .clause = i};
-  }
-  for (uint32_t j = 0; j < n; j++) {
-    c->keys[j].key = (uint64_t)c->raw[j].start << 32 | (uint32_t)~c->raw[j].end;
-    c->keys[j].idx = j;
+    /* The blocks, as keys: start ascending, end descending; idx = clause * 3 + kind. */
+    c->keys[n].key = (uint64_t)k->try_offset << 32 | (uint32_t)~te;
+    c->keys[n++].idx = i * 3u + K_TRY;
+    c->keys[n].key = (uint64_t)k->handler_offset << 32 | (uint32_t)~he;
+    c->keys[n++].idx = i * 3u + K_HANDLER;
+    if (k->kind == ILHEAP_IL_FILTER) {
+      c->keys[n].key = (uint64_t)k->filter_offset << 32 | (uint32_t)~k->handler_offset;
+      c->keys[n++].idx = i * 3u + K_FILTER;
+    }
   }
   const kv *sorted = radix_sort(c->keys, c->keys2, n);
   for (uint32_t j = 0; j < n; j++) {
     ILHEAP_ASSERT(j == 0 || sorted[j - 1].key <= sorted[j].key);
-    c->blocks[j] = c->raw[sorted[j].idx];
+    uint32_t i = sorted[j].idx / 3u, kind = sorted[j].idx % 3u;
+    block *b = &c->blocks[j];
+    memset(b, 0, sizeof *b);
+    b->start = (uint32_t)(sorted[j].key >> 32);
+    b->end = ~(uint32_t)sorted[j].key;
+    b->kind = kind;
+    b->hkind = kind == K_TRY ? 0 : cl[i].kind;
+    b->clause = i;
   }
   /* Shared tries become one block (the lowest clause kept: the sort put it first). */
   uint32_t m = 0;
@@ -832,7 +851,7 @@ static int pass2(checker *c) {
     ILHEAP_ASSERT(has(c, s, F_START));
     /* The group: prefixes, then the instruction (pass 1 proved it decodes). */
     for (;;) {
-      r = decode(c->code, c->size, off, &in);
+      r = decode_fast(c->code, c->size, off, &in);
       ILHEAP_ASSERT(r == ILHEAP_IL_OK);
       off += in.size;
       if (in.op->flow != ILHEAP_IL_FLOW_PREFIX)
@@ -938,7 +957,7 @@ size_t ilheap_il_verify_scratch_size(uint32_t code_size, uint32_t clause_count) 
   uint64_t n = code_size;
   uint64_t total = align8((n + 1) * sizeof(slot)) +
                    align8((uint64_t)clause_count * sizeof(ilheap_il_clause)) +
-                   align8((uint64_t)clause_count * 3u * sizeof(block)) * 2u +
+                   align8((uint64_t)clause_count * 3u * sizeof(block)) +
                    align8((uint64_t)clause_count * 3u * sizeof(kv)) * 2u +
                    align8((uint64_t)clause_count * 3u * sizeof(uint32_t)) + 8u;
   if (total > SIZE_MAX)
@@ -984,7 +1003,6 @@ static int check(const ilheap_il_body *b, const uint8_t *section, const ilheap_i
   c.slots = carve(&p, ((uint64_t)c.size + 1) * sizeof(slot));
   ilheap_il_clause *cl = carve(&p, (uint64_t)c.nclauses * sizeof(ilheap_il_clause));
   c.blocks = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(block));
-  c.raw = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(block));
   c.keys = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(kv));
   c.keys2 = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(kv));
   c.tblk = carve(&p, (uint64_t)c.nclauses * 3u * sizeof(uint32_t));
