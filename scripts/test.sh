@@ -43,6 +43,10 @@
 #   il: framework bodies         every IL body of the .NET shared framework through the IL checks,
 #                                and its negative controls, in the asan-ubsan build
 #                                (scripts/il-framework.sh; 77 = skipped; 30-70 s)
+#   jitdiff: small series        the IL checker against the real JIT (scripts/jitdiff.sh
+#                                --seed 1 --count 1000 --strict): no body the JIT refuses
+#                                passed by the checker, every valid body's answer right
+#                                (~1-2 min cold, most of it the builds; exit 77 = no dotnet)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -190,6 +194,10 @@ il_framework() {
     need_script scripts/il-framework.sh
 }
 
+jitdiff_small() {
+  ILHEAP_JITDIFF_WORK=$BUILD_ROOT/jitdiff need_script scripts/jitdiff.sh --seed 1 --count 1000 --time 300 --strict
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -255,6 +263,7 @@ step "soak: linux (short)" soak_short
 step "e2e: win-x64 (Wine)" e2e_win win-x64
 step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "il: framework bodies" il_framework
+step "jitdiff: small series" jitdiff_small
 step "clang-tidy" clang_tidy
 
 echo

@@ -162,8 +162,9 @@ struct IClassFactory {
 
 /* ---- IMetaDataEmit ({BA3FEE4C-ECB9-4e41-83B7-183FA41CD859}) ----------- */
 /*
- * A prefix: IUnknown, then slots 3 .. 22 (SetModuleProps .. SetRVA) in cor.h's
- * order. Only DefineMethod (10) and SetRVA (22) are called here; the other
+ * A prefix: IUnknown, then slots 3 .. 26 (SetModuleProps .. GetTokenFromTypeSpec)
+ * in cor.h's order. Only DefineMethod (10), SetRVA (22), GetTokenFromSig (23) and
+ * GetTokenFromTypeSpec (26, the JIT differential mode) are called here; the other
  * slots are placeholders that keep the order (never called through).
  */
 typedef struct IMetaDataEmit IMetaDataEmit;
@@ -182,6 +183,11 @@ typedef struct IMetaDataEmitVtbl {
       DefineImportMember, DefineEvent, SetClassLayout, DeleteClassLayout, SetFieldMarshal,
       DeleteFieldMarshal, DefinePermissionSet;
   HRESULT(STDMETHODCALLTYPE *SetRVA)(IMetaDataEmit *This, mdMethodDef md, ULONG ulRVA);
+  HRESULT(STDMETHODCALLTYPE *GetTokenFromSig)
+  (IMetaDataEmit *This, PCCOR_SIGNATURE pvSig, ULONG cbSig, mdToken *pmsig);
+  ilheap_unused_slot DefineModuleRef, SetParent;
+  HRESULT(STDMETHODCALLTYPE *GetTokenFromTypeSpec)
+  (IMetaDataEmit *This, PCCOR_SIGNATURE pvSig, ULONG cbSig, mdToken *ptypespec);
 } IMetaDataEmitVtbl;
 struct IMetaDataEmit {
   const IMetaDataEmitVtbl *lpVtbl;
@@ -548,6 +554,9 @@ _Static_assert(sizeof(IClassFactoryVtbl) == 5 * sizeof(void (*)(void)), "IClassF
 _Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, SetModuleProps) == 3, "IMetaDataEmit slot 3");
 _Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, DefineMethod) == 10, "IMetaDataEmit slot 10");
 _Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, SetRVA) == 22, "IMetaDataEmit slot 22");
+_Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, GetTokenFromSig) == 23, "IMetaDataEmit slot 23");
+_Static_assert(ILHEAP_SLOT(IMetaDataEmitVtbl, GetTokenFromTypeSpec) == 26,
+               "IMetaDataEmit slot 26");
 
 _Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, CloseEnum) == 3, "IMetaDataImport slot 3");
 _Static_assert(ILHEAP_SLOT(IMetaDataImportVtbl, FindTypeDefByName) == 9, "slot 9");

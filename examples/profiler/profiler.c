@@ -47,6 +47,13 @@
  *   ILHEAP_PROFILER_PAVE_ABOVE   M: test-only, the soak's: pave the M MiB above
  *                             each module as it loads, so its heap comes from
  *                             the zone and goes back to it at the unload
+ *   ILHEAP_PROFILER_JITDIFF   a file of generated bodies (tests/jitdiff/jitdiff_gen):
+ *                             the JIT differential mode (scripts/jitdiff.sh,
+ *                             docs/jit-differential.md). JitDiff.T::M<i> gets
+ *                             body i, installed with the RUNTIME's
+ *                             SetILFunctionBody, unchecked: the point is to see
+ *                             what the JIT does with broken bodies. Report line:
+ *                             jitdiff i set(HRESULT) size
  *
  * The report: one event per line, a keyword then key=value fields separated by
  * single spaces (no value contains a space; HRESULTs as 0x%08x):
@@ -990,6 +997,184 @@ static ULONG STDMETHODCALLTYPE cb_Release(ICorProfilerCallback2 *This) {
 }
 
 /* ---- The callbacks the sample uses --------------------------------------------- */
+/* ---- The JIT differential mode (ILHEAP_PROFILER_JITDIFF) ------------------------ */
+/*
+ * The file (jitdiff_gen): "JDIF", count, then per body: target index, size,
+ * patch count, (offset, kind) per patch, the body's bytes (laid out for a
+ * 4-aligned address: ilheap blocks are). Patches: kind 1 writes the token of
+ * the LocalVarSig "6 x int32" (GetTokenFromSig), kind 2 the TypeSpec [object]
+ * (GetTokenFromTypeSpec), both defined once in the targets' module.
+ */
+typedef struct jd_body {
+  uint32_t index, size, npatch;
+  const uint8_t *patches; /* npatch x (offset, kind), little-endian */
+  const uint8_t *bytes;
+} jd_body;
+static struct {
+  uint8_t *file;
+  jd_body *bodies;
+  uint32_t count;
+  ModuleID module; /* where the tokens below were defined */
+  mdToken local_sig, object_spec;
+  os_lock lock;
+} g_jd = {.lock = OS_LOCK_INIT};
+
+static uint32_t jd_le32(const uint8_t *q) {
+  return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+/* Loads the file; 0 on success. Every record is checked against the file's size. */
+static int jd_load(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  size_t cap = 1u << 20, n = 0;
+  uint8_t *buf = malloc(cap);
+  for (size_t got; buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+    n += got;
+    if (n == cap) {
+      uint8_t *bigger = realloc(buf, cap * 2);
+      if (!bigger) {
+        free(buf);
+        buf = NULL;
+      }
+      buf = bigger;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (!buf || n < 8 || memcmp(buf, "JDIF", 4) != 0) {
+    free(buf);
+    return -1;
+  }
+  uint32_t count = jd_le32(buf + 4);
+  jd_body *bodies = calloc(count ? count : 1, sizeof *bodies);
+  size_t at = 8;
+  for (uint32_t i = 0; bodies && i < count; i++) {
+    if (n - at < 12)
+      break;
+    jd_body *b = &bodies[i];
+    b->index = jd_le32(buf + at);
+    b->size = jd_le32(buf + at + 4);
+    b->npatch = jd_le32(buf + at + 8);
+    at += 12;
+    if (b->npatch > (n - at) / 8)
+      break;
+    b->patches = buf + at;
+    at += (size_t)b->npatch * 8;
+    if (b->size > n - at)
+      break;
+    b->bytes = buf + at;
+    at += b->size;
+    if (i + 1 == count) {
+      g_jd.file = buf;
+      g_jd.bodies = bodies;
+      g_jd.count = count;
+      return 0;
+    }
+  }
+  free(bodies);
+  free(buf);
+  return -1;
+}
+
+/* The tokens the bodies' placeholders stand for, defined once in the module. */
+static int jd_tokens(profiler *p, ModuleID module) {
+  static const uint8_t local_sig[] = {0x07, 0x06, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08};
+  static const uint8_t object_spec[] = {0x1C}; /* ELEMENT_TYPE_OBJECT */
+  int ok = 1;
+  os_lock_acquire(&g_jd.lock);
+  if (g_jd.module != module) {
+    IUnknown *unk = NULL;
+    ok = 0;
+    if (SUCCEEDED(p->info->lpVtbl->GetModuleMetaData(p->info, module, 0x1 /* ofRead|ofWrite */,
+                                                     &IID_IMetaDataEmit, &unk)) &&
+        unk) {
+      IMetaDataEmit *emit = (IMetaDataEmit *)unk;
+      HRESULT h1 = emit->lpVtbl->GetTokenFromSig(emit, local_sig, sizeof local_sig, &g_jd.local_sig);
+      HRESULT h2 = emit->lpVtbl->GetTokenFromTypeSpec(emit, object_spec, sizeof object_spec,
+                                                      &g_jd.object_spec);
+      emit->lpVtbl->Release(emit);
+      ok = SUCCEEDED(h1) && SUCCEEDED(h2);
+      report("jitdiff-tokens module=0x%jx local_sig=0x%08x (0x%08x) object=0x%08x (0x%08x)",
+             (uintmax_t)module, (unsigned)g_jd.local_sig, (unsigned)h1,
+             (unsigned)g_jd.object_spec, (unsigned)h2);
+      if (ok)
+        g_jd.module = module;
+    }
+  }
+  os_lock_release(&g_jd.lock);
+  return ok;
+}
+
+/* JitDiff.T::M<i>: install body i. 1 if the method was a target. */
+static int jd_started(profiler *p, FunctionID fn) {
+  ClassID cls = 0;
+  ModuleID module = 0;
+  mdToken token = 0, token2 = 0;
+  IUnknown *unk = NULL;
+  if (FAILED(p->info->lpVtbl->GetFunctionInfo(p->info, fn, &cls, &module, &token)) ||
+      FAILED(p->info->lpVtbl->GetTokenAndMetaDataFromFunction(p->info, fn, &IID_IMetaDataImport,
+                                                              &unk, &token2)) ||
+      !unk)
+    return 0;
+  IMetaDataImport *md = (IMetaDataImport *)unk;
+  WCHAR wmethod[96], wtype[160];
+  ULONG mlen = 0, tlen = 0, sig_len = 0, rva = 0;
+  mdTypeDef type = 0;
+  DWORD attr = 0, impl = 0, type_flags = 0;
+  mdToken extends = 0;
+  PCCOR_SIGNATURE sig = NULL;
+  char method[96] = "", tname[160] = "";
+  if (SUCCEEDED(md->lpVtbl->GetMethodProps(md, token, &type, wmethod, 96, &mlen, &attr, &sig,
+                                           &sig_len, &rva, &impl)) &&
+      SUCCEEDED(md->lpVtbl->GetTypeDefProps(md, type, wtype, 160, &tlen, &type_flags, &extends))) {
+    utf16_to_utf8(wmethod, mlen, method, sizeof method);
+    utf16_to_utf8(wtype, tlen, tname, sizeof tname);
+  }
+  md->lpVtbl->Release(md);
+  if (strcmp(tname, "JitDiff.T") != 0 || method[0] != 'M' || method[1] < '0' || method[1] > '9')
+    return 0;
+  uint32_t i = (uint32_t)strtoul(method + 1, NULL, 10);
+  const jd_body *b = NULL;
+  for (uint32_t k = 0; k < g_jd.count && !b; k++)
+    if (g_jd.bodies[k].index == i)
+      b = &g_jd.bodies[k];
+  target t;
+  memset(&t, 0, sizeof t);
+  snprintf(t.name, sizeof t.name, "JitDiff.T::%s", method);
+  t.module = module;
+  t.token = token;
+  if (!b)
+    return 1; /* no body for it in this batch: the original IL runs */
+  if (claim_method(p, module, token) <= 0)
+    return 1;
+  if (!jd_tokens(p, module)) {
+    fail(p, &t, "jitdiff-tokens");
+    return 1;
+  }
+  uintptr_t base = 0;
+  IMethodMalloc *alloc = module_allocator(p, module, &base);
+  uint8_t *blk = alloc ? alloc->lpVtbl->Alloc(alloc, (ULONG)(b->size ? b->size : 1)) : NULL;
+  if (!blk) {
+    fail(p, &t, "Alloc-returned-NULL");
+    return 1;
+  }
+  memcpy(blk, b->bytes, b->size);
+  for (uint32_t k = 0; k < b->npatch; k++) {
+    uint32_t off = jd_le32(b->patches + (size_t)8 * k), kind = jd_le32(b->patches + (size_t)8 * k + 4);
+    uint32_t v = kind == 1 ? g_jd.local_sig : g_jd.object_spec;
+    if (off <= b->size && b->size - off >= 4)
+      for (int q = 0; q < 4; q++)
+        blk[off + (uint32_t)q] = (uint8_t)(v >> (8 * q));
+  }
+  /* The runtime's own call, on purpose unchecked (see the mode's description). */
+  HRESULT hr = p->info->lpVtbl->SetILFunctionBody(p->info, module, token, blk);
+  atomic_fetch_add(&p->bodies, 1);
+  report("jitdiff i=%u set=0x%08x size=%u", (unsigned)i, (unsigned)hr, (unsigned)b->size);
+  return 1;
+}
+
 /* Where the runtime library (libcoreclr.so, coreclr.dll) is mapped: the
  * ICorProfilerInfo object's vtable lives in it. 0 if unknown. */
 static uintptr_t runtime_base(ICorProfilerInfo *info) {
@@ -1042,6 +1227,10 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
     g_soak_every = (size_t)strtoul(env, NULL, 10);
   if (os_env("ILHEAP_PROFILER_PAVE_ABOVE", env, sizeof env))
     g_pave_above = (size_t)strtoul(env, NULL, 10) << 20;
+
+  if (os_env("ILHEAP_PROFILER_JITDIFF", path, sizeof path) && *path && !g_jd.bodies &&
+      jd_load(path) != 0)
+    report("init error=jitdiff-file-unreadable");
 
   DWORD mask = COR_PRF_MONITOR_JIT_COMPILATION | COR_PRF_MONITOR_MODULE_LOADS;
   HRESULT hr = p->info->lpVtbl->SetEventMask(p->info, mask);
@@ -1367,6 +1556,8 @@ static HRESULT STDMETHODCALLTYPE cb_JITCompilationStarted(ICorProfilerCallback2 
                                                           BOOL fIsSafeToBlock) {
   profiler *p = impl_from(This);
   (void)fIsSafeToBlock;
+  if (g_jd.bodies && jd_started(p, functionId))
+    return S_OK;
   target t;
   memset(&t, 0, sizeof t);
   int m = match_target(p, functionId, &t);
