@@ -101,20 +101,21 @@ static int64_t s32(uint32_t v) { return v < 0x80000000u ? (int64_t)v : (int64_t)
 /* ---- The walk ---------------------------------------------------------------------- */
 
 /* Decodes at off (< size); the core of ilheap_il_next, without argument checks. */
-static int decode(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *in) {
+static inline int decode(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *in) {
   ILHEAP_ASSERT(off < size);
-  const ilheap_il_opcode *op;
+  uint32_t row;
   size_t at = off + 1;
   if (code[off] == 0xFE) {
     if (size - off < 2)
       return ILHEAP_IL_EOPCODE;
-    op = ilheap_il_opcode_info(0xFE00u | code[off + 1]);
+    row = row_of[256 + code[off + 1]];
     at++;
   } else {
-    op = ilheap_il_opcode_info(code[off]);
+    row = row_of[code[off]]; /* the table, not ilheap_il_opcode_info: a call per instruction */
   }
-  if (!op)
+  if (!row) /* 0xFE's own slot is empty too */
     return ILHEAP_IL_EOPCODE;
+  const ilheap_il_opcode *op = &rows[row - 1];
   uint64_t len = op->size;
   if (size - off < len)
     return ILHEAP_IL_EOPERAND_PAST_END;
@@ -172,7 +173,7 @@ static int decode(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *
 
 /* decode for the checker's passes: a one-byte opcode without an operand (most
  * of them) takes the short way. */
-static int decode_fast(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *in) {
+static inline int decode_fast(const uint8_t *code, size_t size, size_t off, ilheap_il_insn *in) {
   uint32_t b0 = code[off];
   uint32_t row = row_of[b0]; /* 0xFE's slot is empty: the long way */
   if (row && rows[row - 1].operand == ILHEAP_IL_OPERAND_NONE) {
