@@ -806,7 +806,7 @@ static void rewrite(profiler *p, const target *t) {
   intmax_t offset = (intmax_t)(addr - base);
   /* Checked (layout, window rule, instructions) before the runtime sees it;
    * the negative control goes straight to the runtime, to show its answer. */
-  ilheap_il_verdict verdict;
+  ilheap_il_verdict verdict = {0}; /* read only after the checked call, which fills it */
   HRESULT hr = skew == 0 ? ilheap_il_set_function_body(
                                p->info, t->module, t->token, blk, size,
                                ilheap_registry_find(p->registry, (uintptr_t)t->module), 0, NULL,
