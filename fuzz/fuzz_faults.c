@@ -664,14 +664,6 @@ static ptrdiff_t serve_text(char *buf, ptrdiff_t got, size_t cap, void *arg) {
   return (ptrdiff_t)n;
 }
 
-static ptrdiff_t count_reads(char *buf, ptrdiff_t got, size_t cap, void *arg) {
-  (void)buf;
-  (void)cap;
-  ++*(unsigned *)arg;
-  return got;
-}
-
-static int text_mode; /* the walks read the text (ILHEAP_PROCMAP=text or an old kernel) */
 
 typedef struct gaps {
   uintptr_t v[MAX_GAPS][2];
@@ -711,9 +703,9 @@ enum { BAD_NONE, BAD_LO_DIGIT, BAD_DASH, BAD_SWAPPED, BAD_OVERFLOW, BAD_EMPTY, B
  * in chunks of any size; the walk over [r, r + span) must report exactly the
  * gaps between the mappings before a broken line and then answer
  * ILHEAP_EPROVIDER, or all of them and ILHEAP_OK; never read past its buffer,
- * never crash. On a kernel with PROCMAP_QUERY the first question is answered
- * "no such ioctl" (ENOTTY or EINVAL), as a kernel before 6.11 would: the walk
- * must go on through the text from where it stood.
+ * never crash. When the walks still ask PROCMAP_QUERY, the first question is
+ * answered "no such ioctl" (ENOTTY or EINVAL), as a kernel before 6.11 would:
+ * the walk must go on through the text from where it stood.
  */
 static void op_maps_text(state *st, fuzz_input *in) {
   static maps_text m;
@@ -824,7 +816,7 @@ static void op_maps_text(state *st, fuzz_input *in) {
   int fail_alloc = fuzz_range(in, 0, 5) == 0, read_err = 0;
   unsigned fault = fuzz_pick(in, 4), which = (unsigned)fuzz_range(in, 0, 3);
   disarm();
-  if (text_mode) {
+  if (ilheap__procmap_text()) { /* ILHEAP_PROCMAP=text, an old kernel, a failed ioctl */
     read_err = errs[fault];
     if (read_err != 0)
       ilheap__fault_os(2 + which, read_err); /* open is the first call, then the reads */
@@ -1186,15 +1178,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t ignore = 0;
     race_first_provider(); /* before anything else uses the provider */
     const ilheap_provider *os = ilheap_os_provider();
-    unsigned reads = 0;
-    ilheap__set_read_filter(count_reads, &reads);
     if (os != NULL)
       (void)os->walk_free(os->ctx, 0x10000, 0x20000, count_range, &ignore);
-    ilheap__set_read_filter(NULL, NULL);
-    text_mode = reads != 0;
     settled = 1;
   }
   disarm();
+  /* Any failed PROCMAP_QUERY (an injected one included) sends the provider to
+   * the text for good: each input starts from the same method again. */
+  ilheap__procmap_reset();
   memset(&st, 0, sizeof st);
   if (fuzz_bool(&in)) {
     /* The simulated space is made with faults armed too: its own failures

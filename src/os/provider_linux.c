@@ -9,8 +9,9 @@
  * Thread stacks and everything else are ordinary mappings and are excluded as
  * such. The mappings come from the PROCMAP_QUERY ioctl on /proc/self/maps
  * (Linux 6.11+: "the mapping covering or next after this address", O(log n)
- * per question), or, where the kernel lacks it, from reading /proc/self/maps
- * line by line. Both stop at the first gap the core accepts, so a walk costs
+ * per question), or, where it fails (kernels before 6.11, qemu-user, seccomp
+ * filters), from reading /proc/self/maps line by line. Both stop at the first
+ * gap the core accepts, so a walk costs
  * what lies between the window's start and that gap, not the whole map; with
  * the ioctl, a run of adjacent mappings crossed once is remembered and crossed
  * in one question afterwards (the view, below).
@@ -27,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,7 +372,7 @@ static void view_clear(void) {
 }
 
 /* One PROCMAP_QUERY: the mapping covering addr or the next one above.
- * 0, 1 when nothing is mapped there or above, -1 (errno set) on failure. */
+ * 0, 1 when nothing is mapped there or above, -errno on failure. */
 static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
   for (;;) {
     memset(q, 0, sizeof *q);
@@ -382,14 +384,14 @@ static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
     if (errno == ENOENT)
       return 1;
     if (errno != EINTR)
-      return -1;
+      return errno > 0 ? -errno : -EIO;
   }
 }
 
-/* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when the kernel lacks the ioctl. Crossing
- * a remembered run costs one question; runs crossed mapping by mapping are
- * remembered (see the view, above). */
-static int walk_query(int fd, walker *w, int *jumped) {
+/* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when a question failed (*why: its errno).
+ * Crossing a remembered run costs one question; runs crossed mapping by mapping
+ * are remembered (see the view, above). */
+static int walk_query(int fd, walker *w, int *jumped, int *why) {
   struct ilheap_procmap_query q;
   uintptr_t run_lo = 0, run_hi = 0; /* the run being crossed */
   unsigned run_maps = 0;
@@ -441,8 +443,10 @@ static int walk_query(int fd, walker *w, int *jumped) {
   }
   if (run_maps >= VIEW_MIN_MAPPINGS)
     view_add(run_lo, run_hi);
-  if (r < 0)
-    return errno == ENOTTY || errno == EINVAL ? 1 : ILHEAP_EPROVIDER;
+  if (r < 0) {
+    *why = -r;
+    return 1;
+  }
   return err;
 }
 
@@ -524,8 +528,15 @@ static int walk_maps(int fd, walker *w) {
 
 /* 0 unknown, 1 PROCMAP_QUERY works, 2 it does not: read the text. The
  * environment variable ILHEAP_PROCMAP=text forces the text path (tests use it to
- * cover the path older kernels take). */
+ * cover the path older kernels take).
+ * The ioctl is only a faster way to the same answers, so whatever makes it fail
+ * (ENOTTY or EINVAL from kernels before 6.11, ENOSYS from qemu-user, EPERM or
+ * ENOSYS from a seccomp filter, anything else) sends the walk on through the
+ * text and every later walk straight to it: the mode becomes 2 for good, and
+ * the switch is counted once (ilheap__procmap_fallbacks, src/os/os.h). */
 static _Atomic int query_mode;
+static _Atomic unsigned query_fallbacks;
+static _Atomic int query_errno;
 static ilheap__once mode_once = ILHEAP__ONCE_INIT;
 
 static void read_mode(void) {
@@ -534,11 +545,41 @@ static void read_mode(void) {
     query_mode = 2;
 }
 
+/* The text for good, counted by the one walk that makes the switch. */
+static void give_up_query(int why) {
+  int mode = query_mode;
+  while (mode != 2)
+    if (atomic_compare_exchange_weak(&query_mode, &mode, 2)) {
+      query_errno = why;
+      query_fallbacks++;
+      break;
+    }
+}
+
+unsigned ilheap__procmap_fallbacks(int *why) {
+  if (why != NULL)
+    *why = query_errno;
+  return query_fallbacks;
+}
+
+#if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
+void ilheap__procmap_reset(void) {
+  ilheap__once_run(&mode_once, read_mode);
+  query_mode = 0;
+  read_mode();
+  query_errno = 0;
+  query_fallbacks = 0;
+  view_clear();
+}
+
+int ilheap__procmap_text(void) { return query_mode == 2; }
+#endif
+
 static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                            void *arg) {
   growth g;
   walker w;
-  int fd, err = 1, jumped = 0;
+  int fd, err = 1, jumped = 0, why = 0;
   (void)ctx;
 
   PROBE_USER_TOP();
@@ -560,14 +601,12 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_v
   w.arg = arg;
   w.stopped = 0;
   if (query_mode != 2) {
-    err = walk_query(fd, &w, &jumped);
-    /* Decided by the first walk: the kernel answered "no such ioctl" at its first
-     * question. Once the ioctl has worked, a later refusal (a seccomp filter
-     * installed since, or a test's injected one) sends that walk alone to the text. */
-    if (err == 1 && !w.stopped && w.at == lo && query_mode == 0)
-      query_mode = 2;
-    else if (err != 1)
-      query_mode = 1;
+    int unknown = 0;
+    err = walk_query(fd, &w, &jumped, &why);
+    if (err == 1)
+      give_up_query(why); /* at the first question or later (a filter since) */
+    else
+      (void)atomic_compare_exchange_strong(&query_mode, &unknown, 1);
   }
   if (err == 1) /* the text goes on from where the ioctl stopped */
     err = walk_maps(fd, &w);
