@@ -54,7 +54,7 @@ static const ilheap_provider *os(void) {
   const ilheap_provider *p = ilheap_os_provider();
   cr_assert_not_null(p, "Linux has an OS provider");
   if (getenv("ILHEAP_PROCMAP") != NULL)
-    cr_skip("ILHEAP_PROCMAP is set: the test starts from the ioctl");
+    cr_skip_test("ILHEAP_PROCMAP is set: the test starts from the ioctl");
   return p;
 }
 
@@ -63,7 +63,7 @@ static void make_layout(size_t page) {
     void *want = (void *)(LAYOUT_AT + i * page);
     void *m = mmap(want, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (m == MAP_FAILED || m != want)
-      cr_skip("[%p, +%zu) is not free here: the layout cannot be made", want, page);
+      cr_skip_test("[%p, +%zu) is not free here: the layout cannot be made", want, page);
   }
 }
 
@@ -199,7 +199,7 @@ Test(procmap_fallback, eintr_retried) {
   unsigned reads;
   make_layout(p->page_size);
   if (!kernel_answers_query(p))
-    cr_skip("PROCMAP_QUERY fails here by itself: nothing to retry");
+    cr_skip_test("PROCMAP_QUERY fails here by itself: nothing to retry");
   ilheap__fault_os(2, EINTR);
   walk_layout(p, &reads, "first question interrupted");
   ilheap__fault_os(0, 0);
