@@ -72,7 +72,11 @@ static int os_fault(void) {
 #if defined(__x86_64__) && UINTPTR_MAX > 0xFFFFFFFFu
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
 #elif defined(__aarch64__)
-#define USER_TOP ((uintptr_t)0xFFFFFFFFF000) /* 48-bit user space */
+/* arm64 kernels give user space 36, 39, 42, 47, 48 or 52 bits, by page size
+ * and configuration (39 is common with 4 KiB pages, 42 with 64 KiB): found once
+ * by probing (user_top_arm64). */
+#define USER_TOP user_top
+#define USER_TOP_PROBED 1
 #elif UINTPTR_MAX == 0xFFFFFFFFu
 /* A 32-bit process: the kernel decides (0xFFFFE000 under an x86-64 kernel, 0xC0000000
  * or another split under a 32-bit one): found once by probing (user_top32). */
@@ -128,24 +132,46 @@ static void find_stack(void) {
 
 #ifdef USER_TOP_PROBED
 /* Is the page at addr inside user space? mmap answers ENOMEM for a fixed range
- * past the top, EEXIST for one that is taken (so, reachable). */
-static int page_reachable(uintptr_t addr, size_t page) {
+ * past the top, EEXIST for one that is taken (so, reachable): PAGE_IN. A kernel
+ * that takes the address as a hint (before 4.17) maps elsewhere a page that is
+ * taken or past the top, and so does qemu-user for one past the top:
+ * PAGE_ELSEWHERE. What this maps it unmaps. */
+enum { PAGE_IN, PAGE_OUT, PAGE_ELSEWHERE };
+
+static int probe_page(uintptr_t addr, size_t page) {
   void *p = mmap((void *)addr, page, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   if (p == MAP_FAILED)
-    return errno != ENOMEM;
+    return errno == ENOMEM ? PAGE_OUT : PAGE_IN;
   munmap(p, page);
-  return 1; /* mapped (here, or elsewhere by a kernel that took it as a hint) */
+  return (uintptr_t)p == addr ? PAGE_IN : PAGE_ELSEWHERE;
 }
 
 /* The end of user space: without it, the free range above the highest mapping
- * would reach 4 GiB, and a chunk placed at its top could never be reserved.
- * Reachability is monotone in the address, so a binary search over pages from
- * the stack (reachable) to 4 GiB (not) finds it in about 20 probes, once. */
+ * would reach past it, and a chunk placed at its top could never be reserved. */
 static uintptr_t user_top;
 static ilheap__once top_once = ILHEAP__ONCE_INIT;
 #define PROBE_USER_TOP() ilheap__once_run(&top_once, find_user_top)
 
+#if defined(__aarch64__)
+/* user_top_arm64: user space ends at 2^bits for one of the sizes above; the
+ * largest whose last page is in user space is it (past the top: out; the last
+ * page itself is free, or the stack's). Only a page mapped exactly counts, so
+ * that qemu-user (which maps a page past the top elsewhere) gets the top of its
+ * host, 2^47. Nothing answering: 48 bits, the common size. */
+static void find_user_top(void) {
+  static const unsigned char bits[] = {52, 48, 47, 42, 39, 36};
+  size_t page = ilheap__host_page(), i;
+  user_top = (uintptr_t)1 << 48;
+  for (i = 0; i < sizeof bits; i++)
+    if (probe_page(((uintptr_t)1 << bits[i]) - page, page) == PAGE_IN) {
+      user_top = (uintptr_t)1 << bits[i];
+      break;
+    }
+}
+#else
+/* user_top32: reachability is monotone in the address, so a binary search over
+ * pages from the stack (reachable) to 4 GiB (not) finds it in about 20 probes. */
 static void find_user_top(void) {
   int local;
   uint64_t page = ilheap__host_page();
@@ -156,7 +182,7 @@ static void find_user_top(void) {
   lo = (stack_start != 0 ? stack_start : (uintptr_t)&local) & ~(uintptr_t)(page - 1);
   while (hi - lo > page) {
     uint64_t mid = (lo + (hi - lo) / 2) & ~(page - 1);
-    if (page_reachable((uintptr_t)mid, (size_t)page))
+    if (probe_page((uintptr_t)mid, (size_t)page) != PAGE_OUT) /* elsewhere: taken */
       lo = mid;
     else
       hi = mid;
@@ -165,6 +191,7 @@ static void find_user_top(void) {
    * make it 2^32, which wraps: give up the last page then. */
   user_top = (uintptr_t)(hi < (UINT64_C(1) << 32) ? hi : lo);
 }
+#endif
 #else
 #define PROBE_USER_TOP() ((void)0)
 #endif
