@@ -431,7 +431,7 @@ static void op_provider(state *st, fuzz_input *in) {
   int err;
   switch (fuzz_pick(in, 4)) {
   case 0: /* out of reach: below the lowest address, past the top */
-    err = p->reserve(p->ctx, page * (uintptr_t)fuzz_range(in, 0, 15), page);
+    err = p->reserve(p->ctx, ((uintptr_t)fuzz_range(in, 0, 15) << 12) & ~(page - 1), page);
     FUZZ_CHECK(err == ILHEAP_ERANGE, "reserve below 64 KiB answered %d", err);
     err = p->reserve(p->ctx, UINTPTR_MAX & ~(page - 1), page);
     FUZZ_CHECK(err == ILHEAP_ERANGE, "reserve of the last page answered %d", err);
