@@ -19,12 +19,8 @@
 /* ilheap_sim_create's largest size (include/ilheap_sim.h). */
 #define SIM_MAX_DOC (SIZE_MAX > 0xFFFFFFFFu ? (size_t)(UINT64_C(1) << 40) : (size_t)1 << 31)
 
-static size_t host_page(void);
-/* The unit of the tests below that count in pages: 4 KiB on x86, the host's page
- * where it is larger (arm64: 16 or 64 KiB), the smallest a simulated space can
- * have; every offset scales with it. */
-#define P host_page()
-
+/* The host's page, from the OS (the simulated space's own answer is checked
+ * against it). */
 static size_t host_page(void) {
 #ifdef _WIN32
   SYSTEM_INFO si;
@@ -34,6 +30,11 @@ static size_t host_page(void) {
   return (size_t)sysconf(_SC_PAGESIZE);
 #endif
 }
+
+/* The unit of the tests below that count in pages: 4 KiB on x86, the host's page
+ * where it is larger (arm64: 16 or 64 KiB), the smallest a simulated space can
+ * have; every offset scales with it. */
+#define P host_page()
 
 Test(sim_provider, create_rounding_and_bounds) {
   ilheap_sim *sim = NULL;
