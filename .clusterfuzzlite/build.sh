@@ -1,4 +1,5 @@
 #!/bin/bash -eu
+# SPDX-License-Identifier: MIT
 # OSS-Fuzz / ClusterFuzzLite build script (the build.sh contract): builds the
 # library with $CC $CFLAGS, compiles every fuzz/fuzz_*.c with $CC $CFLAGS and
 # links it with $CXX $CXXFLAGS $LIB_FUZZING_ENGINE into $OUT, next to

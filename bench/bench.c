@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_bench: ilheap against what profilers use today and against the
  * physical limit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical limit: a bump pointer over one region mapped read-write in
  * advance, with ilheap_alloc's signature and semantics where they cost nothing

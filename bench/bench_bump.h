@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bump-pointer baselines of the benchmarks (bench_bump.c). */
 #ifndef ILHEAP_BENCH_BUMP_H
 #define ILHEAP_BENCH_BUMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared parts of the ilheap benchmarks (see bench_common.h). */
 #include "bench_common.h"
 

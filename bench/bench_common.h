@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared parts of the ilheap benchmarks: the IL-like size generator, the clock,
  * the multi-threaded timing harness and the process footprint readers.

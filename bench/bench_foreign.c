@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The runner for one general-purpose allocator that replaces malloc: built once
  * per allocator (BENCH_MIMALLOC or BENCH_JEMALLOC) and linked against it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_bench_os: what the operating system's provider costs, in a real
  * process, on Linux and on Windows (or Wine) alike.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The chart of scripts/bench.sh. Variables: datadir (the .dat files written by
 # `ilheap_bench all --plot-dir`), outfile (the PNG), subtitle (machine and date),
 # cores (the machine's CPU count).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests of a Windows build run under Wine (the mingw toolchains set
 # CMAKE_CROSSCOMPILING_EMULATOR to scripts/wine-run.sh). Each directory that
 # adds tests calls ilheap_wine_fixtures() after its add_test calls: every test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap-demo: plays a profiler's part in a real process.
  *

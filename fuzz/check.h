@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * How the fuzz targets fail: a check (the contract's live in support/contract.h
  * and name the clause they enforce) that does not hold aborts with a message,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CTest: the hand-written seeds in corpus/ are what fuzz/make_seeds.c writes
 # today (a decoder change without regenerated seeds leaves seeds that no longer
 # reach their case). Regenerate with: <build>/fuzz/fuzz_make_seeds corpus

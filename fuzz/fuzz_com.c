@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_com: the COM adapter (IMethodMalloc) and the module registry, against a
  * model.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_faults: failure injection, the way libxml2's fuzzers do it. The input
  * chooses which of the library's resource allocations fails (malloc, calloc,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target for IL method bodies (include/ilheap_il.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_model: operation sequences on the simulated provider, checked against an
  * independent reference model.

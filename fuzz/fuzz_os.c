@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_os: the real Linux provider, checked against the process's real map.
  *

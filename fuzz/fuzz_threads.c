@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_threads: 2 to 4 threads run decoded operation streams on shared heaps
  * of one simulated space, all released at once by a barrier, then every block

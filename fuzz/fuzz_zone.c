@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_zone: the landing zone (include/ilheap_zone.h) over the simulated
  * provider, with heaps of both window policies on it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writes the hand-written seeds of corpus/<target>/ (named seed-*), each built
  * to reach one case: a window edge, a near-top base, exhaustion, an injected

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_model's input format: the choices fuzz/fuzz_model.c decodes with
  * fuzz_pick and fuzz/make_seeds.c encodes with put_pick, named once. Changing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The mutation experiment: breaks the core on purpose, in a scratch copy of the
 # tree, and measures how long the fuzzers take to notice.
 #

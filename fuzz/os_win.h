@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_os on Windows (the target is called fuzz_win there): the crowd made of
  * 64 KiB reservations (the allocation granularity) with 64 KiB holes, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A small data producer for the fuzz targets: it turns the fuzzer's bytes into
  * the integers, choices and ranges a decoder needs.

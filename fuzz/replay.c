@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Standalone driver for the fuzz targets: runs files (or every file of a
  * directory) through LLVMFuzzerTestOneInput, without libFuzzer. It builds with

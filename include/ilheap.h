@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap: a module-specific allocator for IL method bodies, the engine behind
  * the .NET profiling API's IMethodMalloc.

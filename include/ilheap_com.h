@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap COM adapter: an IMethodMalloc (the .NET profiling API's allocator for
  * new IL method bodies) backed by an ilheap, binary-compatible with the

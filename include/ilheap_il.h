@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_il: writing and checking IL method bodies (ECMA-335 II.25.4).
  *

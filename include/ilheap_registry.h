@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap registry: one heap per module, for whoever plays the runtime's part
  * (a mock ICorProfilerInfo::GetILFunctionBodyAllocator, a test harness, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A simulated address space for ilheap: an ilheap_provider whose layout and
  * failures you choose, so that crowded, fragmented and near-top layouts are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The landing zone: an ilheap_provider that keeps address space reserved ahead
  * of the modules and hands it to their heaps, composed over any other provider
@@ -35,6 +36,9 @@
  *  - When it is used up (or a window misses every piece), the wrapped provider
  *    serves the heap as without a zone: a strict heap answers NULL as before,
  *    nothing breaks.
+ *  Where the OS places new mappings bottom-up (Windows), the window above a
+ *  module fills from its bottom instead: there examples/profiler takes one piece
+ *  at the top of each module's window when the module loads, and paves nothing.
  *
  * THE PROVIDER. ilheap_zone_provider(z) offers the zone's free pages together
  * with what the wrapped provider has free (minus the pieces), in ascending order,

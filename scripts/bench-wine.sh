@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The benchmarks of scripts/bench.sh for Windows, run under Wine (report only:
 # Wine is not Windows). Cross-builds bench/ with mingw-w64 (Release, -O2) for
 # x64 and x86, runs `ilheap_bench all` in each (throughput: ilheap, its COM

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the benchmarks in Release (-O2), runs all of them, and writes
 #   bench/results/results.txt   the table (also printed on stdout)
 #   bench/results/results.csv   every figure: median, quartiles, min, max, ratios
 #   bench/results/chart.png     the chart (gnuplot)
 #   bench/results/machine.txt   where and when it ran
+#   bench/results/README.md     its last section, "The last run of scripts/bench.sh":
+#                               machine.txt and the Targets section of results.txt
+#                               (the sections above it are kept as written)
+#   scripts/bench.sh --refresh-readme   only that section, from the files already there
 # About 2 to 4 minutes on a 2-core machine. The method is described in
 # bench/bench.c.
 #
@@ -16,6 +21,35 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-bench}
 out=${OUT_DIR:-$root/bench/results}
 reps=${REPS:-15}
+
+# refresh_readme: rewrites everything after the marker line of $out/README.md
+# from $out/machine.txt and the Targets section of $out/results.txt.
+refresh_readme() {
+  local readme=$out/README.md marker='<!-- scripts/bench.sh replaces everything from here to the end of the file -->'
+  if [[ ! -f $readme ]] || ! grep -qxF "$marker" "$readme"; then
+    echo "bench.sh: $readme has no marker line; not refreshed" >&2
+    return 0
+  fi
+  local tmp
+  tmp=$(mktemp)
+  {
+    sed "/^$(printf '%s' "$marker" | sed 's/[][\\/.*^$]/\\&/g')\$/q" "$readme"
+    echo "Written by scripts/bench.sh from \`machine.txt\` and \`results.txt\` (every table of the run is"
+    echo "in \`results.txt\`, every figure with its quartiles and spread in \`results.csv\`)."
+    echo
+    echo '```'
+    cat "$out/machine.txt"
+    echo
+    sed -n '/^== Targets/,$p' "$out/results.txt"
+    echo '```'
+  } >"$tmp"
+  mv "$tmp" "$readme"
+  echo "results:    $readme refreshed (its last section)"
+}
+if [[ ${1:-} == --refresh-readme ]]; then
+  refresh_readme
+  exit 0
+fi
 
 for tool in cmake gnuplot; do
   if ! command -v "$tool" >/dev/null; then
@@ -77,3 +111,4 @@ gnuplot -e "datadir='$plot'; outfile='$out/chart.png'; subtitle='$subtitle'; cor
 echo
 cat "$out/machine.txt"
 echo "results:    $out/results.csv, $out/chart.png"
+refresh_readme

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # How much of src/ the fuzz corpus reaches: clang source-based coverage.
 #
 #   scripts/coverage.sh [--min-lines PERCENT] [--html DIR]

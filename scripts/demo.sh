@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The demo, from a fresh machine: installs what is missing, builds, and runs
+# SPDX-License-Identifier: MIT
+# The demo, from a fresh machine: installs what is missing (only what the demo
+# needs: scripts/install-deps.sh --profile demo), builds, and runs
 #   1. ilheap-demo in this machine's real address space: one heap per loaded
 #      module, thousands of IL method bodies each, every block checked against
 #      the contract and /proc/self/maps;
@@ -17,17 +19,21 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BUILD=${ILHEAP_BUILD_ROOT:-$ROOT/build}/release-gcc
+# Its own build: the library, the demo and the sample profiler, in Release, with
+# the tests, fuzzers and benchmarks off (they need what only scripts/test.sh installs).
+BUILD=${ILHEAP_BUILD_ROOT:-$ROOT/build}/demo
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 banner() { printf '\n=== %s ===\n' "$*"; }
 
-banner "dependencies"
-bash scripts/install-deps.sh
+banner "dependencies (the demo's only: a C compiler, CMake, Ninja)"
+bash scripts/install-deps.sh --profile demo
 
-banner "configure and build (preset release-gcc, in ${BUILD#"$ROOT"/})"
+banner "configure and build (Release, in ${BUILD#"$ROOT"/})"
 mkdir -p "$BUILD"
-cmake --preset release-gcc -B "$BUILD" >"$BUILD/configure.log" 2>&1 || {
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release \
+  -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_FUZZ=OFF -DILHEAP_BUILD_BENCH=OFF \
+  -DILHEAP_BUILD_EXAMPLES=ON >"$BUILD/configure.log" 2>&1 || {
   cat "$BUILD/configure.log"
   exit 1
 }

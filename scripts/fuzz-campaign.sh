@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A long local fuzzing campaign: every target at once, time-bounded, merging what
 # it finds into corpus/.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A bounded libFuzzer run of every fuzz target: what CI runs on each change.
 #
 #   scripts/fuzz-smoke.sh [SECONDS]      SECONDS per target (default 30)

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs with apt-get whatever ilheap's build, tests, fuzzers, benchmarks and
 # demo need and the machine lacks (Debian bookworm). Idempotent: when every
 # package is there it asks apt nothing and returns at once.
 #
-#   scripts/install-deps.sh            everything
+#   scripts/install-deps.sh            everything (the "all" profile: scripts/test.sh)
 #   scripts/install-deps.sh --check    only say what is missing (exit 1 if anything)
+#   scripts/install-deps.sh --profile demo   only what scripts/demo.sh needs: a C
+#                                      compiler and its libc headers, CMake, Ninja
+#                                      (no clang, Criterion, Valgrind, mingw-w64, Wine)
+#   scripts/install-deps.sh --list [--profile P]   print the profile's packages, one a line
 #
 # The Windows lanes need mingw-w64 and Wine; the 32-bit Windows lane needs
 # wine32, an i386 package (multiarch: dpkg --add-architecture i386). Debian's
@@ -40,9 +45,33 @@ packages=(
 # The Windows lanes (mingw64, mingw32): Wine runs what mingw-w64 builds.
 # wine32 (i386) is handled apart, below.
 packages+=(wine wine64)
+# The demo's profile: its own build (tests, fuzzers and benchmarks off) needs a C
+# compiler, the C library's headers (gcc only recommends libc6-dev, and the
+# install skips recommendations), CMake and Ninja; dotnet, for its part 3, is not
+# a Debian package.
+demo_packages=(gcc libc6-dev cmake ninja-build)
 
-check_only=0
-[[ "${1:-}" == "--check" ]] && check_only=1
+check_only=0 list_only=0 profile=all
+while (($#)); do
+  case $1 in
+    --check) check_only=1 ;;
+    --list) list_only=1 ;;
+    --profile) profile=${2:-}; shift ;;
+    --profile=*) profile=${1#--profile=} ;;
+    *) echo "install-deps: unknown argument: $1 (--check, --list, --profile all|demo)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case $profile in
+  all) ;;
+  demo) packages=("${demo_packages[@]}") ;;
+  *) echo "install-deps: unknown profile: $profile (all, demo)" >&2; exit 2 ;;
+esac
+if ((list_only)); then
+  printf '%s\n' "${packages[@]}"
+  [[ $profile == all ]] && echo "wine32:i386"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -72,6 +101,15 @@ else
   "${sudo[@]}" apt-get update -q || echo "install-deps: apt-get update reported errors; going on"
   "${sudo[@]}" apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}"
   echo "install-deps: installed ${#missing[@]} packages"
+fi
+
+if [[ $profile == demo ]]; then
+  if command -v dotnet >/dev/null; then
+    echo "install-deps: dotnet present (the demo's part 3, the sample profiler)"
+  else
+    echo "install-deps: dotnet not found: the demo's part 3 (the sample profiler) will be skipped"
+  fi
+  exit 0
 fi
 
 # ---- wine32 (i386), for the mingw32 lane ----------------------------------------

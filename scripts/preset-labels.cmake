@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Prints the label filter (filter.include.label) of one test preset of
 # CMakePresets.json, so that scripts/test.sh runs exactly the set a developer's
 # `ctest --preset NAME` runs:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Proves .clusterfuzzlite/build.sh without Docker: runs it with the variables the
 # OSS-Fuzz / ClusterFuzzLite base image would set ($CC $CFLAGS $CXX $CXXFLAGS
 # $LIB_FUZZING_ENGINE $SRC $WORK $OUT, here for libFuzzer + AddressSanitizer),

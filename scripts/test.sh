@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test matrix of ilheap, as CI runs it (.ci/run calls exactly this).
 #
 #   scripts/test.sh                 install what is missing, build every variant, run every step
@@ -8,6 +9,8 @@
 # Steps (each prints its name, PASS/FAIL/SKIP and its duration; its log is kept in
 # $ILHEAP_BUILD_ROOT/logs/, and the tail of a failing step's log is printed):
 #   deps                         scripts/install-deps.sh
+#   docs check                   scripts/check-docs.sh: links, anchors and backquoted paths of
+#                                the Markdown files resolve (about a second)
 #   release-gcc: build/unit/demo/consumers/bench/clusterfuzzlite
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
@@ -32,6 +35,9 @@
 #                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
+#                                published self-contained for the RID, under Wine
+#                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -158,6 +164,10 @@ e2e() {
   ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
 }
 
+e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reuse it)
+  ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
+}
+
 clang_tidy() {
   local dir
   dir=$(bdir asan-ubsan)
@@ -186,6 +196,7 @@ start=$SECONDS
 echo "ilheap test matrix: $(nproc) cores, logs in ${LOGS#"$ROOT"/}"
 
 step "deps" bash scripts/install-deps.sh
+step "docs check" bash scripts/check-docs.sh
 
 step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit
@@ -218,6 +229,8 @@ step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
+step "e2e: win-x64 (Wine)" e2e_win win-x64
+step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "clang-tidy" clang_tidy
 
 echo

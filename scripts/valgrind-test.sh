@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs one test program under Valgrind memcheck and fails when memcheck found
 # an error in it or in any process it started: Criterion runs each test in a
 # child and reports its result before the child exits, so memcheck's own exit

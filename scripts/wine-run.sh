@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs a Windows program under Wine for CTest (CMAKE_CROSSCOMPILING_EMULATOR of
 # the mingw toolchains, cmake/toolchains/) and starts/stops the Wine server for
 # the CTest fixtures (cmake/wine.cmake).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The COM adapter: an IMethodMalloc that lives inside its heap.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IID_IMethodMalloc, alone in its file so that a static link takes it only
  * when nothing else defined it (see internal.h). */
 #include "ilheap_com.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ilheap core: chunks, the bump pointer, window arithmetic and statistics.
  * It makes no system call itself: address space comes from an ilheap_provider,

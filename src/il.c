@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * IL method bodies: the layout of ECMA-335 II.25.4 (L1-L5 and C1-C6 in
  * include/ilheap_il.h), written and checked byte by byte, little-endian, so it

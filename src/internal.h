@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal interfaces between the core and its adapters. Not installed. */
 #ifndef ILHEAP_INTERNAL_H
 #define ILHEAP_INTERNAL_H

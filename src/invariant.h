@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ILHEAP_ASSERT(cond) (src/invariant.h): an invariant of the code next to it, SQLite-style. It is
  * checked in checked builds (ILHEAP_CHECKS=ON: debug, sanitizer, fuzz and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The module registry: module id -> heap, one heap per module.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state behind src/seams.h and src/assert.h (checked builds only). */
 #include "invariant.h"
 #include "seams.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test seams: failure injection, compiled in only with ILHEAP_SEAMS
  * (the checked builds, ILHEAP_CHECKS=ON). In other builds every seam below is a

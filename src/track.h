@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one place that knows about memory checkers. The core says what happens to
  * memory ("committed but not handed out", "handed out", "about to be given

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The landing zone (include/ilheap_zone.h): pieces of address space reserved
  * through a wrapped provider, handed to heaps page by page. No system call:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The contract checks shared by tests, fuzz harnesses and the demo (support/contract.h). */
 #include "contract.h"
 

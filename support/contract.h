@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * THE CONTRACT (include/ilheap.h) as checks that the tests, the fuzz harnesses
  * and the demo all run. Each check names the clause it enforces and answers 0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deterministic choices (support/mix.h). */
 #include "mix.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The test support library's deterministic choices (support/README.md): one
  * generator, and the IL-like size mix every test, benchmark and demo uses.

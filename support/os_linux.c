@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux implementation of support/space.h's OS part: the address-space
  * snapshot (/proc/self/maps) and the module list (dl_iterate_phdr).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Windows side of support/space.h (main's test support library, issue 11):
  * the address space from VirtualQuery, the modules from Toolhelp (names in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The portable part of support/proc.h. */
 #include "proc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap's test support library (support/README.md), this header: what the
  * benchmarks need of the process they run in and of the ones they start, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Linux side of support/proc.h: /proc/self, getrusage, posix_spawn. */
 #include "proc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows side of support/proc.h: QueryPerformanceCounter, VirtualAlloc,
  * VirtualQuery, K32GetProcessMemoryInfo, CreateProcess with a pipe. */
 #ifndef PSAPI_VERSION

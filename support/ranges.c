@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Range sets (support/space.h): plain arithmetic, no OS. */
 #include "space.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap's test support library (not installed, not part of ilheap's API): the
  * one home of what the tests, fuzz harnesses, the demo and the benchmarks need

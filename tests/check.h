@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers for the Criterion test programs: thin Criterion wrappers over
  * the support library (support/: address-space snapshots, modules, the size

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A stand-in for the headers a profiler includes before ilheap_com.h: the
  * CoreCLR PAL's base types (pal_mstypes.h), its COM macros (palrt.h), IUnknown

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linked into every Criterion test program (tests/CMakeLists.txt): gives each
  * test that sets no .timeout of its own a timeout of ILHEAP_TEST_TIMEOUT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Under AddressSanitizer, an IL writer that runs past its body is caught: every
  * committed byte not handed out is poisoned and each block is followed by a

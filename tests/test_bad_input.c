@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Contract 9 (include/ilheap.h): no undefined behaviour for any argument, and
  * the documented answer for every bad one. Module bases near 0 and near the top

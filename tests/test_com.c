@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The COM adapter from C, through lpVtbl and the COBJMACROS: the ABI facts
  * (GUID layout, IID values, HRESULT values, slot order), the QueryInterface

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_com.h after the platform headers, in C: com_fake_corprof.h predefines
  * every COM name the way the CoreCLR PAL and MIDL's corprof.h do. This file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The COM adapter from C++, the way a profiler written against CorProf.h uses
  * it: com_fake_corprof.h declares IUnknown and IMethodMalloc as MIDL does for

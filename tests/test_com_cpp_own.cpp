@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The COM adapter from C++ with nothing but ilheap's own headers: no CorProf.h
  * (nor tests/com_fake_corprof.h) comes first, so ilheap_com.h itself declares

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The COM adapter under many threads (run it under TSan too): the first
  * ilheap_method_malloc on a heap from 8 threads at once, AddRef/Release/

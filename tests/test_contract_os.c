@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * THE CONTRACT (include/ilheap.h), clauses 1-7, on the operating system's
  * provider (ilheap_os_provider), checked against the process map

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * THE CONTRACT (include/ilheap.h), clauses 1-7 and the statistics, on the
  * simulated provider, where layouts and failures are chosen: a crowded window,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * THE CONTRACT (include/ilheap.h) on the Windows provider, where it differs
  * from Linux: reservations of the allocation granularity (64 KiB) that cannot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * IL method bodies (include/ilheap_il.h): every layout rule (L1-L5) and every
  * check (C1-C6) of the header, written from ECMA-335 II.25.4. Expected bytes

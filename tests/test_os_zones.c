@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux provider's promises about the growth zones (src/os/provider_linux.c, README):
  * walk_free never reports, and reserve refuses, the room the main stack grows

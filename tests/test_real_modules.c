@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Real modules: the bases of the libraries actually loaded in this process
  * (after dlopen of a few system libraries), one heap each on the OS provider,

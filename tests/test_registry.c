@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The module registry (include/ilheap_registry.h) on one thread: bad input,
  * get-or-create, find, count, a stale id with another base, many modules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The module registry under many threads (run it under TSan too):
  *  - 8 threads asking for the same unknown module at the same moment get one

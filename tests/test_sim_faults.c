@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The simulated provider's host memory: foreign and free simulated space stays
  * inaccessible, so a stray write faults. These tests fault on purpose, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The simulated address-space provider itself (include/ilheap_sim.h): creation
  * and rounding, occupy/vacate with page rounding and clipping, the walk that

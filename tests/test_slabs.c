@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Contracts 3, 6 and 8 across threads' slabs (src/heap.c: each thread carves
  * from a slab of its own, found through a per-thread cache keyed by the heap's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Contract 8 (include/ilheap.h): any number of threads may call ilheap_alloc on
  * one heap at once. 8 threads hammer one heap (OS and simulated providers),

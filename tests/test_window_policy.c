@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Contract clause 1 for both window policies (include/ilheap.h), the
  * statistics of blocks outside the window, and ilheap_rva, on the simulated

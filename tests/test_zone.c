@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The landing zone (include/ilheap_zone.h) on the simulated provider and on the
  * Linux provider: a crowded window full without the zone and served with it, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What the mingw64 and mingw32 toolchain files share. ILHEAP_MINGW_TRIPLE is set
 # by the file that includes this one.
 #

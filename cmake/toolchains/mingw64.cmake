@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross build for 64-bit Windows with mingw-w64 (Debian: mingw-w64), tests run
 # under Wine (see cmake/toolchains/mingw-common.cmake).
 #   cmake -S . -B build/mingw64 -G Ninja --toolchain cmake/toolchains/mingw64.cmake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * corprof_c.h: the part of the CoreCLR profiling API a C profiler needs,
  * declared in C the way MIDL declares COM interfaces for C (an interface is a
@@ -17,7 +18,11 @@
  *
  * Sizes follow the Linux PAL: ULONG, DWORD, BOOL and HRESULT are 32-bit;
  * WCHAR is a 16-bit UTF-16 code unit (not wchar_t, which is 32-bit on Linux);
- * the ID types (ModuleID, FunctionID...) are pointer-sized.
+ * the ID types (ModuleID, FunctionID...) are pointer-sized. On Windows the
+ * scalar types and IClassFactory come from <windows.h> and <unknwn.h> (through
+ * ilheap_com.h), with the same sizes, and every method is __stdcall
+ * (STDMETHODCALLTYPE): on x86 the callee pops its arguments, so each
+ * declaration below has exactly corprof.h's parameters.
  */
 #ifndef ILHEAP_CORPROF_C_H
 #define ILHEAP_CORPROF_C_H
@@ -31,7 +36,8 @@
 extern "C" {
 #endif
 
-/* ---- Scalar types (Linux PAL sizes) ------------------------------------ */
+/* ---- Scalar types (Linux PAL sizes; on Windows, <windows.h>'s) ----------- */
+#if !defined(_WIN32)
 typedef uint32_t DWORD;
 typedef int32_t BOOL;
 typedef uint8_t BYTE;
@@ -39,6 +45,7 @@ typedef uint16_t WCHAR;
 typedef uint32_t ULONG32;
 typedef uintptr_t UINT_PTR;
 typedef void *HANDLE;
+#endif
 typedef const BYTE *LPCBYTE;
 
 typedef uintptr_t ProcessID;
@@ -136,6 +143,9 @@ typedef UINT_PTR FunctionIDMapper(FunctionID funcId, BOOL *pbHookFunction);
 #endif
 
 /* ---- IClassFactory ({00000001-0000-0000-C000-000000000046}) ----------- */
+/* <unknwn.h> declares it on Windows (the MIDL guard). */
+#ifndef __IClassFactory_INTERFACE_DEFINED__
+#define __IClassFactory_INTERFACE_DEFINED__
 typedef struct IClassFactory IClassFactory;
 typedef struct IClassFactoryVtbl {
   HRESULT(STDMETHODCALLTYPE *QueryInterface)(IClassFactory *This, REFIID riid, void **ppvObject);
@@ -148,6 +158,7 @@ typedef struct IClassFactoryVtbl {
 struct IClassFactory {
   const IClassFactoryVtbl *lpVtbl;
 };
+#endif
 
 /* ---- IMetaDataEmit ({BA3FEE4C-ECB9-4e41-83B7-183FA41CD859}) ----------- */
 /*

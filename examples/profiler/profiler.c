@@ -1,11 +1,14 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A CoreCLR profiler in plain C that rewrites IL method bodies with ilheap.
  *
- * How the runtime finds it (Linux):
+ * How the runtime finds it:
  *   CORECLR_ENABLE_PROFILING=1
  *   CORECLR_PROFILER={1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}
- *   CORECLR_PROFILER_PATH=/abs/path/libilheap_sample_profiler.so
- * The runtime dlopens the library, calls DllGetClassObject for that CLSID,
+ *   CORECLR_PROFILER_PATH=/abs/path/libilheap_sample_profiler.so (Linux)
+ *                         C:\path\ilheap_sample_profiler.dll (Windows)
+ * The same sources build for both; what differs between the OSes is in
+ * os_linux.c and os_windows.c (os.h). The runtime loads the library, calls DllGetClassObject for that CLSID,
  * asks the class factory for an ICorProfilerCallback2, QIs it for newer
  * callback interfaces (this sample has none: ICorProfilerCallback2 is enough)
  * and calls Initialize.
@@ -44,8 +47,10 @@
  * The report: one event per line, a keyword then key=value fields separated by
  * single spaces (no value contains a space; HRESULTs as 0x%08x):
  *   init          version callback info set_event_mask(HRESULT) mask window
- *                 alignment zone zone_size zone_pieces misalign
- *   module-load   id base name registered(0|1)
+ *                 alignment zone policy misalign runtime (the runtime library's base)
+ *   module-load   id base name registered(0|1) front_piece window_free largest_free
+ *                 (bytes free in [base + 1, base + window) when it loads; on
+ *                 Windows front_piece is the piece taken in this module's window)
  *   abi           allocator(runtime|ilheap) qi_imethodmalloc qi_iunknown
  *                 same_object(0|1) alloc16(ok|null) alloc0(null|nonnull)
  *                 offset (signed decimal, of the 16-byte block from the base)
@@ -58,9 +63,6 @@
  *   shutdown      bodies body_bytes failures recompiled heaps_dropped
  *                 bytes_released heaps_live
  */
-#define _GNU_SOURCE /* dladdr */
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -74,12 +76,13 @@
 #include "ilheap.h"
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
+#include "os.h"
 
 /* ---- GUIDs -------------------------------------------------------------- */
 /* This profiler's CLSID: {1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}. */
 const GUID CLSID_IlheapSampleProfiler = {
     0x1ba6db91, 0xc0b5, 0x4a2e, {0xbf, 0x65, 0x00, 0x4c, 0x55, 0x0a, 0xac, 0x0e}};
-static const IID IID_IClassFactory = {
+static const IID IID_IClassFactory_sample = {
     0x00000001, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 static const IID IID_ICorProfilerCallback = {
     0x176fbed1, 0xa55c, 0x4796, {0x98, 0xca, 0xa9, 0xda, 0x0e, 0xf8, 0x83, 0xe7}};
@@ -100,30 +103,24 @@ static int guid_eq(const GUID *a, const GUID *b) { return ilheap_guid_equal(a, b
  * spaces (values never contain spaces). Every line is flushed at once, so the
  * report is complete up to the last event even if the process dies.
  */
-static pthread_mutex_t g_report_lock = PTHREAD_MUTEX_INITIALIZER;
+static os_lock g_report_lock = OS_LOCK_INIT;
 static FILE *g_report;
 
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-PRINTF_LIKE(1, 2) static void report(const char *fmt, ...) {
+OS_PRINTF_LIKE(1, 2) static void report(const char *fmt, ...) {
   char line[1024]; /* a longer event is cut short, never split */
   va_list ap;
   va_start(ap, fmt);
   /* clang-analyzer 14 loses track of va_start here (llvm-project #40656). */
   (void)vsnprintf(line, sizeof line, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
   va_end(ap);
-  pthread_mutex_lock(&g_report_lock);
+  os_lock_acquire(&g_report_lock);
   FILE *f = g_report ? g_report : stderr;
   if (!g_report)
     fputs("ilheap-profiler: ", f);
   fputs(line, f);
   fputc('\n', f);
   fflush(f);
-  pthread_mutex_unlock(&g_report_lock);
+  os_lock_release(&g_report_lock);
 }
 
 /* A small, stable number per thread for the report (C11, no gettid). */
@@ -191,6 +188,7 @@ static void copy_str(char *dst, size_t cap, const char *src) {
 static ilheap_zone *g_zone;
 static int g_zone_ok;
 static uintptr_t g_runtime_base; /* libcoreclr.so: new mappings go below it */
+static int g_top_down;            /* the OS places new mappings top-down (os.h) */
 #define ZONE_FRONT_SIZE ((size_t)256 << 10)
 #define ZONE_SIZE ((size_t)4 << 20) /* the main piece: a few hundred heaps' first chunks */
 #define ZONE_MAX ((size_t)16 << 30) /* address space only (no access, no memory) */
@@ -208,9 +206,10 @@ static const ilheap_provider *heap_provider(void) {
 static int zone_init(uintptr_t below) {
   uintptr_t piece = 0;
   g_runtime_base = below;
+  g_top_down = os_new_mappings_top_down();
   if (ilheap_zone_create(NULL, ZONE_MAX, &g_zone) != ILHEAP_OK)
     return 0;
-  if (below > ZONE_REACH &&
+  if (g_top_down && below > ZONE_REACH &&
       ilheap_zone_take_below(g_zone, below - ZONE_REACH, below, ZONE_SIZE, 0, &piece) == ILHEAP_OK)
     (void)ilheap_zone_pave(g_zone, piece + ZONE_SIZE, below, NULL);
   return 1;
@@ -220,13 +219,28 @@ static int zone_init(uintptr_t below) {
  * higher will go, and the 2 GiB above it paved. Its base, or 0. */
 static uintptr_t zone_arm_front(void) {
   uintptr_t piece = 0, top;
-  if (!g_zone_ok || g_runtime_base == 0 ||
+  if (!g_zone_ok || !g_top_down || g_runtime_base == 0 ||
       ilheap_zone_take_below(g_zone, (uintptr_t)1 << 20, g_runtime_base, ZONE_FRONT_SIZE,
                              ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
     return 0;
   top = piece + ZONE_FRONT_SIZE;
   (void)ilheap_zone_pave(g_zone, top,
                          top + ZONE_FRONT_PAVE < top ? UINTPTR_MAX : top + ZONE_FRONT_PAVE, NULL);
+  return piece;
+}
+
+/* Bottom-up placement (Windows): new mappings fill the lowest free range that
+ * fits, so the window above a module fills from its bottom, and the window's
+ * top stays free longest. When a module loads (before its heap's first
+ * reserve), a piece at the top of the highest free range of its window. Its
+ * base, or 0. */
+static uintptr_t zone_arm_window(uintptr_t base) {
+  uintptr_t piece = 0;
+  uintptr_t hi =
+      base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
+  if (!g_zone_ok || g_top_down || base == 0 ||
+      ilheap_zone_take_below(g_zone, base + 1, hi, ZONE_FRONT_SIZE, 0, &piece) != ILHEAP_OK)
+    return 0;
   return piece;
 }
 
@@ -253,7 +267,7 @@ typedef struct profiler {
   ICorProfilerInfo *info;
   ilheap_registry *registry;
 
-  pthread_mutex_t lock; /* guards modules and rewritten */
+  os_lock lock; /* guards modules and rewritten */
   module_rec *modules;
   size_t module_count, module_cap;
   method_key *rewritten; /* open-addressing set, token 0 = empty */
@@ -270,12 +284,12 @@ static profiler *impl_from(ICorProfilerCallback2 *iface) { return (profiler *)if
 
 /* Module table: tens of modules, a linear scan under the lock is enough. */
 static void modules_add(profiler *p, ModuleID id, uintptr_t base, const char *name) {
-  pthread_mutex_lock(&p->lock);
+  os_lock_acquire(&p->lock);
   if (p->module_count == p->module_cap) {
     size_t cap = p->module_cap ? p->module_cap * 2 : 64;
     module_rec *v = realloc(p->modules, cap * sizeof *v);
     if (!v) {
-      pthread_mutex_unlock(&p->lock);
+      os_lock_release(&p->lock);
       return;
     }
     p->modules = v;
@@ -286,13 +300,13 @@ static void modules_add(profiler *p, ModuleID id, uintptr_t base, const char *na
   m->id = id;
   m->base = base;
   copy_str(m->name, sizeof m->name, name);
-  pthread_mutex_unlock(&p->lock);
+  os_lock_release(&p->lock);
 }
 
 /* Copies the record of id into *out and, if remove, deletes it. 1 if found. */
 static int modules_get(profiler *p, ModuleID id, module_rec *out, int remove) {
   int found = 0;
-  pthread_mutex_lock(&p->lock);
+  os_lock_acquire(&p->lock);
   for (size_t i = 0; i < p->module_count; i++) {
     if (p->modules[i].id == id) {
       *out = p->modules[i];
@@ -302,7 +316,7 @@ static int modules_get(profiler *p, ModuleID id, module_rec *out, int remove) {
       break;
     }
   }
-  pthread_mutex_unlock(&p->lock);
+  os_lock_release(&p->lock);
   return found;
 }
 
@@ -350,23 +364,23 @@ static int set_rebuild(profiler *p, size_t cap, ModuleID drop) {
  */
 static int claim_method(profiler *p, ModuleID m, mdMethodDef t) {
   int r;
-  pthread_mutex_lock(&p->lock);
+  os_lock_acquire(&p->lock);
   if ((p->rewritten_count + 1) * 2 > p->rewritten_cap &&
       set_rebuild(p, p->rewritten_cap ? p->rewritten_cap * 2 : 1024, 0) != 0)
     r = -1;
   else
     r = set_insert(p->rewritten, p->rewritten_cap, m, t);
   p->rewritten_count += (size_t)(r == 1);
-  pthread_mutex_unlock(&p->lock);
+  os_lock_release(&p->lock);
   return r;
 }
 
 /* A module unloaded: its ModuleID may be reused by a later module. */
 static void forget_module_methods(profiler *p, ModuleID m) {
-  pthread_mutex_lock(&p->lock);
+  os_lock_acquire(&p->lock);
   if (p->rewritten_cap)
     (void)set_rebuild(p, p->rewritten_cap, m);
-  pthread_mutex_unlock(&p->lock);
+  os_lock_release(&p->lock);
 }
 
 /* ---- The rewrite rules ------------------------------------------------------ */
@@ -647,13 +661,18 @@ static int add_room(void *arg, uintptr_t lo, uintptr_t hi) {
  * page) means no room: NULL is the contract's answer (6), which the e2e test
  * reports as a full window.
  */
-static void fail_no_room(profiler *p, const target *t, uintptr_t base) {
+static room window_room(uintptr_t base) {
   room r = {0, 0};
   const ilheap_provider *prov = heap_provider();
   uintptr_t hi =
       base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
   if (prov)
     (void)prov->walk_free(prov->ctx, base + 1, hi, add_room, &r);
+  return r;
+}
+
+static void fail_no_room(profiler *p, const target *t, uintptr_t base) {
+  room r = window_room(base);
   atomic_fetch_add(&p->failures, 1);
   report("fail method=%s module=0x%jx token=0x%08x reason=Alloc-returned-NULL window_free=%ju "
          "largest_free=%ju",
@@ -764,7 +783,7 @@ static void abi_probe(const char *who, IMethodMalloc *m, uintptr_t base) {
   report("abi allocator=%s qi_imethodmalloc=0x%08x qi_iunknown=0x%08x same_object=%d "
          "alloc16=%s alloc0=%s offset=%jd",
          who, (unsigned)hr1, (unsigned)hr2, q1 == (void *)m && q2 != NULL, blk ? "ok" : "null",
-         zero ? "nonnull" : "null", blk ? (intmax_t)((uintptr_t)blk - base) : (intmax_t)0);
+         zero ? "nonnull" : "null", blk ? (intmax_t)(uintptr_t)blk - (intmax_t)base : (intmax_t)0);
   if (q1)
     ((IMethodMalloc *)q1)->lpVtbl->Release((IMethodMalloc *)q1);
   if (q2)
@@ -817,7 +836,7 @@ static ULONG STDMETHODCALLTYPE cb_Release(ICorProfilerCallback2 *This) {
      * until the process ends, and the process is ending. */
     if (p->info)
       p->info->lpVtbl->Release(p->info);
-    pthread_mutex_destroy(&p->lock);
+    os_lock_destroy(&p->lock);
     free(p->modules);
     free(p->rewritten);
     free(p);
@@ -826,22 +845,19 @@ static ULONG STDMETHODCALLTYPE cb_Release(ICorProfilerCallback2 *This) {
 }
 
 /* ---- The callbacks the sample uses --------------------------------------------- */
-/* Where the runtime library (libcoreclr.so) is mapped: the ICorProfilerInfo
- * object's vtable lives in it. 0 if unknown. */
+/* Where the runtime library (libcoreclr.so, coreclr.dll) is mapped: the
+ * ICorProfilerInfo object's vtable lives in it. 0 if unknown. */
 static uintptr_t runtime_base(ICorProfilerInfo *info) {
-  Dl_info dl;
-  if (info && dladdr((const void *)info->lpVtbl, &dl) && dl.dli_fbase)
-    return (uintptr_t)dl.dli_fbase;
-  return 0;
+  return info ? os_module_base((const void *)info->lpVtbl) : 0;
 }
 
 static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnknown *unk) {
   profiler *p = impl_from(This);
-  const char *path = getenv("ILHEAP_PROFILER_REPORT");
-  if (path && *path) {
-    pthread_mutex_lock(&g_report_lock);
-    g_report = fopen(path, "w");
-    pthread_mutex_unlock(&g_report_lock);
+  char path[1024], env[16];
+  if (os_env("ILHEAP_PROFILER_REPORT", path, sizeof path) && *path) {
+    os_lock_acquire(&g_report_lock);
+    g_report = os_report_open(path);
+    os_lock_release(&g_report_lock);
   }
   void *info = NULL;
   if (!unk || FAILED(unk->lpVtbl->QueryInterface(unk, &IID_ICorProfilerInfo, &info)) || !info) {
@@ -854,17 +870,16 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   ilheap_options_init(&opts);
   /* Now, before any assembly is mapped: see ilheap_zone.h.
    * ILHEAP_PROFILER_ZONE=0 turns it off (to watch windows fill up). */
-  const char *zone_env = getenv("ILHEAP_PROFILER_ZONE");
-  if (!g_zone_ok && !(zone_env && !strcmp(zone_env, "0")))
+  if (!g_zone_ok && !(os_env("ILHEAP_PROFILER_ZONE", env, sizeof env) && !strcmp(env, "0")))
     g_zone_ok = zone_init(runtime_base(p->info));
   if (g_zone_ok)
     opts.provider = ilheap_zone_provider(g_zone);
   /* ILHEAP_PROFILER_POLICY=coreclr: CoreCLR keeps the pointer and derives no
    * RVA from it (ilheap.h, "Which window policy"), so a full window need not
    * mean NULL. Default: strict, the .NET Framework rule. */
-  const char *policy_env = getenv("ILHEAP_PROFILER_POLICY");
-  g_policy = policy_env && !strcmp(policy_env, "coreclr") ? ILHEAP_WINDOW_PREFERRED
-                                                          : ILHEAP_WINDOW_REQUIRED;
+  g_policy = os_env("ILHEAP_PROFILER_POLICY", env, sizeof env) && !strcmp(env, "coreclr")
+                 ? ILHEAP_WINDOW_PREFERRED
+                 : ILHEAP_WINDOW_REQUIRED;
   opts.window_policy = g_policy;
   int err = ilheap_registry_create(&opts, &p->registry);
   if (err != ILHEAP_OK) {
@@ -874,9 +889,9 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   /* Test-only: the negative control of scripts/e2e.sh places every body 1-3
    * bytes past the aligned block it got, to show what the runtime does with
    * a misaligned fat header (and that the e2e test notices). */
-  const char *misalign = getenv("ILHEAP_PROFILER_MISALIGN");
-  if (misalign && misalign[0] >= '1' && misalign[0] <= '3' && !misalign[1])
-    p->skew = (size_t)(misalign[0] - '0');
+  if (os_env("ILHEAP_PROFILER_MISALIGN", env, sizeof env) && env[0] >= '1' && env[0] <= '3' &&
+      !env[1])
+    p->skew = (size_t)(env[0] - '0');
 
   DWORD mask = COR_PRF_MONITOR_JIT_COMPILATION | COR_PRF_MONITOR_MODULE_LOADS;
   HRESULT hr = p->info->lpVtbl->SetEventMask(p->info, mask);
@@ -884,11 +899,11 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   p->info->lpVtbl->GetEventMask(p->info, &got);
   report("init version=%d.%d.%d callback=ICorProfilerCallback2 info=ICorProfilerInfo "
          "set_event_mask=0x%08x mask=0x%08x window=0x%08x alignment=%u zone=%s policy=%s "
-         "misalign=%zu",
+         "misalign=%zu runtime=0x%jx",
          ILHEAP_VERSION_MAJOR, ILHEAP_VERSION_MINOR, ILHEAP_VERSION_PATCH, (unsigned)hr,
          (unsigned)got, (unsigned)opts.max_offset, (unsigned)opts.alignment,
          g_zone_ok ? "on" : "off", g_policy == ILHEAP_WINDOW_PREFERRED ? "coreclr" : "strict",
-         p->skew);
+         p->skew, (uintmax_t)runtime_base(p->info));
   return FAILED(hr) ? hr : S_OK;
 }
 
@@ -907,11 +922,11 @@ static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
          atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
          atomic_load(&p->outside_window), (uintmax_t)zs.pieces, (uintmax_t)zs.bytes,
          (uintmax_t)zs.bytes_held);
-  pthread_mutex_lock(&g_report_lock);
+  os_lock_acquire(&g_report_lock);
   if (g_report)
     fclose(g_report);
   g_report = NULL;
-  pthread_mutex_unlock(&g_report_lock);
+  os_lock_release(&g_report_lock);
   return S_OK;
 }
 
@@ -1049,11 +1064,11 @@ static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
              (uintmax_t)module, (unsigned)md, why);
       continue;
     }
-    pthread_mutex_lock(&p->lock);
+    os_lock_acquire(&p->lock);
     for (size_t k = 0; k < p->module_count; k++)
       if (p->modules[k].id == module)
         p->modules[k].added[a->which] = md;
-    pthread_mutex_unlock(&p->lock);
+    os_lock_release(&p->lock);
     report("added method=%s::%s module=0x%jx token=0x%08x header=%s size=%u rva=%s "
            "define=0x%08x set_rva=0x%08x set_body=0x%08x base=0x%jx",
            a->type, a->name, (uintmax_t)module, (unsigned)md, header, (unsigned)size, rva_text,
@@ -1076,35 +1091,42 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     return S_OK;
   char path[512];
   utf16_to_utf8(wpath, len, path, sizeof path);
-  const char *name = strrchr(path, '/');
-  name = name ? name + 1 : path;
+  const char *name = os_file_name(path);
   if (!*name)
     name = "(dynamic)";
-  /* A dynamic module has no image and no base: there is no window to keep. */
+  /* A dynamic module has no image and no base: there is no window to keep.
+   * The room its window has when it loads (OS gaps and the zone's free pages),
+   * for the record of where the runtime reserves. */
   int registered = 0;
+  room r = {0, 0};
+  uintptr_t piece = 0;
   if (base) {
+    r = window_room((uintptr_t)base);
+    piece = zone_arm_window((uintptr_t)base);
     ilheap *heap = NULL;
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
     if (registered && (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
       add_methods(p, moduleId, (uintptr_t)base);
   }
-  /* For the next assembly mapped at the front (ilheap_zone.h). */
-  uintptr_t front = zone_arm_front();
-  report("module-load id=0x%jx base=0x%jx name=%s registered=%d front_piece=0x%jx",
-         (uintmax_t)moduleId, (uintmax_t)(uintptr_t)base, name, registered, (uintmax_t)front);
+  /* Top-down: for the next assembly mapped at the front (ilheap_zone.h). */
+  uintptr_t front = g_top_down ? zone_arm_front() : piece;
+  report("module-load id=0x%jx base=0x%jx name=%s registered=%d front_piece=0x%jx "
+         "window_free=%ju largest_free=%ju",
+         (uintmax_t)moduleId, (uintmax_t)(uintptr_t)base, name, registered, (uintmax_t)front,
+         r.total, r.largest);
 
   int check = 0;
-  pthread_mutex_lock(&p->lock);
+  os_lock_acquire(&p->lock);
   if (registered && !p->abi_checked)
     check = p->abi_checked = 1;
-  pthread_mutex_unlock(&p->lock);
+  os_lock_release(&p->lock);
   if (check)
     abi_check(p, moduleId, (uintptr_t)base);
   return S_OK;
 }
 
-/* ---- Checking a release against the process map (Linux) ----------------------- */
+/* ---- Checking a release against the process map ----------------------- */
 typedef struct range_list {
   struct {
     uintptr_t lo, hi;
@@ -1125,36 +1147,28 @@ static int collect_range(void *arg, uintptr_t lo, uintptr_t hi) {
   return 0;
 }
 
+/* Adds to *arg what [lo, hi) holds outside the zone's pieces (which stay
+ * reserved by the zone: ilheap_zone_held counts those). */
+static int add_held_outside(void *arg, uintptr_t lo, uintptr_t hi) {
+  intmax_t *bytes = arg;
+  *bytes += (intmax_t)(g_zone_ok ? ilheap_zone_outside(g_zone, lo, hi) : hi - lo);
+  return 0;
+}
+
 /*
  * Bytes of the ranges a dropped heap had reserved that are still held: pages
- * of the landing zone still marked reserved, plus, outside the zone, what
- * /proc/self/maps still shows mapped. -1 if the map cannot be read.
+ * of the landing zone still marked reserved, plus, outside the zone, what the
+ * process map (os_walk_held: /proc/self/maps, VirtualQuery) still shows
+ * mapped or reserved. -1 if the map cannot be read.
  */
 static intmax_t bytes_still_held(const range_list *r) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  if (!f)
-    return -1;
-  char line[512];
   intmax_t bytes = 0;
-  int at_line_start = 1;
-  while (fgets(line, sizeof line, f)) {
-    char *end = line;
-    unsigned long long lo = strtoull(line, &end, 16), hi = 0;
-    if (at_line_start && *end == '-')
-      hi = strtoull(end + 1, &end, 16);
-    if (hi > lo) {
-      for (size_t i = 0; i < r->n; i++) {
-        uintptr_t c0 = (uintptr_t)lo > r->v[i].lo ? (uintptr_t)lo : r->v[i].lo;
-        uintptr_t c1 = (uintptr_t)hi < r->v[i].hi ? (uintptr_t)hi : r->v[i].hi;
-        if (c0 < c1) /* the zone's own pieces stay mapped: count only the rest */
-          bytes += (intmax_t)(g_zone_ok ? ilheap_zone_outside(g_zone, c0, c1) : c1 - c0);
-      }
-    }
-    at_line_start = strchr(line, '\n') != NULL;
+  for (size_t i = 0; i < r->n; i++) {
+    if (os_walk_held(r->v[i].lo, r->v[i].hi, add_held_outside, &bytes) != 0)
+      return -1;
+    if (g_zone_ok)
+      bytes += (intmax_t)ilheap_zone_held(g_zone, r->v[i].lo, r->v[i].hi);
   }
-  fclose(f);
-  for (size_t i = 0; g_zone_ok && i < r->n; i++)
-    bytes += (intmax_t)ilheap_zone_held(g_zone, r->v[i].lo, r->v[i].hi);
   return bytes;
 }
 
@@ -1233,89 +1247,89 @@ static HRESULT STDMETHODCALLTYPE cb_JITInlining(ICorProfilerCallback2 *This, Fun
  * ICorProfilerCallback2 (corprof_c.h). Each becomes a function cb_<slot> that
  * ignores its arguments and returns S_OK, and its entry in g_callback_vtbl.
  */
-#define THIS_ ICorProfilerCallback2 *This
+#define CB_THIS ICorProfilerCallback2 *This
 #define NOOP_CALLBACKS(X)                                                                          \
-  X(AppDomainCreationStarted, (THIS_, AppDomainID appDomainId))                                    \
-  X(AppDomainCreationFinished, (THIS_, AppDomainID appDomainId, HRESULT hrStatus))                 \
-  X(AppDomainShutdownStarted, (THIS_, AppDomainID appDomainId))                                    \
-  X(AppDomainShutdownFinished, (THIS_, AppDomainID appDomainId, HRESULT hrStatus))                 \
-  X(AssemblyLoadStarted, (THIS_, AssemblyID assemblyId))                                           \
-  X(AssemblyLoadFinished, (THIS_, AssemblyID assemblyId, HRESULT hrStatus))                        \
-  X(AssemblyUnloadStarted, (THIS_, AssemblyID assemblyId))                                         \
-  X(AssemblyUnloadFinished, (THIS_, AssemblyID assemblyId, HRESULT hrStatus))                      \
-  X(ModuleLoadStarted, (THIS_, ModuleID moduleId))                                                 \
-  X(ModuleUnloadStarted, (THIS_, ModuleID moduleId))                                               \
-  X(ModuleAttachedToAssembly, (THIS_, ModuleID moduleId, AssemblyID AssemblyId))                   \
-  X(ClassLoadStarted, (THIS_, ClassID classId))                                                    \
-  X(ClassLoadFinished, (THIS_, ClassID classId, HRESULT hrStatus))                                 \
-  X(ClassUnloadStarted, (THIS_, ClassID classId))                                                  \
-  X(ClassUnloadFinished, (THIS_, ClassID classId, HRESULT hrStatus))                               \
-  X(FunctionUnloadStarted, (THIS_, FunctionID functionId))                                         \
-  X(JITCompilationFinished, (THIS_, FunctionID functionId, HRESULT hrStatus, BOOL fIsSafeToBlock)) \
-  X(JITCachedFunctionSearchStarted, (THIS_, FunctionID functionId, BOOL * pbUseCachedFunction))    \
-  X(JITCachedFunctionSearchFinished, (THIS_, FunctionID functionId, COR_PRF_JIT_CACHE result))     \
-  X(JITFunctionPitched, (THIS_, FunctionID functionId))                                            \
-  X(ThreadCreated, (THIS_, ThreadID threadId))                                                     \
-  X(ThreadDestroyed, (THIS_, ThreadID threadId))                                                   \
-  X(ThreadAssignedToOSThread, (THIS_, ThreadID managedThreadId, DWORD osThreadId))                 \
-  X(RemotingClientInvocationStarted, (THIS_))                                                      \
-  X(RemotingClientSendingMessage, (THIS_, GUID * pCookie, BOOL fIsAsync))                          \
-  X(RemotingClientReceivingReply, (THIS_, GUID * pCookie, BOOL fIsAsync))                          \
-  X(RemotingClientInvocationFinished, (THIS_))                                                     \
-  X(RemotingServerReceivingMessage, (THIS_, GUID * pCookie, BOOL fIsAsync))                        \
-  X(RemotingServerInvocationStarted, (THIS_))                                                      \
-  X(RemotingServerInvocationReturned, (THIS_))                                                     \
-  X(RemotingServerSendingReply, (THIS_, GUID * pCookie, BOOL fIsAsync))                            \
+  X(AppDomainCreationStarted, (CB_THIS, AppDomainID appDomainId))                                    \
+  X(AppDomainCreationFinished, (CB_THIS, AppDomainID appDomainId, HRESULT hrStatus))                 \
+  X(AppDomainShutdownStarted, (CB_THIS, AppDomainID appDomainId))                                    \
+  X(AppDomainShutdownFinished, (CB_THIS, AppDomainID appDomainId, HRESULT hrStatus))                 \
+  X(AssemblyLoadStarted, (CB_THIS, AssemblyID assemblyId))                                           \
+  X(AssemblyLoadFinished, (CB_THIS, AssemblyID assemblyId, HRESULT hrStatus))                        \
+  X(AssemblyUnloadStarted, (CB_THIS, AssemblyID assemblyId))                                         \
+  X(AssemblyUnloadFinished, (CB_THIS, AssemblyID assemblyId, HRESULT hrStatus))                      \
+  X(ModuleLoadStarted, (CB_THIS, ModuleID moduleId))                                                 \
+  X(ModuleUnloadStarted, (CB_THIS, ModuleID moduleId))                                               \
+  X(ModuleAttachedToAssembly, (CB_THIS, ModuleID moduleId, AssemblyID AssemblyId))                   \
+  X(ClassLoadStarted, (CB_THIS, ClassID classId))                                                    \
+  X(ClassLoadFinished, (CB_THIS, ClassID classId, HRESULT hrStatus))                                 \
+  X(ClassUnloadStarted, (CB_THIS, ClassID classId))                                                  \
+  X(ClassUnloadFinished, (CB_THIS, ClassID classId, HRESULT hrStatus))                               \
+  X(FunctionUnloadStarted, (CB_THIS, FunctionID functionId))                                         \
+  X(JITCompilationFinished, (CB_THIS, FunctionID functionId, HRESULT hrStatus, BOOL fIsSafeToBlock)) \
+  X(JITCachedFunctionSearchStarted, (CB_THIS, FunctionID functionId, BOOL * pbUseCachedFunction))    \
+  X(JITCachedFunctionSearchFinished, (CB_THIS, FunctionID functionId, COR_PRF_JIT_CACHE result))     \
+  X(JITFunctionPitched, (CB_THIS, FunctionID functionId))                                            \
+  X(ThreadCreated, (CB_THIS, ThreadID threadId))                                                     \
+  X(ThreadDestroyed, (CB_THIS, ThreadID threadId))                                                   \
+  X(ThreadAssignedToOSThread, (CB_THIS, ThreadID managedThreadId, DWORD osThreadId))                 \
+  X(RemotingClientInvocationStarted, (CB_THIS))                                                      \
+  X(RemotingClientSendingMessage, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                          \
+  X(RemotingClientReceivingReply, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                          \
+  X(RemotingClientInvocationFinished, (CB_THIS))                                                     \
+  X(RemotingServerReceivingMessage, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                        \
+  X(RemotingServerInvocationStarted, (CB_THIS))                                                      \
+  X(RemotingServerInvocationReturned, (CB_THIS))                                                     \
+  X(RemotingServerSendingReply, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                            \
   X(UnmanagedToManagedTransition,                                                                  \
-    (THIS_, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
+    (CB_THIS, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
   X(ManagedToUnmanagedTransition,                                                                  \
-    (THIS_, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
-  X(RuntimeSuspendStarted, (THIS_, COR_PRF_SUSPEND_REASON suspendReason))                          \
-  X(RuntimeSuspendFinished, (THIS_))                                                               \
-  X(RuntimeSuspendAborted, (THIS_))                                                                \
-  X(RuntimeResumeStarted, (THIS_))                                                                 \
-  X(RuntimeResumeFinished, (THIS_))                                                                \
-  X(RuntimeThreadSuspended, (THIS_, ThreadID threadId))                                            \
-  X(RuntimeThreadResumed, (THIS_, ThreadID threadId))                                              \
-  X(MovedReferences, (THIS_, ULONG cMovedObjectIDRanges, ObjectID oldObjectIDRangeStart[],         \
+    (CB_THIS, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
+  X(RuntimeSuspendStarted, (CB_THIS, COR_PRF_SUSPEND_REASON suspendReason))                          \
+  X(RuntimeSuspendFinished, (CB_THIS))                                                               \
+  X(RuntimeSuspendAborted, (CB_THIS))                                                                \
+  X(RuntimeResumeStarted, (CB_THIS))                                                                 \
+  X(RuntimeResumeFinished, (CB_THIS))                                                                \
+  X(RuntimeThreadSuspended, (CB_THIS, ThreadID threadId))                                            \
+  X(RuntimeThreadResumed, (CB_THIS, ThreadID threadId))                                              \
+  X(MovedReferences, (CB_THIS, ULONG cMovedObjectIDRanges, ObjectID oldObjectIDRangeStart[],         \
                       ObjectID newObjectIDRangeStart[], ULONG cObjectIDRangeLength[]))             \
-  X(ObjectAllocated, (THIS_, ObjectID objectId, ClassID classId))                                  \
-  X(ObjectsAllocatedByClass, (THIS_, ULONG cClassCount, ClassID classIds[], ULONG cObjects[]))     \
+  X(ObjectAllocated, (CB_THIS, ObjectID objectId, ClassID classId))                                  \
+  X(ObjectsAllocatedByClass, (CB_THIS, ULONG cClassCount, ClassID classIds[], ULONG cObjects[]))     \
   X(ObjectReferences,                                                                              \
-    (THIS_, ObjectID objectId, ClassID classId, ULONG cObjectRefs, ObjectID objectRefIds[]))       \
-  X(RootReferences, (THIS_, ULONG cRootRefs, ObjectID rootRefIds[]))                               \
-  X(ExceptionThrown, (THIS_, ObjectID thrownObjectId))                                             \
-  X(ExceptionSearchFunctionEnter, (THIS_, FunctionID functionId))                                  \
-  X(ExceptionSearchFunctionLeave, (THIS_))                                                         \
-  X(ExceptionSearchFilterEnter, (THIS_, FunctionID functionId))                                    \
-  X(ExceptionSearchFilterLeave, (THIS_))                                                           \
-  X(ExceptionSearchCatcherFound, (THIS_, FunctionID functionId))                                   \
-  X(ExceptionOSHandlerEnter, (THIS_, UINT_PTR unused))                                             \
-  X(ExceptionOSHandlerLeave, (THIS_, UINT_PTR unused))                                             \
-  X(ExceptionUnwindFunctionEnter, (THIS_, FunctionID functionId))                                  \
-  X(ExceptionUnwindFunctionLeave, (THIS_))                                                         \
-  X(ExceptionUnwindFinallyEnter, (THIS_, FunctionID functionId))                                   \
-  X(ExceptionUnwindFinallyLeave, (THIS_))                                                          \
-  X(ExceptionCatcherEnter, (THIS_, FunctionID functionId, ObjectID objectId))                      \
-  X(ExceptionCatcherLeave, (THIS_))                                                                \
+    (CB_THIS, ObjectID objectId, ClassID classId, ULONG cObjectRefs, ObjectID objectRefIds[]))       \
+  X(RootReferences, (CB_THIS, ULONG cRootRefs, ObjectID rootRefIds[]))                               \
+  X(ExceptionThrown, (CB_THIS, ObjectID thrownObjectId))                                             \
+  X(ExceptionSearchFunctionEnter, (CB_THIS, FunctionID functionId))                                  \
+  X(ExceptionSearchFunctionLeave, (CB_THIS))                                                         \
+  X(ExceptionSearchFilterEnter, (CB_THIS, FunctionID functionId))                                    \
+  X(ExceptionSearchFilterLeave, (CB_THIS))                                                           \
+  X(ExceptionSearchCatcherFound, (CB_THIS, FunctionID functionId))                                   \
+  X(ExceptionOSHandlerEnter, (CB_THIS, UINT_PTR unused))                                             \
+  X(ExceptionOSHandlerLeave, (CB_THIS, UINT_PTR unused))                                             \
+  X(ExceptionUnwindFunctionEnter, (CB_THIS, FunctionID functionId))                                  \
+  X(ExceptionUnwindFunctionLeave, (CB_THIS))                                                         \
+  X(ExceptionUnwindFinallyEnter, (CB_THIS, FunctionID functionId))                                   \
+  X(ExceptionUnwindFinallyLeave, (CB_THIS))                                                          \
+  X(ExceptionCatcherEnter, (CB_THIS, FunctionID functionId, ObjectID objectId))                      \
+  X(ExceptionCatcherLeave, (CB_THIS))                                                                \
   X(COMClassicVTableCreated,                                                                       \
-    (THIS_, ClassID wrappedClassId, REFIID implementedIID, void *pVTable, ULONG cSlots))           \
+    (CB_THIS, ClassID wrappedClassId, REFIID implementedIID, void *pVTable, ULONG cSlots))           \
   X(COMClassicVTableDestroyed,                                                                     \
-    (THIS_, ClassID wrappedClassId, REFIID implementedIID, void *pVTable))                         \
-  X(ExceptionCLRCatcherFound, (THIS_))                                                             \
-  X(ExceptionCLRCatcherExecute, (THIS_))                                                           \
-  X(ThreadNameChanged, (THIS_, ThreadID threadId, ULONG cchName, WCHAR name[]))                    \
+    (CB_THIS, ClassID wrappedClassId, REFIID implementedIID, void *pVTable))                         \
+  X(ExceptionCLRCatcherFound, (CB_THIS))                                                             \
+  X(ExceptionCLRCatcherExecute, (CB_THIS))                                                           \
+  X(ThreadNameChanged, (CB_THIS, ThreadID threadId, ULONG cchName, WCHAR name[]))                    \
   X(GarbageCollectionStarted,                                                                      \
-    (THIS_, int cGenerations, BOOL generationCollected[], COR_PRF_GC_REASON reason))               \
-  X(SurvivingReferences, (THIS_, ULONG cSurvivingObjectIDRanges, ObjectID objectIDRangeStart[],    \
+    (CB_THIS, int cGenerations, BOOL generationCollected[], COR_PRF_GC_REASON reason))               \
+  X(SurvivingReferences, (CB_THIS, ULONG cSurvivingObjectIDRanges, ObjectID objectIDRangeStart[],    \
                           ULONG cObjectIDRangeLength[]))                                           \
-  X(GarbageCollectionFinished, (THIS_))                                                            \
-  X(FinalizeableObjectQueued, (THIS_, DWORD finalizerFlags, ObjectID objectID))                    \
+  X(GarbageCollectionFinished, (CB_THIS))                                                            \
+  X(FinalizeableObjectQueued, (CB_THIS, DWORD finalizerFlags, ObjectID objectID))                    \
   X(RootReferences2,                                                                               \
-    (THIS_, ULONG cRootRefs, ObjectID rootRefIds[], COR_PRF_GC_ROOT_KIND rootKinds[],              \
+    (CB_THIS, ULONG cRootRefs, ObjectID rootRefIds[], COR_PRF_GC_ROOT_KIND rootKinds[],              \
      COR_PRF_GC_ROOT_FLAGS rootFlags[], UINT_PTR rootIds[]))                                       \
-  X(HandleCreated, (THIS_, GCHandleID handleId, ObjectID initialObjectId))                         \
-  X(HandleDestroyed, (THIS_, GCHandleID handleId))
+  X(HandleCreated, (CB_THIS, GCHandleID handleId, ObjectID initialObjectId))                         \
+  X(HandleDestroyed, (CB_THIS, GCHandleID handleId))
 
 #define NOOP_DEFINE(slot, params)                                                                  \
   static HRESULT STDMETHODCALLTYPE cb_##slot params { return S_OK; }
@@ -1348,7 +1362,7 @@ static HRESULT profiler_create(REFIID riid, void **ppv) {
   profiler *p = calloc(1, sizeof *p);
   if (!p)
     return E_OUTOFMEMORY;
-  if (pthread_mutex_init(&p->lock, NULL) != 0) {
+  if (os_lock_init(&p->lock) != 0) {
     free(p);
     return E_OUTOFMEMORY;
   }
@@ -1367,7 +1381,7 @@ static HRESULT STDMETHODCALLTYPE cf_QueryInterface(IClassFactory *This, REFIID r
   *ppv = NULL;
   if (!riid)
     return E_POINTER;
-  if (guid_eq(riid, &IID_IUnknown) || guid_eq(riid, &IID_IClassFactory)) {
+  if (guid_eq(riid, &IID_IUnknown) || guid_eq(riid, &IID_IClassFactory_sample)) {
     *ppv = This;
     return S_OK;
   }

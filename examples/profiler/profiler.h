@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sample profiler's entry points (profiler.c). */
 #ifndef ILHEAP_SAMPLE_PROFILER_H
 #define ILHEAP_SAMPLE_PROFILER_H
@@ -10,7 +11,7 @@ extern const GUID CLSID_IlheapSampleProfiler;
 
 /* What the runtime calls first: the class factory for rclsid, as riid
  * (IID_IClassFactory or IID_IUnknown). */
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(_WIN32) /* Windows: profiler.def exports it */
 __attribute__((visibility("default")))
 #endif
 HRESULT STDMETHODCALLTYPE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sample profiler without a runtime: its COM plumbing (every callback
  * slot filled, the class factory and QueryInterface rules). The IL bodies it

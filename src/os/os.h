@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform layer: what the portable code (heap.c, registry.c, com.c,
  * sim.c) needs from the operating system, and nothing more. Not installed.

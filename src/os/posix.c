@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform layer (os.h) on POSIX systems: pthreads, posix_memalign, mmap.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * No address-space provider for this OS yet: ilheap_os_provider() answers NULL
  * (documented in include/ilheap.h), so ilheap_create without a provider of the

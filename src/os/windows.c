@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform layer (os.h) on Windows: SRWLOCK and InitOnce (no winpthreads,
  * so a profiler DLL ships no extra DLL), _aligned_malloc, VirtualAlloc.

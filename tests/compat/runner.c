@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The runner of the Criterion stand-in (tests/compat/criterion/criterion.h says
  * what it provides). Each test runs in a process of its own, like Criterion's:

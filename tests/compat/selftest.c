@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The compat runner's own test: tests whose verdicts are known, half of them
  * failures on purpose. tests/CMakeLists.txt checks the synthesis line it must

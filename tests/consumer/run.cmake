@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Drives one consumer test: cmake -D... -P run.cmake
 #   STEP        install | subdirectory | package | pkgconfig | iids
 #   VARIANT     static | shared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The C++ client test's contract between the host (main.cpp, which includes
  * ilheap_com.h) and the clients (client_own.cpp, client_corprof.cpp), which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The body of a client, included by each client after its own declaration of
  * IUnknown/IMethodMalloc/IID (so the same calls are compiled against each

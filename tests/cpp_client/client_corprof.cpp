@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A client compiled against a corprof.h-shaped declaration (the PAL's types,
  * MIDL's abstract classes: tests/com_fake_corprof.h), as dd-trace's
  * il_rewriter.cpp is. No ilheap header. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A client with its own minimal C++ declaration of the interfaces (no
  * ilheap, PAL or corprof header): what a profiler that declares the profiling
  * API itself compiles against. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the library (C) and tests/cpp_client (C++) with exactly
 #   clang -fsanitize=address,undefined -fno-sanitize-recover=all
 # (UBSan's vptr check is on: the C++ code has RTTI), and runs the test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * C++ clients of ilheap's IMethodMalloc under UBSan's vptr check.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Header order: compiled (never run) by CTest in C and C++, for the host and
  * for mingw-w64 (x86_64 and i686), with -Wall -Wextra -Werror, in both orders:

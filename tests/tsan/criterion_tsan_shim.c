@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lets Criterion test programs run under ThreadSanitizer (each links it first:
  * tests/CMakeLists.txt).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Wine canary: proves that a Windows program of this build's bitness really
  * ran. Without wine32, Wine "runs" a 32-bit program by exiting 0 at once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A small stand-in for the part of Criterion (2.4) that ilheap's tests use, so
  * that the SAME tests/test_*.c sources build and run where Criterion does not

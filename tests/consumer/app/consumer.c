@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A program that uses ilheap the way an embedding project would: only the
  * installed (or exported) headers and library. It proves the package works:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The IIDs of corprof.idl, defined as MIDL's generated corprof_i.cpp defines
 // them: on Windows `extern "C" __declspec(selectany) const IID`, with IID from
 // the SDK's guiddef.h; under the CoreCLR PAL, plain `const IID` definitions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The C side of the IID link tests: the program's IIDs (whichever definition
  * the linker took) are the right bytes, and ilheap's QueryInterface answers them. */
 #include <ilheap.h>

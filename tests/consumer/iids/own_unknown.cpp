@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A strong IID_IUnknown of the program's own, as dd-trace-dotnet's dllmain.cpp
 // defines it (no selectany, no weak).
 #if defined(_WIN32)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Generated: 1000 small methods for the sample profiler's concurrency test.
 // Regenerate with:
 //   for i in $(seq -w 0 999); do echo "    public static int M$i() => $((10#$i));"; done

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using System.Runtime.CompilerServices;
 
 namespace IlHeapE2E.Plugin;
