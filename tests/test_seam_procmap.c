@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux provider's PROCMAP_QUERY is only a faster way to the answers of
  * /proc/self/maps: whatever errno the ioctl fails with (ENOSYS under qemu-user,

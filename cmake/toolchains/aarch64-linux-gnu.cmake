@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross build for Linux arm64 (aarch64) with Debian's gcc-aarch64-linux-gnu;
 # CTest runs every program under qemu-user (qemu-user-static), with the arm64
 # C library of libc6-dev-arm64-cross as its root for the dynamic loader.
