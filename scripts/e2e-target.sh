@@ -56,7 +56,12 @@ e2e_target() {
     else
       command -v qemu-aarch64-static >/dev/null 2>&1 ||
         die "qemu-aarch64-static is not on PATH (scripts/install-deps.sh installs it): $rid cannot run"
-      runner=(qemu-aarch64-static -L /usr/aarch64-linux-gnu)
+      # -R: the guest gets 512 GiB of its own (a 39-bit user space, as arm64
+      # kernels with 4 KiB pages often have), where qemu places mappings
+      # top-down like the kernel. Without it qemu places them bottom-up from
+      # 0x5500000000 and then wherever the host's mmap finds room, between its
+      # own host mappings: assemblies landed under windows with no free page.
+      runner=(qemu-aarch64-static -L /usr/aarch64-linux-gnu -R 0x8000000000)
     fi
     target_env=(DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1)
     ;;

@@ -46,7 +46,8 @@
 #                            65536 in the environment: 16 or 64 KiB pages)
 #   ILHEAP_E2E_RUNNER        the command that runs the target's programs (default
 #                            for win-*: scripts/wine-run.sh with that prefix; for
-#                            linux-arm64: qemu-aarch64-static -L /usr/aarch64-linux-gnu)
+#                            linux-arm64: qemu-aarch64-static -L /usr/aarch64-linux-gnu
+#                            -R 0x8000000000, scripts/e2e-target.sh says why)
 set -u -o pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
