@@ -37,7 +37,9 @@ packages=(
   valgrind                                 # memcheck step (valgrind/memcheck.h too)
   python3                                  # small helpers in scripts/
   gnuplot-nox libmimalloc-dev libjemalloc-dev  # benchmarks: plots and the allocators compared
-  gcc-multilib g++-multilib                # the linux32 step: gcc -m32 (lib32 runtime, no multiarch)
+  gcc-12-multilib g++-12-multilib          # the linux32 step: gcc -m32 (lib32 runtime, no multiarch). Not
+                                           # gcc-multilib: it only adds /usr/include/asm and conflicts
+                                           # with the aarch64 cross compilers (cmake/linux32/include)
   mingw-w64 g++-mingw-w64                  # Windows cross builds (x86_64 and i686), header-order tests against the real windows.h
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross  # the arm64 lane: cross builds for aarch64
   qemu-user-static                         # the arm64 lane runs them under qemu-aarch64-static (4, 16, 64 KiB pages)

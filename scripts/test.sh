@@ -24,7 +24,7 @@
 #                                replay and demo tests)
 #   valgrind: build/unit         gcc, every unit test and the demo under memcheck (errors and
 #                                definite leaks fail: scripts/valgrind-test.sh)
-#   linux32: build/tests         gcc -m32 (gcc-multilib), in a real 32-bit process: the unit tests
+#   linux32: build/tests         gcc -m32 (gcc-12-multilib), in a real 32-bit process: the unit tests
 #                                (tests/compat: Criterion is amd64-only), the corpus replay of every
 #                                fuzz target, the demo and the profiler self-test
 #   mingw64: build/tests         mingw-w64 x86_64 with UBSan in trap mode; under Wine: the unit
