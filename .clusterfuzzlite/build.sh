@@ -13,7 +13,7 @@
 SRC_DIR=${ILHEAP_SRC:-$SRC/ilheap}
 BUILD_DIR=$WORK/ilheap-build
 
-# The library only, a checked build (the invariant asserts on, the failure-
+# The library only, with ILHEAP_ASSERTS and ILHEAP_SEAMS (the invariant asserts, the failure-
 # injection seams that fuzz_faults drives); the engine's flags come from $CFLAGS
 # (-fsanitize=..., fuzzer-no-link). Warnings stay warnings: the infrastructure's compiler and
 # flags are not the ones the project's CI pins.
@@ -21,7 +21,7 @@ cmake -S "$SRC_DIR" -B "$BUILD_DIR" -G Ninja \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_TYPE=None \
   -DBUILD_SHARED_LIBS=OFF -DILHEAP_WERROR=OFF -DILHEAP_INSTALL=OFF \
   -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_FUZZ=OFF -DILHEAP_BUILD_EXAMPLES=OFF \
-  -DILHEAP_BUILD_BENCH=OFF -DILHEAP_CHECKS=ON
+  -DILHEAP_BUILD_BENCH=OFF -DILHEAP_ASSERTS=ON -DILHEAP_SEAMS=ON
 cmake --build "$BUILD_DIR" --target ilheap -j "$(nproc)"
 
 # fuzz_com needs the COM adapter in the library.
@@ -65,10 +65,19 @@ for src in "$SRC_DIR"/fuzz/fuzz_*.c; do
     continue
   fi
   seams=()
-  [[ $target == fuzz_faults ]] && seams=(-DILHEAP_SEAMS=1 -I"$SRC_DIR/src")
-  $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
-    -I"$SRC_DIR/support" "${seams[@]}" -c "$src" -o "$WORK/$target.o"
-  $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.o" "${SUPPORT_OBJS[@]}" "$BUILD_DIR/libilheap.a" \
+  srcs=("$src")
+  if [[ $target == fuzz_faults ]]; then # its jobs in files of their own (fuzz/faults.h)
+    seams=(-DILHEAP_SEAMS=1 -I"$SRC_DIR/src")
+    srcs+=("$SRC_DIR"/fuzz/faults_*.c)
+  fi
+  [[ $target == fuzz_maps ]] && seams=(-I"$SRC_DIR/src") # the parser's header (src/os/maps.h)
+  objs=()
+  for s in "${srcs[@]}"; do
+    $CC $CFLAGS -std=c11 -D_GNU_SOURCE -DILHEAP_STATIC_DEFINE -I"$SRC_DIR/include" \
+      -I"$SRC_DIR/support" "${seams[@]}" -c "$s" -o "$WORK/$(basename "$s" .c).o"
+    objs+=("$WORK/$(basename "$s" .c).o")
+  done
+  $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "${objs[@]}" "${SUPPORT_OBJS[@]}" "$BUILD_DIR/libilheap.a" \
     -lpthread -ldl -o "$OUT/$target"
   if [[ -d "$SRC_DIR/corpus/$target" ]]; then
     zip_dir "$SRC_DIR/corpus/$target" "$OUT/${target}_seed_corpus.zip"

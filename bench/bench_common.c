@@ -103,15 +103,17 @@ static void *worker_main(void *arg) {
   /* The driving thread counts page faults between the two barriers. */
   pthread_barrier_wait(w->ready);
   pthread_barrier_wait(w->go);
+  uint64_t cpu0 = sup_thread_cpu_ns();
   w->t.start_ns = sup_now_ns();
   w->loop(&w->t);
   w->t.end_ns = sup_now_ns();
+  w->t.cpu_ns = sup_thread_cpu_ns() - cpu0;
   return NULL;
 }
 
 static int run_threads(const bench_allocator *a, void *ctx, int write, int resident, int threads,
                        const uint32_t *sizes, size_t n, uint64_t *elapsed, size_t *failures,
-                       uint64_t *faults) {
+                       uint64_t *faults, uint64_t *cpu) {
   worker w[BENCH_MAX_THREADS];
   pthread_t tid[BENCH_MAX_THREADS];
   pthread_barrier_t ready, go;
@@ -147,11 +149,13 @@ static int run_threads(const bench_allocator *a, void *ctx, int write, int resid
   uint64_t lo = UINT64_MAX, hi = 0;
   size_t fails = 0;
   uintptr_t sink = 0;
+  *cpu = 0;
   for (int i = 0; i < threads; i++) {
     pthread_join(tid[i], NULL);
     lo = w[i].t.start_ns < lo ? w[i].t.start_ns : lo;
     hi = w[i].t.end_ns > hi ? w[i].t.end_ns : hi;
     fails += w[i].t.failures;
+    *cpu += w[i].t.cpu_ns;
     sink ^= w[i].t.sink;
   }
   *faults = faults_now() - flt0;
@@ -203,14 +207,15 @@ int bench_cmd_run(const bench_allocator *list, size_t count, int argc, char **ar
   if (a->setup != NULL && a->setup(&ctx, (int)threads, bytes) != 0) {
     return 2;
   }
-  uint64_t elapsed = 0, flt = 0;
+  uint64_t elapsed = 0, flt = 0, cpu = 0;
   size_t failures = 0;
-  if (run_threads(a, ctx, write, resident, (int)threads, sizes, n, &elapsed, &failures, &flt) !=
+  if (run_threads(a, ctx, write, resident, (int)threads, sizes, n, &elapsed, &failures, &flt, &cpu) !=
       0) {
     return 2;
   }
   printf("elapsed_ns %llu allocs %llu failures %llu minflt %llu", (unsigned long long)elapsed,
          (unsigned long long)total, (unsigned long long)failures, (unsigned long long)flt);
+  printf(" cpu_ns %llu", (unsigned long long)cpu);
   if (a->refills != NULL) {
     printf(" refills %llu", (unsigned long long)a->refills(ctx));
   }

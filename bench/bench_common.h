@@ -42,6 +42,7 @@ typedef struct bench_thread {
   int resident; /* nonzero: the warm callback first makes the memory the
                    run will get resident (see "warm" in bench_cmd_run) */
   uint64_t start_ns, end_ns;
+  uint64_t cpu_ns; /* the loop's CPU time (this thread's) */
   uintptr_t sink;  /* XOR of every pointer: keeps the calls observable */
   size_t failures; /* NULL results */
 } bench_thread;

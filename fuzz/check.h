@@ -19,7 +19,7 @@
 #include "ilheap_sim.h"
 
 #if defined(__GNUC__)
-#if defined(__MINGW32__) /* C99 formats: mingw's printf (__USE_MINGW_ANSI_STDIO) */
+#if defined(__MINGW32__) && !defined(__clang__) /* C99 formats: mingw's printf (clang: printf is) */
 __attribute__((format(gnu_printf, 1, 2), noreturn))
 #else
 __attribute__((format(printf, 1, 2), noreturn))

@@ -35,6 +35,7 @@
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
 #include "ilheap_sim.h"
+#include "com_format.h"
 #include "provider.h"
 
 #define MAX_OPS 256
@@ -338,9 +339,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   for (int op = 0; op < MAX_OPS && fuzz_remaining(&in) > 0; op++) {
     module *md = nmods > 0 ? &mods[fuzz_pick(&in, (unsigned)nmods)] : NULL;
-    switch (fuzz_pick(&in, 13)) {
-    case 0:
-    case 1: { /* get: a new module, the same one again, or a stale base */
+    switch ((com_op)fuzz_pick(&in, C_OPS)) {
+    case C_GET:
+    case C_GET_2: { /* get: a new module, the same one again, or a stale base */
       uintptr_t id, base;
       if (md != NULL && fuzz_pick(&in, 3) == 0) {
         id = md->id;
@@ -374,14 +375,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
       break;
     }
-    case 2: { /* find: known or unknown */
+    case C_FIND: { /* find: known or unknown */
       uintptr_t id = md != NULL && fuzz_bool(&in) ? md->id : decode_id(&in);
       module *known = find_mod(id);
       FUZZ_CHECK(ilheap_registry_find(reg, id) == (known ? known->heap : NULL), "find(%#lx)",
                  (unsigned long)id);
       break;
     }
-    case 3: { /* drop: the module unloads (or an unknown id) */
+    case C_DROP: { /* drop: the module unloads (or an unknown id) */
       uintptr_t id = md != NULL && fuzz_pick(&in, 4) != 0 ? md->id : decode_id(&in);
       module *known = find_mod(id);
       if (known != NULL)
@@ -397,7 +398,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(ilheap_registry_find(reg, id) == NULL, "find after drop");
       break;
     }
-    case 4: { /* QueryInterface */
+    case C_QUERY: { /* QueryInterface */
       if (md == NULL)
         break;
       IMethodMalloc *m = ilheap_method_malloc(md->heap);
@@ -432,7 +433,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       check_refs(md);
       break;
     }
-    case 5: { /* AddRef / Release runs, misuse included */
+    case C_REFS: { /* AddRef / Release runs, misuse included */
       if (md == NULL)
         break;
       IMethodMalloc *m = ilheap_method_malloc(md->heap);
@@ -455,8 +456,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       check_refs(md);
       break;
     }
-    case 6:
-    case 7: { /* Alloc through the vtable */
+    case C_ALLOC:
+    case C_ALLOC_2: { /* Alloc through the vtable */
       if (md == NULL)
         break;
       uint32_t cb;
@@ -469,7 +470,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       com_alloc(md, cb);
       break;
     }
-    case 8: { /* registry_method_malloc: the mock GetILFunctionBodyAllocator */
+    case C_REGISTRY_MM: { /* registry_method_malloc: the mock GetILFunctionBodyAllocator */
       uintptr_t id = md != NULL && fuzz_bool(&in) ? md->id : decode_id(&in);
       uintptr_t base =
           md != NULL && md->id == id && fuzz_bool(&in) ? md->base : decode_base(&in, sbase, page);
@@ -496,11 +497,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
       break;
     }
-    case 9: /* count */
+    case C_COUNT: /* count */
       FUZZ_CHECK(ilheap_registry_count(reg) == nmods, "count %zu, model %zu",
                  ilheap_registry_count(reg), nmods);
       break;
-    case 10: { /* helpers on ilheap's objects, foreign objects and NULL */
+    case C_HELPERS: { /* helpers on ilheap's objects, foreign objects and NULL */
       IMethodMalloc foreign = {&foreign_vtbl};
       FUZZ_CHECK(ilheap_method_malloc_heap(&foreign) == NULL &&
                      ilheap_method_malloc_refcount(&foreign) == 0,
@@ -524,13 +525,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  "ilheap_guid_equal");
       break;
     }
-    case 12: { /* concurrent first use (or use) of one module */
+    case C_CONCURRENT: { /* concurrent first use (or use) of one module */
       uintptr_t id = md != NULL && fuzz_bool(&in) ? md->id : decode_id(&in);
       uintptr_t base =
           md != NULL && md->id == id && fuzz_bool(&in) ? md->base : decode_base(&in, sbase, page);
       race(reg, id, base, &in);
       break;
     }
+    case C_NULLS:
     default: { /* registry calls with NULL arguments */
       ilheap *heap = (ilheap *)(uintptr_t)1;
       FUZZ_CHECK(ilheap_registry_get(NULL, 1, NULL, &heap) == ILHEAP_EINVAL && heap == NULL,

@@ -32,10 +32,11 @@
 
 #include "check.h"
 #include "ilheap_il.h"
+#include "il_format.h"
 #include "provider.h"
 
-#define CODE_MAX 0x11000u
-#define CLAUSES_MAX 40u
+#define CODE_MAX I_CODE_MAX       /* the grammar's (il_format.h) */
+#define CLAUSES_MAX I_CLAUSES_MAX /* the grammar's */
 #define WRITE_MAX (CODE_MAX + 64u + 24u * CLAUSES_MAX)
 
 static uint8_t code_bytes[CODE_MAX];
@@ -275,7 +276,7 @@ static int ref_describe(const ilheap_il_body *b, uintptr_t at, uint32_t *size, u
       small = 0;
   }
   int tiny = b->code_size < 64 && b->max_stack <= 8 && !b->local_sig_token && !b->clause_count &&
-             !(f & (ILHEAP_IL_INIT_LOCALS | ILHEAP_IL_FAT_SECTION));
+             !(f & ILHEAP_IL_INIT_LOCALS);
   if ((f & ILHEAP_IL_TINY) && !tiny)
     return ILHEAP_IL_ETINY_FORBIDDEN;
   if (tiny && !(f & ILHEAP_IL_FAT)) {
@@ -291,9 +292,7 @@ static int ref_describe(const ilheap_il_body *b, uintptr_t at, uint32_t *size, u
     int fat = !small || (f & ILHEAP_IL_FAT_SECTION);
     total = ((total + 3) & ~(uint64_t)3) + 4 + (uint64_t)b->clause_count * (fat ? 24 : 12);
     *choice |= fat ? ILHEAP_IL_FAT_SECTION : 0;
-  } else if (f & ILHEAP_IL_FAT_SECTION) {
-    return ILHEAP_IL_EBADARG;
-  }
+  } /* no clauses: FAT_SECTION chooses nothing */
   if (total > UINT32_MAX)
     return ILHEAP_IL_ETOO_LARGE;
   *size = (uint32_t)total;
@@ -402,7 +401,9 @@ static void round_trip(fuzz_input *in) {
   int p = parse_both(dst, size, &v);
   FUZZ_CHECK(p == ILHEAP_IL_OK, "a written body does not parse: %s", ilheap_il_strerror(p));
   FUZZ_CHECK(v.size == size, "parsed size %u, written %u", v.size, size);
-  FUZZ_CHECK(v.body.flags == ((b.flags & ~(uint32_t)(ILHEAP_IL_TINY | ILHEAP_IL_FAT)) | choice),
+  /* The header and section formats are the choices made (FAT_SECTION without
+   * clauses chooses nothing); InitLocals is the description's. */
+  FUZZ_CHECK(v.body.flags == ((b.flags & ILHEAP_IL_INIT_LOCALS) | choice),
              "flags %#x from %#x (choice %#x)", v.body.flags, b.flags, choice);
   FUZZ_CHECK(v.body.code_size == b.code_size && memcmp(v.body.code, b.code, b.code_size) == 0,
              "code differs");
@@ -464,7 +465,9 @@ static void arbitrary(fuzz_input *in) {
   int want = a;
   if ((uintptr_t)p <= base) /* below == 0, or a base that wrapped past the top */
     want = ILHEAP_IL_ENOT_ABOVE_BASE;
-  else if (a == ILHEAP_IL_OK && (below > max_offset || v.size > max_offset - below))
+  else if (below >= max_offset) /* the first byte's place, judged before reading */
+    want = ILHEAP_IL_EOUTSIDE_WINDOW;
+  else if (a == ILHEAP_IL_OK && v.size > max_offset - below)
     want = ILHEAP_IL_EOUTSIDE_WINDOW;
   FUZZ_CHECK(m == want, "check_in_module: '%s', expected '%s'", ilheap_il_strerror(m),
              ilheap_il_strerror(want));
@@ -505,7 +508,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       code_bytes[i] = (uint8_t)(0x2A ^ (i * 13) ^ (i >> 8)) | 1;
   fuzz_input in = fuzz_input_make(data, size);
   fixed_answers();
-  if (fuzz_pick(&in, 2) == 0)
+  if ((il_program)fuzz_pick(&in, I_PROGRAMS) == I_DESCRIBE)
     round_trip(&in);
   else
     arbitrary(&in);

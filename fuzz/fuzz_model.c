@@ -37,7 +37,7 @@
 #include "check.h"
 #include "ilheap.h"
 #include "ilheap_sim.h"
-#include "model_ops.h"
+#include "model_format.h"
 #include "provider.h"
 
 #define MAX_OPS 192

@@ -38,6 +38,7 @@
 
 #include "check.h"
 #include "ilheap.h"
+#include "os_format.h"
 #include "provider.h"
 #include "space.h"
 
@@ -211,37 +212,38 @@ static void do_destroy(int hi) {
  * input then reads the same bytes everywhere. */
 static uintptr_t decode_base(fuzz_input *in) {
   uintptr_t page = 4096;
-  switch (fuzz_pick(in, 11)) {
-  case 10: /* inside the crowd */
+  switch ((os_base)fuzz_pick(in, OB_COUNT)) {
+  case OB_CROWD: /* inside the crowd */
     if (crowd != 0)
       return crowd + (uintptr_t)fuzz_range(in, 0, crowd_pages * page);
     return modules[0].base;
-  case 0:
-  case 1: /* a real module */
+  case OB_MODULE:
+  case OB_MODULE_2: /* a real module */
     return modules[fuzz_u8(in) % nmodules].base + (uintptr_t)fuzz_range(in, 0, 2) * 2047;
-  case 2: { /* the end of an existing mapping, give or take */
+  case OB_MAPPING_END: { /* the end of an existing mapping, give or take */
     size_t i = fuzz_u16(in) % before.n;
     return before.v[i].hi - (uintptr_t)fuzz_range(in, 0, 2 * page);
   }
-  case 3: { /* the start of an existing mapping */
+  case OB_MAPPING_START: { /* the start of an existing mapping */
     size_t i = fuzz_u16(in) % before.n;
     return before.v[i].lo + (uintptr_t)fuzz_range(in, 0, 16);
   }
-  case 4: /* the program break: the window starts where brk grows */
+  case OB_BRK: /* the program break: the window starts where brk grows */
     return program_break() - (uintptr_t)fuzz_range(in, 0, 8 * page);
-  case 5: { /* the stack */
+  case OB_STACK: { /* the stack */
     int local;
     return (uintptr_t)&local - (uintptr_t)fuzz_range(in, 0, 1 << 24);
   }
-  case 6: /* near 0 */ return (uintptr_t)fuzz_range(in, 0, 0x20000);
-  case 7: /* near the top of user space (x86-64: 47 bits; 32-bit: a 3 GiB split) */
+  case OB_NEAR_ZERO: /* near 0 */ return (uintptr_t)fuzz_range(in, 0, 0x20000);
+  case OB_NEAR_TOP: /* near the top of user space (x86-64: 47 bits; 32-bit: a 3 GiB split) */
 #if UINTPTR_MAX > 0xFFFFFFFFu
     return ((uintptr_t)1 << 47) - (uintptr_t)fuzz_range(in, 0, 1 << 24);
 #else
     return (uintptr_t)0xC0000000u - (uintptr_t)fuzz_range(in, 0, 1 << 24);
 #endif
-  case 8: /* past the top of the address space */
+  case OB_PAST_TOP: /* past the top of the address space */
     return UINTPTR_MAX - (uintptr_t)fuzz_range(in, 0, 1 << 20);
+  case OB_ANY:
   default: return (uintptr_t)fuzz_u64(in);
   }
 }
@@ -331,17 +333,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int op = 0; op < MAX_OPS && fuzz_remaining(&in) > 0; op++) {
     int hi = (int)fuzz_pick(&in, MAX_HEAPS);
     oheap *o = &heaps[hi];
-    switch (fuzz_pick(&in, 6)) {
-    case 0:
+    switch ((os_op)fuzz_pick(&in, O_OPS)) {
+    case O_CREATE:
       if (o->h != NULL)
         do_destroy(hi);
       do_create(hi, &in);
       break;
-    case 1:
+    case O_DESTROY:
       if (o->h != NULL)
         do_destroy(hi);
       break;
-    case 2: { /* a burst of small requests: chunk growth in place */
+    case O_BURST: { /* a burst of small requests: chunk growth in place */
       unsigned n = (unsigned)fuzz_range(&in, 1, 64);
       uint32_t cb = (uint32_t)fuzz_range(&in, 1, 4096);
       for (unsigned i = 0; i < n && o->h != NULL; i++)

@@ -32,12 +32,13 @@
 #include "ilheap.h"
 #include "ilheap_sim.h"
 #include "provider.h"
+#include "threads_format.h"
 
 #define MAX_THREADS 4
 #define MAX_HEAPS 3
 #define MAX_THREAD_BLOCKS 4096
 #define MAX_THREAD_OPS 64
-#define MAX_SIM_BYTES ((size_t)8 << 20)
+#define MAX_SIM_BYTES ((size_t)T_SIM_BYTES) /* the grammar's (threads_format.h) */
 
 typedef struct tblock {
   uintptr_t p;
@@ -112,16 +113,17 @@ static void *run(void *arg) {
   pthread_barrier_wait(&sh->start);
   for (int op = 0; op < MAX_THREAD_OPS && fuzz_remaining(&w->in) > 0; op++) {
     int hi = (int)fuzz_pick(&w->in, (unsigned)sh->nheaps);
-    switch (fuzz_pick(&w->in, 4)) {
-    case 0: take(w, hi, decode_size(&w->in)); break;
-    case 1:
-    case 2: { /* a burst: many threads on one chunk's compare-and-swap */
+    switch ((threads_op)fuzz_pick(&w->in, T_OPS)) {
+    case T_TAKE: take(w, hi, decode_size(&w->in)); break;
+    case T_BURST:
+    case T_BURST_2: { /* a burst: many threads on one chunk's compare-and-swap */
       unsigned n = (unsigned)fuzz_range(&w->in, 1, 256);
       uint32_t cb = (uint32_t)fuzz_range(&w->in, 1, 64);
       for (unsigned i = 0; i < n && w->nblocks < MAX_THREAD_BLOCKS; i++)
         take(w, hi, cb);
       break;
     }
+    case T_STATS:
     default: { /* a statistics snapshot while others allocate */
       ilheap_stats s;
       s.size = (uint32_t)sizeof s;

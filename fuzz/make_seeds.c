@@ -24,46 +24,13 @@
 #endif
 
 #include "ilheap_sim.h"
-#include "model_ops.h"
-
-/* ---- the encoder, mirror of fuzz/provider.h ------------------------------------- */
-
-typedef struct seed {
-  uint8_t b[8192];
-  size_t n;
-} seed;
-
-static void put_bytes(seed *s, uint64_t v, unsigned bytes) {
-  for (unsigned i = 0; i < bytes; i++) {
-    if (s->n == sizeof s->b) {
-      fprintf(stderr, "make_seeds: seed too long\n");
-      exit(1);
-    }
-    s->b[s->n++] = (uint8_t)(v >> (8 * i));
-  }
-}
-
-static void put_range(seed *s, uint64_t lo, uint64_t hi, uint64_t v) {
-  if (hi <= lo)
-    return;
-  if (v < lo || v > hi) {
-    fprintf(stderr, "make_seeds: %llu outside [%llu, %llu]\n", (unsigned long long)v,
-            (unsigned long long)lo, (unsigned long long)hi);
-    exit(1);
-  }
-  unsigned bytes = 0;
-  for (uint64_t span = hi - lo; span != 0; span >>= 8)
-    bytes++;
-  put_bytes(s, v - lo, bytes);
-}
-
-static void put_pick(seed *s, unsigned n, unsigned k) {
-  if (n > 0)
-    put_range(s, 0, n - 1, k);
-}
-static void put_u32(seed *s, uint32_t v) { put_bytes(s, v, 4); }
-static void put_u64(seed *s, uint64_t v) { put_bytes(s, v, 8); }
-static void put_bool(seed *s, int v) { put_bytes(s, v ? 1 : 0, 1); }
+#include "model_format.h"
+#include "threads_format.h"
+#include "os_format.h"
+#include "com_format.h"
+#include "il_format.h"
+#include "faults_format.h"
+#include "seed.h"
 
 static const char *out_dir;
 
@@ -82,190 +49,7 @@ static void save(const char *target, const char *name, const seed *s) {
   }
 }
 
-/* ---- fuzz_model (fuzz/fuzz_model.c) ---------------------------------------------- */
-
-#define M_HEAPS 4
-#define M_SIM_BYTES ((uint64_t)16 << 20)
-#define M_PAGE ((uint64_t)4096) /* seeds use the host page (MODEL_PAGE_HOST) */
-
-static void m_header(seed *s, uint64_t npages) {
-  s->n = 0;
-  put_pick(s, MODEL_PAGE_SIZE_COUNT, MODEL_PAGE_HOST);
-  put_range(s, 1, M_SIM_BYTES / M_PAGE, npages);
-}
-
-static void m_op(seed *s, unsigned slot, unsigned op) {
-  put_pick(s, M_HEAPS, slot);
-  put_pick(s, MOP_COUNT, op);
-}
-
-typedef struct m_heap_spec {
-  unsigned base_mode;
-  uint64_t b1, b2; /* the mode's arguments */
-  unsigned mo_mode;
-  uint64_t mo1, mo2;
-  unsigned align_idx; /* see MODEL_ALIGN_CHOICES */
-  uint32_t align_raw;
-  unsigned guard;       /* 0: none, else 1..3 */
-  unsigned policy;      /* 0 ILHEAP_WINDOW_REQUIRED, 1 ILHEAP_WINDOW_PREFERRED, 2 unknown */
-  unsigned budget_mode; /* MODEL_BUDGET_*, the pages or bytes in budget1 */
-  uint64_t budget1;
-  model_fault fault;
-  uint64_t f1, f2;
-} m_heap_spec;
-
-static void m_create(seed *s, uint64_t npages, unsigned slot, const m_heap_spec *h) {
-  m_op(s, slot, MOP_CREATE);
-  put_pick(s, MB_COUNT, h->base_mode);
-  switch (h->base_mode) {
-  case MB_INSIDE:
-    put_range(s, 0, npages, h->b1);
-    put_range(s, 0, 3, h->b2);
-    break;
-  case MB_BELOW:
-    put_range(s, 0, 16, h->b1);
-    put_range(s, 0, 255, h->b2);
-    break;
-  case MB_NEAR_END:
-    put_range(s, 0, 8, h->b1);
-    put_range(s, 0, 17, h->b2);
-    break;
-  case MB_FOREIGN:
-    put_range(s, 0, npages - 1, h->b1);
-    put_range(s, 0, M_PAGE, h->b2);
-    break;
-  case MB_NEAR_ZERO: put_range(s, 0, 3 * M_PAGE, h->b1); break;
-  case MB_NEAR_TOP: put_range(s, 0, 3 * M_PAGE, h->b1); break;
-  case MB_ANY: put_u64(s, h->b1); break;
-  case MB_BYTE: put_range(s, 0, npages * M_PAGE, h->b1); break;
-  default: put_range(s, 0, 1, h->b1); break;
-  }
-  put_pick(s, MMO_COUNT, h->mo_mode);
-  switch (h->mo_mode) {
-  case MMO_PAGES:
-    put_range(s, 1, 2 * npages + 2, h->mo1);
-    put_range(s, 0, 4, h->mo2);
-    break;
-  case MMO_ANY: put_u32(s, (uint32_t)h->mo1); break;
-  case MMO_TINY: put_range(s, 0, 3 * M_PAGE, h->mo1); break;
-  case MMO_SIM: put_range(s, 0, 2 * M_PAGE, h->mo1); break;
-  default: break;
-  }
-  put_pick(s, MODEL_ALIGN_CHOICES, h->align_idx);
-  if (h->align_idx == MODEL_ALIGN_RAW)
-    put_u32(s, h->align_raw);
-  put_pick(s, MODEL_GUARD_CHOICES, h->guard ? 1 : 0);
-  if (h->guard)
-    put_range(s, 1, 3, h->guard);
-  put_pick(s, MODEL_POLICY_CHOICES,
-           h->policy == 1   ? 0 /* ILHEAP_WINDOW_PREFERRED */
-           : h->policy == 2 ? MODEL_POLICY_UNKNOWN
-                            : MODEL_POLICY_REQUIRED);
-  if (h->policy == 2)
-    put_range(s, 2, UINT32_MAX, 2);
-  put_pick(s, MODEL_BUDGET_CHOICES, h->budget_mode);
-  if (h->budget_mode == MODEL_BUDGET_PAGES)
-    put_range(s, 0, 64, h->budget1);
-  else if (h->budget_mode == MODEL_BUDGET_BYTES)
-    put_range(s, 0, npages * M_PAGE + M_PAGE, h->budget1);
-  /* The fault byte is read only when the options are valid. */
-  uint32_t align = h->align_idx < MODEL_ALIGN_RAW ? 4u << (h->align_idx > 0 ? h->align_idx - 1 : 0)
-                   : h->align_idx == MODEL_ALIGN_RAW ? h->align_raw
-                                                     : 8u;
-  int valid = align >= 4 && align <= 4096 && (align & (align - 1)) == 0 && h->policy != 2;
-  if (valid) {
-    put_pick(s, MODEL_FAULT_CHOICES, h->fault);
-    switch (h->fault) {
-    case MF_OPTIONS_SIZE:         /* below the version-1 size: one byte */
-      put_range(s, 0, 39, h->f1); /* offsetof(ilheap_options, window_policy) - 1 */
-      break;
-    case MF_PROVIDER:
-      put_pick(s, MPF_COUNT, (unsigned)h->f1);
-      if (h->f1 == MPF_FLAGS)
-        put_range(s, 1, UINT32_MAX, h->f2);
-      else if (h->f1 == MPF_PAGE_SMALL)
-        put_range(s, 0, 4095, h->f2);
-      break;
-    case MF_PROVIDER_SIZE: put_range(s, 0, 40, h->f1); break; /* below offsetof(.., release) */
-    case MF_OPTIONS_BIGGER: put_range(s, 1, 64, h->f1); break;
-    case MF_OPTIONS_V1: break;
-    default: break;
-    }
-  }
-}
-
-static void m_alloc(seed *s, unsigned slot, unsigned cls, uint64_t a1, uint64_t a2,
-                    uint64_t align) {
-  m_op(s, slot, MOP_ALLOC);
-  put_pick(s, MS_COUNT, cls);
-  switch (cls) {
-  case MS_TINY: put_range(s, 1, 64, a1); break;
-  case MS_SMALL: put_range(s, 0, 4096, a1); break;
-  case MS_PAGES:
-    put_range(s, 1, 40, a1);
-    put_range(s, 0, 2, a2);
-    break;
-  case MS_ROOM:
-  case MS_WINDOW: put_range(s, 0, 2 * align, a1); break;
-  case MS_HUGE: put_range(s, 0, 4096, a1); break;
-  case MS_256K: put_range(s, 0, 256 << 10, a1); break;
-  case MS_STEP: put_range(s, 0, (1 << 20) + 2 * M_PAGE, a1); break;
-  case MS_ANY: put_u32(s, (uint32_t)a1); break;
-  default: break;
-  }
-}
-
-static void m_burst(seed *s, unsigned slot, unsigned n, unsigned cb) {
-  m_op(s, slot, MOP_BURST);
-  put_range(s, 1, 64, n);
-  put_range(s, 1, 512, cb);
-}
-
-static void m_layout(seed *s, uint64_t npages, int occupy, uint64_t page_at, uint64_t len_pages) {
-  m_op(s, 0, occupy ? MOP_OCCUPY : MOP_VACATE);
-  /* addr = sbase - 4 pages + v */
-  put_range(s, 0, (npages + 8) * M_PAGE, (page_at + 4) * M_PAGE);
-  put_bool(s, 0); /* long form: len up to the whole space */
-  put_range(s, 0, npages * M_PAGE, len_pages * M_PAGE);
-}
-
-static void m_inject(seed *s, unsigned op, unsigned skip, unsigned count_idx) {
-  m_op(s, 0, MOP_INJECT);
-  put_pick(s, ILHEAP_SIM_OP_COUNT, op);
-  put_range(s, 0, 7, skip);
-  put_pick(s, MODEL_INJECT_COUNT_CHOICES, count_idx); /* an index into MODEL_INJECT_COUNTS */
-}
-
-static void m_misuse(seed *s, unsigned kind) {
-  m_op(s, 0, MOP_MISUSE);
-  put_pick(s, MODEL_MISUSE_CHOICES, kind);
-  switch (kind) {
-  case 0: put_u32(s, 100); break;
-  case 2: put_range(s, 0, 96, 7); break; /* below offsetof(ilheap_stats, highest) */
-  case 4: put_u32(s, (uint32_t)-77); break;
-  case 7: put_range(s, 4, 255, 4); break;
-  case 8: put_pick(s, 2, 1); break;
-  default: break;
-  }
-}
-
-/* A direct provider call: what 0 walk_free, 1 reserve, 2 commit, 3 release, on
- * [sbase + (page_at - 2) pages, + len_pages) (plus `extra` pages and a stop
- * after `stop` gaps for a walk). */
-static void m_direct(seed *s, unsigned what, uint64_t npages, uint64_t page_at, uint64_t len_pages,
-                     uint64_t unaligned, uint64_t extra, unsigned stop) {
-  m_op(s, 0, MOP_DIRECT);
-  put_pick(s, MD_COUNT, what);
-  put_range(s, 0, npages + 4, page_at);
-  put_range(s, 0, 8, len_pages);
-  put_pick(s, 4, unaligned ? 0 : 1);
-  if (unaligned)
-    put_range(s, 1, M_PAGE - 1, unaligned);
-  if (what == MD_WALK_FREE) {
-    put_range(s, 0, npages, extra);
-    put_pick(s, 4, stop);
-  }
-}
+/* ---- fuzz_model: the grammar is fuzz/model_format.h ---- */
 
 static void seeds_model(void) {
   seed s;
@@ -646,63 +430,7 @@ static void seeds_model(void) {
   save(T, "provider-direct", &s);
 }
 
-/* ---- fuzz_threads (fuzz/fuzz_threads.c) -------------------------------------------- */
-
-#define T_SIM_BYTES ((uint64_t)8 << 20)
-
-typedef struct t_heap {
-  uint64_t base_pages, base_half, mo_mode, mo_pages, align_shift, guard, budget_pages;
-} t_heap;
-
-static void t_header(seed *s, uint64_t npages, unsigned nforeign, unsigned nheaps,
-                     const t_heap *heaps, int inject, unsigned op, unsigned skip, unsigned count) {
-  s->n = 0;
-  put_pick(s, 3, 1); /* 4096 */
-  put_range(s, 8, T_SIM_BYTES / 4096, npages);
-  put_range(s, 0, 6, nforeign);
-  for (unsigned i = 0; i < nforeign; i++) {
-    put_range(s, 0, npages - 1, (i * 37 + 11) % npages);
-    put_range(s, 1, 8, 1 + i % 3);
-  }
-  put_range(s, 1, 3, nheaps);
-  for (unsigned i = 0; i < nheaps; i++) {
-    const t_heap *h = &heaps[i];
-    put_range(s, 0, npages / 2, h->base_pages);
-    put_range(s, 0, 2, h->base_half);
-    put_pick(s, 3, (unsigned)h->mo_mode);
-    if (h->mo_mode == 1) {
-      put_range(s, 1, npages, h->mo_pages);
-      put_range(s, 0, 2, 0);
-    } else if (h->mo_mode == 2) {
-      put_u32(s, (uint32_t)h->mo_pages);
-    }
-    put_range(s, 0, 10, h->align_shift);
-    put_range(s, 0, 1, h->guard);
-    put_pick(s, 3, h->budget_pages ? 0 : 1);
-    if (h->budget_pages)
-      put_range(s, 0, npages, h->budget_pages);
-  }
-  put_pick(s, 4, inject ? 0 : 1);
-  if (inject) {
-    put_pick(s, 4, op);
-    put_range(s, 0, 15, skip);
-    put_range(s, 1, 4, count);
-  }
-}
-
-/* One thread's stream: `bursts` bursts of n requests of cb bytes on heap hi,
- * with a statistics snapshot after each. */
-static void t_stream(seed *s, unsigned nheaps, unsigned hi, unsigned bursts, unsigned n,
-                     unsigned cb) {
-  for (unsigned i = 0; i < bursts; i++) {
-    put_pick(s, nheaps, hi);
-    put_pick(s, 4, 1);
-    put_range(s, 1, 256, n);
-    put_range(s, 1, 64, cb);
-    put_pick(s, nheaps, hi);
-    put_pick(s, 4, 3);
-  }
-}
+/* ---- fuzz_threads: the grammar is fuzz/threads_format.h ---- */
 
 static void seeds_threads(void) {
   seed s, streams[4];
@@ -766,83 +494,8 @@ static void seeds_threads(void) {
   }
 }
 
-/* ---- fuzz_os (fuzz/fuzz_os.c) ------------------------------------------------------- */
+/* ---- fuzz_os: the grammar is fuzz/os_format.h ---- */
 
-static void o_op(seed *s, unsigned heap, unsigned op) {
-  put_pick(s, 4, heap);
-  put_pick(s, 6, op);
-}
-
-/* create with base mode m (arguments a1, a2), window mode w, alignment shift,
- * guard, budget; defaults: opts NULL (the OS provider, no budget). */
-static void o_create(seed *s, unsigned heap, unsigned m, uint64_t a1, uint64_t a2, unsigned w,
-                     uint64_t w1, unsigned align_shift, unsigned guard, uint64_t budget,
-                     int defaults) {
-  o_op(s, heap, 0);
-  put_pick(s, 11, m);
-  switch (m) {
-  case 10: put_range(s, 0, (uint64_t)2 * 1200 * 4096, a1); break; /* inside the crowd */
-  case 0:
-  case 1:
-    put_bytes(s, a1, 1);
-    put_range(s, 0, 2, a2);
-    break; /* module a1 % count */
-  case 2:
-    put_bytes(s, a1, 2);
-    put_range(s, 0, 8192, a2);
-    break; /* mapping a1 % count */
-  case 3:
-    put_bytes(s, a1, 2);
-    put_range(s, 0, 16, a2);
-    break;
-  case 4: put_range(s, 0, (uint64_t)8 * 4096, a1); break;
-  case 5: put_range(s, 0, 1 << 24, a1); break;
-  case 6: put_range(s, 0, 0x20000, a1); break;
-  case 7: put_range(s, 0, 1 << 24, a1); break;
-  case 8: put_range(s, 0, 1 << 20, a1); break;
-  default: put_u64(s, a1); break;
-  }
-  put_pick(s, 4, w);
-  if (w == 1) {
-    put_range(s, 1, 64, w1);
-    put_range(s, 0, 2, 1);
-  } else if (w == 3) {
-    put_u32(s, (uint32_t)w1);
-  }
-  put_range(s, 0, 10, align_shift);
-  put_range(s, 0, 1, guard);
-  put_range(s, 0, (uint64_t)8 << 20, budget);
-  put_pick(s, 8, defaults ? 0 : 1);
-}
-
-static void o_alloc(seed *s, unsigned heap, unsigned cls, uint64_t a) {
-  o_op(s, heap, 3);
-  put_pick(s, 5, cls);
-  switch (cls) {
-  case 0: put_range(s, 0, 64, a); break;
-  case 1: put_range(s, 0, 16384, a); break;
-  case 2: put_range(s, 0, 2 << 20, a); break;
-  case 3: put_range(s, 0, 4096, a); break;
-  default: put_u32(s, (uint32_t)a); break;
-  }
-}
-
-static void o_burst(seed *s, unsigned heap, unsigned n, unsigned cb) {
-  o_op(s, heap, 2);
-  put_range(s, 1, 64, n);
-  put_range(s, 1, 4096, cb);
-}
-
-/* Every fuzz_os input starts with the crowd decision. */
-static void o_start(seed *s, unsigned crowd) {
-  s->n = 0;
-  put_pick(s, 4, crowd ? 0 : 1);
-  if (crowd)
-    put_range(s, 16, 1200, crowd);
-}
-
-/* The numbers of modules and mappings are only known at run time: the target
- * reads their indexes with a fixed width and reduces them modulo its counts. */
 static void seeds_os(void) {
   seed s;
   const char *T = "fuzz_os";
@@ -851,12 +504,12 @@ static void seeds_os(void) {
    * it with small windows must fit chunks into single-page holes (no guard),
    * and /proc/self/maps outgrows the provider's 64 KiB read buffer. */
   o_start(&s, 1000);
-  o_create(&s, 0, 10, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
+  o_create(&s, 0, OB_CROWD, 4096 * 7 + 5, 0, 1, 40, 1, 0, 1 << 20, 0);
   o_burst(&s, 0, 20, 1000);
-  o_create(&s, 1, 10, (uint64_t)4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
+  o_create(&s, 1, OB_CROWD, (uint64_t)4096 * 1500, 0, 0, 0, 2, 0, 2 << 20, 0);
   o_alloc(&s, 1, 1, 5000);
   o_alloc(&s, 1, 2, 100000);
-  o_create(&s, 2, 10, (uint64_t)4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
+  o_create(&s, 2, OB_CROWD, (uint64_t)4096 * 100, 0, 1, 3, 0, 1, 1 << 20, 0);
   o_alloc(&s, 2, 0, 8);
   save(T, "crowd", &s);
 
@@ -864,18 +517,18 @@ static void seeds_os(void) {
    * window, small budget; bursts grow the chunk in place. */
   o_start(&s, 0);
   for (unsigned k = 0; k < 3; k++) {
-    o_create(&s, k, 0, k, 0, 0, 0, 1, 1, (uint64_t)1 << 20, 0);
+    o_create(&s, k, OB_MODULE, k, 0, 0, 0, 1, 1, (uint64_t)1 << 20, 0);
     o_burst(&s, k, 40, 1000);
     o_alloc(&s, k, 1, 12000);
   }
-  o_op(&s, 1, 1);
+  o_op(&s, 1, O_DESTROY);
   o_alloc(&s, 0, 2, 300000);
   save(T, "modules", &s);
 
   /* Defaults (opts NULL): the OS provider with no budget, one request of each
    * size class. */
   o_start(&s, 0);
-  o_create(&s, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1);
+  o_create(&s, 0, OB_MODULE, 0, 1, 0, 0, 0, 0, 0, 1);
   o_alloc(&s, 0, 0, 1);
   o_alloc(&s, 0, 1, 4096);
   o_alloc(&s, 0, 2, 1 << 20);
@@ -886,84 +539,39 @@ static void seeds_os(void) {
   /* Crowded windows: a base at the end of an existing mapping and at the start
    * of one, small windows of a few pages. */
   o_start(&s, 0);
-  o_create(&s, 0, 2, 5, 0, 1, 4, 2, 1, 64 << 10, 0);
+  o_create(&s, 0, OB_MAPPING_END, 5, 0, 1, 4, 2, 1, 64 << 10, 0);
   o_alloc(&s, 0, 0, 64);
   o_alloc(&s, 0, 1, 9000);
-  o_create(&s, 1, 3, 9, 3, 1, 16, 3, 0, 1 << 20, 0);
+  o_create(&s, 1, OB_MAPPING_START, 9, 3, 1, 16, 3, 0, 1 << 20, 0);
   o_burst(&s, 1, 64, 2000);
-  o_create(&s, 2, 4, 4096, 0, 0, 0, 0, 1, 2 << 20, 0);
+  o_create(&s, 2, OB_BRK, 4096, 0, 0, 0, 0, 1, 2 << 20, 0);
   o_alloc(&s, 2, 1, 5000);
   save(T, "crowded", &s);
 
   /* The ends of the address space: near 0, near the top of user space, past
    * the top, the stack: requests fail or succeed, nothing is mapped over. */
   o_start(&s, 0);
-  o_create(&s, 0, 6, 0, 0, 2, 0, 0, 0, 1 << 20, 0);
+  o_create(&s, 0, OB_NEAR_ZERO, 0, 0, 2, 0, 0, 0, 1 << 20, 0);
   o_alloc(&s, 0, 0, 10);
-  o_create(&s, 1, 7, 4096, 0, 2, 0, 0, 1, 1 << 20, 0);
+  o_create(&s, 1, OB_NEAR_TOP, 4096, 0, 2, 0, 0, 1, 1 << 20, 0);
   o_alloc(&s, 1, 0, 10);
-  o_create(&s, 2, 8, 17, 0, 2, 0, 0, 1, 1 << 20, 0);
+  o_create(&s, 2, OB_PAST_TOP, 17, 0, 2, 0, 0, 1, 1 << 20, 0);
   o_alloc(&s, 2, 0, 10);
-  o_create(&s, 3, 5, 1 << 20, 0, 0, 0, 0, 1, 1 << 20, 0);
+  o_create(&s, 3, OB_STACK, 1 << 20, 0, 0, 0, 0, 1, 1 << 20, 0);
   o_alloc(&s, 3, 1, 10000);
   o_alloc(&s, 3, 3, 5);
   save(T, "address-space-ends", &s);
 
   /* Exhaustion by budget: a budget of 3 pages with a guard page. */
   o_start(&s, 0);
-  o_create(&s, 0, 0, 0, 0, 0, 0, 1, 1, (uint64_t)3 * 4096, 0);
+  o_create(&s, 0, OB_MODULE, 0, 0, 0, 0, 1, 1, (uint64_t)3 * 4096, 0);
   o_burst(&s, 0, 64, 400);
   o_alloc(&s, 0, 1, 100);
   o_alloc(&s, 0, 4, 0xFFFFFFF0u);
   save(T, "exhaustion", &s);
 }
 
-/* ---- fuzz_com (fuzz/fuzz_com.c) ---------------------------------------------------- */
-
-#define C_OPS 13 /* operations fuzz_com decodes */
-
-static void c_header(seed *s, unsigned align_shift, int default_window, unsigned guard,
-                     unsigned registry_case) {
-  s->n = 0;
-  put_range(s, 0, 10, align_shift);
-  put_bool(s, default_window);
-  if (!default_window)
-    put_range(s, 1, 2048, 512);
-  put_range(s, 0, 1, guard);
-  put_bool(s, 1); /* unlimited budget */
-  put_pick(s, 8, registry_case);
-  if (registry_case == 1)
-    put_range(s, 0, 31, 0); /* opts->size 0 */
-}
-
-/* ops: the model picks a module first when it has any */
-static void c_pick(seed *s, unsigned nmods, unsigned which) {
-  if (nmods > 0)
-    put_pick(s, nmods, which);
-}
-
-static void c_get_new(seed *s, unsigned nmods, unsigned id_mode, uint64_t id, unsigned base_mode,
-                      uint64_t base) {
-  c_pick(s, nmods, 0);
-  put_pick(s, C_OPS, 0);
-  if (nmods > 0)
-    put_pick(s, 3, 1); /* not "the same module again" */
-  put_pick(s, 5, id_mode);
-  switch (id_mode) {
-  case 0: put_range(s, 0, 7, id); break;
-  case 1: put_range(s, 0, 63, id); break;
-  case 2: put_range(s, 0, 63, id); break;
-  case 3: put_range(s, 0, 3, id); break;
-  default: put_u64(s, id); break;
-  }
-  put_pick(s, 4, base_mode);
-  if (base_mode == 0)
-    put_range(s, 0, 1024, base);
-  else if (base_mode == 1)
-    put_range(s, 0, (uint64_t)1024 * 4096, base);
-  else if (base_mode == 2)
-    put_u64(s, base);
-}
+/* ---- fuzz_com: the grammar is fuzz/com_format.h ---- */
 
 static void seeds_com(void) {
   seed s;
@@ -977,15 +585,15 @@ static void seeds_com(void) {
     c_get_new(&s, n, 1, i, 0, (uint64_t)i * 8);
   for (unsigned i = 0; i < 20; i++) {
     c_pick(&s, n, (i * 7) % n);
-    put_pick(&s, C_OPS, 3);
+    put_pick(&s, C_OPS, C_DROP);
     put_pick(&s, 4, 1); /* drop that module */
     n--;
     c_pick(&s, n, i % n);
-    put_pick(&s, C_OPS, 9); /* count */
+    put_pick(&s, C_OPS, C_COUNT);
   }
   for (unsigned i = 0; i < 10; i++) {
     c_pick(&s, n, i % n);
-    put_pick(&s, C_OPS, 2);
+    put_pick(&s, C_OPS, C_FIND);
     put_bool(&s, 0); /* find an id */
     put_pick(&s, 5, 1);
     put_range(&s, 0, 63, (uint64_t)i * 3);
@@ -998,7 +606,7 @@ static void seeds_com(void) {
   c_get_new(&s, 0, 0, 0, 3, 0); /* id 0, base just below the space */
   for (unsigned k = 0; k < 6; k++) {
     c_pick(&s, 1, 0);
-    put_pick(&s, C_OPS, 4);
+    put_pick(&s, C_OPS, C_QUERY);
     put_bool(&s, k & 1);            /* IMethodMalloc or IUnknown */
     put_pick(&s, 3, k < 2 ? 0 : 1); /* exact, or one byte off */
     if (k >= 2) {
@@ -1008,17 +616,17 @@ static void seeds_com(void) {
     put_pick(&s, 6, k < 3 ? 3 + k : k - 3); /* real calls, and the three NULL cases */
   }
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 5);
+  put_pick(&s, C_OPS, C_REFS);
   put_range(&s, 1, 16, 5);
   put_bool(&s, 1); /* AddRef x5 */
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 5);
+  put_pick(&s, C_OPS, C_REFS);
   put_range(&s, 1, 16, 16);
   put_bool(&s, 0); /* Release x16: more than AddRef */
   static const unsigned sizes[][2] = {{0, 0}, {0, 13}, {1, 5000}, {2, 0}, {3, 300000}};
   for (unsigned k = 0; k < 5; k++) {
     c_pick(&s, 1, 0);
-    put_pick(&s, C_OPS, 6);
+    put_pick(&s, C_OPS, C_ALLOC);
     put_pick(&s, 4, sizes[k][0]);
     if (sizes[k][0] == 0)
       put_range(&s, 0, 64, sizes[k][1]);
@@ -1030,13 +638,13 @@ static void seeds_com(void) {
       put_range(&s, 0, 1 << 20, sizes[k][1]);
   }
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 10); /* helpers */
+  put_pick(&s, C_OPS, C_HELPERS);
   put_bool(&s, 1);
   put_pick(&s, 3, 0);
   put_bool(&s, 0);
   put_pick(&s, 3, 0);
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 11); /* NULL arguments */
+  put_pick(&s, C_OPS, C_NULLS);
   save(T, "iunknown-misuse", &s);
 
   /* The mock GetILFunctionBodyAllocator: a stale base for a known id, then
@@ -1044,13 +652,13 @@ static void seeds_com(void) {
   c_header(&s, 3, 0, 1, 4);
   c_get_new(&s, 0, 2, 40, 0, 1);
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 8);
+  put_pick(&s, C_OPS, C_REGISTRY_MM);
   put_bool(&s, 1); /* that module's id */
   put_bool(&s, 0); /* another base: stale */
   put_pick(&s, 4, 0);
   put_range(&s, 0, 1024, 77);
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 8);
+  put_pick(&s, C_OPS, C_REGISTRY_MM);
   put_bool(&s, 1);
   put_bool(&s, 1); /* its own base */
   save(T, "stale-base", &s);
@@ -1060,14 +668,14 @@ static void seeds_com(void) {
   c_header(&s, 1, 1, 1, 3);
   for (unsigned k = 0; k < 2; k++) {
     if (k == 0) {
-      put_pick(&s, C_OPS, 12);
+      put_pick(&s, C_OPS, C_CONCURRENT);
       put_pick(&s, 5, 1); /* a pointer-like id */
       put_range(&s, 0, 63, 5);
       put_pick(&s, 4, 0);
       put_range(&s, 0, 1024, 3);
     } else {
       c_pick(&s, 1, 0);
-      put_pick(&s, C_OPS, 12);
+      put_pick(&s, C_OPS, C_CONCURRENT);
       put_bool(&s, 1); /* that module */
       put_bool(&s, 1); /* its base */
     }
@@ -1076,7 +684,7 @@ static void seeds_com(void) {
       put_range(&s, 0, 8, (uint64_t)2 * t);
   }
   c_pick(&s, 1, 0);
-  put_pick(&s, C_OPS, 9);
+  put_pick(&s, C_OPS, C_COUNT);
   save(T, "concurrent-first-use", &s);
 
   /* Bad registry templates, one per documented error. */
@@ -1088,115 +696,174 @@ static void seeds_com(void) {
   }
 }
 
-/* ---- fuzz_il (fuzz/fuzz_il.c) ---------------------------------------------------- */
+/* ---- fuzz_il_verify (fuzz/fuzz_il_verify.c) ---------------------------------------- */
 
-#define I_CODE_MAX 0x11000u
-#define I_CLAUSES_MAX 40u
+typedef struct v_clause {
+  unsigned kind_pick; /* 0 catch, 1 filter, 2 finally, 3 fault */
+  uint8_t to, tl, ho, hl, extra;
+} v_clause;
 
-typedef struct i_clause {
-  unsigned kind_pick; /* 0 catch, 1 filter, 2 finally, 3 fault, 4 raw */
-  uint32_t raw_kind;
-  uint32_t to, tl, ho, hl; /* inside the code when in_code */
-  int in_code;
-  uint32_t tok; /* catch: table index << 24 | row when tok_mode 0; filter: offset */
-  int tok_mode;
-} i_clause;
-
-static void i_region(seed *s, uint32_t code, int in_code, uint32_t off, uint32_t len) {
-  put_pick(s, 2, in_code ? 0 : 1);
-  if (in_code && code > 0) {
-    put_range(s, 0, code - 1, off);
-    put_range(s, 1, code - off, len);
-  } else {
-    put_u32(s, off);
-    put_u32(s, len);
+/* Program 2: code with clauses. */
+static void v_code(const char *name, unsigned sig, unsigned max_stack, const v_clause *c,
+                   unsigned nc, const uint8_t *code, unsigned n) {
+  seed s = {{0}, 0};
+  put_pick(&s, 3, 2);
+  put_bytes(&s, sig, 1);
+  put_range(&s, 0, 20, max_stack);
+  put_pick(&s, 11, nc);
+  put_range(&s, 1, 255, n);
+  for (unsigned i = 0; i < nc; i++) {
+    put_pick(&s, 5, c[i].kind_pick);
+    put_bytes(&s, c[i].to, 1);
+    put_bytes(&s, c[i].tl, 1);
+    put_bytes(&s, c[i].ho, 1);
+    put_bytes(&s, c[i].hl, 1);
+    if (c[i].kind_pick != 0)
+      put_bytes(&s, c[i].extra, 1);
   }
+  for (unsigned i = 0; i < n; i++)
+    put_bytes(&s, code[i], 1);
+  save("fuzz_il_verify", name, &s);
 }
 
-/* Program 0: rem, flags, code class and size, max stack, locals, clauses, the
- * address multiplier, then mutation pairs (u16 position, u8 xor). */
-static void i_body(seed *s, unsigned rem, unsigned flags, unsigned code_class, uint32_t code,
-                   uint32_t max_stack, unsigned locals_mode, uint32_t locals, unsigned n,
-                   const i_clause *c) {
-  s->n = 0;
-  put_pick(s, 2, 0);
-  put_range(s, 0, 15, rem);
-  put_range(s, 0, 0x1F, flags);
-  put_pick(s, 4, code_class);
-  if (code_class == 1)
-    put_range(s, 0, I_CODE_MAX, code);
-  else if (code_class == 3)
-    put_u32(s, code);
-  else
-    put_range(s, 0, 70, code);
-  put_range(s, 0, 0x10001, max_stack);
-  put_pick(s, 3, locals_mode);
-  if (locals_mode == 1)
-    put_range(s, 0, 0xFFFFFF, locals & 0xFFFFFF);
-  else if (locals_mode == 2)
-    put_u32(s, locals);
-  put_range(s, 0, I_CLAUSES_MAX, n);
-  if (n)
-    put_pick(s, 8, 1); /* clauses not NULL */
+/* Program 1: a whole body at remainder rem. */
+static void v_whole(const char *name, unsigned sig, unsigned rem, unsigned how, const uint8_t *b,
+                    unsigned n) {
+  seed s = {{0}, 0};
+  put_pick(&s, 3, 1);
+  put_bytes(&s, sig, 1);
+  put_pick(&s, 4, rem);
+  put_bytes(&s, how, 1); /* set_body: bit 0 no signatures, 1 SET_FULL, 2 heap, 3-4 window, 5 base */
+  for (unsigned i = 0; i < n; i++)
+    put_bytes(&s, b[i], 1);
+  save("fuzz_il_verify", name, &s);
+}
+
+/* Program 0: instructions by code (no operand but the value pick, branches to
+ * instruction numbers, method tokens by row), then clauses by instruction. */
+typedef struct v_insn {
+  uint32_t code, arg; /* arg: target number, token row, or value pick */
+} v_insn;
+
+static void v_asm(const char *name, unsigned sig, unsigned max_stack, const v_insn *x, unsigned n,
+                  const unsigned (*cl)[5], unsigned nc) {
+  seed s = {{0}, 0};
+  put_pick(&s, 3, 0);
+  put_bytes(&s, sig, 1);
+  put_range(&s, 0, 12, max_stack);
+  put_range(&s, 1, 400, n);
   for (unsigned i = 0; i < n; i++) {
-    put_pick(s, 5, c[i].kind_pick);
-    if (c[i].kind_pick == 4)
-      put_u32(s, c[i].raw_kind);
-    i_region(s, code, c[i].in_code, c[i].to, c[i].tl);
-    i_region(s, code, c[i].in_code, c[i].ho, c[i].hl);
-    if (c[i].kind_pick == 0) {
-      put_pick(s, 2, (unsigned)c[i].tok_mode);
-      if (c[i].tok_mode == 0) {
-        put_pick(s, 3, c[i].tok >> 24);
-        put_range(s, 1, 0xFFFFFF, c[i].tok & 0xFFFFFF);
-      } else {
-        put_u32(s, c[i].tok);
-      }
-    } else if (c[i].kind_pick == 1) {
-      put_pick(s, 2, (unsigned)c[i].tok_mode);
-      if (c[i].tok_mode == 0 && code > 0)
-        put_range(s, 0, code - 1, c[i].tok);
-      else
-        put_u32(s, c[i].tok);
-    } else {
-      put_u32(s, c[i].tok);
+    uint32_t k = x[i].code < 0x100 ? x[i].code : 0x100 + (x[i].code & 0xFF);
+    put_bytes(&s, k, 2);
+    switch (x[i].code) {
+    case 0x2B: case 0x2C: case 0x2D: case 0x38: case 0xDD: case 0xDE: /* branches, leaves */
+      put_pick(&s, n + 1, x[i].arg);
+      break;
+    case 0x28: case 0x6F: case 0x73: /* call, callvirt, newobj: a MemberRef row */
+      put_bytes(&s, x[i].arg, 1);
+      break;
+    default: /* an operand-less instruction: its value pick */
+      put_pick(&s, 4, x[i].arg);
+      break;
     }
   }
-  put_u32(s, 0x40000001u); /* the second address, far away, same remainder */
+  put_pick(&s, 11, nc);
+  for (unsigned i = 0; i < nc; i++) {
+    put_pick(&s, 4, cl[i][0]);               /* kind: catch, filter, finally, fault */
+    put_pick(&s, n, cl[i][1]);               /* try start */
+    put_pick(&s, n - cl[i][1], cl[i][2]);    /* try end - start - 1 */
+    put_pick(&s, n, cl[i][3]);               /* handler start */
+    put_pick(&s, n - cl[i][3], cl[i][4]);    /* handler end - start - 1 */
+  }
+  save("fuzz_il_verify", name, &s);
 }
 
-static void i_mutate(seed *s, unsigned pos, unsigned x) {
-  put_bytes(s, pos, 2);
-  put_bytes(s, x, 1);
+/* Program 3: a signature blob, then the API's edges. */
+static void v_api(const char *name, const uint8_t *sig, unsigned n, unsigned max_stack, int locals,
+                  int local_blob, unsigned scratch, uint32_t code, unsigned at, unsigned k) {
+  seed s = {{0}, 0};
+  put_pick(&s, 4, 3);
+  put_range(&s, 0, 24, n);
+  for (unsigned i = 0; i < n; i++)
+    put_bytes(&s, sig[i], 1);
+  put_range(&s, 0, 4, max_stack);
+  put_bool(&s, locals);
+  put_bool(&s, local_blob);
+  put_bytes(&s, scratch, 1); /* fuzz_range(0, need + 8): one byte for a 14-byte body */
+  put_u32(&s, code);
+  put_pick(&s, 15, at);
+  put_pick(&s, 4, k);
+  put_bytes(&s, 5, 1); /* a check number */
+  save("fuzz_il_verify", name, &s);
 }
 
-/* Program 1: rem, below (module base = body - below), the window (max_offset,
- * or when near_end the slack + 2 past the body's end), the bytes. */
-static void i_raw_window(seed *s, unsigned rem, uint32_t below, int near_end, uint32_t window,
-                         const uint8_t *b, size_t n) {
-  s->n = 0;
-  put_pick(s, 2, 1);
-  put_range(s, 0, 3, rem);
-  put_u32(s, below);
-  put_pick(s, 2, near_end ? 1 : 0);
-  if (near_end)
-    put_range(s, 0, 4, window);
-  else
-    put_u32(s, window);
-  for (size_t i = 0; i < n; i++)
-    put_bytes(s, b[i], 1);
+static void seeds_il_verify(void) {
+  /* try { nop; leave.s 4 } finally { endfinally } ret */
+  static const uint8_t tf[] = {0x00, 0xDE, 0x01, 0xDC, 0x2A};
+  v_clause f1 = {2, 0, 3, 3, 1, 0};
+  v_code("try-finally", 0, 8, &f1, 1, tf, sizeof tf);
+  /* try { leave } filter { pop; ldc.i4.1; endfilter } handler { pop; leave } ret */
+  static const uint8_t flt[] = {0xDE, 0x08, 0x26, 0x17, 0xFE, 0x11, 0x26, 0xDE, 0x01, 0x00, 0x2A};
+  v_clause fl = {1, 0, 2, 6, 3, 2};
+  v_code("filter", 0, 2, &fl, 1, flt, sizeof flt);
+  /* nested try/finally, inner first and outer first */
+  static const uint8_t nest[] = {0x00, 0x00, 0xDE, 0x01, 0xDC, 0xDE, 0x01, 0xDC, 0x2A};
+  v_clause nn[2] = {{2, 1, 3, 4, 1, 0}, {2, 0, 7, 7, 1, 0}};
+  v_code("nested", 0, 8, nn, 2, nest, sizeof nest);
+  v_clause nr[2] = {nn[1], nn[0]};
+  v_code("nested-outer-first", 0, 8, nr, 2, nest, sizeof nest);
+  /* one try, two catches */
+  static const uint8_t two[] = {0xDE, 0x06, 0x26, 0xDE, 0x03, 0x26, 0xDE, 0x00, 0x2A};
+  v_clause tc[2] = {{0, 0, 2, 2, 3, 0}, {0, 0, 2, 5, 3, 0}};
+  v_code("two-catches", 0, 8, tc, 2, two, sizeof two);
+  /* a try inside a catch, at its entry (the exception on the stack) */
+  static const uint8_t ce[] = {0x00, 0xDE, 0x09, 0x00, 0xDE, 0x03, 0x26, 0xDE, 0x00, 0x26, 0xDE, 0x00, 0x2A};
+  v_clause cc[2] = {{0, 3, 3, 6, 3, 0}, {0, 0, 3, 3, 9, 0}};
+  v_code("catch-entry-try", 0, 8, cc, 2, ce, sizeof ce);
+  /* prefixes, switch, calls, locals, args (sig: instance, 1 param, returns; 1 local) */
+  static const uint8_t mix[] = {
+      0x02, 0xFE, 0x12, 0x01, 0xFE, 0x13, 0x4A, 0x26,      /* unaligned. volatile. ldind.i4 */
+      0x16, 0x45, 0x02, 0, 0, 0, 0x00, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF, /* switch (2 targets) */
+      0x0F, 0x00, 0xFE, 0x16, 0x01, 0, 0, 0x01, 0x6F, 0x30, 0x01, 0, 0x0A, /* constrained. callvirt */
+      0x26, 0x06, 0x26, 0x03, 0x2A};
+  v_code("mix", 0x55, 4, NULL, 0, mix, sizeof mix);
+  /* a written fat body with a small EH section (the filter above), and a tiny one */
+  uint8_t fat[12 + 11 + 1 + 16];
+  memset(fat, 0, sizeof fat);
+  fat[0] = 0x0B, fat[1] = 0x30, fat[2] = 2; /* fat, MoreSects, size 3; MaxStack 2 */
+  fat[4] = sizeof flt;
+  memcpy(fat + 12, flt, sizeof flt);
+  uint8_t *sec = fat + 24; /* 12 + 11 = 23: the next 4-byte boundary */
+  sec[0] = 0x01, sec[1] = 16;
+  sec[4] = 1, sec[6] = 0, sec[8] = 2, sec[9] = 6, sec[11] = 3, sec[12] = 2; /* filter clause */
+  v_whole("fat-filter", 0, 0, 0x04 | 0x08, fat, sizeof fat);
+  v_whole("fat-filter-window-short", 0, 0, 0x04, fat, sizeof fat);
+  static const uint8_t tiny[] = {0x03 << 2 | 2, 0x16, 0x26, 0x2A};
+  v_whole("tiny", 0, 3, 0x01 | 0x02, tiny, sizeof tiny);
+  v_whole("tiny-below-base", 0, 1, 0x04 | 0x20, tiny, sizeof tiny);
+  /* assembled: ldarg.0 brtrue.s 4; ldc.i4.0; br.s 5; ldc.i4.1; call row 0x21 (1 param,
+   * returns); pop; try { nop; leave.s 10 } finally { endfinally }; ret */
+  static const v_insn a[] = {{0x02, 0}, {0x2D, 4}, {0x16, 0}, {0x2B, 5}, {0x17, 0},
+                             {0x28, 0x21}, {0x26, 0}, {0x00, 0}, {0xDE, 10}, {0xDC, 0},
+                             {0x2A, 0}};
+  static const unsigned ac[1][5] = {{2, 7, 1, 9, 0}};
+  v_asm("asm-branches-call-finally", 0x14, 2, a, sizeof a / sizeof a[0], ac, 1);
+  /* signatures: instance int32 (int32); generic vararg with custom modifiers; a
+   * LocalVarSig with a 2-byte count; a 4-byte count; garbage */
+  static const uint8_t s1[] = {0x20, 0x01, 0x08, 0x08};
+  static const uint8_t s2[] = {0x35, 0x02, 0x02, 0x20, 0x42, 0x1F, 0xC0, 0x00, 0x00, 0x01, 0x08,
+                               0x08, 0x41, 0x0E};
+  static const uint8_t s3[] = {0x07, 0x81, 0x02, 0x08};
+  static const uint8_t s4[] = {0x00, 0xC0, 0x00, 0x00, 0x02, 0x01, 0x08, 0x08};
+  static const uint8_t s5[] = {0xFF, 0xE0};
+  v_api("api-instance-sig", s1, sizeof s1, 3, 1, 0, 200, 0xFE06, 0, 1);
+  v_api("api-generic-vararg-cmods", s2, sizeof s2, 4, 0, 0, 200, 0x2A, 0, 0);
+  v_api("api-local-sig", s3, sizeof s3, 2, 1, 1, 0, 0xFE08, 3, 3);
+  v_api("api-long-count", s4, sizeof s4, 1, 0, 1, 100, 0x1FE00, 14, 2);
+  v_api("api-garbage", s5, sizeof s5, 0, 1, 1, 136, 0xFE, 1, 0);
 }
 
-static void i_raw(seed *s, unsigned rem, uint32_t below, uint32_t max_offset, const uint8_t *b,
-                  size_t n) {
-  i_raw_window(s, rem, below, 0, max_offset, b, n);
-}
-
-static i_clause i_in(unsigned kind_pick, uint32_t to, uint32_t tl, uint32_t ho, uint32_t hl,
-                     uint32_t tok) {
-  i_clause c = {kind_pick, 0, to, tl, ho, hl, 1, tok, 0};
-  return c;
-}
+/* ---- fuzz_il: the grammar is fuzz/il_format.h ---- */
 
 static void seeds_il(void) {
   const char *T = "fuzz_il";
@@ -1330,134 +997,7 @@ static void seeds_il(void) {
   save(T, "raw-window-one-short", &s);
 }
 
-/* ---- fuzz_faults (fuzz/fuzz_faults.c) ---------------------------------------------
- * Failure injection, the libxml2 way: one scenario, and a seed per allocation
- * (and per system call) of it made to fail in turn, so that every failure path
- * of the scenario is taken by a seed of its own, whatever the fuzzer finds. */
-
-#define F_OS_ERRORS 6 /* EINTR, ENOMEM, EEXIST, EACCES, EAGAIN, ILHEAP__ELSEWHERE */
-enum { F_EINTR, F_ENOMEM, F_EEXIST, F_EACCES, F_EAGAIN, F_ELSEWHERE };
-enum { F_CREATE, F_ALLOC, F_DESTROY = 3, F_WALK, F_REGISTRY, F_ARM, F_COM, F_PROVIDER, F_ROBBED,
-       F_MORE };
-enum { F_LEAKS, F_ZONE, F_MAPS_TEXT, F_RACE };
-
-static void f_arm(seed *s, unsigned alloc_n, unsigned os_n, unsigned err) {
-  put_range(s, 0, 24, alloc_n);
-  put_range(s, 0, 64, os_n);
-  put_pick(s, F_OS_ERRORS, err);
-}
-
-/* The start of every input: the simulated space (made without faults) or the
- * OS provider, then the faults armed for the operations. */
-static void f_start(seed *s, int sim, unsigned alloc_n, unsigned os_n, unsigned err) {
-  s->n = 0;
-  put_bool(s, sim);
-  if (sim)
-    f_arm(s, 0, 0, 0);
-  f_arm(s, alloc_n, os_n, err);
-}
-
-static void f_op(seed *s, unsigned op) { put_pick(s, 11, op); }
-
-static void f_more(seed *s, unsigned sub) {
-  f_op(s, F_MORE);
-  put_pick(s, 4, sub);
-}
-
-/* A heap at the space's start + 1 MiB (sim) or at the program (OS). */
-static void f_create(seed *s, int sim, unsigned heap, unsigned align_shift, int guard) {
-  f_op(s, F_CREATE);
-  put_pick(s, 4, heap);
-  put_range(s, 0, 10, align_shift);
-  put_bool(s, 1); /* the default window */
-  put_bool(s, guard);
-  put_bool(s, 1); /* no budget */
-  if (sim)
-    put_range(s, 0, (64u << 20) / 2, 1u << 20);
-}
-
-static void f_alloc(seed *s, unsigned heap, unsigned cls, uint32_t cb, unsigned times) {
-  static const uint64_t lo[4] = {1, 1, 4096, 1u << 20}, hi[4] = {64, 4096, 256u << 10, 3u << 20};
-  f_op(s, F_ALLOC);
-  put_pick(s, 4, heap);
-  put_pick(s, 4, cls);
-  put_range(s, lo[cls], hi[cls], cb);
-  put_range(s, 1, 16, times);
-}
-
-static void f_heap_scenario(seed *s, int sim, unsigned alloc_n, unsigned os_n, unsigned err) {
-  f_start(s, sim, alloc_n, os_n, err);
-  f_create(s, sim, 0, 2, 1);
-  f_alloc(s, 0, 0, 24, 3);
-  f_alloc(s, 0, 2, 100000, 2);  /* growth in place */
-  f_alloc(s, 0, 3, 1500000, 1); /* a chunk of its own */
-  f_op(s, F_WALK);
-  put_pick(s, 4, 0);
-  f_more(s, F_LEAKS);
-  f_op(s, F_DESTROY);
-  put_pick(s, 4, 0);
-}
-
-/* op_zone: a piece of 4 pages at the top of a 6 MiB region, the rest paved, a
- * heap whose window starts there with three blocks. */
-static void f_zone(seed *s, unsigned max_64k, int pave, int preferred) {
-  f_more(s, F_ZONE);
-  put_range(s, 0, 128, max_64k);
-  put_range(s, 1, 64, 48); /* the region: 6 MiB, room for a chunk to grow in */
-  put_range(s, 0, 255, 2);
-  put_range(s, 1, 16, 4); /* the piece */
-  put_range(s, 0, 32, 0);
-  put_bool(s, pave);
-  put_bool(s, preferred);
-  put_range(s, 0, 8, 3);
-  put_range(s, 1, 96u << 10, 100);
-  put_range(s, 1, 96u << 10, 5000);
-  put_range(s, 1, 96u << 10, 30000);
-}
-
-/* op_maps_text: mappings of gap/len pages (from the range's start), one line
- * broken in the given way (0: none), maybe cut, read in chunks (0: whole). */
-enum { F_BAD_NONE, F_BAD_LO_DIGIT, F_BAD_DASH, F_BAD_SWAPPED, F_BAD_OVERFLOW, F_BAD_EMPTY,
-       F_BAD_LONG, F_BAD_TAIL };
-
-typedef struct f_text {
-  unsigned span_pages, start_below, n, gap[8], len[8];
-  int far; /* a mapping far above the range ends the walk */
-  unsigned bad, bad_line, digit;
-  int cut;
-  unsigned cut_at; /* bytes into the last line */
-  int fail_alloc;
-  unsigned fault, which, chunk;
-} f_text;
-
-static void f_maps_text(seed *s, const f_text *t) {
-  unsigned nl = 1 + t->n + (t->far ? 1 : 0);
-  f_more(s, F_MAPS_TEXT);
-  put_range(s, 1, 64, t->span_pages);
-  put_range(s, 0, 4, t->start_below);
-  for (unsigned i = 0; i < t->n; i++) {
-    put_range(s, 0, 3, 1); /* one more mapping */
-    put_range(s, 0, 3, t->gap[i]);
-    put_range(s, 1, 4, t->len[i]);
-  }
-  put_range(s, 0, 3, 0); /* no more */
-  put_bool(s, t->far);
-  put_pick(s, 8, t->bad);
-  put_pick(s, nl, t->bad_line);
-  put_bool(s, t->cut);
-  if (t->bad == F_BAD_LO_DIGIT) {
-    put_range(s, 0, 7, t->digit);
-    put_bool(s, 1); /* 'g' */
-  }
-  if (t->cut && !(t->bad == F_BAD_LONG && t->bad_line == nl - 1))
-    put_range(s, 0, 39, t->cut_at); /* lines of 8-digit addresses are 40 bytes */
-  put_range(s, 0, 5, t->fail_alloc ? 0 : 1);
-  put_pick(s, 4, t->fault);
-  put_range(s, 0, 3, t->which);
-  put_bool(s, t->chunk == 0);
-  if (t->chunk != 0)
-    put_range(s, 1, 200, t->chunk);
-}
+/* ---- fuzz_faults: the grammar is fuzz/faults_format.h ---- */
 
 static void seeds_faults(void) {
   seed s;
@@ -1583,21 +1123,6 @@ static void seeds_faults(void) {
         save(T, name, &s);
       }
   }
-
-  /* First uses raced by another thread at the worst moment. */
-  static const char *race_names[] = {"com", "cxx", "registry"};
-  for (int sim = 0; sim <= 1; sim++)
-    for (unsigned what = 0; what < 3; what++) {
-      f_start(&s, sim, 0, 0, 0);
-      f_more(&s, F_RACE);
-      put_pick(&s, 3, what);
-      if (what == 2)
-        put_range(&s, 0, 255, 7);
-      if (sim)
-        put_range(&s, 0, (64u << 20) / 2, 2u << 20);
-      snprintf(name, sizeof name, "race-%s-%s", race_names[what], sim ? "sim" : "os");
-      save(T, name, &s);
-    }
 }
 
 int main(int argc, char **argv) {
@@ -1615,6 +1140,7 @@ int main(int argc, char **argv) {
   seeds_os();
   seeds_com();
   seeds_il();
+  seeds_il_verify();
   seeds_faults();
   return 0;
 }

@@ -55,13 +55,17 @@ MUTATIONS=(
   "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
   "zone-reserve-held@@src/zone.c@@      if (p->state[first + i] != PAGE_FREE)@@      if (p->state[first + i] == PAGE_STUCK)@@the zone hands out pages a heap already holds (contract 3: two heaps share them)@@fuzz_zone"
   "zone-no-rereserve@@src/zone.c@@  } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {@@  } else if (1) {@@pages a heap gave back are offered again without being reserved again (contract 7 through the zone)@@fuzz_zone"
-  "zone-held-kept@@src/zone.c@@  z->held -= b - a;@@  (void)0;@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
+  "zone-held-kept@@src/zone.c@@    z->held -= b - a;
+    return err;
+  }@@    return err;
+  }@@pages a heap gave back stay counted as held (the zone's statistics)@@fuzz_zone"
+  "zone-decommit-ignored@@src/zone.c@@  if (z->inner.decommit != NULL) {@@  if (z->inner.decommit == NULL && 0) {@@the zone gives released pages back to the wrapped provider and reserves them again although it could decommit them: a race loses them (bytes_lost)@@fuzz_zone"
   "zone-pave-hides-enomem@@src/zone.c@@    else if (e != ILHEAP_EBUSY)@@    else if (e != ILHEAP_EBUSY && e != ILHEAP_ENOMEM)@@pave skips a range it had no memory for and answers success@@fuzz_faults"
   "zone-list-oom-hidden@@src/zone.c@@  if (err == ILHEAP_OK && (os.oom || out->oom || (zone_free != NULL && zone_free->oom)))@@  if (0)@@a walk whose list ran out of memory answers success with part of the free ranges@@fuzz_faults"
-  "maps-malformed-ignored@@src/os/provider_linux.c@@      if ((r = take_line(w, line, nl)) < 0)
-        err = ILHEAP_EPROVIDER;@@      if ((r = take_line(w, line, nl)) < 0)
-        r = 0;@@a malformed /proc/self/maps line is skipped instead of ending the walk with ILHEAP_EPROVIDER@@fuzz_faults"
-  "maps-last-line-dropped@@src/os/provider_linux.c@@      if (have > 0 && take_line(w, line, end) < 0)@@      if (0)@@the last line of /proc/self/maps is ignored when the file does not end with a newline@@fuzz_faults"
+  "maps-malformed-ignored@@src/os/maps.c@@    if (ilheap__maps_line(line, nl, &lo, &hi) != 0)
+      return -1;@@    if (ilheap__maps_line(line, nl, &lo, &hi) != 0)
+      continue;@@a malformed /proc/self/maps line is skipped instead of ending the walk with ILHEAP_EPROVIDER@@fuzz_maps fuzz_faults"
+  "maps-last-line-dropped@@src/os/maps.c@@      if (!at_end || line == end)@@      if (at_end >= 0 || line == end)@@the last line of /proc/self/maps is ignored when the file does not end with a newline@@fuzz_maps fuzz_faults"
   "maps-long-line@@src/os/provider_linux.c@@    if (have == MAPS_BUF) { /* a line longer than any the kernel writes */@@    if (0) { /* a line longer than any the kernel writes */@@a line longer than the buffer is taken for the end of the file@@fuzz_faults"
   "view-top-unchecked@@src/os/provider_linux.c@@      if (r == 0 && q.vma_start < end && q.vma_end > end - 1 && q.vma_end <= UINTPTR_MAX) {@@      if (r == 0 && q.vma_end <= UINTPTR_MAX) {@@a walk jumps a remembered run of mappings without asking whether its last page is still mapped: a hole opened at its top is missed@@fuzz_faults"
   "once-no-wait@@src/os/posix.c@@  while (atomic_load_explicit(state, memory_order_acquire) != ONCE_DONE)
@@ -85,9 +89,19 @@ MUTATIONS=(
   "il-more-sections@@src/il.c@@  if (kind & SECT_MORE_SECTS)
     return ILHEAP_IL_EMORE_SECTIONS;
 @@@@a second section after the EH table passes (C3)"
-  "il-window-end@@src/il.c@@if (off > max_offset || v.size > max_offset - off)@@if (off > max_offset || v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
+  "il-window-end@@src/il.c@@if (v.size > max_offset - off)@@if (v.size > max_offset - off + 1)@@a body one byte past the window passes ilheap_il_check_in_module"
   "il-section-size@@src/il.c@@if (data < SECT_HEADER || (data - SECT_HEADER) % each != 0)@@if (data < SECT_HEADER)@@a DataSize that is not 4 + n * clause size passes (C4)"
   "il-format-bit2@@src/il.c@@if ((p[0] & 0x7u) != FAT_FORMAT)@@if ((p[0] & 0x3u) != FAT_FORMAT)@@a first byte ...111 taken for a fat header (L2)"
+  "il-verify-operand-end@@src/il_verify.c@@  if (size - off < len)
+    return ILHEAP_IL_EOPERAND_PAST_END;
+  const uint8_t *q@@  if (size - off + 1 < len)
+    return ILHEAP_IL_EOPERAND_PAST_END;
+  const uint8_t *q@@an operand one byte past the code is decoded (V2, C6)@@fuzz_il_verify"
+  "il-verify-switch-count@@src/il_verify.c@@len += (uint64_t)n * 4u;@@len += (uint64_t)n * 2u;@@a switch's table counted at 2 bytes a target: targets read past the code (V2)@@fuzz_il_verify"
+  "il-verify-unknown-zero@@src/il_verify.c@@      d = DEPTH_UNKNOWN; /* until@@      d = 0; /* until@@an unknown stack effect taken as none: errors without signatures (a false error, not PARTIAL)@@fuzz_il_verify"
+  "il-verify-scratch@@src/il_verify.c@@uint64_t total = align8((n + 1) * sizeof(slot)) +@@uint64_t total = align8(n * sizeof(slot)) +@@the scratch size one slot short: the checker writes past the caller's memory@@fuzz_il_verify"
+  "il-verify-leave-top@@src/il_verify.c@@  uint32_t nf = bs == NONE ? NONE : c->blocks[bs].nf;@@  uint32_t nf = c->blocks[bs].nf;@@a leave at the top level reads the block of no block (the bug fuzz_il_verify found)@@fuzz_il_verify"
+  "il-verify-set-body-window@@src/com_il.c@@  if (heap && ilheap_window_policy(heap) == ILHEAP_WINDOW_REQUIRED) {@@  if (0) {@@ilheap_il_set_function_body skips the window rule of a strict heap@@fuzz_il_verify"
 )
 
 field() { # record n: the n-th field of a record (empty when it has fewer)

@@ -188,7 +188,8 @@ ILHEAP_API const char *ilheap_strerror(int err);
  *             which the core populates after a refill, outside its lock. With
  *             ILHEAP_MAP_POPULATE, the pages are also made resident now, in
  *             bulk, so that writing them takes no page faults (a hint: a
- *             provider may ignore it).
+ *             provider may ignore it). The core asks it only for refills of
+ *             32 KiB or more: below that the call costs what it saves.
  *             Any other bit of how: ILHEAP_EINVAL.
  *  resident   1 when the page at addr (inside a committed range) is
  *             resident, 0 when it is not, or an ILHEAP_E* code. The core asks
@@ -196,8 +197,32 @@ ILHEAP_API const char *ilheap_strerror(int err);
  *             caller writes what it gets (a profiler does), before asking map
  *             to populate.
  *
+ * One more, optional too (added in 0.3: NULL, or absent from a smaller size):
+ *  decommit   Returns [addr, addr + len), inside ranges reserve (or map with
+ *             ILHEAP_MAP_RESERVE) returned, to the state reserve left it in:
+ *             no access, no memory behind it, its bytes read as zero when it
+ *             is committed again; and it stays reserved throughout, so no other
+ *             mapping of the process can take it meanwhile (release followed
+ *             by reserve could lose it). Committed or not, any part of it.
+ *             The range must be the caller's own: one that is not wholly
+ *             reserved gets ILHEAP_EINVAL, nothing done, from every provider of
+ *             the library (the Linux one can tell only that every page is
+ *             mapped: what is mapped there is the caller's word).
+ *             The core never calls it; the landing zone (ilheap_zone.h) does,
+ *             to take back the pages a heap released inside a piece.
+ *
  * The provider's ctx must outlive every heap that uses it. Its functions may be
  * called from several threads at once (for different heaps).
+ *
+ * FILLING ONE (every provider of the library does it this way, and so should
+ * yours): ilheap_provider_init, then page_size, ctx and the functions you
+ * have, by name. The size is then the one this header knows, and every
+ * function you did not set is NULL: absent, which is always allowed for the
+ * optional ones. A provider composed over another (a wrapper, like the landing
+ * zone) reads the one it wraps as a whole: whatever that one's size, the
+ * functions past it are NULL, and the wrapper forwards every function the
+ * wrapped one has, or leaves its own NULL when it cannot do without it. It
+ * never copies only the part it knew when it was written.
  */
 /* Called for each address range [lo, hi) a walk visits (free ranges for walk_free,
  * reserved ones for ilheap_walk_reserved); nonzero stops the walk. */
@@ -215,7 +240,13 @@ typedef struct ilheap_provider {
   /* Optional, see above (added in 0.2; a smaller size means NULL). */
   int (*map)(void *ctx, uintptr_t addr, size_t len, unsigned how);
   int (*resident)(void *ctx, uintptr_t addr);
+  /* Optional, see above (added in 0.3; a smaller size means NULL). */
+  int (*decommit)(void *ctx, uintptr_t addr, size_t len);
 } ilheap_provider;
+
+/* Fills *p for a provider of this header's version: size = sizeof *p, every
+ * other field 0 or NULL (see FILLING ONE above). NULL: does nothing. */
+ILHEAP_API void ilheap_provider_init(ilheap_provider *p);
 
 #define ILHEAP_MAP_RESERVE 1u  /* map: reserve the range first */
 #define ILHEAP_MAP_POPULATE 2u /* map: make its pages resident now (a hint) */
@@ -230,10 +261,15 @@ typedef struct ilheap_provider {
  *   room the main stack and the brk heap grow into; reserve is mmap(PROT_NONE,
  *   MAP_FIXED_NOREPLACE), commit mprotect, release munmap; map is one mmap
  *   (reserving and committing; MAP_POPULATE or MADV_POPULATE_WRITE to
- *   populate), resident mincore; page_size is the system page. In a 32-bit process the end of user space (0xFFFFE000 under a
+ *   populate), resident mincore, decommit one mmap(PROT_NONE, MAP_FIXED |
+ *   MAP_NORESERVE) over the range (which is its own: the pages are replaced by
+ *   fresh inaccessible ones in one step, never unmapped); page_size is the
+ *   system page. In a 32-bit process the end of user space (0xFFFFE000 under a
  *   64-bit kernel, lower under a 32-bit one) is found once, at first use, and
  *   nothing above it counts as free.
- * Windows: free ranges from a VirtualQuery walk; reserve is
+ * Windows: free ranges from a VirtualQuery walk, whole 64 KiB granules only (the
+ *   rest of a granule whose start is reserved can never be reserved), crossing
+ *   runs of regions it has crossed before in one question (src/runs.h); reserve is
  *   VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address asked, commit
  *   VirtualAlloc(MEM_COMMIT, PAGE_READWRITE) one reservation at a time, release
  *   VirtualFree(MEM_RELEASE) of each reservation in the range; map is one
@@ -241,7 +277,8 @@ typedef struct ilheap_provider {
  *   populating ranges of more than one page with VirtualLock + VirtualUnlock
  *   where locking is allowed;
  *   resident is QueryWorkingSetEx (a 64 KiB page is resident when its first or
- *   last 4 KiB page is); page_size is the
+ *   last 4 KiB page is); decommit is VirtualFree(MEM_DECOMMIT) (the range stays
+ *   reserved), one reservation at a time; page_size is the
  *   allocation granularity (64 KiB), so a chunk with its guard page reserves at
  *   least 128 KiB. Nothing is ever made executable. Its answers:
  *   - Outside the process's usable range (GetSystemInfo's lpMinimumApplicationAddress

@@ -80,11 +80,15 @@
  * links: with the real corprof_i.cpp (whose IIDs are selectany), with its own
  * strong definition (e.g. of IID_IUnknown), or with a "corguids" library. Each
  * sits alone in its archive member, so a static link takes it only when nothing
- * linked before libilheap defined the name (put your own objects and IID
- * libraries before it, as linkers see them anyway); where two definitions meet
- * they merge (weak on ELF, selectany on Windows: GCC, Clang and MSVC). The DLL
- * exports both; a caller's own definitions take precedence within its module.
- * ilheap's own QueryInterface never depends on which definition wins.
+ * linked before libilheap defined the name; where two definitions meet they
+ * merge (weak on ELF; on Windows a selectany COMDAT, GCC, Clang and MSVC alike),
+ * in either link order and with the whole archive. On Windows IID_IUnknown is
+ * the SDK's instead (the uuid library, which the CMake target and ilheap.pc
+ * link), because GNU ld lets no definition of the library's meet a plain one
+ * such as a profiler's own: a strong IID_IMethodMalloc of the caller's beside
+ * the whole archive would collide there (selectany ones do not). The DLL
+ * exports IID_IMethodMalloc; a caller's own definitions take precedence within
+ * its module. ilheap's own QueryInterface never depends on which one wins.
  *
  * Binary compatibility is checked at compile time (static asserts below, C11 or
  * C++11): every interface is one vtable pointer, and IMethodMalloc's vtable

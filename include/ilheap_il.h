@@ -118,7 +118,40 @@ extern "C" {
   /* Placement (ilheap_il_check_in_module): the body starts at or below the base */                \
   X(ENOT_ABOVE_BASE, 21, "body not above the module base")                                         \
   /* the body ends past base + max_offset */                                                       \
-  X(EOUTSIDE_WINDOW, 22, "body ends outside the window")
+  X(EOUTSIDE_WINDOW, 22, "body ends outside the window")                                          \
+  /* The instruction checks V1-V19 (include/ilheap_il_verify.h) */                                 \
+  X(EOPCODE, 23, "unknown opcode")                                                                 \
+  X(EOPERAND_PAST_END, 24, "operand past the end of the code")                                     \
+  X(EPREFIX, 25, "prefix before an instruction it may not prefix")                                 \
+  X(EPREFIX_OPERAND, 26, "unaligned. or no. operand out of range")                                 \
+  X(ETAIL_CALL, 27, "tail. call not followed by ret")                                              \
+  X(ETOKEN, 28, "token from a table the instruction does not take")                                \
+  X(ETARGET, 29, "branch target not an instruction start in the code")                             \
+  X(ECLAUSE_BOUNDARY, 30, "clause boundary not an instruction start")                              \
+  X(ECLAUSE_SELF_OVERLAP, 31, "handler or filter overlaps its own try")                            \
+  X(EFILTER_BLOCK, 32, "filter block does not end where its handler begins")                       \
+  X(ECLAUSE_OVERLAP, 33, "clauses neither disjoint nor nested")                                    \
+  X(ECLAUSE_ORDER, 34, "outer clause listed before an inner one")                                  \
+  X(EFALLS_OFF_END, 35, "control falls off the end of the code")                                   \
+  X(EENTER_BLOCK, 36, "enters a try not at its start, or a handler or filter")                     \
+  X(EEXIT_BLOCK, 37, "leaves a try, handler or filter by a forbidden path")                        \
+  X(EENDFINALLY, 38, "endfinally outside a finally or fault handler")                              \
+  X(EENDFILTER, 39, "endfilter not the last instruction of a filter")                              \
+  X(ERETHROW, 40, "rethrow outside a catch handler")                                               \
+  X(ERET_IN_BLOCK, 41, "ret or jmp inside a try, handler or filter")                               \
+  X(ELOCALLOC, 42, "localloc inside a handler or filter")                                          \
+  X(ESTACK_UNDERFLOW, 43, "stack underflow")                                                       \
+  X(ESTACK_OVERFLOW, 44, "stack deeper than MaxStack")                                             \
+  X(ESTACK_MERGE, 45, "different stack depths where paths meet")                                   \
+  X(ESTACK_TRY_ENTRY, 46, "stack not empty on entry to a try")                                     \
+  X(ESTACK_EXACT, 47, "stack not as ret, jmp, endfilter or localloc need")                         \
+  X(EARG_INDEX, 48, "argument number out of range")                                                \
+  X(ELOCAL_INDEX, 49, "local number out of range")                                                 \
+  X(EARGLIST, 50, "arglist in a method that is not vararg")                                        \
+  /* Why a check could not be done (a partial verdict), or could not run */                        \
+  X(ESIG_MISSING, 51, "no signature for a token")                                                  \
+  X(ESIG_BAD, 52, "malformed signature")                                                           \
+  X(ENOMEM, 53, "no memory for the checker")
 
 enum {
 #define ILHEAP_IL__ANSWER_ENUM(name, value, text) ILHEAP_IL_##name = (value),
@@ -156,7 +189,8 @@ typedef struct ilheap_il_clause {
  * described with plus the choices made. */
 #define ILHEAP_IL_TINY 0x1u         /* a tiny header (ILHEAP_IL_ETINY_FORBIDDEN if L1 refuses) */
 #define ILHEAP_IL_FAT 0x2u          /* a fat header even when tiny would do */
-#define ILHEAP_IL_FAT_SECTION 0x4u  /* a fat EH section even when a small one would do */
+#define ILHEAP_IL_FAT_SECTION 0x4u  /* a fat EH section even when a small one would do (no
+                                       clauses: no section, the flag changes nothing) */
 #define ILHEAP_IL_INIT_LOCALS 0x10u /* the header's InitLocals bit (a fat header) */
 #define ILHEAP_IL_FLAGS_ALL 0x17u
 
@@ -218,6 +252,11 @@ typedef struct ilheap_il_view {
                              EH section included) */
   const uint8_t *section; /* the EH section, or NULL: read by ilheap_il_clause_at */
 } ilheap_il_view;
+/* An EH section of zero clauses (DataSize 4) is well formed (ECMA-335 II.25.4.5
+ * allows it; the runtime reads it): the view has clause_count 0 and section set.
+ * Written back (ilheap_il_write of view.body), such a body has no section: the
+ * same header fields, code and (no) clauses, 4 to 7 bytes shorter. The writer
+ * writes no empty section, because nothing in a body needs one. */
 
 /*
  * Decodes the body at p, of which only the `avail` bytes [p, p + avail) may be

@@ -15,6 +15,12 @@
  * window lies (partly) outside sees only the part inside. This is how "near the
  * top of the address space" is modelled: a module placed near base + size.
  *
+ * The provider has every function of the interface: walk_free, reserve,
+ * commit, release, and the optional map (one step for reserve then commit;
+ * populating is the host's), resident (any host page of the simulated page
+ * resident: the host's answer) and decommit (back to reserved, contents
+ * dropped; the range never becomes free meanwhile).
+ *
  * Thread-safe: one lock per simulation.
  */
 #ifndef ILHEAP_SIM_H
@@ -64,7 +70,11 @@ ILHEAP_API int ilheap_sim_occupy(ilheap_sim *sim, uintptr_t addr, size_t len);
  * Returns 0 or ILHEAP_EINVAL. Never touches ranges heaps reserved. */
 ILHEAP_API int ilheap_sim_vacate(ilheap_sim *sim, uintptr_t addr, size_t len);
 
-/* Failure injection. */
+/* Failure injection. The provider's map (which the core uses when it can)
+ * counts as the calls it stands for: with ILHEAP_MAP_RESERVE one reserve then
+ * one commit, without it one commit (ILHEAP_MAP_POPULATE alone on a committed
+ * range: no call), each with its schedule below; resident and decommit are
+ * not scheduled. */
 typedef enum ilheap_sim_op {
   ILHEAP_SIM_WALK = 0,    /* walk_free fails with ILHEAP_EPROVIDER */
   ILHEAP_SIM_RESERVE = 1, /* reserve fails with ILHEAP_ENOMEM */

@@ -43,13 +43,24 @@
  * THE PROVIDER. ilheap_zone_provider(z) offers the zone's free pages together
  * with what the wrapped provider has free (minus the pieces), in ascending order,
  * never merged across a piece's edge, so that no reservation straddles it.
- * reserve inside a piece marks its pages held; commit goes to the wrapped
- * provider; release inside a piece gives the pages back to the wrapped provider
- * and reserves them again at once (so they read as zero next time) and returns
- * them to the zone. If that second reserve fails (another thread of the process
- * mapped the range in between) the pages are lost to the zone (counted in
- * bytes_lost). Everything outside the pieces goes to the wrapped provider
- * untouched.
+ * It is the whole provider interface (include/ilheap.h), composed over the
+ * wrapped provider read whole:
+ *  - reserve inside a piece marks its pages held; commit goes to the wrapped
+ *    provider;
+ *  - map (always offered): inside a piece the pages are marked held and
+ *    committed by one call of the wrapped provider's map (populated when the
+ *    heap asks), so a heap on the zone refills in one system call and gets
+ *    bulk population as on the wrapped provider; outside the pieces it is the
+ *    wrapped provider's map (or its reserve and commit, when it has no map);
+ *  - resident and decommit: the wrapped provider's, offered when it has them;
+ *  - release inside a piece takes the pages back into the zone, their contents
+ *    dropped (zero next time): with the wrapped provider's decommit, which
+ *    never lets them go, so nothing is ever lost (bytes_lost stays 0: the
+ *    operating system's providers and the simulated one have it). Over a
+ *    provider without decommit (an older struct), the pages are released and
+ *    reserved again at once; if another thread of the process maps the range
+ *    in between, they are lost to the zone (counted in bytes_lost).
+ * Everything outside the pieces goes to the wrapped provider untouched.
  *
  * Threads: every function may be called from any thread; one lock per zone.
  * Lifetime: the wrapped provider must outlive the zone; every heap using the
@@ -114,7 +125,8 @@ typedef struct ilheap_zone_stats {
   uint64_t pieces;     /* contiguous pieces */
   uint64_t bytes;      /* address space the pieces hold */
   uint64_t bytes_held; /* of which reserved by heaps now */
-  uint64_t bytes_lost; /* released by heaps but lost to the zone (see the top) */
+  uint64_t bytes_lost; /* released by heaps but lost to the zone (see the top;
+                          0 over a provider with decommit) */
   uint64_t reserves;   /* reserve calls served from the zone */
   uint64_t reserves_passed; /* reserve calls passed to the wrapped provider */
 } ilheap_zone_stats;

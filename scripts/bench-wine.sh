@@ -11,7 +11,10 @@
 #
 # Environment: ARCHS (default "x64 x86"), REPS (processes per throughput
 # figure, default 7), BUILD_ROOT (default build-wine: one directory per
-# architecture, each with its own WINEPREFIX), OUT_DIR (default bench/results).
+# architecture, each with its own WINEPREFIX), OUT_DIR (default bench/results),
+# COMPILER (gcc, the default: mingw-w64 GCC, whose thread-local storage is
+# emulated; clang: clang for *-w64-windows-gnu with Windows' own TLS,
+# cmake/toolchains/clang-mingw*.cmake; its files are named wine-ARCH-clang.*).
 # x86 needs wine32 (scripts/install-deps.sh); without it that architecture
 # fails here rather than "passing" having run nothing.
 set -euo pipefail
@@ -21,6 +24,12 @@ build_root=${BUILD_ROOT:-$root/build-wine}
 out=${OUT_DIR:-$root/bench/results}
 reps=${REPS:-7}
 archs=${ARCHS:-x64 x86}
+compiler=${COMPILER:-gcc}
+case $compiler in
+  gcc) prefix_tc= suffix= ;;
+  clang) prefix_tc=clang- suffix=-clang ;;
+  *) echo "bench-wine.sh: unknown COMPILER $compiler (gcc or clang)" >&2; exit 2 ;;
+esac
 
 for tool in cmake wine wineserver; do
   if ! command -v "$tool" >/dev/null; then
@@ -53,7 +62,12 @@ for arch in $archs; do
     echo "bench-wine.sh: $triple-gcc is missing (scripts/install-deps.sh installs mingw-w64)" >&2
     exit 1
   }
-  build=$build_root/$arch
+  toolchain=$prefix_tc$toolchain
+  cc=("$triple-gcc")
+  if [[ $compiler == clang ]]; then
+    cc=(clang "--target=${triple%-mingw32}-windows-gnu")
+  fi
+  build=$build_root/$arch$suffix
   # Release with -O2 like scripts/bench.sh; no UBSan (the mingw presets' trap
   # mode costs time on every allocation).
   cmake -S "$root" -B "$build" "${generator[@]}" --toolchain "$root/cmake/toolchains/$toolchain.cmake" \
@@ -73,7 +87,7 @@ for arch in $archs; do
   # translation into a Windows path.
   status=0
   (cd "$out" && "$root/scripts/wine-run.sh" "$prefix" "$build/bench/ilheap_bench.exe" all \
-    --reps "$reps" --csv "wine-$arch.csv") >"$tmp" || status=$?
+    --reps "$reps" --csv "wine-$arch$suffix.csv") >"$tmp" || status=$?
   load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   if [[ $status -ne 0 ]] || ! grep -q '^== Targets' "$tmp"; then
     cat "$tmp"
@@ -91,14 +105,14 @@ for arch in $archs; do
     echo "date:       $started"
     echo "machine:    ${cpu:-unknown CPU}, $(nproc) CPUs, $(uname -sr)"
     echo "wine:       $(wine --version 2>/dev/null)"
-    echo "compiler:   $("$triple-gcc" --version | head -n 1), -O2, msvcrt"
+    echo "compiler:   $("${cc[@]}" --version | head -n 1), -O2, msvcrt"
     echo "ilheap:     $rev"
     echo "load:       $load_before before, $load_after after (1, 5, 15 min averages)"
-    echo "command:    scripts/bench-wine.sh (ARCHS=$arch REPS=$reps)"
+    echo "command:    scripts/bench-wine.sh (ARCHS=$arch REPS=$reps COMPILER=$compiler)"
     cat "$tmp"
-  } >"$out/wine-$arch.txt"
+  } >"$out/wine-$arch$suffix.txt"
   rm -f "$tmp"
-  cat "$out/wine-$arch.txt"
+  cat "$out/wine-$arch$suffix.txt"
   "$root/scripts/wine-run.sh" "$prefix" --stop || true
 done
 echo "results:    $out/wine-*.txt, $out/wine-*.csv"

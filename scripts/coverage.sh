@@ -9,10 +9,10 @@
 # every corpus/<target>/ through its target (fuzz_os and fuzz_faults a second time with
 # ILHEAP_PROCMAP=text, the path kernels older than 6.11 take), merges the
 # profiles with llvm-profdata and prints llvm-cov's report of src/: regions,
-# functions, lines and branches per file and in total. The build is a checked
-# one (ILHEAP_CHECKS=ON: the failure-injection seams of src/seams.h are in, the
-# corpus drives them) with the asserts left out (-DILHEAP_NO_ASSERTS), as
-# SQLite measures coverage: an assert's failing branch is never taken by design.
+# functions, lines and branches per file and in total. The build has the
+# test seams (ILHEAP_SEAMS=ON: the failure injection of src/seams.h, which the
+# corpus drives) and not the asserts (ILHEAP_ASSERTS=OFF), as SQLite measures
+# coverage: an assert's failing branch is never taken by design.
 #
 #   --min-lines P   exit 1 if the total line coverage of src/ is below P percent
 #   --html DIR      also write an HTML report (per-line counts) into DIR
@@ -46,7 +46,7 @@ COV=${LLVM_COV:-$(find_tool llvm-cov)}
 BUILD=${ILHEAP_COVERAGE_BUILD_DIR:-$ROOT/build/coverage-fuzz}
 CC=${CC:-clang} cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_EXAMPLES=OFF -DILHEAP_LIBFUZZER=OFF \
-  -DILHEAP_CHECKS=ON -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping -DILHEAP_NO_ASSERTS" >/dev/null
+  -DILHEAP_ASSERTS=OFF -DILHEAP_SEAMS=ON -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
 cmake --build "$BUILD" -j 2 >/dev/null
 
 PROFILES=$BUILD/profiles

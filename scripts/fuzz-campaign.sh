@@ -40,6 +40,7 @@ BUILD=${ILHEAP_FUZZ_BUILD_DIR:-$ROOT/build/fuzz-campaign}
 if [[ -z "${ILHEAP_FUZZ_BUILD_DIR:-}" ]]; then
   CC=${CC:-clang} cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DILHEAP_LIBFUZZER=ON -DILHEAP_BUILD_TESTS=OFF -DILHEAP_BUILD_EXAMPLES=OFF \
+    -DILHEAP_ASSERTS=ON -DILHEAP_SEAMS=ON \
     -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" >/dev/null
 fi
 # Only the fuzz targets are built here (the rest of the build is not ours).

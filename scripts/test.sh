@@ -39,11 +39,16 @@
 #                                64 KiB (scripts/arm64-pages.sh: the full 4/16/64 KiB matrix)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
+#   soak: linux (short)          500 collectible load/rewrite/unload cycles (scripts/soak.sh) on
+#                                the e2e step's build; 5 to 12 s
 #   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
 #                                published self-contained for the RID, under Wine
 #                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
 #   e2e: linux-arm64 (qemu)      the same on linux-arm64: the profiler cross-built, the app
 #                                published self-contained, under qemu-aarch64-static
+#   il: framework bodies         every IL body of the .NET shared framework through the IL checks,
+#                                and its negative controls, in the asan-ubsan build
+#                                (scripts/il-framework.sh; 77 = skipped; 30-70 s)
 #   clang-tidy                   .clang-tidy over every file the project compiles
 #
 # A step that cannot run (a missing tool, a missing script, a build that failed)
@@ -165,9 +170,20 @@ fuzz_smoke() {
   ILHEAP_FUZZ_BUILD_DIR=$(bdir asan-ubsan) need_script scripts/fuzz-smoke.sh "$FUZZ_SECONDS"
 }
 
+# e2e_env COMMAND...: COMMAND with the e2e build's settings: the profiler is
+# built in the release build; dotnet's output goes beside it.
+e2e_env() {
+  ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e "$@"
+}
+
 e2e() {
-  # The profiler is built in the release build; dotnet's output goes beside it.
-  ILHEAP_BUILD_DIR=$(bdir release-gcc) ILHEAP_E2E_WORK=$BUILD_ROOT/e2e need_script scripts/e2e.sh
+  e2e_env need_script scripts/e2e.sh
+}
+
+soak_short() {
+  # The mappings count and RSS are reported, not checked: 500 cycles lie inside
+  # the runtime's own warm-up (the baseline run without the profiler shows it).
+  e2e_env need_script scripts/soak.sh --cycles 500 --baseline --process-info
 }
 
 e2e_win() { # RID: its own work directory (and for win-*, Wine prefix; kept: later runs reuse it)
@@ -176,6 +192,12 @@ e2e_win() { # RID: its own work directory (and for win-*, Wine prefix; kept: lat
 
 arm64_pages() { # page sizes: the linux-arm64 tests under qemu with those pages
   ILHEAP_ARM64_BUILD_DIR=$(bdir linux-arm64) need_script scripts/arm64-pages.sh "$@"
+}
+
+il_framework() {
+  # The checker's driver is the ASan+UBSan one: every real body under the sanitizers.
+  ILHEAP_BUILD_DIR=$(bdir asan-ubsan) ILHEAP_IL_WORK=$BUILD_ROOT/il-framework \
+    need_script scripts/il-framework.sh
 }
 
 clang_tidy() {
@@ -243,9 +265,11 @@ step "arm64: tests, 64 KiB pages" arm64_pages 65536
 
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
+step "soak: linux (short)" soak_short
 step "e2e: win-x64 (Wine)" e2e_win win-x64
 step "e2e: win-x86 (Wine)" e2e_win win-x86
 step "e2e: linux-arm64 (qemu)" e2e_win linux-arm64
+step "il: framework bodies" il_framework
 step "clang-tidy" clang_tidy
 
 echo

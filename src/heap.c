@@ -4,7 +4,8 @@
  * It makes no system call itself: address space comes from an ilheap_provider,
  * memory checkers are reached through track.h, and it knows nothing of COM.
  *
- * THE POLICY (the fuzzers' reference model relies on this text)
+ * THE MECHANICS (the fuzzers' reference model relies on this text; what they
+ * must achieve, the contract, lives in include/ilheap.h and is cited by number)
  *
  * Window. For base B and max_offset M the window is [B + 1, B + M), clipped to
  * the address space (computed on uintptr_t with explicit overflow checks), then
@@ -17,14 +18,13 @@
  *     consumed = round_up(cb + REDZONE, align)
  * bytes (REDZONE is 0 unless a memory checker is built in, see track.h). top is
  * page aligned and every consumption is a multiple of align, so every block is
- * aligned (contract 2). Memory is never reused, so it reads as zero (contract 4).
+ * aligned (contract 2). Memory is never reused (contract 4).
  *
  * Slabs and the fast path (contract 8). Each thread carves its blocks from a
  * slab of its own: a stretch [top - cap, top) of a chunk that the thread took
- * under the heap's lock. The fast path touches nothing another thread writes:
- * one load and one store of the slab's word, no atomic read-modify-write, no
- * lock, so threads do not slow each other down. The word packs the slab's
- * counters, so a reader's view of a slab is always consistent:
+ * under the heap's lock. The fast path is one load and one store of the slab's
+ * word, which only its thread writes. The word packs the slab's counters, so a
+ * reader's view of a slab is always consistent:
  *     bits  0-19  bytes consumed from top, in 4-byte units (every consumption is
  *                 a multiple of align >= 4)
  *     bits 20-41  padding bytes: consumed minus requested
@@ -80,10 +80,7 @@
  *     just the request's pages. It becomes the current one, so a full window
  *     costs a refill per step, not a reservation per request.
  *  7. Otherwise the request fails: NULL (contract 6).
- * In one sentence: outside room serves later requests (as the current chunk)
- * only once the window cannot take a one-page refill; before that, a request
- * the window cannot hold is served alone from a chunk of its own.
- * The request then takes its new slab from the new room, still under the
+ * Steps 5 and 6 are contract 1's order for ILHEAP_WINDOW_PREFERRED. The request then takes its new slab from the new room, still under the
  * lock, so it cannot lose that room to another thread: one refill per
  * request, never a loop. A new chunk becomes the current one (but those of 5 and
  * of large requests); the old one's unused bottom is abandoned (counted as
@@ -127,12 +124,9 @@
  * that fails, at the top of the highest gap that holds total below the module,
  * [page, round_down(B + 1)). Neither range touches a page of the window, so a
  * chunk is wholly inside or wholly outside it (its lim is its range's lower
- * end) and blocks outside the window are counted per chunk, exactly. Address
- * space outside the window is taken only when the window has no room for the
- * refill (contract 1), and serves requests after the one it was taken for only
- * when the window is full (5, 6). A current outside chunk's committed room is
- * used until it is used up (the fast path asks nothing), even if the window
- * meanwhile regains room; the next refill tries the window first.
+ * end) and blocks outside the window are counted per chunk, exactly. A current
+ * outside chunk's committed room is used up by the fast path, which asks
+ * nothing; the next refill tries the window first (2, 3).
  *
  * Why growing down from the top of a slice: the bottom of a gap is where
  * whatever lies below wants to grow (a brk heap right above a PIE executable,
@@ -167,6 +161,11 @@
 #define SLAB ((uint64_t)256 << 10)    /* slabs double up to this */
 #define TCACHE_SLOTS 16               /* per-thread cache of (heap id, slab) */
 #define REFILL_RETRIES 8
+/* Populating a refill costs a system call; below this many bytes the call costs
+ * about what it saves (measured on Linux 6.18 in a VM, docs/performance.md:
+ * 8 KiB refills cost 3.7 us a page populated against 3.3 faulted, 32 KiB ones
+ * 1.8 against 2.0). */
+#define POPULATE_MIN ((uint64_t)32 << 10)
 
 /* The slab word (see the top of the file). */
 #define W_USED(w) (((w) & UINT64_C(0xFFFFF)) << 2)
@@ -183,6 +182,24 @@ _Static_assert(((uint64_t)4 << 20) <= (UINT64_C(1) << 22), "padding fits bits 20
 #define OPTIONS_V2_SIZE (offsetof(ilheap_options, window_policy) + sizeof(uint32_t))
 #define STATS_V1_SIZE (offsetof(ilheap_stats, highest) + sizeof(uintptr_t))
 #define PROVIDER_V1_SIZE ILHEAP__PROVIDER_V1_SIZE
+
+/* What a group of requests was handed: the slabs given up, requests served
+ * from own chunks, requests carved without a slab. The stats sum them. */
+struct counts {
+  uint64_t blocks, requested, padding, outside; /* outside: blocks outside the window */
+};
+
+static void count(struct counts *to, uint64_t blocks, uint64_t requested, uint64_t padding,
+                  uint64_t outside) {
+  to->blocks += blocks;
+  to->requested += requested;
+  to->padding += padding;
+  to->outside += outside;
+}
+
+static void counts_add(struct counts *to, const struct counts *from) {
+  count(to, from->blocks, from->requested, from->padding, from->outside);
+}
 
 typedef struct chunk {
   uint64_t used;      /* bytes carved from top: slabs and blocks (under the lock) */
@@ -205,7 +222,7 @@ typedef struct slab {
   uint64_t len;                       /* the next slab's size: SLAB_MIN doubling to SLAB */
   uintptr_t top;
   chunk *c;                           /* the chunk the slab lies in */
-  uint64_t blocks, requested, padding, outside; /* of the slabs given up */
+  struct counts given_up; /* of the slabs given up */
   uint32_t writes;    /* 1: the thread was seen writing its blocks (writes_blocks) */
   uint32_t ask_in, backoff; /* refills before asking again whether it writes */
   const void *owner; /* the owning thread's cache: unique among live threads */
@@ -243,17 +260,21 @@ struct ilheap {
   ilheap__mutex lock; /* guards everything below, and refills */
   chunk *chunks;
   uint64_t reserved, committed, nchunks, extensions;
-  uint64_t own_blocks, own_requested, own_consumed; /* requests served from own chunks */
-  uint64_t own_outside;                             /* of which outside the window */
-  uint64_t direct_blocks, direct_requested, direct_padding, direct_outside; /* no slab */
+  struct counts own;    /* requests served from own chunks */
+  struct counts direct; /* requests carved without a slab */
   slab *slabs;
-  uintptr_t witness; /* the refilling thread's last block (0: none), see writes_blocks */
-  struct slab *refiller; /* the refilling thread's slab (NULL: none) */
-  uintptr_t fill_at;      /* what this refill committed for populating, after the lock */
-  uint64_t fill_len;
-  int populate; /* this refill populates what it commits (writes_blocks) */
 
   _Alignas(16) unsigned char ext[ILHEAP_EXT_SIZE];
+};
+
+/* One refill, on the refilling thread's stack: who refills, whether what it
+ * commits is populated, and what that is (populated after the lock). */
+struct refill {
+  slab *s;           /* the refilling thread's slab (NULL: none) */
+  uintptr_t witness; /* its last block (0: none), see writes_blocks */
+  int populate;      /* populate what this refill commits */
+  uintptr_t fill_at; /* what it committed to populate: [fill_at, fill_at + fill_len) */
+  uint64_t fill_len;
 };
 
 /* ---- small arithmetic, all on unsigned types with explicit checks ------- */
@@ -299,6 +320,19 @@ void ilheap_options_init(ilheap_options *opts) {
   opts->use_guard_pages = 1;
   opts->budget = ILHEAP_UNLIMITED;
   opts->provider = NULL;
+}
+
+void ilheap_provider_init(ilheap_provider *p) {
+  if (p == NULL)
+    return;
+  memset(p, 0, sizeof *p);
+  p->size = (uint32_t)sizeof *p;
+}
+
+void ilheap__provider_whole(ilheap_provider *out, const ilheap_provider *p) {
+  ilheap_provider_init(out);
+  memcpy(out, p, p->size < sizeof *out ? p->size : sizeof *out);
+  out->size = (uint32_t)sizeof *out;
 }
 
 int ilheap__provider_check(const ilheap_provider *p) {
@@ -362,9 +396,7 @@ int ilheap_create(const void *module_base, const ilheap_options *opts, ilheap **
     ilheap__aligned_free(h);
     return ILHEAP_ENOMEM;
   }
-  /* A provider of an older version lacks the optional functions: NULL here. */
-  memcpy(&h->prov, prov, prov->size < sizeof h->prov ? prov->size : sizeof h->prov);
-  h->prov.size = (uint32_t)sizeof h->prov;
+  ilheap__provider_whole(&h->prov, prov);
   h->page = prov->page_size;
   h->align_option = o.alignment;
   h->align = o.alignment > ILHEAP_TRACK_MIN_ALIGN ? o.alignment : ILHEAP_TRACK_MIN_ALIGN;
@@ -512,16 +544,16 @@ static int within_budget(const ilheap *h, uint64_t more) {
 /* Does the caller write the blocks it gets? Asked of the page of the block
  * the refilling thread got last (written by now if the caller writes at all),
  * when the provider can both answer and populate. Never on the fast path. */
-static int writes_blocks(const ilheap *h) {
-  struct slab *s = h->refiller;
+static int writes_blocks(const ilheap *h, const struct refill *r) {
+  slab *s = r->s;
   int yes;
-  if (h->prov.map == NULL || h->prov.resident == NULL || h->witness == 0)
+  if (h->prov.map == NULL || h->prov.resident == NULL || r->witness == 0)
     return 0;
   if (s != NULL && (s->writes || s->ask_in > 0)) {
     s->ask_in -= !s->writes;
     return (int)s->writes;
   }
-  yes = h->prov.resident(h->prov.ctx, round_down_ptr(h->witness, h->page)) == 1;
+  yes = h->prov.resident(h->prov.ctx, round_down_ptr(r->witness, h->page)) == 1;
   if (s != NULL) {
     s->writes = (uint32_t)yes;
     s->ask_in = s->backoff;
@@ -532,13 +564,13 @@ static int writes_blocks(const ilheap *h) {
 
 /* Reserves and commits [at, at + len) below a chunk: one map where the
  * provider has it, else reserve then commit. */
-static int reserve_committed(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+static int reserve_committed(ilheap *h, struct refill *r, uintptr_t at, uint64_t len) {
   int err;
   if (h->prov.map != NULL) {
     err = h->prov.map(h->prov.ctx, at, (size_t)len, ILHEAP_MAP_RESERVE);
-    if (err == ILHEAP_OK && populate) { /* after the lock: see refill_and_take */
-      h->fill_at = at;
-      h->fill_len = len;
+    if (err == ILHEAP_OK && r->populate && len >= POPULATE_MIN) { /* after the lock: see refill_and_take */
+      r->fill_at = at;
+      r->fill_len = len;
     }
     return err;
   }
@@ -550,14 +582,14 @@ static int reserve_committed(ilheap *h, uintptr_t at, uint64_t len, int populate
 }
 
 /* Commits [at, at + len), reserved and never committed. */
-static int commit_reserved(ilheap *h, uintptr_t at, uint64_t len, int populate) {
+static int commit_reserved(ilheap *h, struct refill *r, uintptr_t at, uint64_t len) {
   int err;
   if (h->prov.map == NULL)
     return h->prov.commit(h->prov.ctx, at, (size_t)len);
   err = h->prov.map(h->prov.ctx, at, (size_t)len, 0u);
-  if (err == ILHEAP_OK && populate) { /* after the lock: see refill_and_take */
-    h->fill_at = at;
-    h->fill_len = len;
+  if (err == ILHEAP_OK && r->populate && len >= POPULATE_MIN) { /* after the lock: see refill_and_take */
+    r->fill_at = at;
+    r->fill_len = len;
   }
   return err;
 }
@@ -578,7 +610,7 @@ static int below_visit(void *arg, uintptr_t lo, uintptr_t hi) {
 }
 
 /* Grows c downward by up to want bytes, at least need (multiples of page). */
-static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
+static int extend(ilheap *h, struct refill *r, chunk *c, uint64_t want, uint64_t need) {
   struct below bl;
   uint64_t len;
   uintptr_t at;
@@ -599,7 +631,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
    * only when it is busy, ask the provider what is free just below. */
   len = want;
   at = c->floor - (uintptr_t)want;
-  err = reserve_committed(h, at, len, h->populate);
+  err = reserve_committed(h, r, at, len);
   if (err == ILHEAP_EBUSY || err == ILHEAP_ERANGE) { /* partly taken, or partly out of reach */
     bl.floor = c->floor;
     bl.page = h->page;
@@ -611,7 +643,7 @@ static int extend(ilheap *h, chunk *c, uint64_t want, uint64_t need) {
     if (len < need)
       return ILHEAP_EBUSY;
     at = bl.free_lo;
-    err = reserve_committed(h, at, len, h->populate);
+    err = reserve_committed(h, r, at, len);
   }
   if (err != ILHEAP_OK)
     return err;
@@ -664,8 +696,8 @@ static int highest_visit(void *arg, uintptr_t lo, uintptr_t hi) {
 
 /* Reserves and commits total bytes (len committed) in [lo, hi): placed by
  * visit, walking again after a lost race. Sets *at. */
-static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
-                    uint64_t len, uintptr_t *at) {
+static int place_in(ilheap *h, struct refill *r, uintptr_t lo, uintptr_t hi,
+                    ilheap_range_visitor visit, uint64_t len, uintptr_t *at) {
   struct placement pl;
   uint64_t total = len + h->guard;
   int err = ILHEAP_ENOMEM, tries, looks = 0;
@@ -691,7 +723,7 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
     if (err != ILHEAP_EBUSY)
       break; /* a lost race walks again; anything else is final */
   }
-  if (err == ILHEAP_OK && (err = commit_reserved(h, pl.addr, len, h->populate)) != ILHEAP_OK)
+  if (err == ILHEAP_OK && (err = commit_reserved(h, r, pl.addr, len)) != ILHEAP_OK)
     (void)h->prov.release(h->prov.ctx, pl.addr, (size_t)total);
   *at = pl.addr;
   return err;
@@ -700,7 +732,7 @@ static int place_in(ilheap *h, uintptr_t lo, uintptr_t hi, ilheap_range_visitor 
 /* Starts a chunk committing len bytes (a multiple of page) plus a guard; it
  * becomes the current chunk unless it is one request's own (*own). In the
  * window, or (outside != 0) above it, else below the module. */
-static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
+static int new_chunk(ilheap *h, struct refill *r, uint64_t len, int outside, chunk **own) {
   uint64_t total = len + h->guard;
   uintptr_t at = 0;
   chunk *c;
@@ -713,16 +745,16 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
     return ILHEAP_ENOMEM;
   c->lim = h->wlo;
   if (!outside) {
-    err = place_in(h, h->wlo, h->whi, place_visit, len, &at);
+    err = place_in(h, r, h->wlo, h->whi, place_visit, len, &at);
   } else {
     ILHEAP_ASSERT(h->policy == ILHEAP_WINDOW_PREFERRED);
     c->outside = 1;
     c->lim = h->above_lo;
-    err = h->above_lo != 0 ? place_in(h, h->above_lo, h->top, place_visit, len, &at)
+    err = h->above_lo != 0 ? place_in(h, r, h->above_lo, h->top, place_visit, len, &at)
                            : ILHEAP_ERANGE;
     if (err != ILHEAP_OK) {
       c->lim = h->page;
-      err = place_in(h, h->page, h->below_hi, highest_visit, len, &at);
+      err = place_in(h, r, h->page, h->below_hi, highest_visit, len, &at);
     }
   }
   if (err != ILHEAP_OK) {
@@ -754,10 +786,11 @@ static int new_chunk(ilheap *h, uint64_t len, int outside, chunk **own) {
 
 /* A new chunk of step bytes if the request needs less, else (or when that
  * fails) of minimal bytes: in the window, or outside it. */
-static int new_chunk_for(ilheap *h, uint64_t minimal, uint64_t step, int outside) {
-  if (minimal < step && new_chunk(h, step, outside, NULL) == ILHEAP_OK)
+static int new_chunk_for(ilheap *h, struct refill *r, uint64_t minimal, uint64_t step,
+                         int outside) {
+  if (minimal < step && new_chunk(h, r, step, outside, NULL) == ILHEAP_OK)
     return ILHEAP_OK;
-  return new_chunk(h, minimal, outside, NULL);
+  return new_chunk(h, r, minimal, outside, NULL);
 }
 
 struct room {
@@ -796,14 +829,12 @@ static int window_room(ilheap *h, uintptr_t floor, int *room) {
 
 /* A chunk of the request's own, sized to fit, in the window or outside it; it
  * never becomes the current chunk. The block sits at its top; 0 on failure. */
-static uintptr_t take_own(ilheap *h, uint32_t cb, uint64_t consumed, int outside) {
+static uintptr_t take_own(ilheap *h, struct refill *r, uint32_t cb, uint64_t consumed,
+                          int outside) {
   chunk *c;
-  if (new_chunk(h, round_up64(consumed, h->page), outside, &c) != ILHEAP_OK)
+  if (new_chunk(h, r, round_up64(consumed, h->page), outside, &c) != ILHEAP_OK)
     return 0;
-  h->own_blocks++;
-  h->own_requested += cb;
-  h->own_consumed += consumed;
-  h->own_outside += c->outside;
+  count(&h->own, 1, cb, consumed - cb, c->outside);
   return c->top - (uintptr_t)consumed;
 }
 
@@ -811,14 +842,14 @@ static uintptr_t take_own(ilheap *h, uint32_t cb, uint64_t consumed, int outside
  * the window, then (ILHEAP_WINDOW_PREFERRED) outside it. A request the window
  * cannot hold while it has room for a one-page refill is served from an
  * outside chunk of its own: *own is its block. */
-static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
+static int grow(ilheap *h, struct refill *r, uint32_t cb, uint64_t consumed, uintptr_t *own) {
   chunk *c = h->current;
   uint64_t step = step_size(h);
   uint64_t minimal, want = 0, need = 0;
   uintptr_t below = 0; /* c's floor when c lies in the window and may grow a page */
   int room, err;
 
-  h->populate = writes_blocks(h);
+  r->populate = writes_blocks(h, r);
   if (c != NULL) {
     uint64_t used = c->used, cap = c->cap;
     uint64_t under_cap = (CHUNK_CAP - 1 - cap) & ~(uint64_t)(h->page - 1); /* cap < CHUNK_CAP */
@@ -830,11 +861,11 @@ static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
     if (!c->outside && under_cap >= h->page)
       below = c->floor;
     /* An outside chunk grows only after the window was tried. */
-    if (!c->outside && extend(h, c, want, need) == ILHEAP_OK)
+    if (!c->outside && extend(h, r, c, want, need) == ILHEAP_OK)
       return ILHEAP_OK;
   }
   minimal = round_up64(consumed, h->page);
-  if (new_chunk_for(h, minimal, step, 0) == ILHEAP_OK)
+  if (new_chunk_for(h, r, minimal, step, 0) == ILHEAP_OK)
     return ILHEAP_OK;
   if (h->policy != ILHEAP_WINDOW_PREFERRED)
     return ILHEAP_ENOMEM;
@@ -845,22 +876,22 @@ static int grow(ilheap *h, uint32_t cb, uint64_t consumed, uintptr_t *own) {
     if ((err = window_room(h, below, &room)) != ILHEAP_OK)
       return err;
     if (room) {
-      *own = take_own(h, cb, consumed, 1);
+      *own = take_own(h, r, cb, consumed, 1);
       return *own != 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
     }
   }
-  if (c != NULL && c->outside && extend(h, c, want, need) == ILHEAP_OK)
+  if (c != NULL && c->outside && extend(h, r, c, want, need) == ILHEAP_OK)
     return ILHEAP_OK;
-  return new_chunk_for(h, minimal, step, 1);
+  return new_chunk_for(h, r, minimal, step, 1);
 }
 
 /* A large request's own chunk: in the window, else (PREFERRED) outside it. */
-static uintptr_t take_large(ilheap *h, uint32_t cb, uint64_t consumed) {
+static uintptr_t take_large(ilheap *h, struct refill *r, uint32_t cb, uint64_t consumed) {
   uintptr_t p;
-  h->populate = writes_blocks(h);
-  p = take_own(h, cb, consumed, 0);
+  r->populate = writes_blocks(h, r);
+  p = take_own(h, r, cb, consumed, 0);
   if (p == 0 && h->policy == ILHEAP_WINDOW_PREFERRED)
-    p = take_own(h, cb, consumed, 1);
+    p = take_own(h, r, cb, consumed, 1);
   return p;
 }
 
@@ -899,10 +930,7 @@ static void give_up(ilheap *h, slab *s) {
   if (c == NULL)
     return;
   ILHEAP_ASSERT(used <= s->cap && s->top <= c->top && c->top - s->top + s->cap <= c->used);
-  s->blocks += W_BLOCKS(w);
-  s->padding += W_PAD(w);
-  s->requested += used - W_PAD(w);
-  s->outside += c->outside ? W_BLOCKS(w) : 0;
+  count(&s->given_up, W_BLOCKS(w), used - W_PAD(w), W_PAD(w), c->outside ? W_BLOCKS(w) : 0);
   /* Else another slab lies below: the end stays unused, never handed out. */
   if (c->top - (uintptr_t)c->used == s->top - (uintptr_t)s->cap)
     c->used -= s->cap - used;
@@ -922,10 +950,7 @@ static uintptr_t carve(ilheap *h, chunk *c, slab *s, uint32_t cb, uint64_t consu
     return 0;
   if (s == NULL) {
     c->used += consumed;
-    h->direct_blocks++;
-    h->direct_requested += cb;
-    h->direct_padding += consumed - cb;
-    h->direct_outside += c->outside;
+    count(&h->direct, 1, cb, consumed - cb, c->outside);
     return top - (uintptr_t)consumed;
   }
   ILHEAP_ASSERT(s->c == NULL && s->cap == 0);
@@ -941,22 +966,25 @@ static uintptr_t carve(ilheap *h, chunk *c, slab *s, uint32_t cb, uint64_t consu
 }
 
 static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed) {
-  uintptr_t p = 0, fill_at;
+  struct refill r;
+  uintptr_t p = 0;
   slab *s;
-  uint64_t w, fill_len;
+  uint64_t w;
 
   if (consumed > h->max_consumed) { /* larger than the window: it can never fit */
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
   }
   ilheap__mutex_lock(&h->lock);
-  h->fill_len = 0;
   s = thread_slab(h);
   w = s != NULL ? atomic_load_explicit(&s->word, memory_order_relaxed) : 0;
-  h->witness = W_USED(w) != 0 ? s->top - (uintptr_t)W_USED(w) : 0;
-  h->refiller = s;
+  r.s = s;
+  r.witness = W_USED(w) != 0 ? s->top - (uintptr_t)W_USED(w) : 0;
+  r.populate = 0;
+  r.fill_at = 0;
+  r.fill_len = 0;
   if (consumed > LARGE) {
-    p = take_large(h, cb, consumed);
+    p = take_large(h, &r, cb, consumed);
   } else if (s != NULL && s->c != NULL && consumed <= s->cap - W_USED(w)) {
     /* The cache had lost the slab; it has room. */
     atomic_store_explicit(&s->word, w + W_ADD(consumed, consumed - cb), memory_order_relaxed);
@@ -967,19 +995,17 @@ static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed
     /* Nobody carves without the lock, so room a refill makes is this
      * request's: one refill, then the carve cannot fail. */
     if (h->current == NULL || (p = carve(h, h->current, s, cb, consumed)) == 0)
-      if (grow(h, cb, consumed, &p) == ILHEAP_OK && p == 0) {
+      if (grow(h, &r, cb, consumed, &p) == ILHEAP_OK && p == 0) {
         p = carve(h, h->current, s, cb, consumed);
         ILHEAP_ASSERT(p != 0);
       }
   }
-  fill_at = h->fill_at;
-  fill_len = h->fill_len;
   ilheap__mutex_unlock(&h->lock);
   /* Populating takes longest (about 1.3 us a page): outside the lock, so that
    * threads populate their refills side by side. The range is committed and
    * the heap's; a failure only leaves its pages to fault in one by one. */
-  if (fill_len != 0)
-    (void)h->prov.map(h->prov.ctx, fill_at, (size_t)fill_len, ILHEAP_MAP_POPULATE);
+  if (r.fill_len != 0)
+    (void)h->prov.map(h->prov.ctx, r.fill_at, (size_t)r.fill_len, ILHEAP_MAP_POPULATE);
   if (p == 0) {
     atomic_fetch_add_explicit(&h->failed, 1, memory_order_relaxed);
     return NULL;
@@ -1000,6 +1026,7 @@ uint32_t ilheap_window_policy(const ilheap *h) {
 int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
   ilheap *h = (ilheap *)(uintptr_t)heap; /* the lock is state, not value */
   ilheap_stats s;
+  struct counts sum;
   const chunk *c;
   const slab *t;
   uint32_t size;
@@ -1011,23 +1038,20 @@ int ilheap_get_stats(const ilheap *heap, ilheap_stats *out) {
     return ILHEAP_EVERSION;
   memset(&s, 0, sizeof s);
   ilheap__mutex_lock(&h->lock);
-  s.blocks = h->own_blocks;
-  s.bytes_requested = h->own_requested;
-  s.padding_bytes = h->own_consumed - h->own_requested;
-  s.blocks_outside_window = h->own_outside;
-  s.blocks += h->direct_blocks;
-  s.bytes_requested += h->direct_requested;
-  s.padding_bytes += h->direct_padding;
-  s.blocks_outside_window += h->direct_outside;
+  sum = h->own;
+  counts_add(&sum, &h->direct);
   for (t = h->slabs; t != NULL; t = t->next) {
     /* A slab's own word: consistent with itself; it may lag its owner's
      * allocations in flight. */
     uint64_t w = atomic_load_explicit(&t->word, memory_order_relaxed);
-    s.blocks += t->blocks + W_BLOCKS(w);
-    s.bytes_requested += t->requested + W_USED(w) - W_PAD(w);
-    s.padding_bytes += t->padding + W_PAD(w);
-    s.blocks_outside_window += t->outside + (t->c != NULL && t->c->outside ? W_BLOCKS(w) : 0);
+    counts_add(&sum, &t->given_up);
+    count(&sum, W_BLOCKS(w), W_USED(w) - W_PAD(w), W_PAD(w),
+          t->c != NULL && t->c->outside ? W_BLOCKS(w) : 0);
   }
+  s.blocks = sum.blocks;
+  s.bytes_requested = sum.requested;
+  s.padding_bytes = sum.padding;
+  s.blocks_outside_window = sum.outside;
   for (c = h->chunks; c != NULL; c = c->next) {
     if (s.lowest == 0 || c->floor < s.lowest)
       s.lowest = c->floor;

@@ -141,8 +141,7 @@ static int plan(const ilheap_il_body *b, uintptr_t at, layout *l) {
   }
   int tiny_ok = b->code_size <= ILHEAP_IL_TINY_MAX_CODE &&
                 b->max_stack <= ILHEAP_IL_TINY_MAX_STACK && b->local_sig_token == 0 &&
-                b->clause_count == 0 &&
-                (b->flags & (ILHEAP_IL_INIT_LOCALS | ILHEAP_IL_FAT_SECTION)) == 0;
+                b->clause_count == 0 && (b->flags & ILHEAP_IL_INIT_LOCALS) == 0;
   if ((b->flags & ILHEAP_IL_TINY) && !tiny_ok)
     return ILHEAP_IL_ETINY_FORBIDDEN;
   if (tiny_ok && !(b->flags & ILHEAP_IL_FAT)) {
@@ -167,9 +166,7 @@ static int plan(const ilheap_il_body *b, uintptr_t at, layout *l) {
     if (end > UINT32_MAX)
       return ILHEAP_IL_ETOO_LARGE;
     l->section = (uint32_t)section;
-  } else if (b->flags & ILHEAP_IL_FAT_SECTION) {
-    return ILHEAP_IL_EBADARG; /* a fat section of no clauses: nothing to force */
-  }
+  } /* no clauses: no section, so FAT_SECTION has nothing to choose */
   if (end > UINT32_MAX)
     return ILHEAP_IL_ETOO_LARGE;
   l->size = (uint32_t)end;
@@ -405,12 +402,15 @@ int ilheap_il_check_in_module(const void *p, size_t avail, uintptr_t module_base
   uintptr_t a = (uintptr_t)p;
   if (a <= module_base)
     return ILHEAP_IL_ENOT_ABOVE_BASE;
+  /* Contract 1 of ilheap.h: every byte at an offset in [1, max_offset). The
+   * first byte's place is judged before anything is read. */
+  uintptr_t off = a - module_base;
+  if (off >= max_offset)
+    return ILHEAP_IL_EOUTSIDE_WINDOW;
   int r = ilheap_il_parse(p, avail, &v);
   if (r != ILHEAP_IL_OK)
     return r;
-  /* Contract 1 of ilheap.h: every byte at an offset in [1, max_offset). */
-  uintptr_t off = a - module_base;
-  if (off > max_offset || v.size > max_offset - off)
+  if (v.size > max_offset - off)
     return ILHEAP_IL_EOUTSIDE_WINDOW;
   if (out)
     *out = v;

@@ -30,14 +30,25 @@ int ilheap__options_check(const ilheap_options *opts, ilheap_options *resolved);
 #define ILHEAP__PROVIDER_V1_SIZE (offsetof(ilheap_provider, release) + sizeof(void *))
 int ilheap__provider_check(const ilheap_provider *p);
 
+/* *out = *p as this library knows the struct: what p's size holds, NULL for
+ * every function past it (a provider of an older version lacks them), and
+ * size = sizeof *out. p has passed ilheap__provider_check. */
+void ilheap__provider_whole(ilheap_provider *out, const ilheap_provider *p);
+
 /*
  * The IIDs. The library exports IID_IUnknown and IID_IMethodMalloc for callers
  * that have no other definition, each in a file of its own (src/com_iid_*.c):
  * a static link then pulls one in only when nothing linked before it defined
  * the name, as a profiler's own IIDs (corprof_i.cpp, a dllmain.cpp of its own)
  * do. Where two definitions still meet, they merge: weak on ELF and Mach-O,
- * selectany on PE (what MIDL's generated _i.c files use). The COM adapter
- * compares against private copies, so it never depends on which one won.
+ * selectany on PE (what MIDL's generated _i.c files use), which GCC honours
+ * only on a variable's first declaration (src/com_iid_method_malloc.c). On PE
+ * a COMDAT still collides with a plain definition under GNU ld, and a weak
+ * definition alone is left unresolved (binutils 2.40): so on Windows
+ * IID_IUnknown is not the library's but the SDK's, from the uuid library every
+ * COM program links (mingw-w64's libuuid.a, MSVC's uuid.lib), and a program's
+ * own strong IID_IUnknown meets nothing of ilheap's. The COM adapter compares
+ * against private copies, so it never depends on which definition won.
  */
 #if defined(_WIN32) && (defined(__GNUC__) || defined(_MSC_VER))
 #define ILHEAP__IID_MERGEABLE __declspec(selectany)

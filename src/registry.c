@@ -69,7 +69,7 @@ static size_t registry_probe(const registry_slot *slots, size_t capacity, uintpt
 }
 
 #if ILHEAP_ASSERTS_ON
-/* The table's invariants (checked builds, after every change): count members,
+/* The table's invariants (ILHEAP_ASSERTS builds, after every change): count members,
  * load at most 3/4, every member found by a probe from its home slot (no
  * free slot between its home and itself). */
 static void registry_check(const ilheap_registry *reg) {

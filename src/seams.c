@@ -1,17 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The state behind src/seams.h and src/assert.h (checked builds only). */
-#include "invariant.h"
+/* The state behind src/seams.h (ILHEAP_SEAMS builds only). */
 #include "seams.h"
 
 #include <stdatomic.h>
-#include <stdio.h>
-
-#if ILHEAP_ASSERTS_ON
-void ilheap__assert_fail(const char *file, int line, const char *cond) {
-  fprintf(stderr, "%s:%d: ilheap invariant violated: %s\n", file, line, cond);
-  abort();
-}
-#endif
 
 #if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
 static _Atomic uint64_t alloc_countdown, os_countdown, fired, alloc_fired;
@@ -76,6 +67,6 @@ ptrdiff_t ilheap__run_read_filter(char *buf, ptrdiff_t got, size_t cap) {
 }
 #endif
 
-#if !ILHEAP_ASSERTS_ON && !(defined(ILHEAP_SEAMS) && ILHEAP_SEAMS)
+#if !(defined(ILHEAP_SEAMS) && ILHEAP_SEAMS)
 typedef int ilheap__seams_empty; /* ISO C wants a translation unit to declare something */
 #endif

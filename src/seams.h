@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Test seams: failure injection, compiled in only with ILHEAP_SEAMS
- * (the checked builds, ILHEAP_CHECKS=ON). In other builds every seam below is a
- * macro that calls the real function directly: release builds pay nothing.
+ * Test seams: failure injection and race hooks, compiled in only with the
+ * ILHEAP_SEAMS build option (CMakeLists.txt; the presets whose tests drive them).
+ * In other builds every seam below is a macro that calls the real function
+ * directly, or nothing: they pay nothing. Portable code: no OS header here; the
+ * platform layer (src/os/) applies the seams to its own OS calls.
  *
  * Failure injection, the way libxml2's fuzzers do it: the harness says which
  * of the coming calls fails, and checks that the failure comes back as a
@@ -52,9 +54,6 @@
 #include <stdlib.h>
 
 #include "ilheap.h"
-#if !defined(_WIN32)
-#include <pthread.h>
-#endif
 
 #define ILHEAP__ELSEWHERE (-1)
 
@@ -88,10 +87,6 @@ int ilheap__procmap_text(void);
 #define ILHEAP_CALLOC(n, m) (ilheap__alloc_fails() ? NULL : calloc((n), (m)))
 #define ILHEAP_REALLOC(p, n) (ilheap__alloc_fails() ? NULL : realloc((p), (n)))
 #define ILHEAP_ALLOC_FAILS() ilheap__alloc_fails()
-#if !defined(_WIN32)
-#define ILHEAP_MUTEX_INIT(m) (ilheap__alloc_fails() ? -1 : pthread_mutex_init((m), NULL))
-#define ILHEAP_RWLOCK_INIT(l) (ilheap__alloc_fails() ? -1 : pthread_rwlock_init((l), NULL))
-#endif
 #define ILHEAP_OS_FAILS() ilheap__os_fails()
 #define ILHEAP_RACE_POINT(point) ilheap__race_point(point)
 #define ILHEAP_READ_FILTER(buf, got, cap) ilheap__run_read_filter((buf), (got), (cap))
@@ -100,10 +95,6 @@ int ilheap__procmap_text(void);
 #define ILHEAP_CALLOC(n, m) calloc((n), (m))
 #define ILHEAP_REALLOC(p, n) realloc((p), (n))
 #define ILHEAP_ALLOC_FAILS() 0
-#if !defined(_WIN32)
-#define ILHEAP_MUTEX_INIT(m) pthread_mutex_init((m), NULL)
-#define ILHEAP_RWLOCK_INIT(l) pthread_rwlock_init((l), NULL)
-#endif
 #define ILHEAP_OS_FAILS() 0
 #define ILHEAP_RACE_POINT(point) ((void)0)
 #define ILHEAP_READ_FILTER(buf, got, cap) (got)

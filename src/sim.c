@@ -230,21 +230,29 @@ static int sim_reserve(void *ctx, uintptr_t addr, size_t len) {
   return err;
 }
 
+/* Commits [addr, addr + len), whose map state the caller checked: the
+ * injected failure, the host's commit, the map. Under the lock. */
+static int commit_pages(ilheap_sim *s, uintptr_t addr, size_t len) {
+  if (injected(s, ILHEAP_SIM_COMMIT))
+    return ILHEAP_ENOMEM;
+  if (ilheap__host_commit((void *)addr, len) != ILHEAP_OK)
+    return ILHEAP_ENOMEM;
+  if (paint(s, addr, addr + len, ILHEAP_SIM_COMMITTED) != 0) {
+    (void)ilheap__host_decommit((void *)addr, len);
+    return ILHEAP_ENOMEM;
+  }
+  return ILHEAP_OK;
+}
+
 static int sim_commit(void *ctx, uintptr_t addr, size_t len) {
   ilheap_sim *s = ctx;
-  int err = ILHEAP_OK;
+  int err;
   ilheap__mutex_lock(&s->lock);
   if (!in_space(s, addr, len) ||
       any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
     err = ILHEAP_EINVAL; /* not ours: a caller bug, refused */
-  else if (injected(s, ILHEAP_SIM_COMMIT))
-    err = ILHEAP_ENOMEM;
-  else if (ilheap__host_commit((void *)addr, len) != ILHEAP_OK)
-    err = ILHEAP_ENOMEM;
-  else if (paint(s, addr, addr + len, ILHEAP_SIM_COMMITTED) != 0) {
-    (void)ilheap__host_decommit((void *)addr, len);
-    err = ILHEAP_ENOMEM;
-  }
+  else
+    err = commit_pages(s, addr, len);
   ilheap__mutex_unlock(&s->lock);
   return err;
 }
@@ -261,6 +269,74 @@ static int sim_release(void *ctx, uintptr_t addr, size_t len) {
     err = ILHEAP_EPROVIDER;
   else if (paint(s, addr, addr + len, ILHEAP_SIM_FREE) != 0)
     err = ILHEAP_ENOMEM;
+  ilheap__mutex_unlock(&s->lock);
+  return err;
+}
+
+/* One step where reserve then commit would be two: the same answers, the same
+ * injected failures (a RESERVE, RACE and COMMIT schedule sees one call each, in
+ * that order) and the same counts, so a test's schedule means the same with or
+ * without map. ILHEAP_MAP_POPULATE alone on a committed range only populates
+ * (not a commit: no count, no injection). Populating is the host's. */
+static int sim_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
+  ilheap_sim *s = ctx;
+  int err;
+  if ((how & ~(ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE)) != 0)
+    return ILHEAP_EINVAL;
+  ilheap__mutex_lock(&s->lock);
+  if (!in_space(s, addr, len))
+    err = how & ILHEAP_MAP_RESERVE ? ILHEAP_ERANGE : ILHEAP_EINVAL;
+  else if (how & ILHEAP_MAP_RESERVE) {
+    if (any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FOREIGN) | OURS))
+      err = ILHEAP_EBUSY;
+    else if (injected(s, ILHEAP_SIM_RESERVE))
+      err = ILHEAP_ENOMEM;
+    else if (injected(s, ILHEAP_SIM_RACE))
+      err = paint(s, addr, addr + len, ILHEAP_SIM_FOREIGN) != 0 ? ILHEAP_ENOMEM : ILHEAP_EBUSY;
+    else
+      err = commit_pages(s, addr, len); /* nothing is painted when it fails */
+  } else if (any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
+    err = ILHEAP_EINVAL; /* not ours */
+  else if (how == ILHEAP_MAP_POPULATE && !any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_RESERVED)))
+    err = ILHEAP_OK; /* committed already: populate only */
+  else
+    err = commit_pages(s, addr, len);
+  ilheap__mutex_unlock(&s->lock);
+  if (err == ILHEAP_OK && (how & ILHEAP_MAP_POPULATE))
+    ilheap__host_populate((void *)addr, len);
+  return err;
+}
+
+/* Resident: any host page of the simulated page at addr (the core asks about
+ * the page of the block it handed out last, which may lie anywhere in it). */
+static int sim_resident(void *ctx, uintptr_t addr) {
+  ilheap_sim *s = ctx;
+  int committed;
+  ilheap__mutex_lock(&s->lock);
+  committed = in_space(s, addr, s->page) &&
+              !any_kind(s, addr, addr + s->page,
+                        BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN) | BIT(ILHEAP_SIM_RESERVED));
+  ilheap__mutex_unlock(&s->lock);
+  if (!committed)
+    return ILHEAP_EINVAL;
+  /* A simulated page is at most 1 MiB: 256 host pages of 4 KiB. */
+  return ilheap__host_resident((void *)addr, s->page);
+}
+
+/* Back to RESERVED, never FREE: nothing else can take the range meanwhile. */
+static int sim_decommit(void *ctx, uintptr_t addr, size_t len) {
+  ilheap_sim *s = ctx;
+  int err = ILHEAP_OK;
+  ilheap__mutex_lock(&s->lock);
+  if (!in_space(s, addr, len) ||
+      any_kind(s, addr, addr + len, BIT(ILHEAP_SIM_FREE) | BIT(ILHEAP_SIM_FOREIGN)))
+    err = ILHEAP_EINVAL;
+  else if (reserve_slots(s, 3) != 0) /* first: paint below cannot fail then */
+    err = ILHEAP_ENOMEM;
+  else if (ilheap__host_decommit((void *)addr, len) != ILHEAP_OK)
+    err = ILHEAP_EPROVIDER;
+  else if (paint(s, addr, addr + len, ILHEAP_SIM_RESERVED) != 0)
+    err = ILHEAP_ENOMEM; /* not reached: the slots are there */
   ilheap__mutex_unlock(&s->lock);
   return err;
 }
@@ -296,14 +372,16 @@ int ilheap_sim_create(size_t size, size_t page_size, ilheap_sim **out) {
   s->base = aligned;
   s->size = size;
   s->page = page_size;
-  s->prov.size = (uint32_t)sizeof s->prov;
-  s->prov.flags = 0;
+  ilheap_provider_init(&s->prov);
   s->prov.page_size = page_size;
   s->prov.ctx = s;
   s->prov.walk_free = sim_walk_free;
   s->prov.reserve = sim_reserve;
   s->prov.commit = sim_commit;
   s->prov.release = sim_release;
+  s->prov.map = sim_map;
+  s->prov.resident = sim_resident;
+  s->prov.decommit = sim_decommit;
   *out = s;
   return ILHEAP_OK;
 }

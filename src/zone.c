@@ -2,14 +2,24 @@
 /*
  * The landing zone (include/ilheap_zone.h): pieces of address space reserved
  * through a wrapped provider, handed to heaps page by page. No system call:
- * only the wrapped provider's four functions.
+ * only the wrapped provider's functions.
+ *
+ * The whole interface: the zone reads the wrapped provider whole
+ * (ilheap__provider_whole) and offers every function a heap may use: map (a
+ * refill in one step: the pages marked held, then one call of the wrapped
+ * provider's map, which commits and populates), resident (forwarded), and
+ * decommit when the wrapped provider has it (forwarded). A wrapped provider
+ * without map still gets one map call's worth of work from the zone as reserve
+ * and commit, so heaps on the zone always refill in one call to it.
  *
  * State: pieces sorted by address, never overlapping; one byte per page of a
  * piece: FREE (the zone may hand it out), HELD (a heap reserved it), LOST
  * (released by a heap and taken by someone else before the zone could reserve
- * it again) or STUCK (the wrapped provider would not release it). One mutex guards everything; the wrapped provider is called with
- * it held only where the zone's view must not change meanwhile (reserving and
- * re-reserving its own pieces).
+ * it again: only over a wrapped provider without decommit) or STUCK (the
+ * wrapped provider would not release or decommit it). One mutex guards
+ * everything; the wrapped provider is called with it held only where the
+ * zone's view must not change meanwhile (reserving its own pieces, taking back
+ * released pages).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -173,30 +183,56 @@ static int zone_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_vi
   return err;
 }
 
-static int zone_reserve(void *ctx, uintptr_t addr, size_t len) {
-  ilheap_zone *z = ctx;
+/* Reserves [addr, addr + len) as the zone sees it: 1 inside a piece (its
+ * pages were free and are held now, *err 0) or refused there (*err EBUSY), 0
+ * wholly outside every piece (the wrapped provider's to answer, counted as
+ * passed), -1 across a piece's edge (*err EBUSY). */
+static int hold(ilheap_zone *z, uintptr_t addr, size_t len, int *err) {
   size_t at;
-  int err = ILHEAP_OK, w;
+  int w;
+  *err = ILHEAP_OK;
   ilheap__mutex_lock(&z->lock);
   w = locate(z, addr, len, &at);
   if (w == 1) {
     piece *p = &z->pieces[at];
     size_t first = (addr - p->base) / z->page, n = len / z->page;
-    for (size_t i = 0; i < n && err == ILHEAP_OK; i++)
+    for (size_t i = 0; i < n && *err == ILHEAP_OK; i++)
       if (p->state[first + i] != PAGE_FREE)
-        err = ILHEAP_EBUSY;
-    if (err == ILHEAP_OK) {
+        *err = ILHEAP_EBUSY;
+    if (*err == ILHEAP_OK) {
       memset(p->state + first, PAGE_HELD, n);
       z->held += len;
       z->reserves++;
     }
   } else if (w == 0) {
     z->passed++;
+  } else {
+    *err = ILHEAP_EBUSY;
   }
   ilheap__mutex_unlock(&z->lock);
-  if (w == 0)
+  return w;
+}
+
+/* Undoes hold of [addr, addr + len) inside a piece, whose pages were never
+ * written (a commit that failed): free again, still zero. */
+static void unhold(ilheap_zone *z, uintptr_t addr, size_t len) {
+  size_t at;
+  ilheap__mutex_lock(&z->lock);
+  if (locate(z, addr, len, &at) == 1) {
+    piece *p = &z->pieces[at];
+    memset(p->state + (addr - p->base) / z->page, PAGE_FREE, len / z->page);
+    z->held -= len;
+    z->reserves--;
+  }
+  ilheap__mutex_unlock(&z->lock);
+}
+
+static int zone_reserve(void *ctx, uintptr_t addr, size_t len) {
+  ilheap_zone *z = ctx;
+  int err;
+  if (hold(z, addr, len, &err) == 0)
     return z->inner.reserve(z->inner.ctx, addr, len); /* wholly outside the zone */
-  return w < 0 ? ILHEAP_EBUSY : err;
+  return err;
 }
 
 static int zone_commit(void *ctx, uintptr_t addr, size_t len) {
@@ -210,12 +246,73 @@ static int zone_commit(void *ctx, uintptr_t addr, size_t len) {
   return z->inner.commit(z->inner.ctx, addr, len);
 }
 
-/* Gives [a, b), inside piece k and held, back to the zone: released to the
- * wrapped provider (its contents dropped) and reserved again. Caller holds the lock. */
+/* Commits (and with ILHEAP_MAP_POPULATE populates) a range of one
+ * reservation: the wrapped provider's map where it has one, else its commit. */
+static int inner_commit(ilheap_zone *z, uintptr_t addr, size_t len, unsigned how) {
+  if (z->inner.map != NULL)
+    return z->inner.map(z->inner.ctx, addr, len, how & ILHEAP_MAP_POPULATE);
+  return how == ILHEAP_MAP_POPULATE ? ILHEAP_OK : z->inner.commit(z->inner.ctx, addr, len);
+}
+
+/* A refill in one call: inside a piece the pages are held and committed
+ * through the wrapped provider (its map: one system call, populated when
+ * asked); outside every piece it is the wrapped provider's map. */
+static int zone_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
+  ilheap_zone *z = ctx;
+  size_t at;
+  int err, w;
+  if ((how & ~(ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE)) != 0)
+    return ILHEAP_EINVAL;
+  if (!(how & ILHEAP_MAP_RESERVE)) {
+    ilheap__mutex_lock(&z->lock);
+    w = locate(z, addr, len, &at);
+    ilheap__mutex_unlock(&z->lock);
+    if (w < 0)
+      return ILHEAP_EINVAL; /* a commit lies inside one reservation */
+    return inner_commit(z, addr, len, how);
+  }
+  w = hold(z, addr, len, &err);
+  if (w == 1 && err == ILHEAP_OK && (err = inner_commit(z, addr, len, how)) != ILHEAP_OK)
+    unhold(z, addr, len);
+  if (w != 0)
+    return err;
+  if (z->inner.map != NULL)
+    return z->inner.map(z->inner.ctx, addr, len, how);
+  if ((err = z->inner.reserve(z->inner.ctx, addr, len)) != ILHEAP_OK)
+    return err;
+  if ((err = z->inner.commit(z->inner.ctx, addr, len)) != ILHEAP_OK)
+    (void)z->inner.release(z->inner.ctx, addr, len);
+  return err;
+}
+
+static int zone_resident(void *ctx, uintptr_t addr) {
+  ilheap_zone *z = ctx;
+  return z->inner.resident(z->inner.ctx, addr);
+}
+
+/* The range is the caller's (reserved through the zone): inside a piece its
+ * pages stay held by the caller; the wrapped provider decommits either way. */
+static int zone_decommit(void *ctx, uintptr_t addr, size_t len) {
+  ilheap_zone *z = ctx;
+  return z->inner.decommit(z->inner.ctx, addr, len);
+}
+
+/* Gives [a, b), inside piece k and held, back to the zone, its contents
+ * dropped. With the wrapped provider's decommit the pages never stop being the
+ * zone's: nothing can be lost. Without it (an older provider), they are
+ * released and reserved again, and lost if someone else maps them in between.
+ * Caller holds the lock. */
 static int return_pages(ilheap_zone *z, size_t k, uintptr_t a, uintptr_t b) {
   piece *p = &z->pieces[k];
   size_t first = (a - p->base) / z->page, n = (b - a) / z->page;
-  int err = z->inner.release(z->inner.ctx, a, b - a);
+  int err;
+  if (z->inner.decommit != NULL) {
+    err = z->inner.decommit(z->inner.ctx, a, b - a);
+    memset(p->state + first, err == ILHEAP_OK ? PAGE_FREE : PAGE_STUCK, n);
+    z->held -= b - a;
+    return err;
+  }
+  err = z->inner.release(z->inner.ctx, a, b - a);
   if (err != ILHEAP_OK) {
     memset(p->state + first, PAGE_STUCK, n);
   } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {
@@ -373,18 +470,20 @@ int ilheap_zone_create(const ilheap_provider *inner, size_t max_bytes, ilheap_zo
     free(z);
     return ILHEAP_ENOMEM;
   }
-  memcpy(&z->inner, inner, ILHEAP__PROVIDER_V1_SIZE);
-  z->inner.size = (uint32_t)sizeof z->inner;
+  ilheap__provider_whole(&z->inner, inner);
   z->page = inner->page_size;
   z->max_bytes = (max_bytes != 0 ? max_bytes : ILHEAP_ZONE_DEFAULT_MAX) & ~(z->page - 1);
-  z->prov.size = (uint32_t)sizeof z->prov;
-  z->prov.flags = 0;
+  ilheap_provider_init(&z->prov);
   z->prov.page_size = z->page;
   z->prov.ctx = z;
   z->prov.walk_free = zone_walk_free;
   z->prov.reserve = zone_reserve;
   z->prov.commit = zone_commit;
   z->prov.release = zone_release;
+  z->prov.map = zone_map;
+  /* What only the wrapped provider can do: forwarded when it can. */
+  z->prov.resident = z->inner.resident != NULL ? zone_resident : NULL;
+  z->prov.decommit = z->inner.decommit != NULL ? zone_decommit : NULL;
   *out = z;
   return ILHEAP_OK;
 }

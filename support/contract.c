@@ -9,7 +9,7 @@
 #include <string.h>
 
 #if defined(__GNUC__)
-#if defined(__MINGW32__) /* C99 formats: mingw's printf (__USE_MINGW_ANSI_STDIO) */
+#if defined(__MINGW32__) && !defined(__clang__) /* C99 formats: mingw's printf (clang: printf is) */
 __attribute__((format(gnu_printf, 2, 3)))
 #else
 __attribute__((format(printf, 2, 3)))

@@ -23,6 +23,9 @@ extern "C" {
 
 /* A monotonic clock, in nanoseconds. */
 uint64_t sup_now_ns(void);
+/* CPU time the calling thread has used, in ns: on a shared machine it leaves out
+ * the time the thread waited for a core, which wall time counts. */
+uint64_t sup_thread_cpu_ns(void);
 
 /* Online processors (at least 1). */
 int sup_cpu_count(void);
@@ -44,6 +47,15 @@ void *sup_map_anon(size_t len, int writable);
  * reservations of 64 KiB would take 640 MiB for 10,000: more than a 32-bit
  * process has free). */
 int sup_map_crowd(uintptr_t *out, size_t n);
+
+/* A crowd with holes: n one-page regions (alternately read-only and
+ * read-write) separated by holes smaller than any chunk ilheap starts, bases
+ * into out: 0, or -1 with a message. Linux: holes of two pages. Windows: one
+ * reservation of a page in every other granule, so each hole is the rest of its
+ * granule and the next granule (124 KiB with 64 KiB granules; a chunk with its
+ * guard needs two whole granules). That takes 128 KiB of address space per
+ * region, which a 32-bit process has for a few thousand only. */
+int sup_map_crowd_holed(uintptr_t *out, size_t n);
 
 /* The process's footprint now. address_space: bytes of address space mapped or
  * reserved (Linux VmSize; Windows VirtualSize, which Wine takes from Linux's

@@ -22,6 +22,12 @@ uint64_t sup_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t sup_thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int sup_cpu_count(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)n : 1;
@@ -46,6 +52,35 @@ int sup_map_crowd(uintptr_t *out, size_t n) {
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
       fprintf(stderr, "crowd mapping %zu of %zu: %s (vm.max_map_count?)\n", i, n, strerror(errno));
+      return -1;
+    }
+    out[i] = (uintptr_t)p;
+  }
+  return 0;
+}
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000 /* Linux 4.17 */
+#endif
+
+int sup_map_crowd_holed(uintptr_t *out, size_t n) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), stride = 3 * page;
+  if (n == 0) {
+    return 0;
+  }
+  /* Room for all of it, given back, then one page in every three. */
+  char *base = mmap(NULL, n * stride, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED || munmap(base, n * stride) != 0) {
+    fprintf(stderr, "holed crowd of %zu: %s\n", n, strerror(errno));
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    char *want = base + i * stride;
+    void *p = mmap(want, page, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != want) {
+      fprintf(stderr, "holed crowd mapping %zu of %zu: %s\n", i, n,
+              p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
       return -1;
     }
     out[i] = (uintptr_t)p;

@@ -25,6 +25,17 @@ uint64_t sup_now_ns(void) {
   return c / f * 1000000000u + c % f * 1000000000u / f;
 }
 
+uint64_t sup_thread_cpu_ns(void) {
+  FILETIME created, exited, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) {
+    return 0;
+  }
+  /* 100 ns units. */
+  uint64_t k = ((uint64_t)kernel.dwHighDateTime << 32) | kernel.dwLowDateTime;
+  uint64_t u = ((uint64_t)user.dwHighDateTime << 32) | user.dwLowDateTime;
+  return (k + u) * 100u;
+}
+
 int sup_cpu_count(void) {
   SYSTEM_INFO si;
   GetSystemInfo(&si);
@@ -62,6 +73,36 @@ int sup_map_crowd(uintptr_t *out, size_t n) {
       return -1;
     }
     out[i] = (uintptr_t)p;
+  }
+  return 0;
+}
+
+int sup_map_crowd_holed(uintptr_t *out, size_t n) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  size_t page = si.dwPageSize, stride = 2 * (size_t)si.dwAllocationGranularity;
+  /* By blocks of 256 regions (32 MiB): a 32-bit process has no free stretch
+   * for thousands at once. Each block's room is found, given back, and taken
+   * one page in every other granule. */
+  for (size_t done = 0; done < n;) {
+    size_t k = n - done < 256 ? n - done : 256;
+    char *base = VirtualAlloc(NULL, k * stride, MEM_RESERVE, PAGE_NOACCESS);
+    if (base == NULL || !VirtualFree(base, 0, MEM_RELEASE)) {
+      fprintf(stderr, "holed crowd: no room for regions %zu-%zu of %zu: error %lu\n", done,
+              done + k, n, (unsigned long)GetLastError());
+      return -1;
+    }
+    for (size_t i = 0; i < k; i++, done++) {
+      char *want = base + i * stride;
+      void *p = VirtualAlloc(want, page, MEM_RESERVE | MEM_COMMIT,
+                             (done & 1) ? PAGE_READONLY : PAGE_READWRITE);
+      if (p != want) {
+        fprintf(stderr, "holed crowd region %zu of %zu: error %lu\n", done, n,
+                (unsigned long)GetLastError());
+        return -1;
+      }
+      out[done] = (uintptr_t)p;
+    }
   }
   return 0;
 }

@@ -393,6 +393,9 @@ static inline void check_reserved_vs_maps(const ilheap *heap, const check_blocks
   sup_ranges_free(&r);
 }
 
+/* The core populates only refills of this many bytes or more (ilheap.h, map). */
+#define CHECK_POPULATE_MIN ((size_t)32 << 10)
+
 /* Bulk provisioning follows the caller (test_contract_os, test_contract_win):
  * one run fills a heap of the OS provider at base with 3000-byte blocks
  * (written when write is nonzero) until it has grown in place three times and

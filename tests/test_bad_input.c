@@ -307,8 +307,15 @@ static int op_ok(void *c, uintptr_t a, size_t l) {
 }
 
 Test(bad_input, invalid_provider) {
-  ilheap_provider good = {
-      sizeof(ilheap_provider), 0, 4096, NULL, w_ok, op_ok, op_ok, op_ok, NULL, NULL};
+  ilheap_provider good;
+  ilheap_provider_init(&good);
+  good.page_size = 4096;
+  good.walk_free = w_ok;
+  good.reserve = good.commit = good.release = op_ok;
+  cr_assert_eq(good.size, sizeof good);
+  cr_assert(good.map == NULL && good.resident == NULL && good.decommit == NULL,
+            "ilheap_provider_init leaves the optional functions absent");
+  ilheap_provider_init(NULL); /* does nothing */
   ilheap_options o = check_opts(&good, ILHEAP_DEFAULT_MAX_OFFSET, 8);
   cr_assert_eq(create_rc(&o), ILHEAP_OK, "a well-formed provider refused");
 

@@ -383,6 +383,47 @@ Test(contract_os, provider_map_and_resident) {
     cr_assert_eq(resident_pages(a, a + len), len / pg);
   ((volatile unsigned char *)a)[len - 1] = 1;
   cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
+  /* POPULATE alone on a range map committed (a refill, after the core's lock). */
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a, a + len), 0u);
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(resident_pages(a, a + len), len / pg, "a committed range populated");
+  cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
+}
+
+/* decommit: a range of our own reservation goes back to reserved (mapped, no
+ * access, not resident), without ever being unmapped: reserve over it is still
+ * refused, and committed again it reads zero. A range that is not mapped is
+ * refused, nothing done. */
+Test(contract_os, provider_decommit) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
+  const ilheap_provider *p = os();
+  cr_assert_not_null(p->decommit);
+  size_t pg = p->page_size, len = 8 * pg;
+  void *probe = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(probe, MAP_FAILED);
+  uintptr_t a = (uintptr_t)probe;
+  cr_assert_eq(munmap(probe, len), 0); /* [a, a + len) is free now */
+  cr_assert_eq(p->decommit(p->ctx, a, len), ILHEAP_EINVAL, "nothing mapped there");
+  cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  memset((void *)a, 0xA5, len);
+  cr_assert_eq(resident_pages(a, a + len), len / pg);
+  cr_assert_eq(p->decommit(p->ctx, a + pg, len - 2 * pg), ILHEAP_OK, "the middle");
+  cr_assert_eq(p->decommit(p->ctx, a + 1, pg), ILHEAP_EINVAL, "not a page");
+  cr_assert_eq(resident_pages(a + pg, a + len - pg), 0u, "its memory is gone");
+  cr_assert_eq(resident_pages(a, a + pg), 1u, "the pages around it are untouched");
+  cr_assert_eq(((unsigned char *)a)[0], 0xA5);
+  cr_assert_eq(((unsigned char *)a)[len - 1], 0xA5);
+  sup_ranges maps = {0};
+  check_read_maps(&maps);
+  cr_assert(sup_ranges_covers(&maps, a, a + len), "still mapped: still ours");
+  sup_ranges_free(&maps);
+  cr_assert_eq(p->reserve(p->ctx, a + pg, pg), ILHEAP_EBUSY, "nothing else can take it");
+  cr_assert_eq(p->map(p->ctx, a + pg, len - 2 * pg, 0), ILHEAP_OK, "committed again");
+  for (size_t i = pg; i < len - pg; i++)
+    cr_assert_eq(((unsigned char *)a)[i], 0, "decommitted memory kept its contents at %zu", i);
+  cr_assert_eq(p->decommit(p->ctx, a, len), ILHEAP_OK, "all of it, committed or not");
+  cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
 }
 
 /* Bulk provisioning follows the caller (check.h): a writer's refills are
@@ -390,7 +431,7 @@ Test(contract_os, provider_map_and_resident) {
 Test(contract_os, refill_populates_for_a_writer_only) {
   if (!populate_honoured())
     cr_skip_test("populating is ignored here (qemu-user): nothing to check");
-  check_refill_populates_for_a_writer_only(os(), (void *)module_base("libc.so"), 0,
+  check_refill_populates_for_a_writer_only(os(), (void *)module_base("libc.so"), 2 * MiB,
                                            (size_t)sysconf(_SC_PAGESIZE), resident_pages);
 }
 
@@ -644,10 +685,12 @@ static int never_resident(void *ctx, uintptr_t a) {
   return ILHEAP_EPROVIDER;
 }
 static unsigned maps_called, populates_called;
+static size_t smallest_populate;
 static int counting_map(void *ctx, uintptr_t a, size_t l, unsigned how) {
-  if (how == ILHEAP_MAP_POPULATE)
+  if (how == ILHEAP_MAP_POPULATE) {
     populates_called++; /* a writer's refill, populated after the lock */
-  else
+    smallest_populate = l < smallest_populate ? l : smallest_populate;
+  } else
     maps_called++;
   return os()->map(ctx, a, l, how);
 }
@@ -656,7 +699,7 @@ static ilheap_stats fill_with(const ilheap_provider *p) {
   ilheap_options o = check_opts(p, ILHEAP_DEFAULT_MAX_OFFSET, 8);
   ilheap *h = check_create((void *)module_base("libc.so"), &o);
   ilheap_stats st = {.size = sizeof st};
-  for (int i = 0; i < 400; i++) {
+  for (int i = 0; i < 2000; i++) { /* 2 MB: the last refills are 32 KiB and more */
     unsigned char *b = ilheap_alloc(h, 1000);
     cr_assert_not_null(b);
     memset(b, 1, 1000);
@@ -677,11 +720,15 @@ Test(contract_os, provider_version_1_size) {
   p.map = counting_map;
   p.resident = os()->resident;
   maps_called = populates_called = 0;
+  smallest_populate = SIZE_MAX;
   st = fill_with(&p);
   cr_assert_eq(maps_called, st.chunks + st.extensions, "one map per refill");
-  /* The blocks are written: every refill but the first chunk's populates. */
-  cr_assert(populates_called >= 1 && populates_called <= maps_called,
+  /* The blocks are written: the refills of 32 KiB and more populate, never a
+   * smaller one (ilheap.h, map). */
+  cr_assert(populates_called >= 1 && populates_called < maps_called,
             "%u populating maps for %u refills", populates_called, maps_called);
+  cr_assert_geq(smallest_populate, CHECK_POPULATE_MIN, "a refill of %zu bytes was populated",
+                smallest_populate);
 }
 
 /* ---- The Linux provider's view of crowds (src/os_linux.c) ------------------ */
@@ -740,4 +787,108 @@ Test(contract_os, view_forgets_what_is_released) {
   cr_assert_eq(gaps.v[0].hi, r + 10 * pg);
   cr_assert_eq(munmap((void *)r, 16 * pg), 0);
   sup_ranges_free(&gaps);
+}
+
+/* ---- Crowds pierced by small holes (src/os/provider_linux.c, src/runs.h) ---- */
+
+/* n one-page mappings from the bottom up, each followed by a hole of `holes`
+ * pages, and `room` free bytes above the last one; returns the lowest. */
+static uintptr_t crowd_with_holes(size_t n, size_t holes, size_t room) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE), step = (1 + holes) * pg;
+  unsigned char *r = mmap(NULL, n * step + room, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  cr_assert_neq(r, MAP_FAILED);
+  for (size_t i = 0; i < n; i++) {
+    cr_assert_eq(mprotect(r + i * step, pg, PROT_READ), 0);
+    cr_assert_eq(munmap(r + i * step + pg, holes * pg), 0);
+  }
+  if (room != 0)
+    cr_assert_eq(munmap(r + n * step, room), 0);
+  return (uintptr_t)r;
+}
+
+/* A walk that crosses a crowd pierced by two-page holes reports them; the next
+ * walk jumps the crowd in one question and leaves them out (no chunk fits in
+ * one), and one that accepts nothing forgets the view: the walk after it
+ * reports them again. */
+Test(contract_os, view_jumps_small_holes) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size, n = 64;
+  uintptr_t r = crowd_with_holes(n, 2, 0);
+  uintptr_t lo = r, hi = r + (3 * n - 2) * pg; /* the last mapping's end */
+  sup_ranges first = {0}, second = {0}, third = {0};
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &first), ILHEAP_OK);
+  cr_assert_eq(first.n, n - 1, "crossed one by one: every hole");
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &second), ILHEAP_OK);
+  cr_assert_eq(second.n, 0u, "jumped: the small holes are left out");
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, collect_gap, &third), ILHEAP_OK);
+  cr_assert_eq(third.n, n - 1, "the view was forgotten: every hole again");
+  cr_assert_eq(munmap((void *)r, 3 * n * pg), 0);
+  sup_ranges_free(&first);
+  sup_ranges_free(&second);
+  sup_ranges_free(&third);
+}
+
+/* A hole that becomes usable inside a remembered crowd pierced by small holes
+ * (someone else unmapped mappings there) is found before the window counts as
+ * full: the window is the crowd, the grown hole its only room for the block. */
+Test(contract_os, view_grown_hole_in_a_pierced_crowd_is_found) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size, n = 64;
+  uintptr_t r = crowd_with_holes(n, 2, 0);
+  uintptr_t top = r + (3 * n - 2) * pg;
+  sup_ranges gaps = {0};
+  cr_assert_eq(p->walk_free(p->ctx, r, top, collect_gap, &gaps), ILHEAP_OK);
+  cr_assert_eq(gaps.n, n - 1, "crossed once: remembered");
+  /* Mappings 20 to 22 go: a hole of 11 pages from mapping 19's end. */
+  cr_assert_eq(munmap((void *)(r + 60 * pg), 9 * pg), 0);
+  ilheap_options o = check_opts(p, (uint32_t)(top - r + pg), 8);
+  ilheap *h = check_create((void *)(r - pg), &o);
+  uint32_t cb = (uint32_t)(9 * pg + 100); /* 10 pages and the guard page: only the grown hole */
+  unsigned char *b = ilheap_alloc(h, cb);
+  cr_assert_not_null(b, "the grown hole was not found: the window is not full");
+  cr_assert((uintptr_t)b >= r + 58 * pg && (uintptr_t)b + cb <= r + 69 * pg);
+  ilheap_destroy(h);
+  cr_assert_eq(munmap((void *)r, 3 * n * pg), 0);
+  sup_ranges_free(&gaps);
+}
+
+/* And when the window has room elsewhere (above the crowd), a roomy hole grown
+ * inside the remembered crowd is found once the crowd is crossed again: after
+ * at most max(ILHEAP__RUNS_JUMPS = 64, its 600 mappings) placements that
+ * jumped it, a new heap's first chunk lands in the hole, the lowest roomy room
+ * of its window (src/heap.c's placement), and stays there. */
+Test(contract_os, view_grown_hole_in_a_pierced_crowd_is_found_again) {
+  CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
+  const ilheap_provider *p = os();
+  size_t pg = p->page_size, n = 600;
+  uintptr_t r = crowd_with_holes(n, 2, 16 * MiB);
+  uintptr_t hole_lo = r + 301 * pg, hole_hi = r + 1500 * pg; /* mappings 101 to 499 gone */
+  ilheap_options o = check_opts(p, ILHEAP_DEFAULT_MAX_OFFSET, 8);
+  ilheap *h = check_create((void *)(r - pg), &o);
+  cr_assert_not_null(ilheap_alloc(h, 100));
+  ilheap_stats st = {.size = sizeof st};
+  cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  cr_assert_geq(st.lowest, r + 3 * n * pg, "the first chunk lies above the crowd");
+  ilheap_destroy(h);
+  for (size_t i = 101; i < 500; i++)
+    cr_assert_eq(munmap((void *)(r + 3 * i * pg), pg), 0);
+  int found = 0, placements = 0;
+  while (placements < 700 && !found) {
+    h = check_create((void *)(r - pg), &o);
+    cr_assert_not_null(ilheap_alloc(h, 100));
+    cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+    found = st.lowest >= hole_lo && st.highest <= hole_hi;
+    ilheap_destroy(h);
+    placements++;
+  }
+  cr_assert(found, "after %d placements the grown hole was still not used", placements);
+  cr_assert_gt(placements, 1, "found at once: the view did not remember the crowd");
+  h = check_create((void *)(r - pg), &o);
+  cr_assert_not_null(ilheap_alloc(h, 100));
+  cr_assert_eq(ilheap_get_stats(h, &st), ILHEAP_OK);
+  cr_assert(st.lowest >= hole_lo && st.highest <= hole_hi, "the next placement uses it too");
+  ilheap_destroy(h);
+  cr_assert_eq(munmap((void *)r, 3 * n * pg + 16 * MiB), 0);
 }

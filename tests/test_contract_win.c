@@ -241,10 +241,166 @@ Test(contract_win, provider_map_and_resident) {
   cr_assert_eq(p->resident(p->ctx, a + 1), ILHEAP_EINVAL, "not a page");
 }
 
+/* decommit: MEM_DECOMMIT, the range still reserved (nothing else can take it),
+ * its pages no longer committed; committed again they read zero. A range that
+ * is not reserved is refused, nothing done. */
+Test(contract_win, provider_decommit) {
+  const ilheap_provider *p = os();
+  cr_assert_not_null(p->decommit);
+  size_t g = p->page_size;
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t a = free_area(3 * g);
+  cr_assert_eq(p->decommit(p->ctx, a, g), ILHEAP_EINVAL, "nothing reserved there");
+  cr_assert_eq(p->map(p->ctx, a, 3 * g, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  memset((void *)a, 0xA5, 3 * g);
+  cr_assert_eq(p->decommit(p->ctx, a + 1, g), ILHEAP_EINVAL, "not a granule");
+  cr_assert_eq(p->decommit(p->ctx, a + g, g), ILHEAP_OK);
+  cr_assert_eq(VirtualQuery((void *)(a + g), &mbi, sizeof mbi), sizeof mbi);
+  cr_assert_eq(mbi.State, MEM_RESERVE, "decommitted, still reserved");
+  cr_assert_eq((uintptr_t)mbi.AllocationBase, a, "the same reservation");
+  cr_assert_eq(((unsigned char *)a)[0], 0xA5, "the granules around it are untouched");
+  cr_assert_eq(((unsigned char *)a)[3 * g - 1], 0xA5);
+  cr_assert_eq(p->reserve(p->ctx, a + g, g), ILHEAP_EBUSY, "nothing else can take it");
+  cr_assert_eq(p->map(p->ctx, a + g, g, 0), ILHEAP_OK, "committed again");
+  for (size_t i = 0; i < g; i++)
+    cr_assert_eq(((unsigned char *)a)[g + i], 0, "decommitted memory kept its contents at %zu", i);
+  cr_assert_eq(p->decommit(p->ctx, a, 3 * g), ILHEAP_OK, "all of it");
+  cr_assert_eq(p->release(p->ctx, a, 3 * g), ILHEAP_OK);
+}
+
 /* Bulk provisioning follows the caller, as on Linux (check.h): a writer's
  * refills are resident at once, a non-writer's not. The heap holds 3 MiB
  * first: its steps are then above one granule, which alone is never populated. */
 Test(contract_win, refill_populates_for_a_writer_only) {
   check_refill_populates_for_a_writer_only(os(), GetModuleHandleA(NULL), 3 * MiB, 4096,
                                            resident_pages);
+}
+
+/* ---- The provider's view of remembered runs (src/os/provider_windows.c) ---- */
+
+/* A crowd with holes no chunk fits in: one 4 KiB reservation in every other
+ * granule of [a, a + 2 * n * g), made by VirtualAlloc (foreign to the
+ * provider), bases into out. */
+static void holed_crowd(uintptr_t a, size_t n, uintptr_t *out) {
+  size_t g = granularity();
+  for (size_t i = 0; i < n; i++) {
+    void *p = VirtualAlloc((void *)(a + 2 * i * g), 4096, MEM_RESERVE, PAGE_NOACCESS);
+    cr_assert_eq((uintptr_t)p, a + 2 * i * g, "crowd region %zu not placed", i);
+    out[i] = (uintptr_t)p;
+  }
+}
+
+static void free_crowd(const uintptr_t *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (v[i] != 0)
+      cr_assert(VirtualFree((void *)v[i], 0, MEM_RELEASE));
+}
+
+/* The first free range of at least min bytes a walk reports. */
+typedef struct first_gap {
+  uintptr_t min, lo, hi;
+} first_gap;
+
+static int first_gap_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  first_gap *f = arg;
+  if (hi - lo < f->min)
+    return 0;
+  f->lo = lo;
+  f->hi = hi;
+  return 1;
+}
+
+static uintptr_t walk_first(const ilheap_provider *p, uintptr_t lo, uintptr_t hi, uintptr_t min) {
+  first_gap f = {min, 0, 0};
+  cr_assert_eq(p->walk_free(p->ctx, lo, hi, first_gap_visit, &f), ILHEAP_OK);
+  return f.lo;
+}
+
+/* Every range walk_free reports holds a whole granule and starts on one: the
+ * rest of a granule whose start is reserved can never be reserved. */
+static int granule_visit(void *arg, uintptr_t lo, uintptr_t hi) {
+  size_t g = *(size_t *)arg;
+  cr_assert_eq(lo % g, 0u, "a free range from %#" PRIxPTR ", inside a granule", lo);
+  cr_assert_geq(hi - lo, g, "a free range [%#" PRIxPTR ", %#" PRIxPTR ") without a whole granule",
+                lo, hi);
+  return 0;
+}
+
+Test(contract_win, walk_reports_whole_granules_only) {
+  const ilheap_provider *p = os();
+  size_t g = p->page_size, n = 32;
+  uintptr_t crowd[32], a = free_area(2 * n * g);
+  holed_crowd(a, n, crowd);
+  cr_assert_eq(p->walk_free(p->ctx, a, a + 2 * n * g, granule_visit, &g), ILHEAP_OK);
+  free_crowd(crowd, n);
+}
+
+/* A range the provider releases inside a remembered run is free at once: the
+ * next walk reports it, though a walk that jumped the run would have passed
+ * over it to the room above the crowd. */
+Test(contract_win, view_forgets_what_the_provider_releases) {
+  const ilheap_provider *p = os();
+  size_t g = p->page_size, n = 32, k = 12;
+  size_t span = 2 * n * g + 4 * g, len = span + 64 * g;
+  uintptr_t crowd[32] = {0}, a = free_area(len), mine = a + 2 * k * g;
+  /* The crowd, with the provider's own reservation of three granules in slot
+   * k instead of a foreign page (slot k + 1 left out: that granule is its). */
+  holed_crowd(a, k, crowd);
+  cr_assert_eq(p->reserve(p->ctx, mine, 3 * g), ILHEAP_OK);
+  for (size_t i = k + 2; i < n + 2; i++) {
+    void *q = VirtualAlloc((void *)(a + 2 * i * g), 4096, MEM_RESERVE, PAGE_NOACCESS);
+    cr_assert_eq((uintptr_t)q, a + 2 * i * g);
+    crowd[i - 2] = (uintptr_t)q;
+  }
+  /* Crossed region by region, then jumped: the room above the crowd. */
+  uintptr_t above = walk_first(p, a, a + len, 4 * g);
+  cr_assert_geq(above, a + span - 2 * g, "the crowd has no room of 4 granules");
+  for (int i = 0; i < 3; i++)
+    cr_assert_eq(walk_first(p, a, a + len, 4 * g), above, "walk %d", i);
+  /* Released: free from the granule below it (the crowd's hole there) to the
+   * next page of the crowd, five granules, found first. */
+  cr_assert_eq(p->release(p->ctx, mine, 3 * g), ILHEAP_OK);
+  cr_assert_eq(walk_first(p, a, a + len, 3 * g), mine - g,
+               "a range the provider released inside a remembered run was passed over");
+  free_crowd(crowd, n);
+}
+
+/* Room that grows inside a remembered run by someone else's release is found
+ * within VIEW_JUMPS (64) walks even while room lies above the crowd, and at
+ * once by a heap whose window has no other room (the core's second look). */
+Test(contract_win, view_finds_foreign_room_again) {
+  const ilheap_provider *p = os();
+  size_t g = p->page_size, n = 32, k = 14;
+  size_t span = 2 * n * g, len = span + 64 * g;
+  uintptr_t crowd[32], a = free_area(len);
+  holed_crowd(a, n, crowd);
+  uintptr_t above = walk_first(p, a, a + len, 3 * g);
+  cr_assert_geq(above, a + span - 2 * g);
+  cr_assert_eq(walk_first(p, a, a + len, 3 * g), above);
+  /* Someone else releases two pages of the crowd: free from the granule
+   * below the first to the next page of the crowd, five granules. */
+  uintptr_t hole = crowd[k] - g, two[2] = {crowd[k], crowd[k + 1]};
+  cr_assert(VirtualFree((void *)two[0], 0, MEM_RELEASE));
+  cr_assert(VirtualFree((void *)two[1], 0, MEM_RELEASE));
+  int seen = 0;
+  for (int i = 0; i < 70 && !seen; i++)
+    seen = walk_first(p, a, a + len, 3 * g) == hole;
+  cr_assert(seen, "room freed inside a remembered run never reported in 70 walks");
+
+  /* The same through a heap whose window is the crowd only: no room but the
+   * hole once it is made, after walks that remembered the whole crowd. */
+  for (int i = 0; i < 2; i++)
+    cr_assert_eq(VirtualAlloc((void *)two[i], 4096, MEM_RESERVE, PAGE_NOACCESS), (void *)two[i]);
+  ilheap_options o = check_opts(os(), (uint32_t)(span - 2 * g), 8);
+  ilheap *h = check_create((void *)crowd[0], &o);
+  for (int i = 0; i < 3; i++)
+    cr_assert_null(ilheap_alloc(h, 100), "a block in a window whose holes are all too small");
+  cr_assert(VirtualFree((void *)two[0], 0, MEM_RELEASE));
+  cr_assert(VirtualFree((void *)two[1], 0, MEM_RELEASE));
+  crowd[k] = crowd[k + 1] = 0;
+  uintptr_t b = (uintptr_t)ilheap_alloc(h, 100);
+  cr_assert(b >= hole && b < hole + 5 * g,
+            "contract 6: the room freed in a remembered run was not found (block %#" PRIxPTR ")", b);
+  ilheap_destroy(h);
+  free_crowd(crowd, n);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ilheap_il.h"
+#include "ilheap_sim.h"
 
 static _Alignas(16) uint8_t arena[1 << 18];
 static uint8_t code[4096];
@@ -122,7 +123,7 @@ Test(il_tiny, each_condition_of_l1_forces_fat) {
   uint32_t size = write_at(&b, 1);
   cr_assert_eq(size, 64);
   cr_assert_eq(arena[1], 0xFE);
-  b.flags = ILHEAP_IL_TINY | ILHEAP_IL_FAT_SECTION;
+  b.flags = ILHEAP_IL_TINY | ILHEAP_IL_INIT_LOCALS;
   cr_assert_eq(ilheap_il_size(&b, 0, &size), ILHEAP_IL_ETINY_FORBIDDEN);
 }
 
@@ -527,7 +528,7 @@ Test(il_write, bad_arguments) {
   cr_assert_eq(ilheap_il_size(&b, 0, NULL), ILHEAP_IL_EBADARG);
   cr_assert_eq(ilheap_il_write(NULL, arena, 64, NULL), ILHEAP_IL_EBADARG);
   cr_assert_eq(ilheap_il_write(&b, NULL, 64, NULL), ILHEAP_IL_EBADARG);
-  for (int k = 0; k < 6; k++) {
+  for (int k = 0; k < 5; k++) {
     ilheap_il_body x = body_of(4);
     switch (k) {
     case 0: x.flags = 0x8; break;
@@ -535,7 +536,6 @@ Test(il_write, bad_arguments) {
     case 2: x.code = NULL; break;
     case 3: x.clause_count = 1; break;
     case 4: x.max_stack = 0x10000; break;
-    case 5: x.flags = ILHEAP_IL_FAT | ILHEAP_IL_FAT_SECTION; break; /* no clause to make fat */
     }
     cr_assert_eq(ilheap_il_size(&x, 0, &size), ILHEAP_IL_EBADARG, "case %d", k);
   }
@@ -626,6 +626,62 @@ Test(il_write, destination_too_small_writes_nothing) {
   cr_assert_eq(written, size);
 }
 
+/* FAT_SECTION with no clauses: there is no section, the flag chooses nothing;
+ * the body is written as it would be without it, tiny header included. */
+Test(il_write, fat_section_without_clauses) {
+  fill_code();
+  static const uint32_t shapes[][2] = {
+      /* flags with FAT_SECTION, and the same without it */
+      {ILHEAP_IL_FAT_SECTION, 0},
+      {ILHEAP_IL_FAT | ILHEAP_IL_FAT_SECTION, ILHEAP_IL_FAT},
+      {ILHEAP_IL_TINY | ILHEAP_IL_FAT_SECTION, ILHEAP_IL_TINY},
+      {ILHEAP_IL_INIT_LOCALS | ILHEAP_IL_FAT_SECTION, ILHEAP_IL_INIT_LOCALS},
+  };
+  static uint8_t plain[64];
+  for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+    ilheap_il_body b = body_of(5);
+    b.flags = shapes[k][1];
+    uint32_t want = write_at(&b, 0);
+    memcpy(plain, arena, want);
+    b.flags = shapes[k][0];
+    uint32_t size = write_at(&b, 0);
+    cr_assert_eq(size, want, "shape %zu", k);
+    cr_assert(memcmp(arena, plain, size) == 0, "shape %zu: other bytes than without the flag", k);
+    ilheap_il_view v;
+    cr_assert_eq(ilheap_il_parse(arena, size, &v), ILHEAP_IL_OK);
+    cr_assert_null(v.section);
+  }
+}
+
+/* An EH section of zero clauses, small or fat, parses (ECMA-335 allows it); its
+ * view writes back as the same body without the section. */
+Test(il_parse, zero_clause_section_writes_back) {
+  fill_code();
+  for (int fat = 0; fat < 2; fat++) {
+    uint32_t sect = hand_fat(0x3003 | 0x8 /* MoreSects */, 6, 0);
+    memcpy(arena + 12, code, 6);
+    arena[sect] = fat ? 0x41 : 0x01; /* EH table, fat or small */
+    arena[sect + 1] = 4;             /* DataSize: the section header alone */
+    ilheap_il_view v;
+    cr_assert_eq(ilheap_il_parse(arena, sect + 4, &v), ILHEAP_IL_OK, "fat %d", fat);
+    cr_assert_eq(v.body.clause_count, 0);
+    cr_assert_not_null(v.section);
+    cr_assert_eq(v.size, sect + 4);
+    cr_assert_eq(v.body.flags, ILHEAP_IL_FAT | (fat ? ILHEAP_IL_FAT_SECTION : 0));
+    static _Alignas(4) uint8_t out[64];
+    uint32_t written = 0;
+    cr_assert_eq(ilheap_il_write(&v.body, out, sizeof out, &written), ILHEAP_IL_OK, "fat %d", fat);
+    cr_assert_eq(written, 12 + 6, "the same body without its empty section");
+    ilheap_il_view w;
+    cr_assert_eq(ilheap_il_parse(out, written, &w), ILHEAP_IL_OK);
+    cr_assert_eq(w.body.flags, ILHEAP_IL_FAT);
+    cr_assert_null(w.section);
+    cr_assert_eq(w.body.max_stack, v.body.max_stack);
+    cr_assert_eq(w.body.code_size, 6);
+    cr_assert(memcmp(w.body.code, code, 6) == 0);
+  }
+}
+
 /* ---- The .NET Framework rule -------------------------------------------------------- */
 
 Test(il_module, placement) {
@@ -651,9 +707,28 @@ Test(il_module, placement) {
   cr_assert_eq(ilheap_il_check_in_module(p, 0, a, 100, NULL), ILHEAP_IL_ENOT_ABOVE_BASE);
 }
 
+/* The placement is checked before anything is read: a first byte at or past
+ * the window's top is answered without touching the body, here a page nobody
+ * may read (the simulated space's, reserved and never committed). */
+Test(il_module, placement_before_reading) {
+  ilheap_sim *sim = NULL;
+  cr_assert_eq(ilheap_sim_create((size_t)1 << 20, 0, &sim), ILHEAP_OK);
+  const uint8_t *p = (const uint8_t *)(ilheap_sim_base(sim) + ((uintptr_t)64 << 10));
+  uintptr_t a = (uintptr_t)p;
+  ilheap_il_view v;
+  memset(&v, 0xFF, sizeof v);
+  /* The first byte at offset max_offset: outside, not one byte read. */
+  cr_assert_eq(ilheap_il_check_in_module(p, 64, a - 100, 100, &v), ILHEAP_IL_EOUTSIDE_WINDOW);
+  cr_assert_eq(v.size, 0, "zeroed on error");
+  cr_assert_eq(ilheap_il_check_in_module(p, 64, a - 100, 50, NULL), ILHEAP_IL_EOUTSIDE_WINDOW);
+  cr_assert_eq(ilheap_il_check_in_module(p, 64, a - 1, 0, NULL), ILHEAP_IL_EOUTSIDE_WINDOW);
+  cr_assert_eq(ilheap_il_check_in_module(p, 64, a - 1, 1, NULL), ILHEAP_IL_EOUTSIDE_WINDOW);
+  ilheap_sim_destroy(sim);
+}
+
 Test(il_names, every_answer_has_its_own_name) {
-  const char *seen[32] = {0};
-  for (int a = 0; a <= ILHEAP_IL_EOUTSIDE_WINDOW; a++) {
+  const char *seen[64] = {0};
+  for (int a = 0; a <= ILHEAP_IL_ENOMEM; a++) { /* the last answer (ilheap_il_verify.h's) */
     const char *s = ilheap_il_strerror(a);
     cr_assert_not_null(s);
     cr_assert_str_neq(s, "unknown IL answer", "answer %d", a);
@@ -662,7 +737,7 @@ Test(il_names, every_answer_has_its_own_name) {
     seen[a] = s;
   }
   cr_assert_str_eq(ilheap_il_strerror(-1), "unknown IL answer");
-  cr_assert_str_eq(ilheap_il_strerror(ILHEAP_IL_EOUTSIDE_WINDOW + 1), "unknown IL answer");
+  cr_assert_str_eq(ilheap_il_strerror(ILHEAP_IL_ENOMEM + 1), "unknown IL answer");
 }
 
 /* ---- Round trip: described, written, parsed, the same description ------------------- */

@@ -306,3 +306,60 @@ Test(window_policy, rva_checked) {
   ilheap_destroy(other);
   ilheap_sim_destroy(l.sim);
 }
+
+/* CoreCLR's policy beside a window whose end B + M is not page aligned: the
+ * page holding B + M is neither the window's (whose chunks end below it) nor
+ * outside room (which starts above it), so no block straddles the window's
+ * end. Here the window keeps three pages of room at its top and the outside
+ * room is a small gap right above that page, the rest of the space above
+ * taken: blocks land on both sides of the end, the outside chunk grows down
+ * to the page next to it, and blocks_outside_window counts exactly the
+ * blocks outside. Module bases aligned and not. */
+Test(window_policy, preferred_outside_chunk_next_to_an_unaligned_window_end) {
+  static const struct {
+    uintptr_t base_off; /* the module's distance from an aligned address */
+    uint32_t max_offset;
+  } shapes[] = {{0, (uint32_t)MiB + 0x6A1}, {0x123, (uint32_t)MiB}, {0xFF8, (uint32_t)MiB + 9}};
+  for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+    ilheap_sim *sim = check_sim_create(64 * MiB, 0);
+    uintptr_t page = 4096, sb = ilheap_sim_base(sim), end = sb + ilheap_sim_size(sim);
+    uintptr_t base = sb + 32 * MiB + shapes[k].base_off, wend = base + shapes[k].max_offset;
+    uintptr_t whi = wend & ~(page - 1), above_lo = whi + page;
+    cr_assert_neq(wend % page, 0u, "shape %zu: the window's end is page aligned", k);
+    uintptr_t lo = base & ~(page - 1);
+    cr_assert_eq(ilheap_sim_occupy(sim, lo, whi - 3 * page - lo), ILHEAP_OK);
+    cr_assert_eq(ilheap_sim_occupy(sim, above_lo + 24 * page, end - above_lo - 24 * page),
+                 ILHEAP_OK);
+    ilheap_options o = check_opts(ilheap_sim_provider(sim), shapes[k].max_offset, 8);
+    o.window_policy = ILHEAP_WINDOW_PREFERRED;
+    ilheap *h = check_create((void *)base, &o);
+    check_blocks bs = {0};
+    check_tally t = {0};
+    uint64_t seed = 11 + k;
+    uintptr_t lowest_above = UINTPTR_MAX, highest_inside = 0;
+    for (int i = 0; i < 1500; i++) {
+      /* check_alloc: wholly inside the window or wholly outside it. */
+      uint32_t cb = i % 3 == 0 ? 1 + (uint32_t)(i * 97) % 700 : sup_il_size(&seed) % 3000 + 1;
+      uintptr_t p = (uintptr_t)check_alloc(h, cb, 0, &bs, &t);
+      cr_assert_neq(p, 0u, "shape %zu, request %d", k, i);
+      if (check_in_window(h, p, cb))
+        highest_inside = p + cb > highest_inside ? p + cb : highest_inside;
+      else if (p >= wend)
+        lowest_above = p < lowest_above ? p : lowest_above;
+    }
+    uint64_t outside = outside_count(&bs, h);
+    cr_assert_gt(outside, 0u, "shape %zu: nothing outside, the test proves nothing", k);
+    cr_assert_lt(outside, bs.n, "shape %zu: nothing inside", k);
+    cr_assert_eq(check_stats(h).blocks_outside_window, outside, "shape %zu", k);
+    cr_assert_leq(highest_inside, whi, "shape %zu: a block in the page holding the end", k);
+    cr_assert_geq(lowest_above, above_lo, "shape %zu: a block in the page holding the end", k);
+    cr_assert_lt(lowest_above, above_lo + page,
+                 "shape %zu: the outside chunk never reached the page next to the window", k);
+    check_stats_consistent(h, t.blocks, t.requested, 0);
+    check_blocks_verify(&bs);
+    check_blocks_disjoint(&bs);
+    ilheap_destroy(h);
+    check_blocks_free(&bs);
+    ilheap_sim_destroy(sim);
+  }
+}

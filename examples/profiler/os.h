@@ -13,7 +13,7 @@
 
 /* printf's format checks, for the C library's printf: mingw-w64 builds with
  * __USE_MINGW_ANSI_STDIO=1 (C99 %zu, %ju), whose printf is gnu_printf. */
-#if defined(__MINGW32__)
+#if defined(__MINGW32__) && !defined(__clang__) /* clang: printf checks C99 formats */
 #define OS_PRINTF_LIKE(f, a) __attribute__((format(gnu_printf, f, a)))
 #elif defined(__GNUC__)
 #define OS_PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))

@@ -8,10 +8,9 @@
  *   CORECLR_PROFILER_PATH=/abs/path/libilheap_sample_profiler.so (Linux)
  *                         C:\path\ilheap_sample_profiler.dll (Windows)
  * The same sources build for both; what differs between the OSes is in
- * os_linux.c and os_windows.c (os.h). The runtime loads the library, calls DllGetClassObject for that CLSID,
- * asks the class factory for an ICorProfilerCallback2, QIs it for newer
- * callback interfaces (this sample has none: ICorProfilerCallback2 is enough)
- * and calls Initialize.
+ * os_linux.c and os_windows.c (os.h). The runtime loads the library, calls DllGetClassObject for
+ * that CLSID, asks the class factory for an ICorProfilerCallback2, QIs it for newer callback
+ * interfaces (this sample has none: ICorProfilerCallback2 is enough) and calls Initialize.
  *
  * What it does:
  *   Initialize            QI for ICorProfilerInfo, set the event mask (JIT
@@ -43,6 +42,11 @@
  *                             (ILHEAP_WINDOW_PREFERRED)
  *   ILHEAP_PROFILER_MISALIGN  1..3: test-only negative control, every body is
  *                             placed that many bytes past its aligned block
+ *   ILHEAP_PROFILER_SOAK_EVERY   N: a "soak" line every N module unloads
+ *                             (scripts/soak.sh)
+ *   ILHEAP_PROFILER_PAVE_ABOVE   M: test-only, the soak's: pave the M MiB above
+ *                             each module as it loads, so its heap comes from
+ *                             the zone and goes back to it at the unload
  *
  * The report: one event per line, a keyword then key=value fields separated by
  * single spaces (no value contains a space; HRESULTs as 0x%08x):
@@ -62,6 +66,10 @@
  *                 heaps_live
  *   shutdown      bodies body_bytes failures recompiled heaps_dropped
  *                 bytes_released heaps_live
+ *   soak          when(cycles|shutdown) cycles(module unloads) heaps_live
+ *                 heap_bytes(reserved by the live heaps) zone_pieces zone_bytes
+ *                 zone_held zone_lost zone_reserves zone_passed maps rss vm
+ *                 malloc ms proc(ok|unreadable) failures
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -71,12 +79,14 @@
 
 #include "corprof_c.h"
 #include "ilheap_il.h"
+#include "ilheap_il_com.h"
 #include "profiler.h"
 #include "ilheap_zone.h"
 #include "ilheap.h"
 #include "ilheap_com.h"
 #include "ilheap_registry.h"
 #include "os.h"
+#include "soak_os.h"
 
 /* ---- GUIDs -------------------------------------------------------------- */
 /* This profiler's CLSID: {1BA6DB91-C0B5-4A2E-BF65-004C550AAC0E}. */
@@ -188,7 +198,7 @@ static void copy_str(char *dst, size_t cap, const char *src) {
 static ilheap_zone *g_zone;
 static int g_zone_ok;
 static uintptr_t g_runtime_base; /* libcoreclr.so: new mappings go below it */
-static int g_top_down;            /* the OS places new mappings top-down (os.h) */
+static int g_top_down;           /* the OS places new mappings top-down (os.h) */
 #define ZONE_FRONT_SIZE ((size_t)256 << 10)
 #define ZONE_SIZE ((size_t)4 << 20) /* the main piece: a few hundred heaps' first chunks */
 #define ZONE_MAX ((size_t)16 << 30) /* address space only (no access, no memory) */
@@ -217,8 +227,35 @@ static int zone_init(uintptr_t below) {
 
 /* After a module load: a front piece where the next mapping that fits nowhere
  * higher will go, and the 2 GiB above it paved. Its base, or 0. */
+static int note_roomy(void *arg, uintptr_t lo, uintptr_t hi) {
+  uintptr_t *top = arg;
+  if (hi - lo >= ZONE_FRONT_MIN_FREE)
+    *top = hi; /* ascending: the last one is the highest */
+  return 0;
+}
+
+/* The front is armed already when the highest free range of at least
+ * ZONE_FRONT_MIN_FREE ends right below ZONE_FRONT_SIZE bytes of the zone that
+ * no heap holds: the base of those bytes, or 0. Without this check every load
+ * would add a piece, and a plugin loaded and unloaded again and again (landing
+ * where its last instance was, under the piece that instance used) would leave
+ * one unused piece per load (scripts/soak.sh counts them). */
+static uintptr_t zone_front_armed(void) {
+  uintptr_t top = 0;
+  const ilheap_provider *os = ilheap_os_provider();
+  if (!os || os->walk_free(os->ctx, (uintptr_t)1 << 20, g_runtime_base, note_roomy, &top) != 0 ||
+      top == 0 || top + ZONE_FRONT_SIZE < top)
+    return 0;
+  return ilheap_zone_outside(g_zone, top, top + ZONE_FRONT_SIZE) == 0 &&
+                 ilheap_zone_held(g_zone, top, top + ZONE_FRONT_SIZE) == 0
+             ? top
+             : 0;
+}
+
 static uintptr_t zone_arm_front(void) {
   uintptr_t piece = 0, top;
+  if (g_zone_ok && g_top_down && g_runtime_base != 0 && (piece = zone_front_armed()) != 0)
+    return piece;
   if (!g_zone_ok || !g_top_down || g_runtime_base == 0 ||
       ilheap_zone_take_below(g_zone, (uintptr_t)1 << 20, g_runtime_base, ZONE_FRONT_SIZE,
                              ZONE_FRONT_MIN_FREE, &piece) != ILHEAP_OK)
@@ -238,8 +275,16 @@ static uintptr_t zone_arm_window(uintptr_t base) {
   uintptr_t piece = 0;
   uintptr_t hi =
       base + ILHEAP_DEFAULT_MAX_OFFSET < base ? UINTPTR_MAX : base + ILHEAP_DEFAULT_MAX_OFFSET;
-  if (!g_zone_ok || g_top_down || base == 0 ||
-      ilheap_zone_take_below(g_zone, base + 1, hi, ZONE_FRONT_SIZE, 0, &piece) != ILHEAP_OK)
+  if (!g_zone_ok || g_top_down || base == 0)
+    return 0;
+  /* Not when the window has a piece's worth of free zone pages already: a
+   * plugin loaded and unloaded again and again lands where its last instance
+   * was, and a piece per load would grow the zone by one unused piece each
+   * time (scripts/soak.sh under Wine: 29 to 60 pieces in 40 cycles). */
+  size_t in_zone = (size_t)(hi - base) - ilheap_zone_outside(g_zone, base + 1, hi) - 1;
+  if (in_zone - ilheap_zone_held(g_zone, base + 1, hi) >= ZONE_FRONT_SIZE)
+    return 0;
+  if (ilheap_zone_take_below(g_zone, base + 1, hi, ZONE_FRONT_SIZE, 0, &piece) != ILHEAP_OK)
     return 0;
   return piece;
 }
@@ -752,9 +797,19 @@ static void rewrite(profiler *p, const target *t) {
    * whole body inside the window (contract 1). A fat header needs 4-byte
    * alignment (contract 2 with the default alignment of 8). */
   intmax_t offset = (intmax_t)(addr - base);
-  HRESULT hr = p->info->lpVtbl->SetILFunctionBody(p->info, t->module, t->token, blk);
+  /* Checked (layout, window rule, instructions) before the runtime sees it;
+   * the negative control goes straight to the runtime, to show its answer. */
+  ilheap_il_verdict verdict;
+  HRESULT hr = skew == 0 ? ilheap_il_set_function_body(
+                               p->info, t->module, t->token, blk, size,
+                               ilheap_registry_find(p->registry, (uintptr_t)t->module), 0, NULL,
+                               &verdict)
+                         : p->info->lpVtbl->SetILFunctionBody(p->info, t->module, t->token, blk);
   if (FAILED(hr)) {
-    fail(p, t, "SetILFunctionBody");
+    if (hr == ILHEAP_E_IL_REFUSED)
+      report("refused method=%s answer=%d check=V%u offset=0x%x", t->name, verdict.answer,
+             verdict.check, (unsigned)verdict.offset);
+    fail(p, t, hr == ILHEAP_E_IL_REFUSED ? "body-refused-by-ilheap_il_verify" : "SetILFunctionBody");
     return;
   }
   atomic_fetch_add(&p->bodies, 1);
@@ -805,6 +860,96 @@ static void abi_check(profiler *p, ModuleID module, uintptr_t base) {
     abi_probe("ilheap", ours, base);
   else
     report("abi allocator=ilheap get=null");
+}
+
+/* ---- The soak report (scripts/soak.sh) ---------------------------------------- */
+/*
+ * ILHEAP_PROFILER_SOAK_EVERY=N: a "soak" line every N module unloads (a soak
+ * cycle is one collectible module loaded, used and unloaded), with what must
+ * stay flat over thousands of cycles. It is written at an unload after which
+ * no module of a name ever unloaded is still loaded (every collectible module
+ * of the moment gone), so that the lines compare like with like; the first
+ * such unload at or past each multiple of N. Shutdown writes a last one.
+ */
+static size_t g_soak_every;         /* 0: no soak lines */
+static atomic_ulong g_soak_unloads; /* module unloads so far */
+static unsigned long g_soak_next;   /* the next mark; under p->lock */
+static char g_soak_names[8][128];   /* names of modules seen unloading; under p->lock */
+static size_t g_soak_name_count;
+
+/*
+ * Test-only, for the soak: ILHEAP_PROFILER_PAVE_ABOVE=N paves the N MiB above
+ * each module's base as it loads, so that its heap's chunks come from the
+ * landing zone and go back to it when the module unloads (the zone's release
+ * path, which bytes_lost watches). Without it a plugin mapped among the shared
+ * libraries, where its window has room, never touches the zone.
+ */
+static size_t g_pave_above;
+
+static void soak_pave_above(uintptr_t base) {
+  if (g_pave_above == 0 || !g_zone_ok)
+    return;
+  uintptr_t hi = base + g_pave_above < base ? UINTPTR_MAX : base + g_pave_above;
+  /* Only while the zone has less than 1 MiB free there (eight plugins' heaps
+   * need about 100 KiB): paving every hole that opens up later would grow
+   * the zone with the runtime's comings and goings, not with the plugins. */
+  size_t in_zone = (hi - base) - ilheap_zone_outside(g_zone, base, hi);
+  if (in_zone - ilheap_zone_held(g_zone, base, hi) >= ((size_t)1 << 20))
+    return;
+  (void)ilheap_zone_pave(g_zone, base + 1, hi, NULL);
+}
+
+static void soak_report(profiler *p, const char *when) {
+  /* Under p->lock: a module still in the table has its heap (ModuleUnloadFinished
+   * removes the record before it drops the heap). */
+  uint64_t heap_bytes = 0;
+  for (size_t i = 0; i < p->module_count; i++) {
+    ilheap_stats st;
+    memset(&st, 0, sizeof st);
+    st.size = sizeof st;
+    ilheap *heap = ilheap_registry_find(p->registry, (uintptr_t)p->modules[i].id);
+    if (heap && ilheap_get_stats(heap, &st) == ILHEAP_OK)
+      heap_bytes += st.bytes_reserved;
+  }
+  ilheap_zone_stats zs;
+  memset(&zs, 0, sizeof zs);
+  zs.size = (uint32_t)sizeof zs;
+  if (g_zone_ok)
+    (void)ilheap_zone_get_stats(g_zone, &zs);
+  soak_process proc;
+  int proc_ok = soak_process_read(&proc) == 0;
+  report("soak when=%s cycles=%lu heaps_live=%zu heap_bytes=%ju zone_pieces=%ju zone_bytes=%ju "
+         "zone_held=%ju zone_lost=%ju zone_reserves=%ju zone_passed=%ju maps=%ju rss=%ju vm=%ju "
+         "malloc=%ju ms=%ju proc=%s failures=%lu",
+         when, atomic_load(&g_soak_unloads), ilheap_registry_count(p->registry),
+         (uintmax_t)heap_bytes, (uintmax_t)zs.pieces, (uintmax_t)zs.bytes, (uintmax_t)zs.bytes_held,
+         (uintmax_t)zs.bytes_lost, (uintmax_t)zs.reserves, (uintmax_t)zs.reserves_passed,
+         (uintmax_t)proc.mappings, (uintmax_t)proc.rss, (uintmax_t)proc.vm, (uintmax_t)proc.heap,
+         (uintmax_t)proc.ms, proc_ok ? "ok" : "unreadable", atomic_load(&p->failures));
+}
+
+/* After the heap of module `name` was dropped. */
+static void soak_after_unload(profiler *p, const char *name) {
+  if (g_soak_every == 0)
+    return;
+  unsigned long n = atomic_fetch_add(&g_soak_unloads, 1) + 1;
+  os_lock_acquire(&p->lock);
+  size_t k = 0;
+  while (k < g_soak_name_count && strcmp(g_soak_names[k], name) != 0)
+    k++;
+  if (k == g_soak_name_count && k < sizeof g_soak_names / sizeof g_soak_names[0])
+    copy_str(g_soak_names[g_soak_name_count++], sizeof g_soak_names[0], name);
+  size_t live = 0;
+  for (size_t i = 0; i < p->module_count; i++)
+    for (size_t j = 0; j < g_soak_name_count; j++)
+      live += strcmp(p->modules[i].name, g_soak_names[j]) == 0;
+  if (g_soak_next == 0)
+    g_soak_next = g_soak_every;
+  if (live == 0 && n >= g_soak_next) {
+    soak_report(p, "cycles");
+    g_soak_next = (n / g_soak_every + 1) * g_soak_every;
+  }
+  os_lock_release(&p->lock);
 }
 
 /* ---- IUnknown ----------------------------------------------------------------- */
@@ -892,6 +1037,11 @@ static HRESULT STDMETHODCALLTYPE cb_Initialize(ICorProfilerCallback2 *This, IUnk
   if (os_env("ILHEAP_PROFILER_MISALIGN", env, sizeof env) && env[0] >= '1' && env[0] <= '3' &&
       !env[1])
     p->skew = (size_t)(env[0] - '0');
+  /* The soak report (scripts/soak.sh): a "soak" line every N module unloads. */
+  if (os_env("ILHEAP_PROFILER_SOAK_EVERY", env, sizeof env))
+    g_soak_every = (size_t)strtoul(env, NULL, 10);
+  if (os_env("ILHEAP_PROFILER_PAVE_ABOVE", env, sizeof env))
+    g_pave_above = (size_t)strtoul(env, NULL, 10) << 20;
 
   DWORD mask = COR_PRF_MONITOR_JIT_COMPILATION | COR_PRF_MONITOR_MODULE_LOADS;
   HRESULT hr = p->info->lpVtbl->SetEventMask(p->info, mask);
@@ -922,6 +1072,11 @@ static HRESULT STDMETHODCALLTYPE cb_Shutdown(ICorProfilerCallback2 *This) {
          atomic_load(&p->bytes_released), ilheap_registry_count(p->registry),
          atomic_load(&p->outside_window), (uintmax_t)zs.pieces, (uintmax_t)zs.bytes,
          (uintmax_t)zs.bytes_held);
+  if (g_soak_every) {
+    os_lock_acquire(&p->lock);
+    soak_report(p, "shutdown");
+    os_lock_release(&p->lock);
+  }
   os_lock_acquire(&g_report_lock);
   if (g_report)
     fclose(g_report);
@@ -1051,11 +1206,11 @@ static void add_methods(profiler *p, ModuleID module, uintptr_t base) {
         } else {
           snprintf(rva_text, sizeof rva_text, "none");
         }
-        hr_set = p->info->lpVtbl->SetILFunctionBody(p->info, module, md, blk);
+        hr_set = ilheap_il_set_function_body(p->info, module, md, blk, size, heap, 0, NULL, NULL);
         if (FAILED(hr_rva))
           why = "SetRVA";
         else if (FAILED(hr_set))
-          why = "SetILFunctionBody";
+          why = hr_set == ILHEAP_E_IL_REFUSED ? "ilheap_il_verify" : "SetILFunctionBody";
       }
     }
     if (why) {
@@ -1104,6 +1259,7 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleLoadFinished(ICorProfilerCallback2 *Th
     r = window_room((uintptr_t)base);
     piece = zone_arm_window((uintptr_t)base);
     ilheap *heap = NULL;
+    soak_pave_above((uintptr_t)base);
     registered = ilheap_registry_get(p->registry, (uintptr_t)moduleId, base, &heap) == ILHEAP_OK;
     modules_add(p, moduleId, (uintptr_t)base, name);
     if (registered && (!strcmp(name, "IlHeapE2E.dll") || !strcmp(name, "IlHeapE2E.Plugin.dll")))
@@ -1202,6 +1358,7 @@ static HRESULT STDMETHODCALLTYPE cb_ModuleUnloadFinished(ICorProfilerCallback2 *
          "still_held=%jd heaps_live=%zu",
          (uintmax_t)moduleId, rec.name, err == ILHEAP_OK, (uintmax_t)st.blocks,
          (uintmax_t)st.bytes_reserved, reserved.n, left, ilheap_registry_count(p->registry));
+  soak_after_unload(p, rec.name);
   return S_OK;
 }
 
@@ -1249,86 +1406,87 @@ static HRESULT STDMETHODCALLTYPE cb_JITInlining(ICorProfilerCallback2 *This, Fun
  */
 #define CB_THIS ICorProfilerCallback2 *This
 #define NOOP_CALLBACKS(X)                                                                          \
-  X(AppDomainCreationStarted, (CB_THIS, AppDomainID appDomainId))                                    \
-  X(AppDomainCreationFinished, (CB_THIS, AppDomainID appDomainId, HRESULT hrStatus))                 \
-  X(AppDomainShutdownStarted, (CB_THIS, AppDomainID appDomainId))                                    \
-  X(AppDomainShutdownFinished, (CB_THIS, AppDomainID appDomainId, HRESULT hrStatus))                 \
-  X(AssemblyLoadStarted, (CB_THIS, AssemblyID assemblyId))                                           \
-  X(AssemblyLoadFinished, (CB_THIS, AssemblyID assemblyId, HRESULT hrStatus))                        \
-  X(AssemblyUnloadStarted, (CB_THIS, AssemblyID assemblyId))                                         \
-  X(AssemblyUnloadFinished, (CB_THIS, AssemblyID assemblyId, HRESULT hrStatus))                      \
-  X(ModuleLoadStarted, (CB_THIS, ModuleID moduleId))                                                 \
-  X(ModuleUnloadStarted, (CB_THIS, ModuleID moduleId))                                               \
-  X(ModuleAttachedToAssembly, (CB_THIS, ModuleID moduleId, AssemblyID AssemblyId))                   \
-  X(ClassLoadStarted, (CB_THIS, ClassID classId))                                                    \
-  X(ClassLoadFinished, (CB_THIS, ClassID classId, HRESULT hrStatus))                                 \
-  X(ClassUnloadStarted, (CB_THIS, ClassID classId))                                                  \
-  X(ClassUnloadFinished, (CB_THIS, ClassID classId, HRESULT hrStatus))                               \
-  X(FunctionUnloadStarted, (CB_THIS, FunctionID functionId))                                         \
-  X(JITCompilationFinished, (CB_THIS, FunctionID functionId, HRESULT hrStatus, BOOL fIsSafeToBlock)) \
-  X(JITCachedFunctionSearchStarted, (CB_THIS, FunctionID functionId, BOOL * pbUseCachedFunction))    \
-  X(JITCachedFunctionSearchFinished, (CB_THIS, FunctionID functionId, COR_PRF_JIT_CACHE result))     \
-  X(JITFunctionPitched, (CB_THIS, FunctionID functionId))                                            \
-  X(ThreadCreated, (CB_THIS, ThreadID threadId))                                                     \
-  X(ThreadDestroyed, (CB_THIS, ThreadID threadId))                                                   \
-  X(ThreadAssignedToOSThread, (CB_THIS, ThreadID managedThreadId, DWORD osThreadId))                 \
-  X(RemotingClientInvocationStarted, (CB_THIS))                                                      \
-  X(RemotingClientSendingMessage, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                          \
-  X(RemotingClientReceivingReply, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                          \
-  X(RemotingClientInvocationFinished, (CB_THIS))                                                     \
-  X(RemotingServerReceivingMessage, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                        \
-  X(RemotingServerInvocationStarted, (CB_THIS))                                                      \
-  X(RemotingServerInvocationReturned, (CB_THIS))                                                     \
-  X(RemotingServerSendingReply, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                            \
+  X(AppDomainCreationStarted, (CB_THIS, AppDomainID appDomainId))                                  \
+  X(AppDomainCreationFinished, (CB_THIS, AppDomainID appDomainId, HRESULT hrStatus))               \
+  X(AppDomainShutdownStarted, (CB_THIS, AppDomainID appDomainId))                                  \
+  X(AppDomainShutdownFinished, (CB_THIS, AppDomainID appDomainId, HRESULT hrStatus))               \
+  X(AssemblyLoadStarted, (CB_THIS, AssemblyID assemblyId))                                         \
+  X(AssemblyLoadFinished, (CB_THIS, AssemblyID assemblyId, HRESULT hrStatus))                      \
+  X(AssemblyUnloadStarted, (CB_THIS, AssemblyID assemblyId))                                       \
+  X(AssemblyUnloadFinished, (CB_THIS, AssemblyID assemblyId, HRESULT hrStatus))                    \
+  X(ModuleLoadStarted, (CB_THIS, ModuleID moduleId))                                               \
+  X(ModuleUnloadStarted, (CB_THIS, ModuleID moduleId))                                             \
+  X(ModuleAttachedToAssembly, (CB_THIS, ModuleID moduleId, AssemblyID AssemblyId))                 \
+  X(ClassLoadStarted, (CB_THIS, ClassID classId))                                                  \
+  X(ClassLoadFinished, (CB_THIS, ClassID classId, HRESULT hrStatus))                               \
+  X(ClassUnloadStarted, (CB_THIS, ClassID classId))                                                \
+  X(ClassUnloadFinished, (CB_THIS, ClassID classId, HRESULT hrStatus))                             \
+  X(FunctionUnloadStarted, (CB_THIS, FunctionID functionId))                                       \
+  X(JITCompilationFinished,                                                                        \
+    (CB_THIS, FunctionID functionId, HRESULT hrStatus, BOOL fIsSafeToBlock))                       \
+  X(JITCachedFunctionSearchStarted, (CB_THIS, FunctionID functionId, BOOL * pbUseCachedFunction))  \
+  X(JITCachedFunctionSearchFinished, (CB_THIS, FunctionID functionId, COR_PRF_JIT_CACHE result))   \
+  X(JITFunctionPitched, (CB_THIS, FunctionID functionId))                                          \
+  X(ThreadCreated, (CB_THIS, ThreadID threadId))                                                   \
+  X(ThreadDestroyed, (CB_THIS, ThreadID threadId))                                                 \
+  X(ThreadAssignedToOSThread, (CB_THIS, ThreadID managedThreadId, DWORD osThreadId))               \
+  X(RemotingClientInvocationStarted, (CB_THIS))                                                    \
+  X(RemotingClientSendingMessage, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                        \
+  X(RemotingClientReceivingReply, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                        \
+  X(RemotingClientInvocationFinished, (CB_THIS))                                                   \
+  X(RemotingServerReceivingMessage, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                      \
+  X(RemotingServerInvocationStarted, (CB_THIS))                                                    \
+  X(RemotingServerInvocationReturned, (CB_THIS))                                                   \
+  X(RemotingServerSendingReply, (CB_THIS, GUID * pCookie, BOOL fIsAsync))                          \
   X(UnmanagedToManagedTransition,                                                                  \
-    (CB_THIS, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
+    (CB_THIS, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                            \
   X(ManagedToUnmanagedTransition,                                                                  \
-    (CB_THIS, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                              \
-  X(RuntimeSuspendStarted, (CB_THIS, COR_PRF_SUSPEND_REASON suspendReason))                          \
-  X(RuntimeSuspendFinished, (CB_THIS))                                                               \
-  X(RuntimeSuspendAborted, (CB_THIS))                                                                \
-  X(RuntimeResumeStarted, (CB_THIS))                                                                 \
-  X(RuntimeResumeFinished, (CB_THIS))                                                                \
-  X(RuntimeThreadSuspended, (CB_THIS, ThreadID threadId))                                            \
-  X(RuntimeThreadResumed, (CB_THIS, ThreadID threadId))                                              \
-  X(MovedReferences, (CB_THIS, ULONG cMovedObjectIDRanges, ObjectID oldObjectIDRangeStart[],         \
+    (CB_THIS, FunctionID functionId, COR_PRF_TRANSITION_REASON reason))                            \
+  X(RuntimeSuspendStarted, (CB_THIS, COR_PRF_SUSPEND_REASON suspendReason))                        \
+  X(RuntimeSuspendFinished, (CB_THIS))                                                             \
+  X(RuntimeSuspendAborted, (CB_THIS))                                                              \
+  X(RuntimeResumeStarted, (CB_THIS))                                                               \
+  X(RuntimeResumeFinished, (CB_THIS))                                                              \
+  X(RuntimeThreadSuspended, (CB_THIS, ThreadID threadId))                                          \
+  X(RuntimeThreadResumed, (CB_THIS, ThreadID threadId))                                            \
+  X(MovedReferences, (CB_THIS, ULONG cMovedObjectIDRanges, ObjectID oldObjectIDRangeStart[],       \
                       ObjectID newObjectIDRangeStart[], ULONG cObjectIDRangeLength[]))             \
-  X(ObjectAllocated, (CB_THIS, ObjectID objectId, ClassID classId))                                  \
-  X(ObjectsAllocatedByClass, (CB_THIS, ULONG cClassCount, ClassID classIds[], ULONG cObjects[]))     \
+  X(ObjectAllocated, (CB_THIS, ObjectID objectId, ClassID classId))                                \
+  X(ObjectsAllocatedByClass, (CB_THIS, ULONG cClassCount, ClassID classIds[], ULONG cObjects[]))   \
   X(ObjectReferences,                                                                              \
-    (CB_THIS, ObjectID objectId, ClassID classId, ULONG cObjectRefs, ObjectID objectRefIds[]))       \
-  X(RootReferences, (CB_THIS, ULONG cRootRefs, ObjectID rootRefIds[]))                               \
-  X(ExceptionThrown, (CB_THIS, ObjectID thrownObjectId))                                             \
-  X(ExceptionSearchFunctionEnter, (CB_THIS, FunctionID functionId))                                  \
-  X(ExceptionSearchFunctionLeave, (CB_THIS))                                                         \
-  X(ExceptionSearchFilterEnter, (CB_THIS, FunctionID functionId))                                    \
-  X(ExceptionSearchFilterLeave, (CB_THIS))                                                           \
-  X(ExceptionSearchCatcherFound, (CB_THIS, FunctionID functionId))                                   \
-  X(ExceptionOSHandlerEnter, (CB_THIS, UINT_PTR unused))                                             \
-  X(ExceptionOSHandlerLeave, (CB_THIS, UINT_PTR unused))                                             \
-  X(ExceptionUnwindFunctionEnter, (CB_THIS, FunctionID functionId))                                  \
-  X(ExceptionUnwindFunctionLeave, (CB_THIS))                                                         \
-  X(ExceptionUnwindFinallyEnter, (CB_THIS, FunctionID functionId))                                   \
-  X(ExceptionUnwindFinallyLeave, (CB_THIS))                                                          \
-  X(ExceptionCatcherEnter, (CB_THIS, FunctionID functionId, ObjectID objectId))                      \
-  X(ExceptionCatcherLeave, (CB_THIS))                                                                \
+    (CB_THIS, ObjectID objectId, ClassID classId, ULONG cObjectRefs, ObjectID objectRefIds[]))     \
+  X(RootReferences, (CB_THIS, ULONG cRootRefs, ObjectID rootRefIds[]))                             \
+  X(ExceptionThrown, (CB_THIS, ObjectID thrownObjectId))                                           \
+  X(ExceptionSearchFunctionEnter, (CB_THIS, FunctionID functionId))                                \
+  X(ExceptionSearchFunctionLeave, (CB_THIS))                                                       \
+  X(ExceptionSearchFilterEnter, (CB_THIS, FunctionID functionId))                                  \
+  X(ExceptionSearchFilterLeave, (CB_THIS))                                                         \
+  X(ExceptionSearchCatcherFound, (CB_THIS, FunctionID functionId))                                 \
+  X(ExceptionOSHandlerEnter, (CB_THIS, UINT_PTR unused))                                           \
+  X(ExceptionOSHandlerLeave, (CB_THIS, UINT_PTR unused))                                           \
+  X(ExceptionUnwindFunctionEnter, (CB_THIS, FunctionID functionId))                                \
+  X(ExceptionUnwindFunctionLeave, (CB_THIS))                                                       \
+  X(ExceptionUnwindFinallyEnter, (CB_THIS, FunctionID functionId))                                 \
+  X(ExceptionUnwindFinallyLeave, (CB_THIS))                                                        \
+  X(ExceptionCatcherEnter, (CB_THIS, FunctionID functionId, ObjectID objectId))                    \
+  X(ExceptionCatcherLeave, (CB_THIS))                                                              \
   X(COMClassicVTableCreated,                                                                       \
-    (CB_THIS, ClassID wrappedClassId, REFIID implementedIID, void *pVTable, ULONG cSlots))           \
+    (CB_THIS, ClassID wrappedClassId, REFIID implementedIID, void *pVTable, ULONG cSlots))         \
   X(COMClassicVTableDestroyed,                                                                     \
-    (CB_THIS, ClassID wrappedClassId, REFIID implementedIID, void *pVTable))                         \
-  X(ExceptionCLRCatcherFound, (CB_THIS))                                                             \
-  X(ExceptionCLRCatcherExecute, (CB_THIS))                                                           \
-  X(ThreadNameChanged, (CB_THIS, ThreadID threadId, ULONG cchName, WCHAR name[]))                    \
+    (CB_THIS, ClassID wrappedClassId, REFIID implementedIID, void *pVTable))                       \
+  X(ExceptionCLRCatcherFound, (CB_THIS))                                                           \
+  X(ExceptionCLRCatcherExecute, (CB_THIS))                                                         \
+  X(ThreadNameChanged, (CB_THIS, ThreadID threadId, ULONG cchName, WCHAR name[]))                  \
   X(GarbageCollectionStarted,                                                                      \
-    (CB_THIS, int cGenerations, BOOL generationCollected[], COR_PRF_GC_REASON reason))               \
-  X(SurvivingReferences, (CB_THIS, ULONG cSurvivingObjectIDRanges, ObjectID objectIDRangeStart[],    \
+    (CB_THIS, int cGenerations, BOOL generationCollected[], COR_PRF_GC_REASON reason))             \
+  X(SurvivingReferences, (CB_THIS, ULONG cSurvivingObjectIDRanges, ObjectID objectIDRangeStart[],  \
                           ULONG cObjectIDRangeLength[]))                                           \
-  X(GarbageCollectionFinished, (CB_THIS))                                                            \
-  X(FinalizeableObjectQueued, (CB_THIS, DWORD finalizerFlags, ObjectID objectID))                    \
+  X(GarbageCollectionFinished, (CB_THIS))                                                          \
+  X(FinalizeableObjectQueued, (CB_THIS, DWORD finalizerFlags, ObjectID objectID))                  \
   X(RootReferences2,                                                                               \
-    (CB_THIS, ULONG cRootRefs, ObjectID rootRefIds[], COR_PRF_GC_ROOT_KIND rootKinds[],              \
+    (CB_THIS, ULONG cRootRefs, ObjectID rootRefIds[], COR_PRF_GC_ROOT_KIND rootKinds[],            \
      COR_PRF_GC_ROOT_FLAGS rootFlags[], UINT_PTR rootIds[]))                                       \
-  X(HandleCreated, (CB_THIS, GCHandleID handleId, ObjectID initialObjectId))                         \
+  X(HandleCreated, (CB_THIS, GCHandleID handleId, ObjectID initialObjectId))                       \
   X(HandleDestroyed, (CB_THIS, GCHandleID handleId))
 
 #define NOOP_DEFINE(slot, params)                                                                  \

@@ -98,6 +98,12 @@ void *ilheap__host_reserve(size_t len);
  * and makes it inaccessible again. 0, or ILHEAP_ENOMEM / ILHEAP_EPROVIDER. */
 int ilheap__host_commit(void *p, size_t len);
 int ilheap__host_decommit(void *p, size_t len);
+/* Committed [p, p + len), page aligned: 1 when any of its pages is resident,
+ * 0 when none is, or ILHEAP_EPROVIDER. At most 256 host pages. */
+int ilheap__host_resident(const void *p, size_t len);
+/* Makes committed [p, p + len) resident now, in bulk where the OS can (a hint:
+ * nothing happens where it cannot). */
+void ilheap__host_populate(void *p, size_t len);
 /* Gives back a whole reservation (p and len as ilheap__host_reserve had them). */
 void ilheap__host_release(void *p, size_t len);
 

@@ -30,7 +30,10 @@ _Static_assert(sizeof(_Atomic int) <= sizeof(((ilheap__once *)0)->os) &&
 #define RWLOCK(l) ((pthread_rwlock_t *)(void *)&(l)->os)
 
 int ilheap__mutex_init(ilheap__mutex *m) {
-  return ILHEAP_MUTEX_INIT(MUTEX(m)) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
+  /* The seam: an injected failure stands for the OS having no resources. */
+  if (ILHEAP_ALLOC_FAILS())
+    return ILHEAP_ENOMEM;
+  return pthread_mutex_init(MUTEX(m), NULL) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
 }
 void ilheap__mutex_destroy(ilheap__mutex *m) { (void)pthread_mutex_destroy(MUTEX(m)); }
 /* Lock and unlock fail only on misuse (a destroyed or foreign lock). */
@@ -38,7 +41,9 @@ void ilheap__mutex_lock(ilheap__mutex *m) { (void)pthread_mutex_lock(MUTEX(m)); 
 void ilheap__mutex_unlock(ilheap__mutex *m) { (void)pthread_mutex_unlock(MUTEX(m)); }
 
 int ilheap__rwlock_init(ilheap__rwlock *l) {
-  return ILHEAP_RWLOCK_INIT(RWLOCK(l)) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
+  if (ILHEAP_ALLOC_FAILS())
+    return ILHEAP_ENOMEM;
+  return pthread_rwlock_init(RWLOCK(l), NULL) == 0 ? ILHEAP_OK : ILHEAP_ENOMEM;
 }
 void ilheap__rwlock_destroy(ilheap__rwlock *l) { (void)pthread_rwlock_destroy(RWLOCK(l)); }
 void ilheap__rwlock_rdlock(ilheap__rwlock *l) { (void)pthread_rwlock_rdlock(RWLOCK(l)); }
@@ -112,6 +117,30 @@ int ilheap__host_decommit(void *p, size_t len) {
                  MAP_FAILED
              ? ILHEAP_EPROVIDER
              : ILHEAP_OK;
+}
+
+int ilheap__host_resident(const void *p, size_t len) {
+  unsigned char v[256];
+  size_t n = (len + ilheap__host_page() - 1) / ilheap__host_page();
+  if (n > sizeof v || mincore((void *)(uintptr_t)p, len, v) != 0)
+    return ILHEAP_EPROVIDER;
+  for (size_t i = 0; i < n; i++)
+    if (v[i] & 1)
+      return 1;
+  return 0;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it: a hint */
+#endif
+
+void ilheap__host_populate(void *p, size_t len) {
+#if defined(__linux__)
+  (void)madvise(p, len, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)len;
+#endif
 }
 
 void ilheap__host_release(void *p, size_t len) { (void)munmap(p, len); }

@@ -40,9 +40,11 @@
 #include <unistd.h>
 
 #include "../invariant.h"
-#include "ilheap.h"
-#include "os.h"
+#include "../runs.h"
 #include "../seams.h"
+#include "ilheap.h"
+#include "maps.h"
+#include "os.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -278,125 +280,43 @@ static void finish(walker *w) {
 }
 
 /*
- * The view: runs of adjacent mappings (no free byte between them) that ioctl
- * walks have crossed, remembered process-wide so that the next walk crosses a
- * run in one question instead of one per mapping. A placement in a crowd of
- * mappings then costs what lies in the gaps, not the number of mappings.
+ * The view (src/runs.h): runs of mappings that ioctl walks have crossed, with
+ * no hole between them large enough for a chunk, remembered process-wide so
+ * that the next walk crosses a run in one question instead of one per
+ * mapping. A placement in a crowd of mappings then costs what lies in the
+ * usable gaps, not the number of mappings, whether the crowd is packed or
+ * pierced every few pages by holes no chunk fits in.
+ *
+ * Small: a hole shorter than the smallest chunk the core starts, a first step
+ * with its guard page (src/heap.c: 8 KiB and a page; 12 KiB with 4 KiB pages).
+ * A walk reports such holes while it crosses a run mapping by mapping, and
+ * leaves them out when it jumps the run: a visitor that looks for a chunk's
+ * room would pass over them anyway (the core's, when a roomy gap lies further
+ * on, decides exactly as if it had seen them).
  *
  * What stays exact: every gap a walk reports is read live from the kernel (a
  * walk jumps only from inside a run to its end, and asks the kernel about the
  * run's last page: if that is no longer mapped, the run is forgotten and the
- * walk goes on mapping by mapping). What may be stale: a hole opened inside a
- * run since it was remembered (someone else unmapped something there) is not
- * seen, so a chunk may land higher than the lowest free room. Ranges this
+ * walk goes on mapping by mapping). What may be stale: a hole that grew inside
+ * a run since it was remembered (someone else unmapped something there) is not
+ * seen by a jump, so a chunk may land higher than the lowest free room, until
+ * the run is crossed again (after max(ILHEAP__RUNS_JUMPS, its mappings) jumps:
+ * src/runs.h). Ranges this
  * provider releases are forgotten at once. A walk that used the view and found
  * nothing its visitor accepted forgets the whole view, so the core's second
- * look (src/heap.c) sees every hole before a window is called full.
- * The text path (kernels before 6.11) reads everything anyway and keeps no view.
+ * look (src/heap.c) sees every hole, small ones included, before a window is
+ * called full. The text path (kernels before 6.11) reads everything anyway and
+ * keeps no view.
  */
-#define VIEW_MAX 1024        /* runs remembered; when full, the view starts over */
-#define VIEW_MIN_MAPPINGS 4u /* shorter runs cost no more to walk than to look up */
+#define VIEW_MIN_MAPPINGS 4u               /* shorter runs cost no more to walk than to look up */
+#define FIRST_STEP ((uintptr_t)8 << 10)    /* the core's smallest chunk, before its guard page */
 
-typedef struct run {
-  uintptr_t lo, hi;
-} run;
+static ilheap__runs view;
 
-static ilheap__mutex view_mutex;
-static ilheap__once view_once = ILHEAP__ONCE_INIT;
-static run view[VIEW_MAX]; /* sorted, disjoint, not adjacent */
-static size_t view_n;
-
-static void view_init(void) { (void)ilheap__mutex_init(&view_mutex); }
-
-static void view_lock(void) {
-  ilheap__once_run(&view_once, view_init);
-  ilheap__mutex_lock(&view_mutex);
-}
-
-static void view_unlock(void) { ilheap__mutex_unlock(&view_mutex); }
-
-/* The first run whose hi is above addr (view_n if none). Under the view's lock. */
-static size_t view_find(uintptr_t addr) {
-  size_t a = 0, b = view_n;
-  while (a < b) {
-    size_t m = a + (b - a) / 2;
-    if (view[m].hi <= addr)
-      a = m + 1;
-    else
-      b = m;
-  }
-  return a;
-}
-
-/* The end of the remembered run holding addr, or 0. */
-static uintptr_t view_run_end(uintptr_t addr) {
-  uintptr_t end = 0;
-  size_t i;
-  view_lock();
-  i = view_find(addr);
-  if (i < view_n && view[i].lo <= addr)
-    end = view[i].hi;
-  view_unlock();
-  return end;
-}
-
-/* Remembers [lo, hi) as one run, merged with the runs it touches. */
-static void view_add(uintptr_t lo, uintptr_t hi) {
-  size_t i, j;
-  view_lock();
-  i = view_find(lo > 0 ? lo - 1 : 0); /* a run ending at lo touches it */
-  for (j = i; j < view_n && view[j].lo <= hi; j++) {
-    if (view[j].lo < lo)
-      lo = view[j].lo;
-    if (view[j].hi > hi)
-      hi = view[j].hi;
-  }
-  if (i == j && view_n == VIEW_MAX) {
-    view_n = 0; /* full: start over */
-    i = j = 0;
-  }
-  /* [i, j) becomes one run. */
-  memmove(&view[i + 1], &view[j], (view_n - j) * sizeof *view);
-  view_n = view_n + 1 - (j - i);
-  view[i].lo = lo;
-  view[i].hi = hi;
-  view_unlock();
-}
-
-/* Forgets [lo, hi): what the runs say about it is no longer known. */
-static void view_forget(uintptr_t lo, uintptr_t hi) {
-  size_t i;
-  view_lock();
-  for (i = view_find(lo); i < view_n && view[i].lo < hi;) {
-    run r = view[i];
-    if (r.lo < lo && r.hi > hi) { /* split in two */
-      if (view_n == VIEW_MAX) {
-        view_n = 0;
-        break;
-      }
-      memmove(&view[i + 1], &view[i], (view_n - i) * sizeof *view);
-      view_n++;
-      view[i].hi = lo;
-      view[i + 1].lo = hi;
-      break;
-    }
-    if (r.lo < lo) {
-      view[i++].hi = lo;
-    } else if (r.hi > hi) {
-      view[i].lo = hi;
-      break;
-    } else {
-      memmove(&view[i], &view[i + 1], (view_n - i - 1) * sizeof *view);
-      view_n--;
-    }
-  }
-  view_unlock();
-}
-
-static void view_clear(void) {
-  view_lock();
-  view_n = 0;
-  view_unlock();
+/* Holes shorter than this are small (see above). */
+static uintptr_t small_hole(void) {
+  uintptr_t page = (uintptr_t)ilheap__host_page();
+  return ((FIRST_STEP + page - 1) & ~(page - 1)) + page;
 }
 
 /* One PROCMAP_QUERY: the mapping covering addr or the next one above.
@@ -416,33 +336,44 @@ static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
   }
 }
 
+/* Remembers the run a walk crossed, [lo, hi), if it is worth it: long enough,
+ * or crossed partly by jumps (then what was crossed one by one extends a
+ * remembered run). A run crossed by jumps only is remembered already. */
+static void remember(int open, uintptr_t lo, uintptr_t hi, uint32_t new_maps, int jumps) {
+  if (open && (new_maps >= VIEW_MIN_MAPPINGS || (new_maps > 0 && jumps)))
+    ilheap__runs_add(&view, lo, hi, new_maps);
+}
+
 /* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when a question failed (*why: its errno).
  * Crossing a remembered run costs one question; runs crossed mapping by mapping
  * are remembered (see the view, above). */
 static int walk_query(int fd, walker *w, int *jumped, int *why) {
   struct ilheap_procmap_query q;
   uintptr_t run_lo = 0, run_hi = 0; /* the run being crossed */
-  unsigned run_maps = 0;
-  int r = 0, err = ILHEAP_OK;
+  uintptr_t small = small_hole();
+  uint32_t run_new = 0; /* its mappings crossed one by one (the view knows the rest) */
+  int run_open = 0, run_jumps = 0, r = 0, err = ILHEAP_OK;
   for (;;) {
-    uintptr_t end = view_run_end(w->at);
+    uintptr_t end = ilheap__runs_jump(&view, w->at, NULL);
     if (end > w->at) {
       /* Inside a remembered run: is its last page still mapped? */
       if ((r = query(fd, end - 1, &q)) < 0)
         break;
       if (r == 0 && q.vma_start < end && q.vma_end > end - 1 && q.vma_end <= UINTPTR_MAX) {
         *jumped = 1;
-        if (run_hi != w->at) {
+        if (!run_open || run_hi != w->at) {
+          remember(run_open, run_lo, run_hi, run_new, run_jumps);
           run_lo = w->at;
-          run_maps = 0;
+          run_new = 0;
+          run_open = 1;
         }
-        run_maps += VIEW_MIN_MAPPINGS;
+        run_jumps = 1;
         run_hi = (uintptr_t)q.vma_end;
         if (feed(w, w->at, run_hi) != 0)
           break;
         continue;
       }
-      view_forget(w->at, end); /* its top is gone: ask mapping by mapping */
+      ilheap__runs_forget(&view, w->at, end); /* its top is gone: ask mapping by mapping */
     }
     if ((r = query(fd, w->at, &q)) != 0) {
       if (r == 1)
@@ -458,19 +389,20 @@ static int walk_query(int fd, walker *w, int *jumped, int *why) {
       finish(w);
       break;
     }
-    if ((uintptr_t)q.vma_start != run_hi || run_maps == 0) {
-      if (run_maps >= VIEW_MIN_MAPPINGS)
-        view_add(run_lo, run_hi);
+    /* The run goes on across a small hole (none between adjacent mappings). */
+    if (!run_open || (uintptr_t)q.vma_start - run_hi >= small) {
+      remember(run_open, run_lo, run_hi, run_new, run_jumps);
       run_lo = (uintptr_t)q.vma_start;
-      run_maps = 0;
+      run_new = 0;
+      run_jumps = 0;
+      run_open = 1;
     }
-    run_maps++;
+    run_new++;
     run_hi = (uintptr_t)q.vma_end;
     if (feed(w, (uintptr_t)q.vma_start, (uintptr_t)q.vma_end) != 0)
       break;
   }
-  if (run_maps >= VIEW_MIN_MAPPINGS)
-    view_add(run_lo, run_hi);
+  remember(run_open, run_lo, run_hi, run_new, run_jumps);
   if (r < 0) {
     *why = -r;
     return 1;
@@ -478,47 +410,19 @@ static int walk_query(int fd, walker *w, int *jumped, int *why) {
   return err;
 }
 
-static int parse_hex(const char **s, const char *end, uintptr_t *out) {
-  uintptr_t v = 0;
-  int digits = 0;
-  for (; *s < end; (*s)++, digits++) {
-    char c = **s;
-    unsigned d;
-    if (c >= '0' && c <= '9')
-      d = (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      d = (unsigned)(c - 'a' + 10);
-    else
-      break;
-    if (v > (UINTPTR_MAX >> 4))
-      return -1;
-    v = (v << 4) | d;
-  }
-  *out = v;
-  return digits > 0 ? 0 : -1;
-}
-
-/* One line of /proc/self/maps, without its newline: -1 malformed, 1 done. */
-static int take_line(walker *w, const char *s, const char *end) {
-  uintptr_t lo, hi;
-  if (parse_hex(&s, end, &lo) != 0 || s == end || *s++ != '-' || parse_hex(&s, end, &hi) != 0 ||
-      hi <= lo)
-    return -1;
-  return feed(w, lo, hi) != 0;
-}
+/* The parser's visitor (src/os/maps.h): nonzero once the walk is over. */
+static int feed_line(void *arg, uintptr_t lo, uintptr_t hi) { return feed(arg, lo, hi); }
 
 /* /proc/self/maps, read line by line until the walk is over. */
 static int walk_maps(int fd, walker *w) {
   char *buf = ILHEAP_MALLOC(MAPS_BUF);
-  size_t have = 0;
-  int err = ILHEAP_OK, done = 0;
+  size_t have = 0, used;
+  int err = ILHEAP_OK, r;
 
   if (buf == NULL)
     return ILHEAP_ENOMEM;
-  while (!done) {
+  for (;;) {
     ssize_t got = SYS(-1, read(fd, buf + have, MAPS_BUF - have));
-    char *line, *nl, *end;
-    int r;
     if (got < 0 && errno == EINTR)
       continue;
     if (got < 0) {
@@ -527,26 +431,18 @@ static int walk_maps(int fd, walker *w) {
     }
     /* Checked builds: a test may serve a text no kernel writes (src/seams.h). */
     got = (ssize_t)ILHEAP_READ_FILTER(buf + have, (ptrdiff_t)got, MAPS_BUF - have);
-    end = buf + have + got;
-    for (line = buf; !done && (nl = memchr(line, '\n', (size_t)(end - line))) != NULL;
-         line = nl + 1) {
-      if ((r = take_line(w, line, nl)) < 0)
-        err = ILHEAP_EPROVIDER;
-      done = r != 0;
-    }
-    have = (size_t)(end - line);
-    if (done)
+    have += (size_t)got;
+    r = ilheap__maps_parse(buf, have, got == 0, feed_line, w, &used);
+    if (r < 0)
+      err = ILHEAP_EPROVIDER;
+    if (r != 0 || got == 0)
       break;
-    if (got == 0) {
-      if (have > 0 && take_line(w, line, end) < 0)
-        err = ILHEAP_EPROVIDER;
-      break;
-    }
+    have -= used;
     if (have == MAPS_BUF) { /* a line longer than any the kernel writes */
       err = ILHEAP_EPROVIDER;
       break;
     }
-    memmove(buf, line, have);
+    memmove(buf, buf + used, have);
   }
   free(buf);
   if (err == ILHEAP_OK)
@@ -597,7 +493,7 @@ void ilheap__procmap_reset(void) {
   read_mode();
   query_errno = 0;
   query_fallbacks = 0;
-  view_clear();
+  ilheap__runs_clear(&view);
 }
 
 int ilheap__procmap_text(void) { return query_mode == 2; }
@@ -640,7 +536,7 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_v
     err = walk_maps(fd, &w);
   close(fd);
   if (jumped && !w.stopped)
-    view_clear(); /* nothing accepted: the next look sees every hole */
+    ilheap__runs_clear(&view); /* nothing accepted: the next look sees every hole */
   return err;
 }
 
@@ -709,6 +605,12 @@ static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
     return ILHEAP_EINVAL;
   if (how & ILHEAP_MAP_RESERVE)
     return map_free(addr, len, PROT_READ | PROT_WRITE, populate ? MAP_POPULATE : 0);
+  /* POPULATE alone is mostly a range map committed already (the core's refill,
+   * populated after its lock): the advice alone then, one system call. It fails
+   * on a range never committed (no write access) and on kernels before 5.14;
+   * those commit and try once more. */
+  if (populate && madvise((void *)addr, len, MADV_POPULATE_WRITE) == 0)
+    return ILHEAP_OK;
   if ((err = linux_commit(ctx, addr, len)) != ILHEAP_OK || !populate)
     return err;
   (void)madvise((void *)addr, len, MADV_POPULATE_WRITE); /* a hint: see above */
@@ -727,7 +629,29 @@ static int linux_release(void *ctx, uintptr_t addr, size_t len) {
   (void)ctx;
   if (SYS(-1, munmap((void *)addr, len)) != 0)
     return ILHEAP_EPROVIDER;
-  view_forget(addr, addr + len); /* free again: no run may claim it */
+  ilheap__runs_forget(&view, addr, addr + len); /* free again: no run may claim it */
+  return ILHEAP_OK;
+}
+
+/* Fresh inaccessible pages over the range in one step: it never stops being
+ * mapped (so nothing else can take it), the old pages' memory and contents are
+ * gone (zero when committed again), and MAP_NORESERVE drops the commit charge.
+ * MAP_FIXED replaces what is there, so the range is checked to be all mapped
+ * first; that it is the caller's reservation is the caller's word (the
+ * contract: only ranges reserve returned). */
+static int linux_decommit(void *ctx, uintptr_t addr, size_t len) {
+  unsigned char v[256];
+  size_t page = ilheap__host_page(), step = sizeof v * page;
+  (void)ctx;
+  if (len == 0 || ((addr | len) & (page - 1)) != 0 || addr + len < addr)
+    return ILHEAP_EINVAL;
+  for (uintptr_t at = addr; at - addr < len; at += step) /* 256 pages a call */
+    if (mincore((void *)at, len - (at - addr) < step ? len - (at - addr) : step, v) != 0)
+      return errno == ENOMEM ? ILHEAP_EINVAL : ILHEAP_EPROVIDER; /* ENOMEM: not mapped */
+  if (SYS(MAP_FAILED, mmap((void *)addr, len, PROT_NONE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)) ==
+      MAP_FAILED)
+    return errno == ENOMEM ? ILHEAP_ENOMEM : ILHEAP_EPROVIDER;
   return ILHEAP_OK;
 }
 
@@ -735,16 +659,15 @@ static ilheap_provider linux_provider;
 static ilheap__once linux_once = ILHEAP__ONCE_INIT;
 
 static void linux_init(void) {
-  linux_provider.size = (uint32_t)sizeof linux_provider;
-  linux_provider.flags = 0;
+  ilheap_provider_init(&linux_provider);
   linux_provider.page_size = ilheap__host_page();
-  linux_provider.ctx = NULL;
   linux_provider.walk_free = linux_walk_free;
   linux_provider.reserve = linux_reserve;
   linux_provider.commit = linux_commit;
   linux_provider.release = linux_release;
   linux_provider.map = linux_map;
   linux_provider.resident = linux_resident;
+  linux_provider.decommit = linux_decommit;
 }
 
 const ilheap_provider *ilheap_os_provider(void) {

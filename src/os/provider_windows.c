@@ -8,9 +8,13 @@
  * or 3-4 GiB for a /LARGEADDRESSAWARE program).
  *
  * walk_free asks VirtualQuery region by region from lo and reports the MEM_FREE
- * ones, clipped to [lo, hi) and to the usable range. It stops at the first gap
- * the core accepts. The view can be stale the moment it is read: reserve is the
- * authority.
+ * ones that hold a whole granule, from the first granule boundary in them,
+ * clipped to [lo, hi) and to the usable range: the rest of a granule whose
+ * start is reserved (the 60 KiB after a 4 KiB reservation) can never be
+ * reserved, so it is not free in the contract's sense. It stops at the first
+ * gap the core accepts, and crosses a run of regions it has crossed before in
+ * one question (the view, below). The view can be stale the moment it is read:
+ * reserve is the authority.
  *
  * reserve is VirtualAlloc(MEM_RESERVE, PAGE_NOACCESS) at exactly the address
  * asked. Over anything busy Windows fails with ERROR_INVALID_ADDRESS (487):
@@ -69,6 +73,8 @@
 #include <psapi.h>
 #include <stdint.h>
 
+#include "../invariant.h"
+#include "../runs.h"
 #include "ilheap.h"
 #include "os.h"
 
@@ -96,29 +102,126 @@ static int alloc_error(int busy) {
                                                                          : ILHEAP_EPROVIDER;
 }
 
+/*
+ * The view: runs of regions that walks have crossed with no free room between
+ * them large enough for a chunk, remembered process-wide so that the next walk
+ * crosses a run in one VirtualQuery instead of one per region (Wine answers
+ * each in about 1 us: 1,000 regions cost a placement about 250 us). A run goes
+ * on across reservations side by side, across the unusable rest of a granule
+ * (above), and across small holes: free room shorter than the smallest chunk
+ * the core starts, a first step with its guard (src/heap.c: 8 KiB rounded up
+ * to a granule, and a granule: 128 KiB). A walk reports a small hole while it
+ * crosses a run region by region, and leaves it out when it jumps the run: a
+ * visitor looking for a chunk's room would pass over it anyway.
+ *
+ * What stays exact: every gap a walk reports is read live (a walk jumps only
+ * from inside a run to its end, after asking about the run's last page: if
+ * that is free now, the run is forgotten and the walk goes on region by
+ * region). What may be stale: room that grew inside a run since it was
+ * remembered (someone else released a reservation there) is not seen by a
+ * jump, so a chunk may land higher than the lowest free room, for at most
+ * max(64, its regions) jumps (then the run is crossed again, every hole seen:
+ * src/runs.h). Ranges this provider releases are forgotten at once, and a walk
+ * that jumped and found nothing its visitor accepted forgets the whole view,
+ * so the core's second look (src/heap.c) sees every hole before a window is
+ * called full. The view is the Linux provider's unit (src/runs.h), with
+ * VirtualQuery's regions where that has PROCMAP_QUERY's mappings.
+ */
+#define VIEW_MIN_REGIONS 4u /* shorter runs cost no more to walk than to look up */
+#define FIRST_STEP ((uintptr_t)8 << 10) /* the core's smallest chunk, before its guard */
+
+static ilheap__runs view;
+
+/* Crossing a run: [lo, hi) taken but for small holes; regions crossed one by
+ * one (the view knows the rest), and whether a jump crossed part of it. */
+typedef struct crossing {
+  uintptr_t lo, hi, small;
+  uint32_t regions;
+  int open, jumps;
+} crossing;
+
+/* Remembers the run crossed, if it is worth it: long enough, or crossed partly
+ * by jumps (what was crossed one by one extends a remembered run). A run
+ * crossed by jumps only is remembered already. */
+static void remember(const crossing *c) {
+  if (c->open && (c->regions >= VIEW_MIN_REGIONS || (c->regions > 0 && c->jumps)))
+    ilheap__runs_add(&view, c->lo, c->hi, c->regions);
+}
+
+/* [at, end) is taken (jumped: a remembered run): the run being crossed goes on
+ * across a small hole below at, else a new run starts at at. */
+static void cross(crossing *c, uintptr_t at, uintptr_t end, int jumped) {
+  if (!c->open || at - c->hi >= c->small) {
+    remember(c);
+    c->lo = at;
+    c->regions = 0;
+    c->jumps = 0;
+    c->open = 1;
+  }
+  if (jumped)
+    c->jumps = 1;
+  else
+    c->regions++;
+  c->hi = end;
+}
+
 static int win_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                          void *arg) {
   MEMORY_BASIC_INFORMATION mbi;
+  crossing c;
   uintptr_t at;
+  int jumped = 0, stopped = 0, err = ILHEAP_OK;
   (void)ctx;
 
+  c.lo = c.hi = 0;
+  c.regions = 0;
+  c.open = c.jumps = 0;
+  c.small = ((FIRST_STEP + granularity - 1) & ~(granularity - 1)) + granularity;
   if (lo < lowest)
     lo = lowest;
   if (hi > highest)
     hi = highest + 1; /* highest < UINTPTR_MAX: the last page is never usable */
   for (at = lo; at < hi;) {
-    uintptr_t base, end;
-    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
-      return ILHEAP_EPROVIDER; /* at is inside the usable range: this is not expected */
+    uintptr_t base, end, from, jump = ilheap__runs_jump(&view, at, NULL);
+    if (jump > at) {
+      /* Inside a remembered run: is its last page still taken? */
+      if (VirtualQuery((LPCVOID)(jump - 1), &mbi, sizeof mbi) == sizeof mbi &&
+          mbi.State != MEM_FREE) {
+        jumped = 1;
+        cross(&c, at, jump, 1);
+        at = jump;
+        continue;
+      }
+      ilheap__runs_forget(&view, at, jump); /* its top is free now: ask region by region */
+    }
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi) {
+      err = ILHEAP_EPROVIDER; /* at is inside the usable range: this is not expected */
+      break;
+    }
     base = (uintptr_t)mbi.BaseAddress;
     end = mbi.RegionSize > UINTPTR_MAX - base ? UINTPTR_MAX : base + mbi.RegionSize;
-    if (end <= at)
-      return ILHEAP_EPROVIDER; /* no progress: a broken answer */
-    if (mbi.State == MEM_FREE && visit(arg, at, end < hi ? end : hi) != 0)
+    if (end <= at) {
+      err = ILHEAP_EPROVIDER; /* no progress: a broken answer */
       break;
+    }
+    if (mbi.State != MEM_FREE) {
+      cross(&c, at, end, 0);
+    } else {
+      /* Free from its first granule boundary (end is one, or past hi). */
+      from = at > UINTPTR_MAX - (granularity - 1) ? end : (at + granularity - 1) & ~(granularity - 1);
+      ILHEAP_ASSERT(from >= at && (from == end || from % granularity == 0));
+      if (from < end && end - from >= granularity && from < hi &&
+          visit(arg, from, end < hi ? end : hi) != 0) {
+        stopped = 1;
+        break;
+      }
+    }
     at = end;
   }
-  return ILHEAP_OK;
+  remember(&c);
+  if (jumped && !stopped)
+    ilheap__runs_clear(&view); /* nothing accepted: the next look sees every hole */
+  return err;
 }
 
 static int win_reserve(void *ctx, uintptr_t addr, size_t len) {
@@ -203,6 +306,7 @@ static int win_release(void *ctx, uintptr_t addr, size_t len) {
       return ILHEAP_EPROVIDER;
     at = next;
   }
+  ilheap__runs_forget(&view, addr, end); /* free again: no run may claim it */
   return ILHEAP_OK;
 }
 
@@ -256,6 +360,35 @@ static int win_resident(void *ctx, uintptr_t addr) {
   return ws[0].VirtualAttributes.Valid || ws[1].VirtualAttributes.Valid;
 }
 
+/* VirtualFree(MEM_DECOMMIT), one reservation at a time (as commit): the
+ * range stays reserved, so nothing else can take it; decommitted pages read
+ * as zero when committed again. All of it must be reserved (checked first,
+ * nothing done otherwise); pages never committed are left as they are. */
+static int win_decommit(void *ctx, uintptr_t addr, size_t len) {
+  MEMORY_BASIC_INFORMATION mbi;
+  uintptr_t at, end;
+  int err;
+  (void)ctx;
+  if ((err = check_range(addr, len)) != ILHEAP_OK)
+    return err;
+  end = addr + len;
+  for (at = addr; at < end; at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize)
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE)
+      return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
+  for (at = addr; at < end;) {
+    uintptr_t next;
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
+      return ILHEAP_EPROVIDER;
+    next = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
+    if (next > end)
+      next = end;
+    if (mbi.State == MEM_COMMIT && !VirtualFree((LPVOID)at, next - at, MEM_DECOMMIT))
+      return ILHEAP_EPROVIDER;
+    at = next;
+  }
+  return ILHEAP_OK;
+}
+
 static ilheap_provider win_provider;
 static ilheap__once win_once = ILHEAP__ONCE_INIT;
 
@@ -266,16 +399,15 @@ static void win_init(void) {
   highest = (uintptr_t)si.lpMaximumApplicationAddress;
   granularity = si.dwAllocationGranularity;
   system_page = si.dwPageSize;
-  win_provider.size = (uint32_t)sizeof win_provider;
-  win_provider.flags = 0;
+  ilheap_provider_init(&win_provider);
   win_provider.page_size = granularity;
-  win_provider.ctx = NULL;
   win_provider.walk_free = win_walk_free;
   win_provider.reserve = win_reserve;
   win_provider.commit = win_commit;
   win_provider.release = win_release;
   win_provider.map = win_map;
   win_provider.resident = win_resident;
+  win_provider.decommit = win_decommit;
 }
 
 const ilheap_provider *ilheap_os_provider(void) {

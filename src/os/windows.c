@@ -8,8 +8,14 @@
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
+#ifndef PSAPI_VERSION
+#define PSAPI_VERSION 2 /* QueryWorkingSetEx is kernel32's K32QueryWorkingSetEx */
+#endif
 #include <windows.h>
+/* after windows.h */
+#include <psapi.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ilheap.h"
@@ -95,6 +101,28 @@ int ilheap__host_commit(void *p, size_t len) {
 int ilheap__host_decommit(void *p, size_t len) {
   /* Decommitted pages read as zero when committed again. */
   return VirtualFree(p, len, MEM_DECOMMIT) ? ILHEAP_OK : ILHEAP_EPROVIDER;
+}
+
+int ilheap__host_resident(const void *p, size_t len) {
+  PSAPI_WORKING_SET_EX_INFORMATION ws[256];
+  size_t page = ilheap__host_page(), n = (len + page - 1) / page;
+  if (n > sizeof ws / sizeof ws[0])
+    return ILHEAP_EPROVIDER;
+  for (size_t i = 0; i < n; i++)
+    ws[i].VirtualAddress = (PVOID)((uintptr_t)p + i * page);
+  if (!QueryWorkingSetEx(GetCurrentProcess(), ws, (DWORD)(n * sizeof ws[0])))
+    return ILHEAP_EPROVIDER;
+  for (size_t i = 0; i < n; i++)
+    if (ws[i].VirtualAttributes.Valid)
+      return 1;
+  return 0;
+}
+
+void ilheap__host_populate(void *p, size_t len) {
+  /* Locking makes the pages resident in one call where it is allowed (the
+   * Windows provider does the same: src/os/provider_windows.c). */
+  if (VirtualLock(p, len))
+    (void)VirtualUnlock(p, len);
 }
 
 void ilheap__host_release(void *p, size_t len) {

@@ -18,9 +18,12 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // The soak mode (Soak.cs, scripts/soak.sh): PLUGIN soak [settings].
+        if (args.Length >= 2 && args[1] == "soak" && File.Exists(args[0]))
+            return Soak.Run(args[0], args[2..]);
         if (args.Length != 1 || !File.Exists(args[0]))
         {
-            Console.Error.WriteLine("usage: dotnet IlHeapE2E.dll <path of IlHeapE2E.Plugin.dll>");
+            Console.Error.WriteLine("usage: dotnet IlHeapE2E.dll <path of IlHeapE2E.Plugin.dll> [soak [settings]]");
             return 2;
         }
 
