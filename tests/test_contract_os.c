@@ -387,7 +387,9 @@ Test(contract_os, provider_map_and_resident) {
   cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
   cr_assert_eq(resident_pages(a, a + len), 0u);
   cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_POPULATE), ILHEAP_OK);
-  cr_assert_eq(resident_pages(a, a + len), len / pg, "a committed range populated");
+  if (populates)
+    cr_assert_eq(resident_pages(a, a + len), len / pg, "a committed range populated");
+  ((volatile unsigned char *)a)[len - 1] = 1; /* committed: writable */
   cr_assert_eq(p->release(p->ctx, a, len), ILHEAP_OK);
 }
 
@@ -400,10 +402,17 @@ Test(contract_os, provider_decommit) {
   const ilheap_provider *p = os();
   cr_assert_not_null(p->decommit);
   size_t pg = p->page_size, len = 8 * pg;
-  void *probe = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  cr_assert_neq(probe, MAP_FAILED);
-  uintptr_t a = (uintptr_t)probe;
-  cr_assert_eq(munmap(probe, len), 0); /* [a, a + len) is free now */
+  /* Residency is read with mincore, which qemu-user refuses (ENOMEM) on pages
+   * with no access: there, nothing to check. */
+  void *none = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  unsigned char *vec = mincore_vector(pg);
+  cr_assert_neq(none, MAP_FAILED);
+  int readable = mincore(none, pg, vec) == 0;
+  munmap(none, pg);
+  free(vec);
+  if (!readable)
+    cr_skip_test("mincore refuses a page with no access here (qemu-user): %s", strerror(errno));
+  uintptr_t a = free_area(len); /* [a, a + len) is free now */
   cr_assert_eq(p->decommit(p->ctx, a, len), ILHEAP_EINVAL, "nothing mapped there");
   cr_assert_eq(p->map(p->ctx, a, len, ILHEAP_MAP_RESERVE), ILHEAP_OK);
   memset((void *)a, 0xA5, len);
@@ -810,7 +819,21 @@ static uintptr_t crowd_with_holes(size_t n, size_t holes, size_t room) {
  * walk jumps the crowd in one question and leaves them out (no chunk fits in
  * one), and one that accepts nothing forgets the view: the walk after it
  * reports them again. */
+/* The view is the PROCMAP_QUERY walk's (the text walk reads everything): tests
+ * of what it remembers skip where the ioctl fails (qemu-user, kernels before
+ * 6.11). */
+static void skip_without_procmap_query(void) {
+  uint64_t q[13] = {104, 0x10 /* covering or next */, 0};
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  cr_assert_geq(fd, 0);
+  int r = ioctl(fd, PROCMAP_QUERY_NR, q), err = errno;
+  close(fd);
+  if (r != 0 && err != ENOENT)
+    cr_skip_test("PROCMAP_QUERY fails here (%s): no view to test", strerror(err));
+}
+
 Test(contract_os, view_jumps_small_holes) {
+  skip_without_procmap_query();
   CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   const ilheap_provider *p = os();
   size_t pg = p->page_size, n = 64;
@@ -833,6 +856,7 @@ Test(contract_os, view_jumps_small_holes) {
  * (someone else unmapped mappings there) is found before the window counts as
  * full: the window is the crowd, the grown hole its only room for the block. */
 Test(contract_os, view_grown_hole_in_a_pierced_crowd_is_found) {
+  skip_without_procmap_query();
   CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   const ilheap_provider *p = os();
   size_t pg = p->page_size, n = 64;
@@ -860,6 +884,7 @@ Test(contract_os, view_grown_hole_in_a_pierced_crowd_is_found) {
  * jumped it, a new heap's first chunk lands in the hole, the lowest roomy room
  * of its window (src/heap.c's placement), and stays there. */
 Test(contract_os, view_grown_hole_in_a_pierced_crowd_is_found_again) {
+  skip_without_procmap_query();
   CHECK_SKIP_UNDER_VALGRIND("Valgrind holds ranges the map shows as free");
   const ilheap_provider *p = os();
   size_t pg = p->page_size, n = 600;

@@ -308,8 +308,8 @@ static void finish(walker *w) {
  * called full. The text path (kernels before 6.11) reads everything anyway and
  * keeps no view.
  */
-#define VIEW_MIN_MAPPINGS 4u               /* shorter runs cost no more to walk than to look up */
-#define FIRST_STEP ((uintptr_t)8 << 10)    /* the core's smallest chunk, before its guard page */
+#define VIEW_MIN_MAPPINGS 4u            /* shorter runs cost no more to walk than to look up */
+#define FIRST_STEP ((uintptr_t)8 << 10) /* the core's smallest chunk, before its guard page */
 
 static ilheap__runs view;
 
@@ -599,6 +599,21 @@ static int linux_commit(void *ctx, uintptr_t addr, size_t len) {
  * fault in one by one, as without populating). A populated page costs about two
  * thirds of a page fault (measured: 1.3 against 1.9 us), and the writes that
  * follow take none. A failed populate is not an error, for the same reason. */
+/* Does MADV_POPULATE_WRITE fail on a range with no write access, as the kernel's
+ * does (5.14+; EINVAL before)? qemu-user answers 0 to advice it does not pass on,
+ * and a success would then not mean the range was committed. Asked once. */
+static int populate_fails_uncommitted;
+static ilheap__once populate_once = ILHEAP__ONCE_INIT;
+
+static void probe_populate(void) {
+  size_t page = ilheap__host_page();
+  void *p = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return;
+  populate_fails_uncommitted = madvise(p, page, MADV_POPULATE_WRITE) != 0;
+  munmap(p, page);
+}
+
 static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
   int populate = (how & ILHEAP_MAP_POPULATE) != 0, err;
   if ((how & ~(ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE)) != 0)
@@ -608,8 +623,11 @@ static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
   /* POPULATE alone is mostly a range map committed already (the core's refill,
    * populated after its lock): the advice alone then, one system call. It fails
    * on a range never committed (no write access) and on kernels before 5.14;
-   * those commit and try once more. */
-  if (populate && madvise((void *)addr, len, MADV_POPULATE_WRITE) == 0)
+   * those commit and try once more. Where it does not fail (qemu-user), every
+   * call commits first. */
+  ilheap__once_run(&populate_once, probe_populate);
+  if (populate && populate_fails_uncommitted &&
+      madvise((void *)addr, len, MADV_POPULATE_WRITE) == 0)
     return ILHEAP_OK;
   if ((err = linux_commit(ctx, addr, len)) != ILHEAP_OK || !populate)
     return err;
