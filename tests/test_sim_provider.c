@@ -404,55 +404,55 @@ Test(sim_provider, random_ops_walk_matches_stats) {
  * decommit puts a range back to reserved (never free), its bytes zero when
  * committed again. */
 Test(sim_provider, map_resident_decommit) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
   cr_assert(p->size == sizeof *p && p->map && p->resident && p->decommit);
-  cr_assert_eq(ilheap_sim_occupy(sim, b, 4096), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b, 8192, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY, "over a foreign range");
-  cr_assert_eq(p->map(p->ctx, b + 4096, 4096, 4u), ILHEAP_EINVAL, "an unknown bit");
-  cr_assert_eq(p->map(p->ctx, b + 4096, 4096, 0), ILHEAP_EINVAL, "commit of free space");
-  cr_assert_eq(p->map(p->ctx, b - 4096, 4096, ILHEAP_MAP_RESERVE), ILHEAP_ERANGE);
+  cr_assert_eq(ilheap_sim_occupy(sim, b, P), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b, 2 * P, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY, "over a foreign range");
+  cr_assert_eq(p->map(p->ctx, b + P, P, 4u), ILHEAP_EINVAL, "an unknown bit");
+  cr_assert_eq(p->map(p->ctx, b + P, P, 0), ILHEAP_EINVAL, "commit of free space");
+  cr_assert_eq(p->map(p->ctx, b - P, P, ILHEAP_MAP_RESERVE), ILHEAP_ERANGE);
   ilheap_sim_stats before = check_sim_stats(sim);
-  cr_assert_eq(p->map(p->ctx, b + 4096, 16384, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b + P, 4 * P, ILHEAP_MAP_RESERVE), ILHEAP_OK);
   ilheap_sim_stats st = check_sim_stats(sim);
-  cr_assert_eq(st.committed_bytes, 16384u);
+  cr_assert_eq(st.committed_bytes, 4 * P);
   cr_assert_eq(st.calls[ILHEAP_SIM_RESERVE], before.calls[ILHEAP_SIM_RESERVE] + 1);
   cr_assert_eq(st.calls[ILHEAP_SIM_COMMIT], before.calls[ILHEAP_SIM_COMMIT] + 1);
-  unsigned char *c = (unsigned char *)(b + 4096);
-  cr_assert_eq(p->resident(p->ctx, b + 4096), 0, "never touched");
-  for (size_t i = 0; i < 16384; i++) {
+  unsigned char *c = (unsigned char *)(b + P);
+  cr_assert_eq(p->resident(p->ctx, b + P), 0, "never touched");
+  for (size_t i = 0; i < 4 * P; i++) {
     cr_assert_eq(c[i], 0);
     c[i] = 0x5A;
   }
-  cr_assert_eq(p->resident(p->ctx, b + 4096), 1, "written");
-  cr_assert_eq(p->resident(p->ctx, b + 64 * KiB), ILHEAP_EINVAL, "free: not committed");
+  cr_assert_eq(p->resident(p->ctx, b + P), 1, "written");
+  cr_assert_eq(p->resident(p->ctx, b + 16 * P), ILHEAP_EINVAL, "free: not committed");
   /* POPULATE alone on a committed range: no commit counted. */
-  cr_assert_eq(p->map(p->ctx, b + 4096, 16384, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b + P, 4 * P, ILHEAP_MAP_POPULATE), ILHEAP_OK);
   cr_assert_eq(check_sim_stats(sim).calls[ILHEAP_SIM_COMMIT], st.calls[ILHEAP_SIM_COMMIT]);
 
   /* decommit: back to reserved, not free; contents dropped. */
-  cr_assert_eq(p->decommit(p->ctx, b, 8192), ILHEAP_EINVAL, "a foreign range");
-  cr_assert_eq(p->decommit(p->ctx, b + 64 * KiB, 4096), ILHEAP_EINVAL, "free space");
-  cr_assert_eq(p->decommit(p->ctx, b + 4096, 16384), ILHEAP_OK);
+  cr_assert_eq(p->decommit(p->ctx, b, 2 * P), ILHEAP_EINVAL, "a foreign range");
+  cr_assert_eq(p->decommit(p->ctx, b + 16 * P, P), ILHEAP_EINVAL, "free space");
+  cr_assert_eq(p->decommit(p->ctx, b + P, 4 * P), ILHEAP_OK);
   st = check_sim_stats(sim);
-  cr_assert_eq(st.reserved_bytes, 16384u, "still reserved");
+  cr_assert_eq(st.reserved_bytes, 4 * P, "still reserved");
   cr_assert_eq(st.committed_bytes, 0u);
-  cr_assert_eq(p->reserve(p->ctx, b + 4096, 4096), ILHEAP_EBUSY, "nothing else can take it");
-  cr_assert_eq(p->resident(p->ctx, b + 4096), ILHEAP_EINVAL, "reserved, not committed");
-  cr_assert_eq(p->map(p->ctx, b + 4096, 16384, 0), ILHEAP_OK, "committed again");
-  for (size_t i = 0; i < 16384; i++)
+  cr_assert_eq(p->reserve(p->ctx, b + P, P), ILHEAP_EBUSY, "nothing else can take it");
+  cr_assert_eq(p->resident(p->ctx, b + P), ILHEAP_EINVAL, "reserved, not committed");
+  cr_assert_eq(p->map(p->ctx, b + P, 4 * P, 0), ILHEAP_OK, "committed again");
+  for (size_t i = 0; i < 4 * P; i++)
     cr_assert_eq(c[i], 0, "decommitted memory kept its contents at %zu", i);
 
   /* map's schedules are reserve's and commit's. */
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RESERVE, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b + 128 * KiB, 4096, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
+  cr_assert_eq(p->map(p->ctx, b + 32 * P, P, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_COMMIT, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b + 128 * KiB, 4096, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
-  cr_assert_eq(check_sim_stats(sim).reserved_bytes, 16384u, "a failed map reserves nothing");
+  cr_assert_eq(p->map(p->ctx, b + 32 * P, P, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
+  cr_assert_eq(check_sim_stats(sim).reserved_bytes, 4 * P, "a failed map reserves nothing");
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b + 128 * KiB, 4096, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
-  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 8192u, "the race's foreign page");
-  cr_assert_eq(p->release(p->ctx, b + 4096, 16384), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b + 32 * P, P, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 2 * P, "the race's foreign page");
+  cr_assert_eq(p->release(p->ctx, b + P, 4 * P), ILHEAP_OK);
   ilheap_sim_destroy(sim);
 }
