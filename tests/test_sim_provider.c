@@ -139,8 +139,7 @@ Test(sim_provider, occupy_rounds_clips_and_merges) {
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, end - P);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].hi, end, "not clipped to the space");
   cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]), (uint64_t)5 * P);
-  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]),
-               ilheap_sim_size(sim) - (size_t)5 * P);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]), ilheap_sim_size(sim) - (size_t)5 * P);
   check_sim_free_map(&m);
   cr_assert_eq(check_sim_stats(sim).foreign_bytes, (uint64_t)5 * P);
 
@@ -174,8 +173,7 @@ Test(sim_provider, vacate_and_heap_ranges) {
   /* A heap's reservation in the hole. */
   cr_assert_eq(p->reserve(p->ctx, b + 4 * P, 2 * P), ILHEAP_OK);
   cr_assert_eq(p->commit(p->ctx, b + 4 * P, P), ILHEAP_OK);
-  cr_assert_eq(ilheap_sim_occupy(sim, b + 5 * P, 100), ILHEAP_EBUSY,
-               "occupy over a reservation");
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 5 * P, 100), ILHEAP_EBUSY, "occupy over a reservation");
   cr_assert_eq(ilheap_sim_occupy(sim, b, 32 * P), ILHEAP_EBUSY);
   cr_assert_eq(ilheap_sim_vacate(sim, b, 32 * P), ILHEAP_OK);
   ilheap_sim_stats st = check_sim_stats(sim);
@@ -328,8 +326,7 @@ Test(sim_provider, inject_schedules) {
   cr_assert_eq(st.foreign_bytes, fb + 3 * P, "the race's foreign range is not the request");
   check_sim_map m;
   check_sim_read(sim, &m);
-  cr_assert_neq(sup_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 32 * P, b + 35 * P),
-                (size_t)-1);
+  cr_assert_neq(sup_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 32 * P, b + 35 * P), (size_t)-1);
   check_sim_free_map(&m);
   cr_assert_eq(p->reserve(p->ctx, b + 48 * P, P), ILHEAP_OK, "the race schedule did not end");
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 0), ILHEAP_OK);
@@ -344,7 +341,7 @@ Test(sim_provider, stats_ranges) {
   const ilheap_provider *p = ilheap_sim_provider(sim);
   cr_assert_eq(p->reserve(p->ctx, b, 2 * P), ILHEAP_OK);
   cr_assert_eq(p->reserve(p->ctx, b + 2 * P, 2 * P), ILHEAP_OK); /* touches: one range */
-  cr_assert_eq(p->commit(p->ctx, b + P, 2 * P), ILHEAP_OK);  /* mixed kinds, still one */
+  cr_assert_eq(p->commit(p->ctx, b + P, 2 * P), ILHEAP_OK);      /* mixed kinds, still one */
   cr_assert_eq(p->reserve(p->ctx, b + 8 * P, P), ILHEAP_OK);
   ilheap_sim_stats st = check_sim_stats(sim);
   cr_assert_eq(st.reserved_ranges, 2u);
