@@ -16,6 +16,7 @@
 
 #include "contract.h"
 #include "ilheap.h"
+#include "ilheap_sim.h"
 
 #if defined(__GNUC__)
 #if defined(__MINGW32__) && !defined(__clang__) /* C99 formats: mingw's printf (clang: printf is) */
@@ -59,6 +60,26 @@ static inline void fuzz_check_fill(const void *block, uint32_t cb, uint32_t tag,
   sup_why why;
   if (sup_check_fill(block, cb, tag, why) != 0)
     fuzz_fail("%s (%s)", why, when);
+}
+
+/* The host's page, the smallest page a simulated space can have
+ * (include/ilheap_sim.h): 4 KiB on x86, 16 or 64 KiB on some arm64 systems. A
+ * target that picks the sim's page size from its input takes at least this,
+ * so that every input tests something there too. Found once, before faults are
+ * armed. */
+static inline size_t fuzz_host_page(void) {
+  static size_t page;
+  ilheap_sim *sim;
+  if (page == 0 && ilheap_sim_create(1, 0, &sim) == ILHEAP_OK) {
+    page = ilheap_sim_page_size(sim);
+    ilheap_sim_destroy(sim);
+  }
+  FUZZ_CHECK(page >= 4096, "no simulated space with the host's page");
+  return page;
+}
+
+static inline size_t fuzz_at_least_host_page(size_t page) {
+  return page < fuzz_host_page() ? fuzz_host_page() : page;
 }
 
 #endif /* ILHEAP_FUZZ_CHECK_H */

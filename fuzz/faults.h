@@ -37,6 +37,7 @@
 #include "ilheap_sim.h"
 #include "ilheap_zone.h"
 #include "faults_format.h"
+#include "os/os.h"
 #include "provider.h"
 #include "seams.h"
 
@@ -85,11 +86,6 @@ uintptr_t faults_pick_base(state *st, fuzz_input *in);
 int faults_count_range(void *arg, uintptr_t lo, uintptr_t hi);
 /* The simulated space holds exactly what the live heaps reserved. */
 void faults_check_no_leak(state *st, const char *when);
-/* The walks read the text of /proc/self/maps (ILHEAP_PROCMAP=text, an old
- * kernel): settled once, before any fault is armed. */
-extern int faults_text_mode;
-/* A read filter (src/seams.h) counting the reads it sees in the unsigned at arg. */
-ptrdiff_t faults_count_reads(char *buf, ptrdiff_t got, size_t cap, void *arg);
 
 /* The gaps a walk reported, in order (faults_record_gap, a range visitor). */
 #define FAULTS_MAX_GAPS 32

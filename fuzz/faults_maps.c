@@ -28,14 +28,6 @@ static ptrdiff_t serve_text(char *buf, ptrdiff_t got, size_t cap, void *arg) {
   return (ptrdiff_t)n;
 }
 
-ptrdiff_t faults_count_reads(char *buf, ptrdiff_t got, size_t cap, void *arg) {
-  (void)buf;
-  (void)cap;
-  ++*(unsigned *)arg;
-  return got;
-}
-
-
 /* A range visitor recording the gaps a walk reports (fuzz/faults.h). */
 int faults_record_gap(void *arg, uintptr_t lo, uintptr_t hi) {
   faults_gaps *g = arg;
@@ -69,9 +61,9 @@ enum { BAD_NONE, BAD_LO_DIGIT, BAD_DASH, BAD_SWAPPED, BAD_OVERFLOW, BAD_EMPTY, B
  * in chunks of any size; the walk over [r, r + span) must report exactly the
  * gaps between the mappings before a broken line and then answer
  * ILHEAP_EPROVIDER, or all of them and ILHEAP_OK; never read past its buffer,
- * never crash. On a kernel with PROCMAP_QUERY the first question is answered
- * "no such ioctl" (ENOTTY or EINVAL), as a kernel before 6.11 would: the walk
- * must go on through the text from where it stood.
+ * never crash. When the walks still ask PROCMAP_QUERY, the first question is
+ * answered "no such ioctl" (ENOTTY or EINVAL), as a kernel before 6.11 would:
+ * the walk must go on through the text from where it stood.
  */
 void faults_op_maps_text(state *st, fuzz_input *in) {
   static maps_text m;
@@ -182,7 +174,7 @@ void faults_op_maps_text(state *st, fuzz_input *in) {
   int fail_alloc = fuzz_range(in, 0, 5) == 0, read_err = 0;
   unsigned fault = fuzz_pick(in, 4), which = (unsigned)fuzz_range(in, 0, 3);
   faults_disarm();
-  if (faults_text_mode) {
+  if (ilheap__procmap_text()) { /* ILHEAP_PROCMAP=text, an old kernel, a failed ioctl */
     read_err = errs[fault];
     if (read_err != 0)
       ilheap__fault_os(2 + which, read_err); /* open is the first call, then the reads */

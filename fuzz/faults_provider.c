@@ -24,7 +24,7 @@ void faults_op_provider(state *st, fuzz_input *in) {
   int err;
   switch (fuzz_pick(in, 4)) {
   case 0: /* out of reach: below the lowest address, past the top */
-    err = p->reserve(p->ctx, page * (uintptr_t)fuzz_range(in, 0, 15), page);
+    err = p->reserve(p->ctx, ((uintptr_t)fuzz_range(in, 0, 15) << 12) & ~(page - 1), page);
     FUZZ_CHECK(err == ILHEAP_ERANGE, "reserve below 64 KiB answered %d", err);
     err = p->reserve(p->ctx, UINTPTR_MAX & ~(page - 1), page);
     FUZZ_CHECK(err == ILHEAP_ERANGE, "reserve of the last page answered %d", err);
@@ -114,6 +114,16 @@ static uintptr_t main_stack_start(void) {
   return q != NULL ? (uintptr_t)strtoull(q + 1, NULL, 10) : 0;
 }
 
+/* setrlimit(RLIMIT_STACK) that took: qemu-user answers 0 and keeps the old
+ * limit (the stack is its own), so the limit is read back. */
+static int set_stack_limit(const struct rlimit *rl) {
+  struct rlimit now;
+  return setrlimit(RLIMIT_STACK, rl) == 0 && getrlimit(RLIMIT_STACK, &now) == 0 &&
+                 now.rlim_cur == rl->rlim_cur
+             ? 0
+             : -1;
+}
+
 /* The stack's zone follows RLIMIT_STACK, capped at 1 GiB: a page 512 MiB below
  * the stack, free in the map, is refused while the limit is unlimited or past
  * the cap, and reservable under the usual 8 MiB. The limit is restored. */
@@ -127,7 +137,7 @@ static void stack_zone_limits(const ilheap_provider *p) {
   rl = old;
   rl.rlim_cur = (rlim_t)8 << 20;
   faults_disarm();
-  if (setrlimit(RLIMIT_STACK, &rl) != 0)
+  if (set_stack_limit(&rl) != 0)
     return;
   int err = p->reserve(p->ctx, a, page);
   if (err == ILHEAP_OK) { /* free in the map: the zone alone decides below */
@@ -135,7 +145,7 @@ static void stack_zone_limits(const ilheap_provider *p) {
     static const rlim_t limits[] = {RLIM_INFINITY, (rlim_t)2 << 30};
     for (unsigned i = 0; i < 2; i++) {
       rl.rlim_cur = limits[i];
-      if (setrlimit(RLIMIT_STACK, &rl) != 0)
+      if (set_stack_limit(&rl) != 0)
         continue;
       err = p->reserve(p->ctx, a, page);
       if (err == ILHEAP_OK)

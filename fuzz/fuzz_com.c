@@ -290,7 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_input in = fuzz_input_make(data, size);
   ilheap_sim *sim;
-  size_t page = 4096;
+  size_t page = fuzz_host_page();
   if (ilheap_sim_create((size_t)SIM_PAGES * page, page, &sim) != ILHEAP_OK)
     return 0;
   uintptr_t sbase = ilheap_sim_base(sim);

@@ -408,8 +408,6 @@ static void teardown(state *st) {
   }
 }
 
-int faults_text_mode;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -421,15 +419,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * settled before any fault is armed, so that every input starts alike. */
     uint64_t ignore = 0;
     const ilheap_provider *os = ilheap_os_provider();
-    unsigned reads = 0;
-    ilheap__set_read_filter(faults_count_reads, &reads);
     if (os != NULL)
       (void)os->walk_free(os->ctx, 0x10000, 0x20000, faults_count_range, &ignore);
-    ilheap__set_read_filter(NULL, NULL);
-    faults_text_mode = reads != 0;
     settled = 1;
   }
   faults_disarm();
+  /* Any failed PROCMAP_QUERY (an injected one included) sends the provider to
+   * the text for good: each input starts from the same method again. */
+  ilheap__procmap_reset();
   memset(&st, 0, sizeof st);
   if (fuzz_bool(&in)) {
     /* The simulated space is made with faults armed too: its own failures
@@ -471,5 +468,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   faults_check_no_leak(&st, "at the end");
   teardown(&st);
+  /* An interrupted PROCMAP_QUERY is asked again (EINTR is injected like any
+   * other errno): it never makes the provider give up the ioctl. */
+  int why = 0;
+  FUZZ_CHECK(ilheap__procmap_fallbacks(&why) == 0 || why != EINTR,
+             "an interrupted PROCMAP_QUERY sent the walks to the text for good");
   return 0;
 }

@@ -1391,7 +1391,7 @@ static void probe(void) {
   ilheap_sim *sim;
   ilheap *h;
   ilheap_options o;
-  FUZZ_CHECK(ilheap_sim_create((size_t)1 << 20, 4096, &sim) == ILHEAP_OK, "probe: sim");
+  FUZZ_CHECK(ilheap_sim_create((size_t)1 << 20, 0, &sim) == ILHEAP_OK, "probe: sim");
   ilheap_options_init(&o);
   o.provider = ilheap_sim_provider(sim);
   o.alignment = 4;
@@ -1435,7 +1435,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_input in = fuzz_input_make(data, size);
   static const size_t pages[MODEL_PAGE_SIZE_COUNT] = MODEL_PAGE_SIZES;
   size_t psz = pages[fuzz_pick(&in, MODEL_PAGE_SIZE_COUNT)];
-  size_t page = psz ? psz : 4096;
+  if (psz != 0) /* hosts with larger pages: the choices below theirs are theirs */
+    psz = fuzz_at_least_host_page(psz);
+  size_t page = psz ? psz : fuzz_host_page();
   size_t npages = (size_t)fuzz_range(&in, 1, MAX_SIM_BYTES / page);
 
   static model m;

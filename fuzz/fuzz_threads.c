@@ -183,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static range_list chunks, committed;
   memset(&sh, 0, sizeof sh);
 
-  size_t page = fuzz_pick(&in, 3) == 0 ? 16384 : 4096;
+  size_t page = fuzz_at_least_host_page(fuzz_pick(&in, 3) == 0 ? 16384 : 4096);
   size_t npages = (size_t)fuzz_range(&in, 8, MAX_SIM_BYTES / page);
   if (ilheap_sim_create(npages * page, page, &sh.sim) != ILHEAP_OK)
     return 0;

@@ -50,8 +50,8 @@ MUTATIONS=(
   "walk-into-zone@@src/os/provider_linux.c@@    if (z->lo > a && visit(arg, a, z->lo) != 0)@@    if (visit(arg, a, z->hi < b ? z->hi : b) != 0)@@walk_free reports a growth zone as free@@fuzz_os"
   "hint-accepted@@src/os/provider_linux.c@@  if ((uintptr_t)p != addr) { /* an old kernel took the address as a hint */@@  if (0) { /* an old kernel took the address as a hint */@@a mapping that landed elsewhere (pre-4.17 kernels) is taken as the one asked for@@fuzz_os"
   "ioctl-eintr-fatal@@src/os/provider_linux.c@@    if (errno != EINTR)
-      return -1;@@    if (1)
-      return -1;@@an interrupted PROCMAP_QUERY ends the walk with an error instead of asking again@@fuzz_os"
+      return errno > 0 ? -errno : -EIO;@@    if (1)
+      return errno > 0 ? -errno : -EIO;@@an interrupted PROCMAP_QUERY gives up the ioctl for good instead of asking again@@fuzz_faults"
   "zones-unsorted@@src/os/provider_linux.c@@  if (g.z[1].lo < g.z[0].lo) {@@  if (0) {@@the growth zones are not sorted: a walk skips the lower one when it comes second@@fuzz_os"
   "zone-reserve-held@@src/zone.c@@      if (p->state[first + i] != PAGE_FREE)@@      if (p->state[first + i] == PAGE_STUCK)@@the zone hands out pages a heap already holds (contract 3: two heaps share them)@@fuzz_zone"
   "zone-no-rereserve@@src/zone.c@@  } else if (z->inner.reserve(z->inner.ctx, a, b - a) == ILHEAP_OK) {@@  } else if (1) {@@pages a heap gave back are offered again without being reserved again (contract 7 through the zone)@@fuzz_zone"

@@ -256,7 +256,8 @@ ILHEAP_API void ilheap_provider_init(ilheap_provider *p);
  * process. NULL where the platform has none yet (not Linux, not Windows); then
  * ilheap_create needs a provider of the caller's (ILHEAP_EINVAL otherwise).
  *
- * Linux: free ranges from the PROCMAP_QUERY ioctl or /proc/self/maps, minus the
+ * Linux: free ranges from the PROCMAP_QUERY ioctl (or, once it has failed with
+ *   any errno, from the text of /proc/self/maps for good), minus the
  *   room the main stack and the brk heap grow into; reserve is mmap(PROT_NONE,
  *   MAP_FIXED_NOREPLACE), commit mprotect, release munmap; map is one mmap
  *   (reserving and committing; MAP_POPULATE or MADV_POPULATE_WRITE to

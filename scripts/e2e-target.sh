@@ -46,7 +46,26 @@ e2e_target() {
     # Windows without W^X. The x86 runtime runs with its defaults.
     [ "$rid" = win-x64 ] && target_env+=(DOTNET_EnableWriteXorExecute=0)
     ;;
-  *) die "ILHEAP_E2E_RID=$rid: unknown target (known: win-x64, win-x86)" ;;
+  linux-arm64)
+    # Cross-built for aarch64, run under qemu-user (FACTS section 15): the
+    # guest's page size is qemu's, 4 KiB unless QEMU_PAGESIZE (16384, 65536) is
+    # set in the environment. No arm64 libicu here: globalization invariant.
+    toolchain=aarch64-linux-gnu
+    if [ -n "${ILHEAP_E2E_RUNNER:-}" ]; then
+      read -r -a runner <<<"$ILHEAP_E2E_RUNNER"
+    else
+      command -v qemu-aarch64-static >/dev/null 2>&1 ||
+        die "qemu-aarch64-static is not on PATH (scripts/install-deps.sh installs it): $rid cannot run"
+      # -R: the guest gets 512 GiB of its own (a 39-bit user space, as arm64
+      # kernels with 4 KiB pages often have), where qemu places mappings
+      # top-down like the kernel. Without it qemu places them bottom-up from
+      # 0x5500000000 and then wherever the host's mmap finds room, between its
+      # own host mappings: assemblies landed under windows with no free page.
+      runner=(qemu-aarch64-static -L /usr/aarch64-linux-gnu -R 0x8000000000)
+    fi
+    target_env=(DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1)
+    ;;
+  *) die "ILHEAP_E2E_RID=$rid: unknown target (known: win-x64, win-x86, linux-arm64)" ;;
   esac
   return 0
 }

@@ -39,8 +39,15 @@
 #                            under Wine in the prefix $ILHEAP_E2E_WORK/wineprefix
 #                            (made on first use, then reused). A missing Wine,
 #                            wine32 (win-x86), toolchain or runtime pack fails.
+#     linux-arm64            the profiler cross-built with gcc-aarch64-linux-gnu
+#                            (cmake/toolchains/aarch64-linux-gnu.cmake), the app
+#                            published self-contained for linux-arm64, both run
+#                            under qemu-aarch64-static (QEMU_PAGESIZE=16384 or
+#                            65536 in the environment: 16 or 64 KiB pages)
 #   ILHEAP_E2E_RUNNER        the command that runs the target's programs (default
-#                            for win-*: scripts/wine-run.sh with that prefix)
+#                            for win-*: scripts/wine-run.sh with that prefix; for
+#                            linux-arm64: qemu-aarch64-static -L /usr/aarch64-linux-gnu
+#                            -R 0x8000000000, scripts/e2e-target.sh says why)
 set -u -o pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -108,12 +115,12 @@ else
     >"$work/profiler-build.log" 2>&1 ||
     { cat "$work/profiler-build.log"; die "building the profiler failed"; }
   profiler=$work/profiler-build/libilheap_sample_profiler.so
-  [ -n "$toolchain" ] && profiler=$work/profiler-build/ilheap_sample_profiler.dll
+  case $toolchain in mingw*) profiler=$work/profiler-build/ilheap_sample_profiler.dll ;; esac
 fi
 [ -f "$profiler" ] || die "no profiler library at $profiler"
 profiler=$(cd "$(dirname "$profiler")" && pwd)/$(basename "$profiler")
-if [ -z "$toolchain" ]; then
-  nm -D --defined-only "$profiler" 2>/dev/null | grep -qw DllGetClassObject ||
+if [[ $toolchain != mingw* ]]; then
+  ${toolchain:+$toolchain-}nm -D --defined-only "$profiler" 2>/dev/null | grep -qw DllGetClassObject ||
     die "$profiler does not export DllGetClassObject"
 else
   # The export table: DllGetClassObject, undecorated (not DllGetClassObject@12).
@@ -148,7 +155,7 @@ else
   dotnet publish "$src/app/IlHeapE2E.csproj" -c Release -r "$rid" --self-contained -p:UseAppHost=true \
     --nologo -v:minimal --artifacts-path "$artifacts" >"$work/dotnet-build.log" 2>&1 ||
     { cat "$work/dotnet-build.log"; die "dotnet publish -r $rid failed (no runtime pack for $rid?)"; }
-  app=$artifacts/publish/IlHeapE2E/release_$rid/IlHeapE2E.exe
+  app=$artifacts/publish/IlHeapE2E/release_$rid/IlHeapE2E$(case $rid in win-*) echo .exe ;; esac)
   run_cmd=("${runner[@]}" "$app")
 fi
 plugin=$artifacts/bin/IlHeapE2E.Plugin/release/IlHeapE2E.Plugin.dll

@@ -41,6 +41,8 @@ packages=(
                                            # gcc-multilib: it only adds /usr/include/asm and conflicts
                                            # with the aarch64 cross compilers (cmake/linux32/include)
   mingw-w64 g++-mingw-w64                  # Windows cross builds (x86_64 and i686), header-order tests against the real windows.h
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross  # the arm64 lane: cross builds for aarch64
+  qemu-user-static                         # the arm64 lane runs them under qemu-aarch64-static (4, 16, 64 KiB pages)
 )
 # The Windows lanes (mingw64, mingw32): Wine runs what mingw-w64 builds.
 # wine32 (i386) is handled apart, below.

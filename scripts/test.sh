@@ -33,6 +33,10 @@
 #                                the consumer projects (scripts/wine-run.sh)
 #   mingw32: build/tests         the same in i686 but the consumers (needs wine32; a canary proves
 #                                32-bit programs ran; real-module contract test as /LARGEADDRESSAWARE)
+#   arm64: build/tests           gcc-aarch64-linux-gnu, a checked build (UBSan trap), every program
+#                                under qemu-aarch64-static: the unit tests (tests/compat), the corpus
+#                                replay of every fuzz target, the demo, at 4 KiB pages and again at
+#                                64 KiB (scripts/arm64-pages.sh: the full 4/16/64 KiB matrix)
 #   fuzz-smoke                   a bounded libFuzzer run of every fuzz target (scripts/fuzz-smoke.sh)
 #   e2e                          the sample CoreCLR profiler (scripts/e2e.sh; exit 77 = skipped)
 #   soak: linux (short)          500 collectible load/rewrite/unload cycles (scripts/soak.sh) on
@@ -40,6 +44,8 @@
 #   e2e: win-x64/win-x86 (Wine)  the same on Windows: the profiler DLL (mingw-w64) in the app
 #                                published self-contained for the RID, under Wine
 #                                (ILHEAP_E2E_RID; ~15-30 s each with a warm prefix, ~1 min cold)
+#   e2e: linux-arm64 (qemu)      the same on linux-arm64: the profiler cross-built, the app
+#                                published self-contained, under qemu-aarch64-static
 #   il: framework bodies         every IL body of the .NET shared framework through the IL checks,
 #                                and its negative controls, in the asan-ubsan build
 #                                (scripts/il-framework.sh; 77 = skipped; 30-70 s)
@@ -184,8 +190,12 @@ soak_short() {
   e2e_env need_script scripts/soak.sh --cycles 500 --baseline --process-info
 }
 
-e2e_win() { # RID: its own work directory and Wine prefix (kept: later runs reuse it)
+e2e_win() { # RID: its own work directory (and for win-*, Wine prefix; kept: later runs reuse it)
   ILHEAP_E2E_RID=$1 ILHEAP_E2E_WORK=$BUILD_ROOT/e2e-$1 need_script scripts/e2e.sh
+}
+
+arm64_pages() { # page sizes: the linux-arm64 tests under qemu with those pages
+  ILHEAP_ARM64_BUILD_DIR=$(bdir linux-arm64) need_script scripts/arm64-pages.sh "$@"
 }
 
 il_framework() {
@@ -257,11 +267,16 @@ step "mingw32: build" configure_build mingw32
 # `cmake --workflow --preset mingw32` runs them in 32-bit too.
 step "mingw32: tests under Wine" wine_tests mingw32 -LE consumer
 
+step "arm64: build" configure_build linux-arm64
+step "arm64: tests" ctest_labels linux-arm64 'unit|replay|demo'
+step "arm64: tests, 64 KiB pages" arm64_pages 65536
+
 step "fuzz-smoke" fuzz_smoke
 step "e2e" e2e
 step "soak: linux (short)" soak_short
 step "e2e: win-x64 (Wine)" e2e_win win-x64
 step "e2e: win-x86 (Wine)" e2e_win win-x86
+step "e2e: linux-arm64 (qemu)" e2e_win linux-arm64
 step "il: framework bodies" il_framework
 step "jitdiff: small series" jitdiff_small
 step "clang-tidy" clang_tidy

@@ -43,6 +43,8 @@
  * the count the parser is to see (0: the end of the file, at most cap). A test
  * serves a text of its own: malformed, over-long or truncated lines no kernel
  * writes, cut at any byte, so the parser's defined answers can be checked.
+ *
+ * The Linux provider's walk method: ilheap__procmap_reset() (below).
  */
 #ifndef ILHEAP_SEAMS_H
 #define ILHEAP_SEAMS_H
@@ -72,6 +74,14 @@ void ilheap__race_point(int point);
 typedef ptrdiff_t (*ilheap__read_filter)(char *buf, ptrdiff_t got, size_t cap, void *arg);
 void ilheap__set_read_filter(ilheap__read_filter fn, void *arg);
 ptrdiff_t ilheap__run_read_filter(char *buf, ptrdiff_t got, size_t cap);
+
+/* The Linux provider's walk method (src/os/provider_linux.c): reset starts it
+ * over as at the first walk of the process (unknown, or the text with
+ * ILHEAP_PROCMAP=text; fallback counter at 0, view empty), for a harness that
+ * wants every input to start alike; text says whether walks now read the text.
+ * Not with walks in flight on other threads. */
+void ilheap__procmap_reset(void);
+int ilheap__procmap_text(void);
 
 #define ILHEAP_MALLOC(n) (ilheap__alloc_fails() ? NULL : malloc(n))
 #define ILHEAP_CALLOC(n, m) (ilheap__alloc_fails() ? NULL : calloc((n), (m)))

@@ -275,6 +275,16 @@ static inline ilheap_sim *check_sim_create(size_t size, size_t page) {
   return sim;
 }
 
+/* The host's page (what a simulated space with page size 0 gets): 4 KiB on
+ * x86, 16 or 64 KiB on some arm64 systems. Tests that size windows, budgets or
+ * simulated pages by it hold at every page size. */
+static inline size_t check_host_page(void) {
+  ilheap_sim *sim = check_sim_create(1, 0);
+  size_t page = ilheap_sim_page_size(sim);
+  ilheap_sim_destroy(sim);
+  return page;
+}
+
 /* Options for a heap on `prov` with the given window and alignment. */
 static inline ilheap_options check_opts(const ilheap_provider *prov, uint32_t max_offset,
                                         uint32_t alignment) {

@@ -324,15 +324,18 @@ Test(contract_sim, c5_zero_size) {
 /* Clause 6, window full: NULL, repeatedly, the blocks stay intact, and the
  * failed requests are counted. */
 Test(contract_sim, c6_window_full) {
+  /* A window of 16 host pages (64 KiB with 4 KiB pages, 1 MiB with 64 KiB). */
   ilheap_sim *sim = check_sim_create(8 * MiB, 0);
-  ilheap_options o = check_opts(ilheap_sim_provider(sim), (uint32_t)(64 * KiB), 8);
+  size_t pg = ilheap_sim_page_size(sim), window = 16 * pg;
+  ilheap_options o = check_opts(ilheap_sim_provider(sim), (uint32_t)window, 8);
   ilheap *h = check_create((void *)(ilheap_sim_base(sim) + MiB), &o);
   check_blocks bs = {0};
   check_tally t = {0};
   while (check_alloc(h, 100, 0, &bs, &t) != NULL)
-    cr_assert_lt(bs.n, (size_t)(64 * KiB / 100), "more blocks than the window holds");
+    cr_assert_lt(bs.n, window / 100, "more blocks than the window holds");
   /* Room for at least the committed pages of the window below the guard. */
-  cr_assert_gt(bs.n, (size_t)(32 * KiB / 104), "the 64 KiB window held only %zu blocks", bs.n);
+  cr_assert_gt(bs.n, window / 2 / 104, "the %zu KiB window held only %zu blocks", window >> 10,
+               bs.n);
   for (int i = 0; i < 10; i++)
     cr_assert_null(check_alloc(h, 100, 0, &bs, &t));
   cr_assert_null(check_alloc(h, UINT32_MAX, 0, &bs, &t));
@@ -349,8 +352,10 @@ Test(contract_sim, c6_window_full) {
 /* Clause 6, budget: the heap never reserves more than its budget (guard pages
  * included), answers NULL when it would, and keeps its blocks. */
 Test(contract_sim, c6_budget) {
-  static const size_t budgets[] = {0, 4096, 8192, 3 * 4096 + 17, 64 * KiB, 300 * KiB};
-  ilheap_sim *sim = check_sim_create(64 * MiB, 4096);
+  /* In host pages (with 4 KiB pages: 0, 4 KiB, 8 KiB, 12 KiB + 17, 64 KiB, 300 KiB). */
+  ilheap_sim *sim = check_sim_create(64 * MiB, 0);
+  size_t pg = ilheap_sim_page_size(sim);
+  const size_t budgets[] = {0, pg, 2 * pg, 3 * pg + 17, 16 * pg, 75 * pg};
   for (size_t k = 0; k < sizeof budgets / sizeof budgets[0]; k++) {
     ilheap_options o = check_opts(ilheap_sim_provider(sim), ILHEAP_DEFAULT_MAX_OFFSET, 8);
     o.budget = budgets[k];
@@ -365,7 +370,7 @@ Test(contract_sim, c6_budget) {
                     "contract 6: reserved past the budget of %zu", budgets[k]);
       cr_assert_leq(check_sim_stats(sim).reserved_bytes, (uint64_t)budgets[k]);
     }
-    if (budgets[k] >= 64 * KiB)
+    if (budgets[k] >= 16 * pg)
       cr_assert_gt(bs.n, 10u, "budget %zu: only %zu blocks", budgets[k], bs.n);
     if (budgets[k] == 0)
       cr_assert_eq(bs.n, 0u, "a block with a budget of 0");

@@ -71,6 +71,18 @@ static zone brk_zone(void) {
   return (zone){b, b + BRK_ROOM_DOC};
 }
 
+/* setrlimit(RLIMIT_STACK), read back: qemu-user answers 0 and keeps the old
+ * limit (the stack is its own), and the tests that need a new one skip there. */
+static void set_stack_limit(const struct rlimit *rl) {
+  struct rlimit now;
+  cr_assert_eq(setrlimit(RLIMIT_STACK, rl), 0);
+  cr_assert_eq(getrlimit(RLIMIT_STACK, &now), 0);
+  if (now.rlim_cur != rl->rlim_cur)
+    cr_skip_test("setrlimit(RLIMIT_STACK) answered 0 but did not change the limit (qemu-user)");
+}
+
+static int meets(zone z, uintptr_t lo, uintptr_t hi) { return lo < z.hi && z.lo < hi; }
+
 static uintptr_t down(uintptr_t x, uintptr_t page) { return x & ~(page - 1); }
 static uintptr_t up(uintptr_t x, uintptr_t page) { return (x + page - 1) & ~(page - 1); }
 
@@ -158,8 +170,12 @@ static int probe(const char *zname, zone (*zone_now)(void), where w, uintptr_t l
   }
   const char *what = w == ABSOLUTE ? "the range given" : where_name[w];
   int is_free = sup_ranges_hit(&before, lo, hi) == (size_t)-1;
+  /* Outside this zone but inside the other one: refused all the same. Under
+   * qemu-user the stack lies a few MiB above the program break, inside the brk
+   * zone; no kernel puts them that close. */
+  int zoned = meets(stack_zone(), lo, hi) || meets(brk_zone(), lo, hi);
   int err = p->reserve(p->ctx, lo, (size_t)(hi - lo));
-  if (e == FREE_OK && is_free) {
+  if (e == FREE_OK && is_free && !zoned) {
     cr_assert_eq(err, ILHEAP_OK,
                  "%s zone, %s: [%#" PRIxPTR ", %#" PRIxPTR ") is free and outside the zone, got %s",
                  zname, what, lo, hi, ilheap_strerror(err));
@@ -225,7 +241,7 @@ static void lowered_limit(rlim_t limit) {
   struct rlimit rl;
   cr_assert_eq(getrlimit(RLIMIT_STACK, &rl), 0);
   rl.rlim_cur = limit;
-  cr_assert_eq(setrlimit(RLIMIT_STACK, &rl), 0);
+  set_stack_limit(&rl);
   zone z = stack_zone();
   cr_assert_eq(z.hi - z.lo, (uintptr_t)limit + STACK_GUARD_GAP_DOC);
   /* In the guard gap of the lowered zone: refused even though nothing is there. */
@@ -255,7 +271,7 @@ Test(os_zones, stack_zone_unlimited_is_capped) {
   if (rl.rlim_max != RLIM_INFINITY)
     cr_skip_test("the hard RLIMIT_STACK is finite here");
   rl.rlim_cur = RLIM_INFINITY;
-  cr_assert_eq(setrlimit(RLIMIT_STACK, &rl), 0);
+  set_stack_limit(&rl);
   zone z = stack_zone();
   cr_assert_eq(z.hi - z.lo, STACK_ROOM_MAX_DOC + STACK_GUARD_GAP_DOC);
   probe_zone(stack_zone, "stack (unlimited)", 2);

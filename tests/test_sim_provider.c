@@ -20,6 +20,8 @@
 /* ilheap_sim_create's largest size (include/ilheap_sim.h). */
 #define SIM_MAX_DOC (SIZE_MAX > 0xFFFFFFFFu ? (size_t)(UINT64_C(1) << 40) : (size_t)1 << 31)
 
+/* The host's page, from the OS (the simulated space's own answer is checked
+ * against it). */
 static size_t host_page(void) {
 #ifdef _WIN32
   SYSTEM_INFO si;
@@ -29,6 +31,11 @@ static size_t host_page(void) {
   return (size_t)sysconf(_SC_PAGESIZE);
 #endif
 }
+
+/* The unit of the tests below that count in pages: 4 KiB on x86, the host's page
+ * where it is larger (arm64: 16 or 64 KiB), the smallest a simulated space can
+ * have; every offset scales with it. */
+#define P host_page()
 
 Test(sim_provider, create_rounding_and_bounds) {
   ilheap_sim *sim = NULL;
@@ -105,41 +112,40 @@ Test(sim_provider, null_everywhere) {
 /* occupy rounds outward to pages and clips to the space; ranges merge; the
  * walk covers the space exactly, ascending, with maximal ranges. */
 Test(sim_provider, occupy_rounds_clips_and_merges) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim), end = b + ilheap_sim_size(sim);
-  cr_assert_eq(ilheap_sim_occupy(sim, b + 4096 + 1, 1), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + P + 1, 1), ILHEAP_OK);
   check_sim_map m;
   check_sim_read(sim, &m);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 1u);
-  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].lo, b + 4096, "not rounded down");
-  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 8192, "not rounded up");
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].lo, b + P, "not rounded down");
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 2 * P, "not rounded up");
   check_sim_free_map(&m);
-  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 4096u);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, P);
 
-  /* [b + 4095, b + 12289): rounds to [b, b + 16384), merges with the first. */
-  cr_assert_eq(ilheap_sim_occupy(sim, b + 4095, 8194), ILHEAP_OK);
+  /* [b + P - 1, b + 3 P + 1): rounds to [b, b + 4 P), merges with the first. */
+  cr_assert_eq(ilheap_sim_occupy(sim, b + P - 1, 2 * P + 2), ILHEAP_OK);
   check_sim_read(sim, &m);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 1u);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].lo, b);
-  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 16384);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 4 * P);
   check_sim_free_map(&m);
 
   /* Clipped at both ends of the space. */
   cr_assert_eq(ilheap_sim_occupy(sim, end - 100, 1 * MiB), ILHEAP_OK);
-  cr_assert_eq(ilheap_sim_occupy(sim, b - (uintptr_t)3 * 4096, (size_t)3 * 4096 + 10), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b - (uintptr_t)3 * P, (size_t)3 * P + 10), ILHEAP_OK);
   check_sim_read(sim, &m);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 2u);
-  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, end - 4096);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, end - P);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].hi, end, "not clipped to the space");
-  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]), (uint64_t)5 * 4096);
-  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]),
-               ilheap_sim_size(sim) - (size_t)5 * 4096);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FOREIGN]), (uint64_t)5 * P);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_FREE]), ilheap_sim_size(sim) - (size_t)5 * P);
   check_sim_free_map(&m);
-  cr_assert_eq(check_sim_stats(sim).foreign_bytes, (uint64_t)5 * 4096);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, (uint64_t)5 * P);
 
   /* Entirely outside: nothing left after clipping. */
-  cr_assert_eq(ilheap_sim_occupy(sim, end, 4096), ILHEAP_EINVAL);
-  cr_assert_eq(ilheap_sim_occupy(sim, b - 8192, 4096), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_occupy(sim, end, P), ILHEAP_EINVAL);
+  cr_assert_eq(ilheap_sim_occupy(sim, b - 2 * P, P), ILHEAP_EINVAL);
   cr_assert_eq(ilheap_sim_occupy(sim, UINTPTR_MAX - 10, 100), ILHEAP_EINVAL, "wraps");
   /* The whole address space: clipped to the simulation. */
   cr_assert_eq(ilheap_sim_occupy(sim, 0, SIZE_MAX), ILHEAP_OK);
@@ -152,39 +158,38 @@ Test(sim_provider, occupy_rounds_clips_and_merges) {
 /* vacate removes foreign ranges inside the range (rounded like occupy) and
  * never touches what a heap reserved; occupying over a reservation is EBUSY. */
 Test(sim_provider, vacate_and_heap_ranges) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
-  cr_assert_eq(ilheap_sim_occupy(sim, b, 64 * KiB), ILHEAP_OK);
-  cr_assert_eq(ilheap_sim_vacate(sim, b + 16 * KiB, 16 * KiB), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b, 16 * P), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_vacate(sim, b + 4 * P, 4 * P), ILHEAP_OK);
   check_sim_map m;
   check_sim_read(sim, &m);
   cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].n, 2u, "vacate did not split the range");
-  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 16 * KiB);
-  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, b + 32 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[0].hi, b + 4 * P);
+  cr_assert_eq(m.kind[ILHEAP_SIM_FOREIGN].v[1].lo, b + 8 * P);
   check_sim_free_map(&m);
 
   /* A heap's reservation in the hole. */
-  cr_assert_eq(p->reserve(p->ctx, b + 16 * KiB, 8192), ILHEAP_OK);
-  cr_assert_eq(p->commit(p->ctx, b + 16 * KiB, 4096), ILHEAP_OK);
-  cr_assert_eq(ilheap_sim_occupy(sim, b + 20 * KiB, 100), ILHEAP_EBUSY,
-               "occupy over a reservation");
-  cr_assert_eq(ilheap_sim_occupy(sim, b, 128 * KiB), ILHEAP_EBUSY);
-  cr_assert_eq(ilheap_sim_vacate(sim, b, 128 * KiB), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 4 * P, 2 * P), ILHEAP_OK);
+  cr_assert_eq(p->commit(p->ctx, b + 4 * P, P), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 5 * P, 100), ILHEAP_EBUSY, "occupy over a reservation");
+  cr_assert_eq(ilheap_sim_occupy(sim, b, 32 * P), ILHEAP_EBUSY);
+  cr_assert_eq(ilheap_sim_vacate(sim, b, 32 * P), ILHEAP_OK);
   ilheap_sim_stats st = check_sim_stats(sim);
   cr_assert_eq(st.foreign_bytes, 0u);
-  cr_assert_eq(st.reserved_bytes, 8192u, "vacate touched a heap's reservation");
-  cr_assert_eq(st.committed_bytes, 4096u);
+  cr_assert_eq(st.reserved_bytes, 2 * P, "vacate touched a heap's reservation");
+  cr_assert_eq(st.committed_bytes, P);
   cr_assert_eq(st.reserved_ranges, 1u);
   check_sim_read(sim, &m);
   cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].n, 1u);
-  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].v[0].lo, b + 16 * KiB);
-  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].v[0].hi, b + 20 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].v[0].lo, b + 4 * P);
+  cr_assert_eq(m.kind[ILHEAP_SIM_COMMITTED].v[0].hi, b + 5 * P);
   cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].n, 1u);
-  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].v[0].lo, b + 20 * KiB);
-  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].v[0].hi, b + 24 * KiB);
+  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].v[0].lo, b + 5 * P);
+  cr_assert_eq(m.kind[ILHEAP_SIM_RESERVED].v[0].hi, b + 6 * P);
   check_sim_free_map(&m);
-  cr_assert_eq(p->release(p->ctx, b + 16 * KiB, 8192), ILHEAP_OK);
+  cr_assert_eq(p->release(p->ctx, b + 4 * P, 2 * P), ILHEAP_OK);
   st = check_sim_stats(sim);
   cr_assert_eq(st.reserved_bytes, 0u);
   cr_assert_eq(st.reserved_ranges, 0u);
@@ -206,37 +211,37 @@ static int stop_after_one(void *arg, uintptr_t lo, uintptr_t hi) {
  * foreign and reserved ranges; stops when the visitor says so; outside the
  * space nothing is free. */
 Test(sim_provider, walk_free_semantics) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim), end = b + ilheap_sim_size(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
-  cr_assert_eq(ilheap_sim_occupy(sim, b + 64 * KiB, 64 * KiB), ILHEAP_OK);
-  cr_assert_eq(p->reserve(p->ctx, b + 256 * KiB, 64 * KiB), ILHEAP_OK);
+  cr_assert_eq(ilheap_sim_occupy(sim, b + 16 * P, 16 * P), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 64 * P, 16 * P), ILHEAP_OK);
   sup_ranges g = {0};
   cr_assert_eq(p->walk_free(p->ctx, 0, UINTPTR_MAX, collect, &g), ILHEAP_OK);
   cr_assert_eq(g.n, 3u);
   cr_assert_eq(g.v[0].lo, b);
-  cr_assert_eq(g.v[0].hi, b + 64 * KiB);
-  cr_assert_eq(g.v[1].lo, b + 128 * KiB);
-  cr_assert_eq(g.v[1].hi, b + 256 * KiB);
-  cr_assert_eq(g.v[2].lo, b + 320 * KiB);
+  cr_assert_eq(g.v[0].hi, b + 16 * P);
+  cr_assert_eq(g.v[1].lo, b + 32 * P);
+  cr_assert_eq(g.v[1].hi, b + 64 * P);
+  cr_assert_eq(g.v[2].lo, b + 80 * P);
   cr_assert_eq(g.v[2].hi, end);
   g.n = 0;
   /* Clipped to an unaligned [lo, hi). */
-  cr_assert_eq(p->walk_free(p->ctx, b + 100, b + 200 * KiB + 3, collect, &g), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, b + 100, b + 50 * P + 3, collect, &g), ILHEAP_OK);
   cr_assert_eq(g.n, 2u);
   cr_assert_eq(g.v[0].lo, b + 100);
-  cr_assert_eq(g.v[1].hi, b + 200 * KiB + 3);
+  cr_assert_eq(g.v[1].hi, b + 50 * P + 3);
   g.n = 0;
   /* Entirely outside the space, and an empty range. */
   cr_assert_eq(p->walk_free(p->ctx, end, end + MiB, collect, &g), ILHEAP_OK);
   cr_assert_eq(p->walk_free(p->ctx, 0, b, collect, &g), ILHEAP_OK);
-  cr_assert_eq(p->walk_free(p->ctx, b + 4096, b + 4096, collect, &g), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, b + P, b + P, collect, &g), ILHEAP_OK);
   cr_assert_eq(g.n, 0u, "free ranges reported outside the space");
   int calls = 0;
   cr_assert_eq(p->walk_free(p->ctx, b, end, stop_after_one, &calls), ILHEAP_OK);
   cr_assert_eq(calls, 1, "the walk went on after the visitor stopped it");
   sup_ranges_free(&g);
-  cr_assert_eq(p->release(p->ctx, b + 256 * KiB, 64 * KiB), ILHEAP_OK);
+  cr_assert_eq(p->release(p->ctx, b + 64 * P, 16 * P), ILHEAP_OK);
   ilheap_sim_destroy(sim);
 }
 
@@ -244,35 +249,35 @@ Test(sim_provider, walk_free_semantics) {
  * outside the space or unaligned, commit only inside a reservation and zero
  * filled, released memory reads zero when committed again. */
 Test(sim_provider, reserve_commit_release) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim), end = b + ilheap_sim_size(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
-  cr_assert_eq(ilheap_sim_occupy(sim, b, 4096), ILHEAP_OK);
-  cr_assert_eq(p->reserve(p->ctx, b, 8192), ILHEAP_EBUSY, "reserve over a foreign range");
-  cr_assert_eq(p->reserve(p->ctx, b + 4096, 8192), ILHEAP_OK);
-  cr_assert_eq(p->reserve(p->ctx, b + 8192, 8192), ILHEAP_EBUSY, "reserve over a reservation");
-  cr_assert_neq(p->reserve(p->ctx, end - 4096, 8192), ILHEAP_OK, "reserve past the end");
-  cr_assert_neq(p->reserve(p->ctx, b + 64 * KiB + 1, 4096), ILHEAP_OK, "unaligned reserve");
-  cr_assert_neq(p->reserve(p->ctx, b - 4096, 4096), ILHEAP_OK, "reserve below the space");
-  cr_assert_neq(p->commit(p->ctx, b + 64 * KiB, 4096), ILHEAP_OK, "commit of free space");
-  cr_assert_neq(p->commit(p->ctx, b, 4096), ILHEAP_OK, "commit of a foreign range");
-  cr_assert_eq(p->commit(p->ctx, b + 4096, 8192), ILHEAP_OK);
-  unsigned char *c = (unsigned char *)(b + 4096);
-  for (size_t i = 0; i < 8192; i++) {
+  cr_assert_eq(ilheap_sim_occupy(sim, b, P), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b, 2 * P), ILHEAP_EBUSY, "reserve over a foreign range");
+  cr_assert_eq(p->reserve(p->ctx, b + P, 2 * P), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 2 * P, 2 * P), ILHEAP_EBUSY, "reserve over a reservation");
+  cr_assert_neq(p->reserve(p->ctx, end - P, 2 * P), ILHEAP_OK, "reserve past the end");
+  cr_assert_neq(p->reserve(p->ctx, b + 16 * P + 1, P), ILHEAP_OK, "unaligned reserve");
+  cr_assert_neq(p->reserve(p->ctx, b - P, P), ILHEAP_OK, "reserve below the space");
+  cr_assert_neq(p->commit(p->ctx, b + 16 * P, P), ILHEAP_OK, "commit of free space");
+  cr_assert_neq(p->commit(p->ctx, b, P), ILHEAP_OK, "commit of a foreign range");
+  cr_assert_eq(p->commit(p->ctx, b + P, 2 * P), ILHEAP_OK);
+  unsigned char *c = (unsigned char *)(b + P);
+  for (size_t i = 0; i < 2 * P; i++) {
     cr_assert_eq(c[i], 0, "committed memory not zero at %zu", i);
     c[i] = 0xEE;
   }
   ilheap_sim_stats st = check_sim_stats(sim);
-  cr_assert_eq(st.reserved_bytes, 8192u);
-  cr_assert_eq(st.committed_bytes, 8192u);
-  cr_assert_neq(p->release(p->ctx, b, 8192), ILHEAP_OK, "release of a foreign range");
-  cr_assert_eq(p->release(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  cr_assert_eq(st.reserved_bytes, 2 * P);
+  cr_assert_eq(st.committed_bytes, 2 * P);
+  cr_assert_neq(p->release(p->ctx, b, 2 * P), ILHEAP_OK, "release of a foreign range");
+  cr_assert_eq(p->release(p->ctx, b + P, 2 * P), ILHEAP_OK);
   cr_assert_eq(check_sim_stats(sim).reserved_bytes, 0u);
-  cr_assert_eq(p->reserve(p->ctx, b + 4096, 8192), ILHEAP_OK);
-  cr_assert_eq(p->commit(p->ctx, b + 4096, 8192), ILHEAP_OK);
-  for (size_t i = 0; i < 8192; i++)
+  cr_assert_eq(p->reserve(p->ctx, b + P, 2 * P), ILHEAP_OK);
+  cr_assert_eq(p->commit(p->ctx, b + P, 2 * P), ILHEAP_OK);
+  for (size_t i = 0; i < 2 * P; i++)
     cr_assert_eq(c[i], 0, "recommitted memory kept old contents at %zu", i);
-  cr_assert_eq(p->release(p->ctx, b + 4096, 8192), ILHEAP_OK);
+  cr_assert_eq(p->release(p->ctx, b + P, 2 * P), ILHEAP_OK);
   ilheap_sim_destroy(sim);
 }
 
@@ -280,13 +285,13 @@ Test(sim_provider, reserve_commit_release) {
  * clears; UINT32_MAX fails for ever; a lost race paints a foreign range over
  * exactly the requested range. */
 Test(sim_provider, inject_schedules) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RESERVE, 2, 3), ILHEAP_OK);
   int rcs[7];
   for (int i = 0; i < 7; i++) {
-    rcs[i] = p->reserve(p->ctx, b + (uintptr_t)i * 4096, 4096);
+    rcs[i] = p->reserve(p->ctx, b + (uintptr_t)i * P, P);
   }
   static const int want[7] = {0, 0, ILHEAP_ENOMEM, ILHEAP_ENOMEM, ILHEAP_ENOMEM, 0, 0};
   for (int i = 0; i < 7; i++)
@@ -294,37 +299,36 @@ Test(sim_provider, inject_schedules) {
   ilheap_sim_stats st = check_sim_stats(sim);
   cr_assert_eq(st.failures, 3u);
   cr_assert_eq(st.calls[ILHEAP_SIM_RESERVE], 7u);
-  cr_assert_eq(st.reserved_bytes, (uint64_t)4 * 4096);
+  cr_assert_eq(st.reserved_bytes, (uint64_t)4 * P);
 
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_COMMIT, 0, UINT32_MAX), ILHEAP_OK);
   for (int i = 0; i < 10; i++)
-    cr_assert_eq(p->commit(p->ctx, b, 4096), ILHEAP_ENOMEM);
+    cr_assert_eq(p->commit(p->ctx, b, P), ILHEAP_ENOMEM);
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_COMMIT, 5, 0), ILHEAP_OK); /* clears */
-  cr_assert_eq(p->commit(p->ctx, b, 4096), ILHEAP_OK);
-  cr_assert_eq(check_sim_stats(sim).committed_bytes, 4096u);
+  cr_assert_eq(p->commit(p->ctx, b, P), ILHEAP_OK);
+  cr_assert_eq(check_sim_stats(sim).committed_bytes, P);
 
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_WALK, 1, 1), ILHEAP_OK);
   sup_ranges g = {0};
-  cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, b, b + 256 * P, collect, &g), ILHEAP_OK);
   size_t first = g.n;
   cr_assert_gt(first, 0u);
-  cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_EPROVIDER);
+  cr_assert_eq(p->walk_free(p->ctx, b, b + 256 * P, collect, &g), ILHEAP_EPROVIDER);
   cr_assert_eq(g.n, first, "a failed walk visited ranges");
-  cr_assert_eq(p->walk_free(p->ctx, b, b + MiB, collect, &g), ILHEAP_OK);
+  cr_assert_eq(p->walk_free(p->ctx, b, b + 256 * P, collect, &g), ILHEAP_OK);
   sup_ranges_free(&g);
 
   uint64_t fb = check_sim_stats(sim).foreign_bytes;
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->reserve(p->ctx, b + 128 * KiB, 12288), ILHEAP_EBUSY);
+  cr_assert_eq(p->reserve(p->ctx, b + 32 * P, 3 * P), ILHEAP_EBUSY);
   st = check_sim_stats(sim);
   cr_assert_eq(st.calls[ILHEAP_SIM_RACE], 1u);
-  cr_assert_eq(st.foreign_bytes, fb + 12288, "the race's foreign range is not the request");
+  cr_assert_eq(st.foreign_bytes, fb + 3 * P, "the race's foreign range is not the request");
   check_sim_map m;
   check_sim_read(sim, &m);
-  cr_assert_neq(sup_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 128 * KiB, b + 140 * KiB),
-                (size_t)-1);
+  cr_assert_neq(sup_ranges_hit(&m.kind[ILHEAP_SIM_FOREIGN], b + 32 * P, b + 35 * P), (size_t)-1);
   check_sim_free_map(&m);
-  cr_assert_eq(p->reserve(p->ctx, b + 192 * KiB, 4096), ILHEAP_OK, "the race schedule did not end");
+  cr_assert_eq(p->reserve(p->ctx, b + 48 * P, P), ILHEAP_OK, "the race schedule did not end");
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 0), ILHEAP_OK);
   ilheap_sim_destroy(sim);
 }
@@ -332,41 +336,41 @@ Test(sim_provider, inject_schedules) {
 /* Statistics count maximal reserved ranges across kinds and break at foreign
  * ranges and gaps. */
 Test(sim_provider, stats_ranges) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
-  cr_assert_eq(p->reserve(p->ctx, b, 8192), ILHEAP_OK);
-  cr_assert_eq(p->reserve(p->ctx, b + 8192, 8192), ILHEAP_OK); /* touches: one range */
-  cr_assert_eq(p->commit(p->ctx, b + 4096, 8192), ILHEAP_OK);  /* mixed kinds, still one */
-  cr_assert_eq(p->reserve(p->ctx, b + 32 * KiB, 4096), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b, 2 * P), ILHEAP_OK);
+  cr_assert_eq(p->reserve(p->ctx, b + 2 * P, 2 * P), ILHEAP_OK); /* touches: one range */
+  cr_assert_eq(p->commit(p->ctx, b + P, 2 * P), ILHEAP_OK);      /* mixed kinds, still one */
+  cr_assert_eq(p->reserve(p->ctx, b + 8 * P, P), ILHEAP_OK);
   ilheap_sim_stats st = check_sim_stats(sim);
   cr_assert_eq(st.reserved_ranges, 2u);
-  cr_assert_eq(st.reserved_bytes, (uint64_t)5 * 4096);
-  cr_assert_eq(st.committed_bytes, (uint64_t)2 * 4096);
+  cr_assert_eq(st.reserved_bytes, (uint64_t)5 * P);
+  cr_assert_eq(st.committed_bytes, (uint64_t)2 * P);
   check_sim_map m;
   check_sim_read(sim, &m);
-  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]), 8192u);
-  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]), (uint64_t)3 * 4096);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_COMMITTED]), 2 * P);
+  cr_assert_eq(sup_ranges_bytes(&m.kind[ILHEAP_SIM_RESERVED]), (uint64_t)3 * P);
   check_sim_free_map(&m);
   /* A release of part of a range splits it. */
-  cr_assert_eq(p->release(p->ctx, b + 4096, 4096), ILHEAP_OK);
+  cr_assert_eq(p->release(p->ctx, b + P, P), ILHEAP_OK);
   st = check_sim_stats(sim);
   cr_assert_eq(st.reserved_ranges, 3u);
-  cr_assert_eq(st.reserved_bytes, (uint64_t)4 * 4096);
+  cr_assert_eq(st.reserved_bytes, (uint64_t)4 * P);
   ilheap_sim_destroy(sim);
 }
 
 /* Many random operations: the walk always covers the space exactly and the
  * statistics always equal what the walk shows. */
 Test(sim_provider, random_ops_walk_matches_stats) {
-  ilheap_sim *sim = check_sim_create(4 * MiB, 4096);
+  ilheap_sim *sim = check_sim_create(1024 * P, P);
   uintptr_t b = ilheap_sim_base(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
   uint64_t seed = 2024;
   for (int i = 0; i < 3000; i++) {
     uint64_t r = sup_rand(&seed);
-    uintptr_t a = b + (uintptr_t)(r % 1024) * 4096;
-    size_t len = (size_t)(1 + (r >> 10) % 16) * 4096;
+    uintptr_t a = b + (uintptr_t)(r % 1024) * P;
+    size_t len = (size_t)(1 + (r >> 10) % 16) * P;
     switch ((r >> 20) % 5) {
     case 0: (void)ilheap_sim_occupy(sim, a, len); break;
     case 1: (void)ilheap_sim_vacate(sim, a, len); break;
@@ -397,55 +401,55 @@ Test(sim_provider, random_ops_walk_matches_stats) {
  * decommit puts a range back to reserved (never free), its bytes zero when
  * committed again. */
 Test(sim_provider, map_resident_decommit) {
-  ilheap_sim *sim = check_sim_create(MiB, 4096);
+  ilheap_sim *sim = check_sim_create(256 * P, P);
   uintptr_t b = ilheap_sim_base(sim);
   const ilheap_provider *p = ilheap_sim_provider(sim);
   cr_assert(p->size == sizeof *p && p->map && p->resident && p->decommit);
-  cr_assert_eq(ilheap_sim_occupy(sim, b, 4096), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b, 8192, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY, "over a foreign range");
-  cr_assert_eq(p->map(p->ctx, b + 4096, 4096, 4u), ILHEAP_EINVAL, "an unknown bit");
-  cr_assert_eq(p->map(p->ctx, b + 4096, 4096, 0), ILHEAP_EINVAL, "commit of free space");
-  cr_assert_eq(p->map(p->ctx, b - 4096, 4096, ILHEAP_MAP_RESERVE), ILHEAP_ERANGE);
+  cr_assert_eq(ilheap_sim_occupy(sim, b, P), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b, 2 * P, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY, "over a foreign range");
+  cr_assert_eq(p->map(p->ctx, b + P, P, 4u), ILHEAP_EINVAL, "an unknown bit");
+  cr_assert_eq(p->map(p->ctx, b + P, P, 0), ILHEAP_EINVAL, "commit of free space");
+  cr_assert_eq(p->map(p->ctx, b - P, P, ILHEAP_MAP_RESERVE), ILHEAP_ERANGE);
   ilheap_sim_stats before = check_sim_stats(sim);
-  cr_assert_eq(p->map(p->ctx, b + 4096, 16384, ILHEAP_MAP_RESERVE), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b + P, 4 * P, ILHEAP_MAP_RESERVE), ILHEAP_OK);
   ilheap_sim_stats st = check_sim_stats(sim);
-  cr_assert_eq(st.committed_bytes, 16384u);
+  cr_assert_eq(st.committed_bytes, 4 * P);
   cr_assert_eq(st.calls[ILHEAP_SIM_RESERVE], before.calls[ILHEAP_SIM_RESERVE] + 1);
   cr_assert_eq(st.calls[ILHEAP_SIM_COMMIT], before.calls[ILHEAP_SIM_COMMIT] + 1);
-  unsigned char *c = (unsigned char *)(b + 4096);
-  cr_assert_eq(p->resident(p->ctx, b + 4096), 0, "never touched");
-  for (size_t i = 0; i < 16384; i++) {
+  unsigned char *c = (unsigned char *)(b + P);
+  cr_assert_eq(p->resident(p->ctx, b + P), 0, "never touched");
+  for (size_t i = 0; i < 4 * P; i++) {
     cr_assert_eq(c[i], 0);
     c[i] = 0x5A;
   }
-  cr_assert_eq(p->resident(p->ctx, b + 4096), 1, "written");
-  cr_assert_eq(p->resident(p->ctx, b + 64 * KiB), ILHEAP_EINVAL, "free: not committed");
+  cr_assert_eq(p->resident(p->ctx, b + P), 1, "written");
+  cr_assert_eq(p->resident(p->ctx, b + 16 * P), ILHEAP_EINVAL, "free: not committed");
   /* POPULATE alone on a committed range: no commit counted. */
-  cr_assert_eq(p->map(p->ctx, b + 4096, 16384, ILHEAP_MAP_POPULATE), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b + P, 4 * P, ILHEAP_MAP_POPULATE), ILHEAP_OK);
   cr_assert_eq(check_sim_stats(sim).calls[ILHEAP_SIM_COMMIT], st.calls[ILHEAP_SIM_COMMIT]);
 
   /* decommit: back to reserved, not free; contents dropped. */
-  cr_assert_eq(p->decommit(p->ctx, b, 8192), ILHEAP_EINVAL, "a foreign range");
-  cr_assert_eq(p->decommit(p->ctx, b + 64 * KiB, 4096), ILHEAP_EINVAL, "free space");
-  cr_assert_eq(p->decommit(p->ctx, b + 4096, 16384), ILHEAP_OK);
+  cr_assert_eq(p->decommit(p->ctx, b, 2 * P), ILHEAP_EINVAL, "a foreign range");
+  cr_assert_eq(p->decommit(p->ctx, b + 16 * P, P), ILHEAP_EINVAL, "free space");
+  cr_assert_eq(p->decommit(p->ctx, b + P, 4 * P), ILHEAP_OK);
   st = check_sim_stats(sim);
-  cr_assert_eq(st.reserved_bytes, 16384u, "still reserved");
+  cr_assert_eq(st.reserved_bytes, 4 * P, "still reserved");
   cr_assert_eq(st.committed_bytes, 0u);
-  cr_assert_eq(p->reserve(p->ctx, b + 4096, 4096), ILHEAP_EBUSY, "nothing else can take it");
-  cr_assert_eq(p->resident(p->ctx, b + 4096), ILHEAP_EINVAL, "reserved, not committed");
-  cr_assert_eq(p->map(p->ctx, b + 4096, 16384, 0), ILHEAP_OK, "committed again");
-  for (size_t i = 0; i < 16384; i++)
+  cr_assert_eq(p->reserve(p->ctx, b + P, P), ILHEAP_EBUSY, "nothing else can take it");
+  cr_assert_eq(p->resident(p->ctx, b + P), ILHEAP_EINVAL, "reserved, not committed");
+  cr_assert_eq(p->map(p->ctx, b + P, 4 * P, 0), ILHEAP_OK, "committed again");
+  for (size_t i = 0; i < 4 * P; i++)
     cr_assert_eq(c[i], 0, "decommitted memory kept its contents at %zu", i);
 
   /* map's schedules are reserve's and commit's. */
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RESERVE, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b + 128 * KiB, 4096, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
+  cr_assert_eq(p->map(p->ctx, b + 32 * P, P, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_COMMIT, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b + 128 * KiB, 4096, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
-  cr_assert_eq(check_sim_stats(sim).reserved_bytes, 16384u, "a failed map reserves nothing");
+  cr_assert_eq(p->map(p->ctx, b + 32 * P, P, ILHEAP_MAP_RESERVE), ILHEAP_ENOMEM);
+  cr_assert_eq(check_sim_stats(sim).reserved_bytes, 4 * P, "a failed map reserves nothing");
   cr_assert_eq(ilheap_sim_inject(sim, ILHEAP_SIM_RACE, 0, 1), ILHEAP_OK);
-  cr_assert_eq(p->map(p->ctx, b + 128 * KiB, 4096, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
-  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 8192u, "the race's foreign page");
-  cr_assert_eq(p->release(p->ctx, b + 4096, 16384), ILHEAP_OK);
+  cr_assert_eq(p->map(p->ctx, b + 32 * P, P, ILHEAP_MAP_RESERVE), ILHEAP_EBUSY);
+  cr_assert_eq(check_sim_stats(sim).foreign_bytes, 2 * P, "the race's foreign page");
+  cr_assert_eq(p->release(p->ctx, b + P, 4 * P), ILHEAP_OK);
   ilheap_sim_destroy(sim);
 }

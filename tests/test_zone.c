@@ -142,7 +142,7 @@ Test(zone, pave_and_max_bytes) {
   cr_assert_eq(ilheap_zone_pave(z, sb, sb + 8 * MiB, &paved), ILHEAP_OK);
   /* [0, 2) fits (2 MiB), [3, 8) would pass 6 MiB in all and is skipped. */
   cr_assert_eq(paved, 2 * MiB);
-  cr_assert_eq(p->reserve(p->ctx, sb, 4096), ILHEAP_EBUSY, "a paved range is not free");
+  cr_assert_eq(p->reserve(p->ctx, sb, p->page_size), ILHEAP_EBUSY, "a paved range is not free");
   cr_assert_eq(ilheap_zone_pave(z, sb + 3 * MiB, sb + 7 * MiB, &paved), ILHEAP_OK);
   cr_assert_eq(paved, 4 * MiB);
   cr_assert_eq(zone_stats(z).bytes, 6 * MiB);

@@ -4,6 +4,8 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "os.h"
 
@@ -31,7 +33,20 @@ uintptr_t os_module_base(const void *addr) {
   return 0;
 }
 
-int os_new_mappings_top_down(void) { return 1; }
+/* The kernel places mmap top-down; qemu-user (an arm64 program on an x86
+ * host) places bottom-up, like Windows. Asked, not assumed: of two pages
+ * mapped one after the other, top-down puts the second below the first. */
+int os_new_mappings_top_down(void) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  void *a = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *b = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  int down = a == MAP_FAILED || b == MAP_FAILED || (uintptr_t)b < (uintptr_t)a;
+  if (a != MAP_FAILED)
+    munmap(a, pg);
+  if (b != MAP_FAILED)
+    munmap(b, pg);
+  return down;
+}
 
 const char *os_file_name(const char *path) {
   const char *slash = strrchr(path, '/');

@@ -107,4 +107,12 @@ void ilheap__host_populate(void *p, size_t len);
 /* Gives back a whole reservation (p and len as ilheap__host_reserve had them). */
 void ilheap__host_release(void *p, size_t len);
 
+/* ---- the Linux provider's diagnostics ------------------------------------------ */
+/* How many times the provider gave up the PROCMAP_QUERY ioctl for the text of
+ * /proc/self/maps (0, or 1: the switch is for good), and in *why (when not
+ * NULL) the errno that made it (0 before). A debug counter, not public: the
+ * answers are the same either way, only the cost of a walk differs. Other
+ * platforms do not define it. */
+unsigned ilheap__procmap_fallbacks(int *why);
+
 #endif /* ILHEAP_OS_H */

@@ -10,8 +10,9 @@
  * Thread stacks and everything else are ordinary mappings and are excluded as
  * such. The mappings come from the PROCMAP_QUERY ioctl on /proc/self/maps
  * (Linux 6.11+: "the mapping covering or next after this address", O(log n)
- * per question), or, where the kernel lacks it, from reading /proc/self/maps
- * line by line. Both stop at the first gap the core accepts, so a walk costs
+ * per question), or, where it fails (kernels before 6.11, qemu-user, seccomp
+ * filters), from reading /proc/self/maps line by line. Both stop at the first
+ * gap the core accepts, so a walk costs
  * what lies between the window's start and that gap, not the whole map; with
  * the ioctl, a run of adjacent mappings crossed once is remembered and crossed
  * in one question afterwards (the view, below).
@@ -28,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +75,11 @@ static int os_fault(void) {
 #if defined(__x86_64__) && UINTPTR_MAX > 0xFFFFFFFFu
 #define USER_TOP ((uintptr_t)0x7FFFFFFFF000) /* 47-bit user space */
 #elif defined(__aarch64__)
-#define USER_TOP ((uintptr_t)0xFFFFFFFFF000) /* 48-bit user space */
+/* arm64 kernels give user space 36, 39, 42, 47, 48 or 52 bits, by page size
+ * and configuration (39 is common with 4 KiB pages, 42 with 64 KiB): found once
+ * by probing (user_top_arm64). */
+#define USER_TOP user_top
+#define USER_TOP_PROBED 1
 #elif UINTPTR_MAX == 0xFFFFFFFFu
 /* A 32-bit process: the kernel decides (0xFFFFE000 under an x86-64 kernel, 0xC0000000
  * or another split under a 32-bit one): found once by probing (user_top32). */
@@ -129,24 +135,46 @@ static void find_stack(void) {
 
 #ifdef USER_TOP_PROBED
 /* Is the page at addr inside user space? mmap answers ENOMEM for a fixed range
- * past the top, EEXIST for one that is taken (so, reachable). */
-static int page_reachable(uintptr_t addr, size_t page) {
+ * past the top, EEXIST for one that is taken (so, reachable): PAGE_IN. A kernel
+ * that takes the address as a hint (before 4.17) maps elsewhere a page that is
+ * taken or past the top, and so does qemu-user for one past the top:
+ * PAGE_ELSEWHERE. What this maps it unmaps. */
+enum { PAGE_IN, PAGE_OUT, PAGE_ELSEWHERE };
+
+static int probe_page(uintptr_t addr, size_t page) {
   void *p = mmap((void *)addr, page, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
   if (p == MAP_FAILED)
-    return errno != ENOMEM;
+    return errno == ENOMEM ? PAGE_OUT : PAGE_IN;
   munmap(p, page);
-  return 1; /* mapped (here, or elsewhere by a kernel that took it as a hint) */
+  return (uintptr_t)p == addr ? PAGE_IN : PAGE_ELSEWHERE;
 }
 
 /* The end of user space: without it, the free range above the highest mapping
- * would reach 4 GiB, and a chunk placed at its top could never be reserved.
- * Reachability is monotone in the address, so a binary search over pages from
- * the stack (reachable) to 4 GiB (not) finds it in about 20 probes, once. */
+ * would reach past it, and a chunk placed at its top could never be reserved. */
 static uintptr_t user_top;
 static ilheap__once top_once = ILHEAP__ONCE_INIT;
 #define PROBE_USER_TOP() ilheap__once_run(&top_once, find_user_top)
 
+#if defined(__aarch64__)
+/* user_top_arm64: user space ends at 2^bits for one of the sizes above; the
+ * largest whose last page is in user space is it (past the top: out; the last
+ * page itself is free, or the stack's). Only a page mapped exactly counts, so
+ * that qemu-user (which maps a page past the top elsewhere) gets the top of its
+ * host, 2^47. Nothing answering: 48 bits, the common size. */
+static void find_user_top(void) {
+  static const unsigned char bits[] = {52, 48, 47, 42, 39, 36};
+  size_t page = ilheap__host_page(), i;
+  user_top = (uintptr_t)1 << 48;
+  for (i = 0; i < sizeof bits; i++)
+    if (probe_page(((uintptr_t)1 << bits[i]) - page, page) == PAGE_IN) {
+      user_top = (uintptr_t)1 << bits[i];
+      break;
+    }
+}
+#else
+/* user_top32: reachability is monotone in the address, so a binary search over
+ * pages from the stack (reachable) to 4 GiB (not) finds it in about 20 probes. */
 static void find_user_top(void) {
   int local;
   uint64_t page = ilheap__host_page();
@@ -157,7 +185,7 @@ static void find_user_top(void) {
   lo = (stack_start != 0 ? stack_start : (uintptr_t)&local) & ~(uintptr_t)(page - 1);
   while (hi - lo > page) {
     uint64_t mid = (lo + (hi - lo) / 2) & ~(page - 1);
-    if (page_reachable((uintptr_t)mid, (size_t)page))
+    if (probe_page((uintptr_t)mid, (size_t)page) != PAGE_OUT) /* elsewhere: taken */
       lo = mid;
     else
       hi = mid;
@@ -166,6 +194,7 @@ static void find_user_top(void) {
    * make it 2^32, which wraps: give up the last page then. */
   user_top = (uintptr_t)(hi < (UINT64_C(1) << 32) ? hi : lo);
 }
+#endif
 #else
 #define PROBE_USER_TOP() ((void)0)
 #endif
@@ -279,8 +308,8 @@ static void finish(walker *w) {
  * called full. The text path (kernels before 6.11) reads everything anyway and
  * keeps no view.
  */
-#define VIEW_MIN_MAPPINGS 4u               /* shorter runs cost no more to walk than to look up */
-#define FIRST_STEP ((uintptr_t)8 << 10)    /* the core's smallest chunk, before its guard page */
+#define VIEW_MIN_MAPPINGS 4u            /* shorter runs cost no more to walk than to look up */
+#define FIRST_STEP ((uintptr_t)8 << 10) /* the core's smallest chunk, before its guard page */
 
 static ilheap__runs view;
 
@@ -291,7 +320,7 @@ static uintptr_t small_hole(void) {
 }
 
 /* One PROCMAP_QUERY: the mapping covering addr or the next one above.
- * 0, 1 when nothing is mapped there or above, -1 (errno set) on failure. */
+ * 0, 1 when nothing is mapped there or above, -errno on failure. */
 static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
   for (;;) {
     memset(q, 0, sizeof *q);
@@ -303,7 +332,7 @@ static int query(int fd, uintptr_t addr, struct ilheap_procmap_query *q) {
     if (errno == ENOENT)
       return 1;
     if (errno != EINTR)
-      return -1;
+      return errno > 0 ? -errno : -EIO;
   }
 }
 
@@ -315,10 +344,10 @@ static void remember(int open, uintptr_t lo, uintptr_t hi, uint32_t new_maps, in
     ilheap__runs_add(&view, lo, hi, new_maps);
 }
 
-/* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when the kernel lacks the ioctl. Crossing
- * a remembered run costs one question; runs crossed mapping by mapping are
- * remembered (see the view, above). */
-static int walk_query(int fd, walker *w, int *jumped) {
+/* PROCMAP_QUERY: 0, ILHEAP_E*, or 1 when a question failed (*why: its errno).
+ * Crossing a remembered run costs one question; runs crossed mapping by mapping
+ * are remembered (see the view, above). */
+static int walk_query(int fd, walker *w, int *jumped, int *why) {
   struct ilheap_procmap_query q;
   uintptr_t run_lo = 0, run_hi = 0; /* the run being crossed */
   uintptr_t small = small_hole();
@@ -374,8 +403,10 @@ static int walk_query(int fd, walker *w, int *jumped) {
       break;
   }
   remember(run_open, run_lo, run_hi, run_new, run_jumps);
-  if (r < 0)
-    return errno == ENOTTY || errno == EINVAL ? 1 : ILHEAP_EPROVIDER;
+  if (r < 0) {
+    *why = -r;
+    return 1;
+  }
   return err;
 }
 
@@ -421,8 +452,15 @@ static int walk_maps(int fd, walker *w) {
 
 /* 0 unknown, 1 PROCMAP_QUERY works, 2 it does not: read the text. The
  * environment variable ILHEAP_PROCMAP=text forces the text path (tests use it to
- * cover the path older kernels take). */
+ * cover the path older kernels take).
+ * The ioctl is only a faster way to the same answers, so whatever makes it fail
+ * (ENOTTY or EINVAL from kernels before 6.11, ENOSYS from qemu-user, EPERM or
+ * ENOSYS from a seccomp filter, anything else) sends the walk on through the
+ * text and every later walk straight to it: the mode becomes 2 for good, and
+ * the switch is counted once (ilheap__procmap_fallbacks, src/os/os.h). */
 static _Atomic int query_mode;
+static _Atomic unsigned query_fallbacks;
+static _Atomic int query_errno;
 static ilheap__once mode_once = ILHEAP__ONCE_INIT;
 
 static void read_mode(void) {
@@ -431,11 +469,41 @@ static void read_mode(void) {
     query_mode = 2;
 }
 
+/* The text for good, counted by the one walk that makes the switch. */
+static void give_up_query(int why) {
+  int mode = query_mode;
+  while (mode != 2)
+    if (atomic_compare_exchange_weak(&query_mode, &mode, 2)) {
+      query_errno = why;
+      query_fallbacks++;
+      break;
+    }
+}
+
+unsigned ilheap__procmap_fallbacks(int *why) {
+  if (why != NULL)
+    *why = query_errno;
+  return query_fallbacks;
+}
+
+#if defined(ILHEAP_SEAMS) && ILHEAP_SEAMS
+void ilheap__procmap_reset(void) {
+  ilheap__once_run(&mode_once, read_mode);
+  query_mode = 0;
+  read_mode();
+  query_errno = 0;
+  query_fallbacks = 0;
+  ilheap__runs_clear(&view);
+}
+
+int ilheap__procmap_text(void) { return query_mode == 2; }
+#endif
+
 static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_visitor visit,
                            void *arg) {
   growth g;
   walker w;
-  int fd, err = 1, jumped = 0;
+  int fd, err = 1, jumped = 0, why = 0;
   (void)ctx;
 
   PROBE_USER_TOP();
@@ -457,14 +525,12 @@ static int linux_walk_free(void *ctx, uintptr_t lo, uintptr_t hi, ilheap_range_v
   w.arg = arg;
   w.stopped = 0;
   if (query_mode != 2) {
-    err = walk_query(fd, &w, &jumped);
-    /* Decided by the first walk: the kernel answered "no such ioctl" at its first
-     * question. Once the ioctl has worked, a later refusal (a seccomp filter
-     * installed since, or a test's injected one) sends that walk alone to the text. */
-    if (err == 1 && !w.stopped && w.at == lo && query_mode == 0)
-      query_mode = 2;
-    else if (err != 1)
-      query_mode = 1;
+    int unknown = 0;
+    err = walk_query(fd, &w, &jumped, &why);
+    if (err == 1)
+      give_up_query(why); /* at the first question or later (a filter since) */
+    else
+      (void)atomic_compare_exchange_strong(&query_mode, &unknown, 1);
   }
   if (err == 1) /* the text goes on from where the ioctl stopped */
     err = walk_maps(fd, &w);
@@ -533,6 +599,21 @@ static int linux_commit(void *ctx, uintptr_t addr, size_t len) {
  * fault in one by one, as without populating). A populated page costs about two
  * thirds of a page fault (measured: 1.3 against 1.9 us), and the writes that
  * follow take none. A failed populate is not an error, for the same reason. */
+/* Does MADV_POPULATE_WRITE fail on a range with no write access, as the kernel's
+ * does (5.14+; EINVAL before)? qemu-user answers 0 to advice it does not pass on,
+ * and a success would then not mean the range was committed. Asked once. */
+static int populate_fails_uncommitted;
+static ilheap__once populate_once = ILHEAP__ONCE_INIT;
+
+static void probe_populate(void) {
+  size_t page = ilheap__host_page();
+  void *p = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return;
+  populate_fails_uncommitted = madvise(p, page, MADV_POPULATE_WRITE) != 0;
+  munmap(p, page);
+}
+
 static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
   int populate = (how & ILHEAP_MAP_POPULATE) != 0, err;
   if ((how & ~(ILHEAP_MAP_RESERVE | ILHEAP_MAP_POPULATE)) != 0)
@@ -542,8 +623,11 @@ static int linux_map(void *ctx, uintptr_t addr, size_t len, unsigned how) {
   /* POPULATE alone is mostly a range map committed already (the core's refill,
    * populated after its lock): the advice alone then, one system call. It fails
    * on a range never committed (no write access) and on kernels before 5.14;
-   * those commit and try once more. */
-  if (populate && madvise((void *)addr, len, MADV_POPULATE_WRITE) == 0)
+   * those commit and try once more. Where it does not fail (qemu-user), every
+   * call commits first. */
+  ilheap__once_run(&populate_once, probe_populate);
+  if (populate && populate_fails_uncommitted &&
+      madvise((void *)addr, len, MADV_POPULATE_WRITE) == 0)
     return ILHEAP_OK;
   if ((err = linux_commit(ctx, addr, len)) != ILHEAP_OK || !populate)
     return err;
