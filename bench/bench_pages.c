@@ -71,8 +71,8 @@ static int measure(int way, size_t refill, double *cpu, double *wall) {
   }
   double c1 = now(CLOCK_THREAD_CPUTIME_ID), w1 = now(CLOCK_MONOTONIC);
   munmap(base, TOTAL);
-  *cpu = (c1 - c0) / (double)(TOTAL / 4096);
-  *wall = (w1 - w0) / (double)(TOTAL / 4096);
+  *cpu = (c1 - c0) / ((double)TOTAL / 4096.0);
+  *wall = (w1 - w0) / ((double)TOTAL / 4096.0);
   return err ? -1 : 0;
 }
 
