@@ -64,7 +64,7 @@
  *     ilheap_create).
  *  8. Thread-safe. Any number of threads may call ilheap_alloc on one heap at
  *     once. Each thread carves its blocks from a slab of its own (at most
- *     256 KiB, or the request): the fast path is a load and a store of memory
+ *     256 KiB, or the request): the fast path is loads and stores of memory
  *     only that thread writes, with no lock, no atomic read-modify-write and
  *     no system call, so threads do not slow each other down. Taking a new slab
  *     (a thread's first request from a heap, or a slab used up) takes the

@@ -23,8 +23,10 @@
  * Slabs and the fast path (contract 8). Each thread carves its blocks from a
  * slab of its own: a stretch [top - cap, top) of a chunk that the thread took
  * under the heap's lock. The fast path is one load and one store of the slab's
- * word, which only its thread writes. The word packs the slab's counters, so a
- * reader's view of a slab is always consistent:
+ * word, which only its thread writes (it loads its own plain copy, `mine`, and
+ * stores both: a 64-bit atomic store is slow to reload on 32-bit x86). The
+ * word packs the slab's counters, so a reader's view of a slab is always
+ * consistent:
  *     bits  0-19  bytes consumed from top, in 4-byte units (every consumption is
  *                 a multiple of align >= 4)
  *     bits 20-41  padding bytes: consumed minus requested
@@ -218,6 +220,10 @@ typedef struct chunk {
  * lock see the rest as it is. */
 typedef struct slab {
   _Alignas(64) _Atomic uint64_t word; /* used | padding | blocks of [top - cap, top) */
+  /* The owner's copy of word, which the owner reads instead: a plain load, so
+   * on 32-bit targets the fast path's next allocation does not wait on the
+   * 64-bit atomic store (built in two halves, then moved whole: x87 or SSE). */
+  uint64_t mine;
   uint64_t cap;                       /* 0: no slab */
   uint64_t len;                       /* the next slab's size: SLAB_MIN doubling to SLAB */
   uintptr_t top;
@@ -494,6 +500,12 @@ static void assert_chunk(const ilheap *h, const chunk *c) {
 
 static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed);
 
+/* The owner's only way to change its slab's word (readers load word). */
+static inline void set_word(slab *s, uint64_t w) {
+  s->mine = w;
+  atomic_store_explicit(&s->word, w, memory_order_relaxed);
+}
+
 void *ilheap_alloc(ilheap *h, uint32_t cb) {
   uint64_t consumed, w, used;
   struct tslot *e;
@@ -510,7 +522,7 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
     return refill_and_take(h, cb, consumed);
   s = e->s;
   /* Only this thread writes the word: a load and a store, no read-modify-write. */
-  w = atomic_load_explicit(&s->word, memory_order_relaxed);
+  w = s->mine; /* == word, which only this thread writes */
   used = W_USED(w);
   /* The packing: padding never exceeds what was consumed, and a slab (which
    * used never exceeds) lies in one chunk, below the chunk cap. */
@@ -518,7 +530,7 @@ void *ilheap_alloc(ilheap *h, uint32_t cb) {
   ILHEAP_ASSERT(W_PAD(w) <= used && W_BLOCKS(w) <= used / 4);
   if (consumed > s->cap - used) /* used <= cap always holds */
     return refill_and_take(h, cb, consumed);
-  atomic_store_explicit(&s->word, w + W_ADD(consumed, consumed - cb), memory_order_relaxed);
+  set_word(s, w + W_ADD(consumed, consumed - cb));
   p = s->top - (uintptr_t)(used + consumed);
   ILHEAP_ASSERT(p % h->align == 0 && (s->c->outside || (p > h->base && p + cb <= h->whi)));
   ilheap_track_alloc(h, (void *)p, cb);
@@ -912,6 +924,7 @@ static slab *thread_slab(ilheap *h) {
     if (s == NULL)
       return NULL;
     atomic_init(&s->word, 0);
+    s->mine = 0;
     s->len = SLAB_MIN;
     s->owner = tcache;
     s->next = h->slabs;
@@ -925,7 +938,7 @@ static slab *thread_slab(ilheap *h) {
 /* Gives the slab up: its counts join the totals, and what it did not hand out
  * goes back to its chunk when it ends at the chunk's carving point. */
 static void give_up(ilheap *h, slab *s) {
-  uint64_t w = atomic_load_explicit(&s->word, memory_order_relaxed), used = W_USED(w);
+  uint64_t w = s->mine, used = W_USED(w);
   chunk *c = s->c;
   if (c == NULL)
     return;
@@ -934,7 +947,7 @@ static void give_up(ilheap *h, slab *s) {
   /* Else another slab lies below: the end stays unused, never handed out. */
   if (c->top - (uintptr_t)c->used == s->top - (uintptr_t)s->cap)
     c->used -= s->cap - used;
-  atomic_store_explicit(&s->word, 0, memory_order_relaxed);
+  set_word(s, 0);
   s->cap = 0;
   s->c = NULL;
   (void)h;
@@ -961,7 +974,7 @@ static uintptr_t carve(ilheap *h, chunk *c, slab *s, uint32_t cb, uint64_t consu
   s->c = c;
   s->top = top;
   s->cap = len;
-  atomic_store_explicit(&s->word, W_ADD(consumed, consumed - cb), memory_order_relaxed);
+  set_word(s, W_ADD(consumed, consumed - cb));
   return top - (uintptr_t)consumed;
 }
 
@@ -977,7 +990,7 @@ static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed
   }
   ilheap__mutex_lock(&h->lock);
   s = thread_slab(h);
-  w = s != NULL ? atomic_load_explicit(&s->word, memory_order_relaxed) : 0;
+  w = s != NULL ? s->mine : 0;
   r.s = s;
   r.witness = W_USED(w) != 0 ? s->top - (uintptr_t)W_USED(w) : 0;
   r.populate = 0;
@@ -987,7 +1000,7 @@ static SLOW_PATH void *refill_and_take(ilheap *h, uint32_t cb, uint64_t consumed
     p = take_large(h, &r, cb, consumed);
   } else if (s != NULL && s->c != NULL && consumed <= s->cap - W_USED(w)) {
     /* The cache had lost the slab; it has room. */
-    atomic_store_explicit(&s->word, w + W_ADD(consumed, consumed - cb), memory_order_relaxed);
+    set_word(s, w + W_ADD(consumed, consumed - cb));
     p = s->top - (uintptr_t)(W_USED(w) + consumed);
   } else {
     if (s != NULL)
