@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The instruction checker's speed (include/ilheap_il_verify.h): MB of IL code
  * per second on one core, over synthetic bodies of 1 KiB to 1 MiB of code.

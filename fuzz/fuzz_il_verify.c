@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target for the instruction checker (include/ilheap_il_verify.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_maps: the /proc/<pid>/maps parser (src/os/maps.h), a pure function from
  * text to ranges, on its own: no process map, no system call, no seam.

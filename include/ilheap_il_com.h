@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_il_com: a checked ICorProfilerInfo::SetILFunctionBody.
  *

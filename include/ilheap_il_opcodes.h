@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_il_opcodes.h: every CIL opcode of ECMA-335 Partition III, as data.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_il_verify: walking and checking the INSTRUCTIONS of an IL method body
  * (ECMA-335 Partition III), not only its layout (ilheap_il.h's L1-L5, C1-C6).

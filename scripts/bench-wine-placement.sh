@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Before/after placement under Wine, interleaved: two builds of ilheap_bench.exe
 # (the same bench/, two versions of the library) time the first allocation for
 # a module in crowds of ~1,000, ~3,000 and ~10,000 regions, side by side

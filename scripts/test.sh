@@ -11,6 +11,7 @@
 #   deps                         scripts/install-deps.sh
 #   docs check                   scripts/check-docs.sh: links, anchors and backquoted paths of
 #                                the Markdown files resolve (about a second)
+#   licence check                scripts/check-spdx.sh: every tracked source file has its SPDX line
 #   release-gcc: build/unit/demo/consumers/bench/clusterfuzzlite
 #                                gcc -O2: unit tests, the demo (label demo), the embedding tests
 #                                (add_subdirectory, find_package, pkg-config; static and shared),
@@ -237,6 +238,7 @@ echo "ilheap test matrix: $(nproc) cores, logs in ${LOGS#"$ROOT"/}"
 
 step "deps" bash scripts/install-deps.sh
 step "docs check" bash scripts/check-docs.sh
+step "licence check" bash scripts/check-spdx.sh
 
 step "release-gcc: build" configure_build release-gcc
 step "release-gcc: unit tests" ctest_labels release-gcc unit

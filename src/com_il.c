@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ilheap_il_set_function_body (include/ilheap_il_com.h): the checker, then
  * SetILFunctionBody through slot 24 of the caller's ICorProfilerInfo.

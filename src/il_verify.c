@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The instruction checker: V1-V19 of include/ilheap_il_verify.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The view of remembered runs (runs.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A provider's view of remembered runs: stretches of address space that a walk
  * crossed and found taken, but for holes too small to matter, remembered so

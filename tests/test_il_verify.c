@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The instruction checker (include/ilheap_il_verify.h): the opcode table, the
  * walk, the signatures, and each check V1-V19 with a body that fails it (the

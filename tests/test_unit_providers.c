@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The providers' internal units, driven directly (src/ is on the include path;
  * a static build, see tests/CMakeLists.txt):

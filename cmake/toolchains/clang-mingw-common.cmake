@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What clang-mingw64 and clang-mingw32 share: the mingw toolchain
 # (mingw-common.cmake: Windows, Wine as the emulator, -static) with clang
 # instead of GCC. Why: GCC 12 for mingw has no native thread-local storage

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross build for 32-bit Windows (i686) with clang and mingw-w64 (native TLS;
 # see clang-mingw-common.cmake), tests run under Wine (wine32).
 #   cmake -S . -B build/clang-mingw32 -G Ninja --toolchain cmake/toolchains/clang-mingw32.cmake

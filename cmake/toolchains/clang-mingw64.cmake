@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross build for 64-bit Windows with clang and mingw-w64 (native TLS; see
 # clang-mingw-common.cmake), tests run under Wine.
 #   cmake -S . -B build/clang-mingw64 -G Ninja --toolchain cmake/toolchains/clang-mingw64.cmake

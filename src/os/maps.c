@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The /proc/<pid>/maps parser (maps.h): no system call, no OS header. */
 #include <string.h>
 

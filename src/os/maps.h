@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The /proc/<pid>/maps text, parsed: a pure function from text to address
  * ranges (no system call, no state), for the Linux provider's walk on kernels

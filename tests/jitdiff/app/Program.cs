@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JIT differential run's app (issue 22). The profiler (ILHEAP_PROFILER_JITDIFF)
 // gives target T.M<j> the generated body j when the JIT compiles it; this calls
 // each target from the first one asked for and prints one line per target:
