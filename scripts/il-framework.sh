@@ -41,15 +41,9 @@ die() {
 }
 
 # ---- dotnet ------------------------------------------------------------------
-if ! command -v dotnet >/dev/null 2>&1; then
-  if [ "${ILHEAP_REQUIRE_DOTNET:-0}" = 1 ]; then
-    die "dotnet is not on PATH and ILHEAP_REQUIRE_DOTNET=1"
-  fi
-  say "SKIPPED: dotnet is not on PATH (set ILHEAP_REQUIRE_DOTNET=1 to make this a failure)"
-  exit 77
-fi
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-export DOTNET_GENERATE_ASPNET_CERTIFICATE=false DOTNET_ADD_GLOBAL_TOOLS_TO_PATH=false
+# shellcheck source=scripts/dotnet-env.sh
+. "$repo/scripts/dotnet-env.sh"
+ilheap_need_dotnet il-framework
 
 mkdir -p "$work" || die "cannot create $work"
 say "work directory: $work"

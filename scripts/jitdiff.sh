@@ -54,11 +54,9 @@ die() {
   exit 1
 }
 
-if ! command -v dotnet >/dev/null 2>&1; then
-  say "SKIPPED: dotnet is not on PATH"
-  exit 77
-fi
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# shellcheck source=scripts/dotnet-env.sh
+. "$repo/scripts/dotnet-env.sh"
+ilheap_need_dotnet jitdiff
 unset CORECLR_ENABLE_PROFILING CORECLR_PROFILER CORECLR_PROFILER_PATH ILHEAP_PROFILER_REPORT
 mkdir -p "$work" || die "cannot create $work"
 start=$SECONDS
