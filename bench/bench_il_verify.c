@@ -122,7 +122,7 @@ static body make(uint32_t target) {
       p[0] = 0x06, p[1] = 0x45;
       put32(p + 2, 8);
       for (uint32_t k = 0; k < 8; k++)
-        put32(p + 6 + 4 * k, at[close_unit(i, n)] - (u + 38));
+        put32(p + 6 + (size_t)4 * k, at[close_unit(i, n)] - (u + 38));
       b.branches += 8;
       break;
     case U_TRY_FINALLY: { /* try { ldloc.0 pop leave.s +1 } finally { endfinally } */

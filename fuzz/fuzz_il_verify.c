@@ -320,7 +320,7 @@ static void assembled(fuzz_input *in) {
       put32(p + at, x->ntargets);
       for (uint32_t k = 0; k < x->ntargets; k++) {
         uint32_t t = x->targets[k] < n ? is[x->targets[k]].offset : off;
-        put32(p + at + 4 + 4 * k, t - next);
+        put32(p + at + 4 + (size_t)4 * k, t - next);
       }
       break;
     default:

@@ -97,7 +97,7 @@ static uint32_t rd32(const uint8_t *p) { return rd16(p) | rd16(p + 2) << 16; }
 static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 /* Two's complement without implementation-defined conversions. */
-static int64_t s32(uint32_t v) { return v < 0x80000000u ? (int64_t)v : (int64_t)v - 0x100000000ll; }
+static int64_t s32(uint32_t v) { return v < 0x80000000u ? (int64_t)v : (int64_t)v - 0x100000000LL; }
 
 /* ---- The walk ---------------------------------------------------------------------- */
 
@@ -870,14 +870,15 @@ static int pass2(checker *c) {
       c->slots[s].depth = 0; /* III.1.7.5: after an unconditional transfer, empty */
     }
     d = c->slots[s].depth;
-    if (d >= 0 && d > 0 && has(c, s, F_TRY_START))
+    if (d > 0 && has(c, s, F_TRY_START))
       return fail(c, ILHEAP_IL_ESTACK_TRY_ENTRY, 17, s, c->blocks[blk_at(c, s)].clause);
     if ((r = placement(c, s, end, op->code)) != ILHEAP_IL_OK)
       return r;
     if ((r = index_check(c, &in, o)) != ILHEAP_IL_OK)
       return r;
     /* The stack effect. */
-    int32_t pops = op->pops, pushes = op->pushes;
+    /* small counts in int8_t, not characters */
+    int32_t pops = op->pops, pushes = op->pushes; // NOLINT(bugprone-signed-char-misuse,cert-str34-c)
     int known = 1;
     if (op->flow == ILHEAP_IL_FLOW_CALL)
       known = call_effect(c, &in, o, &pops, &pushes);
@@ -928,6 +929,7 @@ static int pass2(checker *c) {
       falls = 1;
       break;
     case ILHEAP_IL_FLOW_SWITCH:
+      ILHEAP_ASSERT(in.switch_table != NULL || in.value == 0); /* the table: switch's operand */
       for (uint32_t i = 0; i < (uint32_t)in.value; i++) {
         int64_t t = (int64_t)end + s32(rd32(in.switch_table + (size_t)i * 4u));
         if ((r = branch(c, s, t, d, 0, o)) != ILHEAP_IL_OK)

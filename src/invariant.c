@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #if ILHEAP_ASSERTS_ON
-void ilheap__assert_fail(const char *file, int line, const char *cond) {
+_Noreturn void ilheap__assert_fail(const char *file, int line, const char *cond) {
   fprintf(stderr, "%s:%d: ilheap invariant violated: %s\n", file, line, cond);
   abort();
 }

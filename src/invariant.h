@@ -20,7 +20,7 @@
 #endif
 
 #if ILHEAP_ASSERTS_ON
-void ilheap__assert_fail(const char *file, int line, const char *cond);
+_Noreturn void ilheap__assert_fail(const char *file, int line, const char *cond);
 #define ILHEAP_ASSERT(cond)                                                                        \
   ((cond) ? (void)0 : ilheap__assert_fail(__FILE__, __LINE__, #cond))
 #else

@@ -96,7 +96,7 @@ static int run(const uint8_t *code, uint32_t n, uint32_t max_stack, const ilheap
   return r;
 }
 
-#define RUN(code, max, cl, ncl) run(code, (uint32_t)sizeof code, max, cl, ncl)
+#define RUN(code, max, cl, ncl) run((code), (uint32_t)sizeof(code), (max), (cl), (ncl))
 
 #define EXPECT_OK()                                                                                \
   do {                                                                                             \
@@ -271,7 +271,7 @@ Test(il_walk, operands) {
   cr_assert_eq(in.value, -5);
   off += in.size;
   cr_assert_eq(ilheap_il_next(code, sizeof code, off, &in), ILHEAP_IL_OK);
-  cr_assert_eq(in.value, INT64_MIN + 0x00FFFFFFFFFFFFFFll); /* 0x80FFFFFFFFFFFFFF */
+  cr_assert_eq(in.value, INT64_MIN + 0x00FFFFFFFFFFFFFFLL); /* 0x80FFFFFFFFFFFFFF */
   off += in.size;
   cr_assert_eq(ilheap_il_next(code, sizeof code, off, &in), ILHEAP_IL_OK);
   cr_assert_eq(in.real, 1.5);
@@ -1353,7 +1353,7 @@ Test(il_regressions, tiny_header_past_63_bytes) {
   uint8_t code[70];
   for (int i = 0; i < 11; i++) {
     static const uint8_t ld[] = {0x72, STR, 0x26}; /* ldstr; pop */
-    memcpy(code + 6 * i, ld, 6);
+    memcpy(code + (size_t)6 * i, ld, 6);
   }
   static const uint8_t tail[] = {0x00, 0x00, 0x00, 0x2A};
   memcpy(code + 66, tail, 4);
