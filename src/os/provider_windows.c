@@ -240,6 +240,16 @@ static int win_reserve(void *ctx, uintptr_t addr, size_t len) {
   return ILHEAP_OK;
 }
 
+/* Is every page of [addr, end) reserved (committed or not)? Asked before
+ * commit and decommit change anything, so that a refused call does nothing. */
+static int all_reserved(uintptr_t addr, uintptr_t end) {
+  MEMORY_BASIC_INFORMATION mbi;
+  for (uintptr_t at = addr; at < end; at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize)
+    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE)
+      return 0;
+  return 1;
+}
+
 static int win_commit(void *ctx, uintptr_t addr, size_t len) {
   MEMORY_BASIC_INFORMATION mbi;
   uintptr_t at, end;
@@ -250,9 +260,8 @@ static int win_commit(void *ctx, uintptr_t addr, size_t len) {
   /* First check that all of it is reserved, then commit region by region (a
    * region never spans two reservations). */
   end = addr + len;
-  for (at = addr; at < end; at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize)
-    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE)
-      return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
+  if (!all_reserved(addr, end))
+    return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
   for (at = addr; at < end;) {
     uintptr_t next;
     size_t n;
@@ -372,9 +381,8 @@ static int win_decommit(void *ctx, uintptr_t addr, size_t len) {
   if ((err = check_range(addr, len)) != ILHEAP_OK)
     return err;
   end = addr + len;
-  for (at = addr; at < end; at = (uintptr_t)mbi.BaseAddress + mbi.RegionSize)
-    if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi || mbi.State == MEM_FREE)
-      return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
+  if (!all_reserved(addr, end))
+    return ILHEAP_EINVAL; /* not reserved: a caller bug, refused */
   for (at = addr; at < end;) {
     uintptr_t next;
     if (VirtualQuery((LPCVOID)at, &mbi, sizeof mbi) != sizeof mbi)
